@@ -1,0 +1,415 @@
+/**
+ * The product catalog: catalog.json plus in-memory indexes (id → product, barcode → product)
+ * so a scan's lookup is O(1) however large the catalog is.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EventBus } from '../events.js';
+import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
+import type { JsonDocument } from '../store/index.js';
+import type { Clock } from '../clock.js';
+import { barcodeProblem, barcodeVariants } from './barcode.js';
+import { csvLine, parseCsv } from './csv.js';
+
+export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
+export const VAT_RATES_DEFAULT = [19, 7, 0];
+
+export class CatalogError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CatalogData {
+  products: Product[];
+}
+
+export const CATALOG_DOC = {
+  name: 'catalog.json',
+  schemaVersion: 1,
+  defaults: (): CatalogData => ({ products: [] }),
+};
+
+const FIELDS = ['barcode', 'name', 'price_cents', 'category', 'vat_rate', 'active'] as const;
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+export class Catalog {
+  private byId = new Map<string, Product>();
+  private byBarcode = new Map<string, Product>();
+
+  constructor(
+    private readonly doc: JsonDocument<CatalogData>,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly vatRates: () => number[] = () => VAT_RATES_DEFAULT,
+  ) {
+    for (const p of doc.data.products) this.index(p);
+  }
+
+  private index(p: Product): void {
+    this.byId.set(p.id, p);
+    if (p.barcode) this.byBarcode.set(p.barcode, p);
+  }
+
+  private unindex(p: Product): void {
+    this.byId.delete(p.id);
+    if (p.barcode && this.byBarcode.get(p.barcode) === p) this.byBarcode.delete(p.barcode);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  list(q?: string): Product[] {
+    const all = [...this.byId.values()];
+    const sorted = all.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+    if (!q) return sorted;
+    const needle = q.toLocaleLowerCase('de');
+    return sorted.filter(
+      (p) =>
+        p.name.toLocaleLowerCase('de').includes(needle) ||
+        (p.barcode ?? '').toLowerCase().includes(needle) ||
+        (p.category ?? '').toLocaleLowerCase('de').includes(needle),
+    );
+  }
+
+  get(id: string): Product | undefined {
+    return this.byId.get(id);
+  }
+
+  byCode(code: string): Product | undefined {
+    for (const v of barcodeVariants(code)) {
+      const p = this.byBarcode.get(v);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** Validates and normalises input; `base` is the product being updated. */
+  validate(
+    input: Record<string, unknown>,
+    base?: Product,
+  ): Omit<Product, 'id' | 'created_at' | 'updated_at' | 'image_url'> {
+    for (const key of Object.keys(input)) {
+      if (!(FIELDS as readonly string[]).includes(key))
+        throw new CatalogError(400, 'unknown_field', `Unknown field "${key}"`, key);
+    }
+    const out = {
+      barcode: base?.barcode ?? null,
+      name: base?.name ?? '',
+      price_cents: base?.price_cents ?? 0,
+      category: base?.category ?? null,
+      vat_rate: base?.vat_rate ?? this.vatRates()[0],
+      active: base?.active ?? true,
+    };
+    if (!base && input.name === undefined)
+      throw new CatalogError(400, 'invalid_field', 'name is required', 'name');
+    if (!base && input.price_cents === undefined)
+      throw new CatalogError(400, 'invalid_field', 'price_cents is required', 'price_cents');
+    if (input.name !== undefined) {
+      if (typeof input.name !== 'string')
+        throw new CatalogError(400, 'invalid_field', 'name must be a string', 'name');
+      const name = input.name.trim();
+      if (!name || name.length > 120)
+        throw new CatalogError(400, 'invalid_field', 'name must be 1-120 characters', 'name');
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(name))
+        throw new CatalogError(
+          400,
+          'invalid_field',
+          'name must not contain control characters',
+          'name',
+        );
+      out.name = name;
+    }
+    if (input.price_cents !== undefined) {
+      const p = input.price_cents;
+      if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > MAX_PRICE_CENTS) {
+        throw new CatalogError(
+          400,
+          'invalid_field',
+          `price_cents must be an integer from 0 to ${MAX_PRICE_CENTS}`,
+          'price_cents',
+        );
+      }
+      out.price_cents = p;
+    }
+    if (input.barcode !== undefined) {
+      if (input.barcode === null || input.barcode === '') out.barcode = null;
+      else {
+        if (typeof input.barcode !== 'string')
+          throw new CatalogError(
+            400,
+            'invalid_field',
+            'barcode must be a string or null',
+            'barcode',
+          );
+        const why = barcodeProblem(input.barcode);
+        if (why) throw new CatalogError(400, 'invalid_field', `barcode ${why}`, 'barcode');
+        out.barcode = input.barcode;
+      }
+    }
+    if (input.category !== undefined) {
+      if (input.category === null || input.category === '') out.category = null;
+      else if (typeof input.category !== 'string' || input.category.length > 60) {
+        throw new CatalogError(
+          400,
+          'invalid_field',
+          'category must be a string of at most 60 characters or null',
+          'category',
+        );
+      } else out.category = input.category.trim();
+    }
+    if (input.vat_rate !== undefined) {
+      const rates = this.vatRates();
+      if (typeof input.vat_rate !== 'number' || !rates.includes(input.vat_rate)) {
+        throw new CatalogError(
+          400,
+          'invalid_field',
+          `vat_rate must be one of ${rates.join(', ')}`,
+          'vat_rate',
+        );
+      }
+      out.vat_rate = input.vat_rate;
+    }
+    if (input.active !== undefined) {
+      if (typeof input.active !== 'boolean')
+        throw new CatalogError(400, 'invalid_field', 'active must be true or false', 'active');
+      out.active = input.active;
+    }
+    if (out.barcode) {
+      for (const v of barcodeVariants(out.barcode)) {
+        const holder = this.byBarcode.get(v);
+        if (holder && holder.id !== base?.id) {
+          throw new CatalogError(
+            409,
+            'duplicate_barcode',
+            `barcode ${out.barcode} already belongs to "${holder.name}"`,
+            'barcode',
+          );
+        }
+      }
+    }
+    return out;
+  }
+
+  async create(input: ProductInput | Record<string, unknown>): Promise<Product> {
+    const fields = this.validate(input as Record<string, unknown>);
+    const now = new Date(this.clock.now()).toISOString();
+    const product: Product = {
+      id: newId('prd'),
+      ...fields,
+      image_url: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.doc.update((d) => {
+      d.products.push(product);
+      this.index(product);
+    });
+    this.events.emit('products.changed', { product_ids: [product.id] });
+    return product;
+  }
+
+  async update(
+    id: string,
+    patch: ProductInput | Record<string, unknown>,
+  ): Promise<{ before: Product; after: Product }> {
+    const before = this.byId.get(id);
+    if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
+    const fields = this.validate(patch as Record<string, unknown>, before);
+    const after: Product = {
+      ...before,
+      ...fields,
+      updated_at: new Date(this.clock.now()).toISOString(),
+    };
+    await this.replace(before, after);
+    this.events.emit('products.changed', { product_ids: [id] });
+    return { before, after };
+  }
+
+  async setImageUrl(id: string, imageUrl: string | null): Promise<Product> {
+    const before = this.byId.get(id);
+    if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
+    const after: Product = {
+      ...before,
+      image_url: imageUrl,
+      updated_at: new Date(this.clock.now()).toISOString(),
+    };
+    await this.replace(before, after);
+    this.events.emit('products.changed', { product_ids: [id] });
+    return after;
+  }
+
+  private async replace(before: Product, after: Product): Promise<void> {
+    await this.doc.update((d) => {
+      const i = d.products.findIndex((p) => p.id === before.id);
+      d.products[i] = after;
+      this.unindex(before);
+      this.index(after);
+    });
+  }
+
+  async remove(id: string): Promise<Product> {
+    const p = this.byId.get(id);
+    if (!p) throw new CatalogError(404, 'not_found', `No product ${id}`);
+    await this.doc.update((d) => {
+      d.products = d.products.filter((x) => x.id !== id);
+      this.unindex(p);
+    });
+    this.events.emit('products.changed', { product_ids: [id] });
+    return p;
+  }
+
+  // ---------------------------------------------------------------------------- CSV
+  static readonly CSV_COLUMNS = ['barcode', 'name', 'price', 'category', 'vat_rate', 'active'];
+
+  *exportCsv(): Generator<string> {
+    yield csvLine(Catalog.CSV_COLUMNS);
+    for (const p of this.list()) {
+      yield csvLine([
+        p.barcode,
+        p.name,
+        (p.price_cents / 100).toFixed(2),
+        p.category,
+        p.vat_rate,
+        p.active ? 'yes' : 'no',
+      ]);
+    }
+  }
+
+  /**
+   * Imports rows, matched to existing products by barcode (else by exact name); valid rows are
+   * applied in one write, invalid rows are reported with their row number and skipped.
+   */
+  async importCsv(text: string): Promise<CsvImportReport> {
+    const report: CsvImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    let rows: string[][];
+    try {
+      rows = parseCsv(text);
+    } catch (err) {
+      throw new CatalogError(400, 'invalid_csv', `CSV cannot be read: ${(err as Error).message}`);
+    }
+    if (rows.length === 0) throw new CatalogError(400, 'invalid_csv', 'CSV is empty');
+    const header = rows[0].map((h) => h.trim().toLowerCase());
+    const col = (name: string) => header.indexOf(name);
+    if (col('name') === -1 || (col('price') === -1 && col('price_cents') === -1)) {
+      throw new CatalogError(
+        400,
+        'invalid_csv',
+        'CSV header needs at least the columns name and price (or price_cents)',
+      );
+    }
+    const known = new Set([...Catalog.CSV_COLUMNS, 'price_cents', 'id']);
+    const unknown = header.filter((h) => !known.has(h));
+    if (unknown.length)
+      throw new CatalogError(400, 'invalid_csv', `Unknown CSV column(s): ${unknown.join(', ')}`);
+
+    const seen = new Set<string>();
+    const planned: Array<{ base?: Product; fields: ReturnType<Catalog['validate']> }> = [];
+    for (let r = 1; r < rows.length; r++) {
+      const row = rows[r];
+      const rowNo = r + 1; // 1-based, header is row 1, as a spreadsheet shows it
+      const cell = (name: string) => (col(name) === -1 ? undefined : (row[col(name)] ?? '').trim());
+      try {
+        const input: Record<string, unknown> = { name: cell('name') };
+        const barcode = cell('barcode');
+        if (barcode !== undefined) input.barcode = barcode === '' ? null : barcode;
+        const cents = cell('price_cents');
+        const price = cell('price');
+        if (cents !== undefined && cents !== '') {
+          if (!/^\d+$/.test(cents))
+            throw new CatalogError(
+              400,
+              'invalid_field',
+              'price_cents must be a whole number',
+              'price_cents',
+            );
+          input.price_cents = Number(cents);
+        } else input.price_cents = parsePrice(price ?? '');
+        const category = cell('category');
+        if (category !== undefined) input.category = category === '' ? null : category;
+        const vat = cell('vat_rate');
+        if (vat !== undefined && vat !== '')
+          input.vat_rate = Number(vat.replace('%', '').replace(',', '.'));
+        const active = cell('active');
+        if (active !== undefined && active !== '') input.active = parseBool(active);
+        const base =
+          (input.barcode ? this.byCode(input.barcode as string) : undefined) ??
+          [...this.byId.values()].find((p) => !p.barcode && p.name === input.name);
+        const key = (input.barcode as string | null) ?? `name:${String(input.name)}`;
+        if (seen.has(key))
+          throw new CatalogError(
+            400,
+            'duplicate_row',
+            `appears twice in the file (${key})`,
+            input.barcode ? 'barcode' : 'name',
+          );
+        seen.add(key);
+        const fields = this.validate(input, base);
+        if (base && FIELDS.every((f) => base[f] === fields[f])) report.unchanged++;
+        else planned.push({ base, fields });
+      } catch (err) {
+        if (!(err instanceof CatalogError)) throw err;
+        report.errors.push({ row: rowNo, field: err.field, message: err.message });
+      }
+    }
+    if (planned.length === 0) return report;
+    const now = new Date(this.clock.now()).toISOString();
+    const changed: string[] = [];
+    await this.doc.update((d) => {
+      for (const { base, fields } of planned) {
+        if (base) {
+          const after: Product = { ...base, ...fields, updated_at: now };
+          d.products[d.products.findIndex((p) => p.id === base.id)] = after;
+          this.unindex(base);
+          this.index(after);
+          report.updated++;
+          changed.push(after.id);
+        } else {
+          const product: Product = {
+            id: newId('prd'),
+            ...fields,
+            image_url: null,
+            created_at: now,
+            updated_at: now,
+          };
+          d.products.push(product);
+          this.index(product);
+          report.created++;
+          changed.push(product.id);
+        }
+      }
+    });
+    this.events.emit('products.changed', { product_ids: changed });
+    return report;
+  }
+}
+
+/** "1,50", "1.50", "1.50 €", "2" → cents; throws CatalogError naming the price field. */
+export function parsePrice(raw: string): number {
+  const s = raw.replace(/€|EUR/gi, '').trim();
+  const m = /^(\d{1,6})(?:[.,](\d{1,2}))?$/.exec(s);
+  if (!m)
+    throw new CatalogError(
+      400,
+      'invalid_field',
+      `price "${raw}" is not an amount like 1.50`,
+      'price',
+    );
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+function parseBool(raw: string): boolean {
+  const s = raw.toLowerCase();
+  if (['yes', 'ja', 'true', '1', 'y', 'x'].includes(s)) return true;
+  if (['no', 'nein', 'false', '0', 'n'].includes(s)) return false;
+  throw new CatalogError(400, 'invalid_field', `active "${raw}" must be yes or no`, 'active');
+}

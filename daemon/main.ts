@@ -1,0 +1,64 @@
+/**
+ * Process entry: config → app → start; signals; sd_notify. Exits non-zero with one clear
+ * line when the configuration is refused.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { createApp, VERSION } from './app.js';
+import { SdNotify } from './sd-notify.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pos-daemon: refusing to start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  log.info(
+    `counter-pos ${VERSION} starting (APP_ENV=${config.appEnv}, DATA_DIR=${config.dataDir}${config.envFile ? `, env file ${config.envFile}` : ''})`,
+  );
+  const app = await createApp({ config, log });
+  const port = await app.start();
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  log.info(`listening on http://${shown}:${port} — checkout at /pos, admin at /admin`);
+  // Machine-readable line for tests and scripts that start the daemon on port 0.
+  process.stdout.write(`POS_READY port=${port}\n`);
+  if (config.appEnv === 'demo') {
+    log.warn(
+      `DEMO MODE: admin token is "${config.adminToken}" (log in at http://${shown}:${port}/admin). Never use demo mode in a shop.`,
+    );
+  }
+  const notify = new SdNotify(config.notifySocket, config.watchdogUsec, log);
+  notify.ready(`serving on port ${port}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    notify.stopping();
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await app.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) =>
+    log.error(`unhandled rejection: ${(err as Error)?.stack ?? err}`),
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`pos-daemon: fatal: ${(err as Error)?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+/**
+ * The payment provider contract. A provider is one file in ./providers/ plus one line in
+ * ./registry.ts; nothing else changes to add one.
+ *
+ * State machine (owned by checkout, not by providers): pending → succeeded | failed | cancelled,
+ * and succeeded → refunded. Providers report outcomes; checkout validates the transition,
+ * appends it to the sales journal, and only then broadcasts it.
+ */
+import type Router from '@koa/router';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../events.js';
+import type { Store } from '../store/index.js';
+import type { PaymentState, Sale } from '../protocol.js';
+import type { Middleware } from '../app.js';
+
+export interface Availability {
+  available: boolean;
+  /** Plain words for the cashier/owner when unavailable (e.g. "SumUp API key missing"). */
+  reason?: string;
+}
+
+/** What a provider says happened. `pending` means "still waiting"; anything else is final. */
+export interface ProviderOutcome {
+  state: PaymentState;
+  reason?: string;
+  /** Provider data merged into sale.payment (transaction code, app-switch URL, reader id...). */
+  payment?: Record<string, unknown>;
+  /** Cash: tendered and change. */
+  tendered_cents?: number;
+  change_cents?: number;
+}
+
+export interface StartOptions {
+  tendered_cents?: number;
+  /** Base URL of this daemon as the client reached it (for callbacks), without trailing slash. */
+  base_url: string;
+}
+
+export interface ProviderDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  events: EventBus;
+  store: Store;
+  router: Router;
+  requireAdmin: Middleware;
+  /**
+   * Report a later transition for a pending sale (callback, poll, timer). Resolves once the
+   * transition is journalled; rejects if the sale is not pending anymore (e.g. already settled).
+   */
+  settle(saleId: string, outcome: ProviderOutcome): Promise<Sale>;
+  /** Current state of a sale, to check before settling. */
+  getSale(saleId: string): Sale | undefined;
+}
+
+export interface PaymentProvider {
+  readonly id: string;
+  readonly label: string;
+  readonly minimumPaymentCents: number;
+  /** Barcode of a product the UI may add to reach the minimum (e.g. VERSCHENKT-1C). */
+  readonly minimumTopupBarcode?: string;
+
+  /** Configured and reachable? May be cached; must not throw. */
+  availability(): Promise<Availability> | Availability;
+
+  /**
+   * Begin paying `sale` (already journalled as pending). Return `pending` to settle later via
+   * deps.settle(), or a final state when the outcome is known at once (cash).
+   * Throw ProviderError for a refusal the cashier should read (reader busy, tendered too low).
+   */
+  start(sale: Sale, opts: StartOptions): Promise<ProviderOutcome>;
+
+  /** Ask to stop a pending payment. Return `pending` if cancellation is not yet confirmed. */
+  cancel(sale: Sale): Promise<ProviderOutcome>;
+
+  /** After a restart: decide a sale that was pending when the daemon stopped. */
+  reconcile(sale: Sale): Promise<ProviderOutcome>;
+
+  /** Optional lifecycle (timers, pollers); stop() undoes start(). */
+  start_module?(): Promise<void> | void;
+  stop_module?(): Promise<void> | void;
+}
+
+export class ProviderError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export type ProviderFactory = (deps: ProviderDeps) => PaymentProvider;

@@ -1,0 +1,224 @@
+/**
+ * The wire contract: every HTTP body and WebSocket message type, shared by the daemon and the
+ * kiosk UI (kiosk-ui imports this file; it must stay free of Node imports).
+ *
+ * Conventions: snake_case fields, money as integer cents (`*_cents`), time as ISO 8601 UTC.
+ */
+
+// ---------------------------------------------------------------------------------- errors
+export interface ApiError {
+  error: { code: string; message: string; field?: string; details?: unknown };
+}
+
+// --------------------------------------------------------------------------------- catalog
+export interface Product {
+  id: string;
+  barcode: string | null;
+  name: string;
+  price_cents: number;
+  category: string | null;
+  /** VAT rate in percent (e.g. 19, 7, 0). */
+  vat_rate: number;
+  active: boolean;
+  /** URL path of the normalised image, or null. */
+  image_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductInput {
+  barcode?: string | null;
+  name?: string;
+  price_cents?: number;
+  category?: string | null;
+  vat_rate?: number;
+  active?: boolean;
+}
+
+export interface CsvImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: Array<{ row: number; field?: string; message: string }>;
+}
+
+// ----------------------------------------------------------------------------------- carts
+export interface CartLine {
+  line_id: string;
+  product_id: string;
+  barcode: string | null;
+  name: string;
+  unit_price_cents: number;
+  vat_rate: number;
+  quantity: number;
+  line_total_cents: number;
+}
+
+export interface Cart {
+  terminal_id: string;
+  lines: CartLine[];
+  total_cents: number;
+  item_count: number;
+  /** line_id of the line the last scan/add touched (the UI highlights it). */
+  last_line_id: string | null;
+  /** Increments on every change; lets clients drop stale updates. */
+  version: number;
+  /** Sale id while a payment for this cart is pending; cart edits are refused then. */
+  pending_sale_id: string | null;
+  updated_at: string;
+}
+
+export interface AddItemBody {
+  barcode?: string;
+  product_id?: string;
+  quantity?: number;
+}
+
+// -------------------------------------------------------------------------------- payments
+export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+
+export interface ProviderInfo {
+  id: string;
+  label: string;
+  available: boolean;
+  reason?: string;
+  minimum_payment_cents: number;
+  minimum_topup_barcode?: string;
+}
+
+export interface CheckoutBody {
+  provider: string;
+  idempotency_key: string;
+  tendered_cents?: number;
+}
+
+export interface SaleLine {
+  product_id: string;
+  barcode: string | null;
+  name: string;
+  unit_price_cents: number;
+  vat_rate: number;
+  quantity: number;
+  line_total_cents: number;
+}
+
+export interface Sale {
+  id: string;
+  /** Gap-free sequential number per appliance. */
+  number: number;
+  terminal_id: string;
+  provider: string;
+  state: PaymentState;
+  lines: SaleLine[];
+  total_cents: number;
+  tendered_cents: number | null;
+  change_cents: number | null;
+  cashier: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Why a sale failed or was cancelled, in plain words for the cashier. */
+  reason: string | null;
+  /** Provider-specific data the UI may show (e.g. app-switch URL, reader id, transaction code). */
+  payment: Record<string, unknown>;
+}
+
+export interface DailyReport {
+  date: string;
+  timezone: string;
+  sale_count: number;
+  total_cents: number;
+  by_provider: Array<{ provider: string; count: number; total_cents: number }>;
+  by_hour: Array<{ hour: number; count: number; total_cents: number }>;
+  top_products: Array<{ product_id: string; name: string; quantity: number; total_cents: number }>;
+  failed_count: number;
+  cancelled_count: number;
+}
+
+// -------------------------------------------------------------------------------- scanners
+export interface ScannerInfo {
+  id: string;
+  name: string;
+  kind: 'hid_pos' | 'keyboard' | 'network';
+  layout: 'us' | 'de';
+  enabled: boolean;
+  connected: boolean;
+  terminal_id: string | null;
+  vendor_id?: number;
+  product_id?: number;
+  last_seen_at: string | null;
+}
+
+export interface PairingSecret {
+  secret: string;
+  barcode_format: string;
+  barcode_svg: string;
+  expires_at: string;
+}
+
+// ------------------------------------------------------------------------------ WebSocket
+/** Server → browser messages. */
+export type ServerMessage =
+  | {
+      type: 'snapshot';
+      terminal_id: string | null;
+      cart: Cart | null;
+      providers: ProviderInfo[];
+      scanners: ScannerInfo[];
+      pending_sale: Sale | null;
+      server_time: string;
+      timezone: string;
+      currency: string;
+    }
+  | { type: 'cart.updated'; cart: Cart }
+  | {
+      type: 'scan.unknown_barcode';
+      terminal_id: string;
+      barcode: string;
+      scanner_id: string | null;
+    }
+  | { type: 'scan.refused'; terminal_id: string; reason: string; scanner_id: string | null }
+  | { type: 'payment.updated'; sale: Sale }
+  | { type: 'scanner.paired'; scanner_id: string; terminal_id: string }
+  | { type: 'scanner.unpaired'; scanner_id: string; terminal_id: string }
+  | { type: 'scanner.pairing_refused'; terminal_id: string; scanner_id: string; reason: string }
+  | { type: 'scanners.changed'; scanners: ScannerInfo[] }
+  | { type: 'products.changed'; product_ids: string[] }
+  | { type: 'settings.changed'; keys: string[] }
+  | { type: 'providers.changed'; providers: ProviderInfo[] }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'pong'; t: number };
+
+/** Browser → server messages. */
+export type ClientMessage = { type: 'ping'; t: number } | { type: 'watch'; terminal_id: string };
+
+// ------------------------------------------------------------------------- in-process bus
+/** Events on the daemon's in-process bus (daemon/events.ts). */
+export interface DomainEvents {
+  'products.changed': { product_ids: string[] };
+  'cart.updated': { cart: Cart };
+  'scan.unknown_barcode': { terminal_id: string; barcode: string; scanner_id: string | null };
+  'scan.refused': { terminal_id: string; reason: string; scanner_id: string | null };
+  'payment.updated': { sale: Sale };
+  'scanner.paired': {
+    scanner_id: string;
+    terminal_id: string;
+    previous_terminal_id: string | null;
+  };
+  'scanner.pairing_refused': { terminal_id: string; scanner_id: string; reason: string };
+  'scanners.changed': { scanners: ScannerInfo[] };
+  'settings.changed': { keys: string[] };
+  'providers.changed': { providers: ProviderInfo[] };
+  /** A barcode read by any scanner (HID or network), before routing. */
+  'scan.received': { scanner_id: string; barcode: string; at: number };
+}
+
+// ------------------------------------------------------------------------------- health
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  app_env: string;
+  uptime_s: number;
+  storage: Record<string, { state: 'ok' | 'corrupt' | 'unreadable'; message?: string }>;
+  scanners: { attached: number; hid_available: boolean; message?: string };
+  [key: string]: unknown;
+}

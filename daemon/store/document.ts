@@ -1,0 +1,184 @@
+/**
+ * A durable JSON document: lowdb's Low over our fsync adapter, with a schema version, a
+ * migration hook, one write queue per document, and a corrupt-file guard.
+ *
+ * - update(fn) mutates the in-memory data synchronously (this process is the only writer) and
+ *   resolves once a write containing that change is on disk. Writes are serialised and
+ *   coalesced: N updates during one write cost one more write, not N.
+ * - A document that exists but cannot be parsed is never overwritten: the document stays
+ *   read-only on its fallback data, `state` says why, and updates throw StorageError.
+ */
+import { readFile } from 'node:fs/promises';
+import { Low, type Adapter } from 'lowdb';
+import { writeFileDurable } from './durable-file.js';
+
+export class StorageError extends Error {
+  constructor(
+    readonly document: string,
+    message: string,
+  ) {
+    super(`store: ${document}: ${message}`);
+    this.name = 'StorageError';
+  }
+}
+
+export type DocState = { state: 'ok' } | { state: 'corrupt' | 'unreadable'; message: string };
+
+/** On-disk envelope: the schema version travels with the data. */
+interface Envelope<T> {
+  schema_version: number;
+  data: T;
+}
+
+class DurableJsonAdapter<T> implements Adapter<Envelope<T>> {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<Envelope<T> | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StorageError(this.file, `unreadable: ${(err as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new StorageError(this.file, `corrupt JSON: ${(err as Error).message}`);
+    }
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      !('schema_version' in parsed) ||
+      !('data' in parsed)
+    ) {
+      throw new StorageError(this.file, 'corrupt: not a {schema_version, data} document');
+    }
+    return parsed as Envelope<T>;
+  }
+
+  async write(envelope: Envelope<T>): Promise<void> {
+    await writeFileDurable(this.file, JSON.stringify(envelope, null, 1) + '\n');
+  }
+}
+
+export interface DocumentOptions<T> {
+  /** File name for messages and health (e.g. "catalog.json"). */
+  name: string;
+  file: string;
+  defaults: () => T;
+  schemaVersion: number;
+  /** migrations[n] turns version n data into version n+1 data. */
+  migrations?: Record<number, (data: unknown) => unknown>;
+}
+
+export class JsonDocument<T> {
+  readonly name: string;
+  private readonly low: Low<Envelope<T>>;
+  private readonly opts: DocumentOptions<T>;
+  private status: DocState = { state: 'ok' };
+  private writing: Promise<void> | null = null;
+  private dirty = false;
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+
+  constructor(opts: DocumentOptions<T>) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.low = new Low(new DurableJsonAdapter<T>(opts.file), {
+      schema_version: opts.schemaVersion,
+      data: opts.defaults(),
+    });
+  }
+
+  get data(): T {
+    return this.low.data.data;
+  }
+
+  get state(): DocState {
+    return this.status;
+  }
+
+  /** True when the file did not exist and defaults were used. */
+  created = false;
+
+  async load(): Promise<void> {
+    let envelope: Envelope<T> | null;
+    try {
+      envelope = await this.low.adapter.read();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.status = { state: message.includes('unreadable') ? 'unreadable' : 'corrupt', message };
+      this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
+      return;
+    }
+    if (!envelope) {
+      this.created = true;
+      this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
+      return;
+    }
+    let { schema_version: version, data } = envelope as Envelope<unknown>;
+    if (version > this.opts.schemaVersion) {
+      this.status = {
+        state: 'corrupt',
+        message: `store: ${this.name}: schema_version ${version} is newer than this daemon (${this.opts.schemaVersion}); not touching it`,
+      };
+      this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
+      return;
+    }
+    const migrated = version < this.opts.schemaVersion;
+    while (version < this.opts.schemaVersion) {
+      const step = this.opts.migrations?.[version];
+      if (!step) throw new StorageError(this.name, `no migration from schema_version ${version}`);
+      data = step(data);
+      version += 1;
+    }
+    this.low.data = { schema_version: version, data: data as T };
+    if (migrated) await this.flush();
+  }
+
+  /** Apply a change in memory now; resolves when it is durable. */
+  update<R>(fn: (data: T) => R): Promise<R> {
+    if (this.status.state !== 'ok') {
+      return Promise.reject(
+        new StorageError(
+          this.name,
+          `is ${this.status.state} and kept read-only for the operator; fix or remove the file, then restart`,
+        ),
+      );
+    }
+    const result = fn(this.low.data.data);
+    return this.flush().then(() => result);
+  }
+
+  /** Write the current data (coalescing with a write already under way). */
+  flush(): Promise<void> {
+    if (this.status.state !== 'ok') return Promise.resolve();
+    this.dirty = true;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.writing) this.writing = this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false;
+      const batch = this.waiters;
+      this.waiters = [];
+      try {
+        await this.low.write();
+        batch.forEach((w) => w.resolve());
+      } catch (err) {
+        batch.forEach((w) =>
+          w.reject(new StorageError(this.name, `write failed: ${(err as Error).message}`)),
+        );
+      }
+    }
+    this.writing = null;
+  }
+
+  /** Resolves when no write is under way (for shutdown). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+}

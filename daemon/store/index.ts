@@ -1,0 +1,42 @@
+/**
+ * The store: opens the data directory and the JSON documents in it. Modules get documents
+ * from here (store.document(...)) so health can report every document's state in one place.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { JsonDocument, type DocumentOptions, type DocState } from './document.js';
+
+export { JsonDocument, StorageError } from './document.js';
+export { writeFileDurable, fsyncDir } from './durable-file.js';
+
+export class Store {
+  private readonly docs = new Map<string, JsonDocument<unknown>>();
+
+  constructor(readonly dataDir: string) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true });
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.dataDir, ...parts);
+  }
+
+  /** Opens (and loads) a document under DATA_DIR; the same name returns the same instance. */
+  async document<T>(opts: Omit<DocumentOptions<T>, 'file'>): Promise<JsonDocument<T>> {
+    const existing = this.docs.get(opts.name);
+    if (existing) return existing as JsonDocument<T>;
+    const doc = new JsonDocument<T>({ ...opts, file: this.path(opts.name) });
+    await doc.load();
+    this.docs.set(opts.name, doc as JsonDocument<unknown>);
+    return doc;
+  }
+
+  states(): Record<string, DocState> {
+    return Object.fromEntries([...this.docs].map(([name, doc]) => [name, doc.state]));
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([...this.docs.values()].map((d) => d.idle()));
+  }
+}
