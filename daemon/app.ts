@@ -18,6 +18,7 @@ import { EventBus } from './events.js';
 import { Store } from './store/index.js';
 import { Catalog, CATALOG_DOC, type CatalogData } from './catalog/catalog.js';
 import { ProductImages } from './catalog/images.js';
+import { Settings } from './settings/index.js';
 import { demoProducts } from './catalog/demo.js';
 import { AdminAuth } from './security/auth.js';
 import { clientAddress, exactProxyMatcher } from './security/client-ip.js';
@@ -88,6 +89,7 @@ export class PosApp {
     clientIp: string,
   ) => { status: number; message: string } | null = () => null;
   catalog!: Catalog;
+  settings!: Settings;
   images!: ProductImages;
   private modules: Module[] = [];
   private started: Module[] = [];
@@ -139,6 +141,7 @@ export class PosApp {
 
   async init(): Promise<void> {
     await this.store.init();
+    this.settings = await Settings.open(this.store, this.events);
     const catalogDoc = await this.store.document<CatalogData>(CATALOG_DOC);
     this.catalog = new Catalog(catalogDoc, this.events, this.clock);
     this.images = new ProductImages(this.store.path('images'));
