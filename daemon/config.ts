@@ -52,6 +52,8 @@ export interface Config {
   sumupApiUrl: string;
   sumupReaderId: string;
   sumupFake: boolean;
+  sumupPollMs: number;
+  sumupTimeoutMs: number;
 
   allowedPosIps: string[];
   trustProxy: string[];
@@ -223,6 +225,16 @@ export const VARS: VarSpec[] = [
     name: 'SUMUP_READER_ID',
     def: '',
     doc: 'Default Solo reader id until readers are assigned per terminal in admin',
+  },
+  {
+    name: 'SUMUP_POLL_MS',
+    def: '3000',
+    doc: 'How often a pending SumUp payment is checked with the API when no callback arrived',
+  },
+  {
+    name: 'SUMUP_TIMEOUT_MS',
+    def: '10000',
+    doc: 'Time limit for one SumUp API request before the cashier is told SumUp did not answer',
   },
   {
     name: 'SUMUP_FAKE',
@@ -505,6 +517,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     sumupApiUrl: url('SUMUP_API_URL', get('SUMUP_API_URL')),
     sumupReaderId: get('SUMUP_READER_ID'),
     sumupFake,
+    sumupPollMs: int('SUMUP_POLL_MS', get('SUMUP_POLL_MS'), 10, 600_000),
+    sumupTimeoutMs: int('SUMUP_TIMEOUT_MS', get('SUMUP_TIMEOUT_MS'), 50, 120_000),
 
     allowedPosIps: list(get('ALLOWED_POS_IPS')),
     trustProxy: list(get('TRUST_PROXY')),
