@@ -57,6 +57,8 @@ export interface Config {
 
   allowedPosIps: string[];
   trustProxy: string[];
+  pinIdleLogoutMinutes: number;
+  pinRotationDays: number;
 
   /** systemd integration (set by systemd, not by the operator). */
   notifySocket: string;
@@ -249,7 +251,17 @@ export const VARS: VarSpec[] = [
   {
     name: 'TRUST_PROXY',
     def: '',
-    doc: 'Comma-separated proxy addresses whose `X-Forwarded-For` is believed',
+    doc: 'Comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed',
+  },
+  {
+    name: 'PIN_IDLE_LOGOUT_MINUTES',
+    def: '15',
+    doc: 'A cashier logged in with a PIN is logged out after this many idle minutes (admin can override)',
+  },
+  {
+    name: 'PIN_ROTATION_DAYS',
+    def: '90',
+    doc: 'Admin shows a rotation reminder for PINs older than this many days (0 = never)',
   },
   {
     name: 'POS_ENV_FILE',
@@ -262,7 +274,7 @@ export const VARS: VarSpec[] = [
 
 const KNOWN = new Set(VARS.map((v) => v.name));
 /** Our variable families: an unknown name in one of them is almost always a typo. */
-const OWN_PREFIXES = ['SCANNER_', 'SUMUP_', 'PAYMENT_', 'ADMIN_', 'POS_'];
+const OWN_PREFIXES = ['SCANNER_', 'SUMUP_', 'PAYMENT_', 'ADMIN_', 'POS_', 'PIN_'];
 const MINIMUM_RE = /^PAYMENT_MINIMUM_([A-Z0-9_]+)_CENTS$/;
 
 /** Values that must never be used as production secrets. */
@@ -522,6 +534,13 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
 
     allowedPosIps: list(get('ALLOWED_POS_IPS')),
     trustProxy: list(get('TRUST_PROXY')),
+    pinIdleLogoutMinutes: int(
+      'PIN_IDLE_LOGOUT_MINUTES',
+      get('PIN_IDLE_LOGOUT_MINUTES'),
+      1,
+      24 * 60,
+    ),
+    pinRotationDays: int('PIN_ROTATION_DAYS', get('PIN_ROTATION_DAYS'), 0, 3650),
 
     notifySocket: env.NOTIFY_SOCKET ?? '',
     watchdogUsec: env.WATCHDOG_USEC

@@ -1,25 +1,20 @@
 /**
- * The client's address as the daemon sees it: the socket's peer address, normalised
- * (IPv4-mapped IPv6 → IPv4). X-Forwarded-For is believed only when the direct peer is one
- * of TRUST_PROXY (as Koa does with app.proxy, but per peer): then the right-most address not
- * itself a trusted proxy is the client.
+ * The client's address as the daemon sees it: the socket's peer address in canonical form
+ * (RFC 5952 text; IPv4-mapped IPv6 → IPv4). X-Forwarded-For is believed only when the direct
+ * peer is one of TRUST_PROXY (as Koa does with app.proxy, but per peer): then the right-most
+ * address not itself a trusted proxy is the client. Anything a client writes further left is
+ * never looked at, so a forged header cannot choose its own address.
  */
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { canonicalIp, isLoopbackIp, parseRange, rangeMatcher } from './ip-match.js';
 
+/** Canonical text of an address; input that is not an address is returned trimmed, lower case. */
 export function normaliseIp(addr: string): string {
-  let a = addr.trim();
-  if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
-  const zone = a.indexOf('%');
-  if (zone !== -1) a = a.slice(0, zone);
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
-  if (mapped) return mapped[1];
-  return a.toLowerCase();
+  return canonicalIp(addr) ?? addr.trim().toLowerCase();
 }
 
 export function isLoopback(addr: string): boolean {
-  const a = normaliseIp(addr);
-  return a === '::1' || /^127\./.test(a);
+  return isLoopbackIp(addr);
 }
 
 export type ProxyMatcher = (addr: string) => boolean;
@@ -29,6 +24,11 @@ export function exactProxyMatcher(list: string[]): ProxyMatcher {
   return (addr) => set.has(normaliseIp(addr));
 }
 
+/** TRUST_PROXY entries as addresses or CIDR ranges (throws IpEntryError on a bad entry). */
+export function cidrProxyMatcher(list: string[]): ProxyMatcher {
+  return rangeMatcher(list.map((e) => parseRange(e)));
+}
+
 export function clientAddress(req: IncomingMessage, isTrustedProxy: ProxyMatcher): string {
   const peer = normaliseIp(req.socket.remoteAddress ?? '');
   if (!isTrustedProxy(peer)) return peer;
@@ -36,8 +36,8 @@ export function clientAddress(req: IncomingMessage, isTrustedProxy: ProxyMatcher
   const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
   const hops = raw
     .split(',')
-    .map((s) => normaliseIp(s))
-    .filter((s) => isIP(s) !== 0);
+    .map((s) => canonicalIp(s))
+    .filter((s): s is string => s !== null);
   for (let i = hops.length - 1; i >= 0; i--) {
     if (!isTrustedProxy(hops[i])) return hops[i];
   }
