@@ -147,8 +147,7 @@ export class PosApp {
     this.images = new ProductImages(this.store.path('images'));
     await this.images.init();
     if (this.config.appEnv === 'demo' && catalogDoc.created) {
-      for (const p of demoProducts(this.config.paymentMinimumTopupBarcode))
-        await this.catalog.create(p);
+      await this.catalog.createMany(demoProducts(this.config.paymentMinimumTopupBarcode));
       this.log.info(`demo: seeded ${this.catalog.size} products`);
     }
     this.isTrustedProxy = exactProxyMatcher(this.config.trustProxy);

@@ -8,7 +8,7 @@ import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Clock } from '../clock.js';
 import { barcodeProblem, barcodeVariants } from './barcode.js';
-import { csvLine, parseCsv } from './csv.js';
+import { csvLine, isBlankRecord, parseCsv, unescapeFormula } from './csv.js';
 
 export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
 export const VAT_RATES_DEFAULT = [19, 7, 0];
@@ -32,6 +32,14 @@ export const CATALOG_DOC = {
   name: 'catalog.json',
   schemaVersion: 1,
   defaults: (): CatalogData => ({ products: [] }),
+  validate: (data: unknown): string | null => {
+    const products = (data as CatalogData | null)?.products;
+    if (!Array.isArray(products)) return 'products must be a list';
+    const bad = products.findIndex(
+      (p) => !p || typeof p.id !== 'string' || typeof p.name !== 'string',
+    );
+    return bad === -1 ? null : `products[${bad}] has no id or name`;
+  },
 };
 
 const FIELDS = ['barcode', 'name', 'price_cents', 'category', 'vat_rate', 'active'] as const;
@@ -218,6 +226,43 @@ export class Catalog {
     return product;
   }
 
+  /** Creates several products in one durable write (demo seeding); all valid or none. */
+  async createMany(inputs: Array<ProductInput | Record<string, unknown>>): Promise<Product[]> {
+    const now = new Date(this.clock.now()).toISOString();
+    const products: Product[] = [];
+    const staged = new Map<string, Product>();
+    for (const input of inputs) {
+      const fields = this.validate(input as Record<string, unknown>);
+      for (const v of fields.barcode ? barcodeVariants(fields.barcode) : []) {
+        const other = staged.get(v);
+        if (other)
+          throw new CatalogError(
+            409,
+            'duplicate_barcode',
+            `barcode ${fields.barcode} already belongs to "${other.name}"`,
+            'barcode',
+          );
+      }
+      const product: Product = {
+        id: newId('prd'),
+        ...fields,
+        image_url: null,
+        created_at: now,
+        updated_at: now,
+      };
+      if (product.barcode) staged.set(product.barcode, product);
+      products.push(product);
+    }
+    await this.doc.update((d) => {
+      for (const product of products) {
+        d.products.push(product);
+        this.index(product);
+      }
+    });
+    this.events.emit('products.changed', { product_ids: products.map((p) => p.id) });
+    return products;
+  }
+
   async update(
     id: string,
     patch: ProductInput | Record<string, unknown>,
@@ -297,8 +342,12 @@ export class Catalog {
     } catch (err) {
       throw new CatalogError(400, 'invalid_csv', `CSV cannot be read: ${(err as Error).message}`);
     }
-    if (rows.length === 0) throw new CatalogError(400, 'invalid_csv', 'CSV is empty');
-    const header = rows[0].map((h) => h.trim().toLowerCase());
+    if (rows.length === 0 || isBlankRecord(rows[0]))
+      throw new CatalogError(400, 'invalid_csv', 'CSV is empty or its first row is blank');
+    const header = rows[0].map((h) => {
+      const name = h.trim().toLowerCase();
+      return HEADER_ALIASES[name] ?? name;
+    });
     const col = (name: string) => header.indexOf(name);
     if (col('name') === -1 || (col('price') === -1 && col('price_cents') === -1)) {
       throw new CatalogError(
@@ -317,7 +366,9 @@ export class Catalog {
     for (let r = 1; r < rows.length; r++) {
       const row = rows[r];
       const rowNo = r + 1; // 1-based, header is row 1, as a spreadsheet shows it
-      const cell = (name: string) => (col(name) === -1 ? undefined : (row[col(name)] ?? '').trim());
+      if (isBlankRecord(row)) continue;
+      const cell = (name: string) =>
+        col(name) === -1 ? undefined : unescapeFormula((row[col(name)] ?? '').trim());
       try {
         const input: Record<string, unknown> = { name: cell('name') };
         const barcode = cell('barcode');
@@ -344,7 +395,10 @@ export class Catalog {
         const base =
           (input.barcode ? this.byCode(input.barcode as string) : undefined) ??
           [...this.byId.values()].find((p) => !p.barcode && p.name === input.name);
-        const key = (input.barcode as string | null) ?? `name:${String(input.name)}`;
+        // UPC-A and its EAN-13 form (leading 0) are one article: one key for both.
+        const key = input.barcode
+          ? barcodeVariants(input.barcode as string).sort()[0]
+          : `name:${String(input.name)}`;
         if (seen.has(key))
           throw new CatalogError(
             400,
@@ -392,6 +446,25 @@ export class Catalog {
     return report;
   }
 }
+
+/**
+ * Column names a spreadsheet may use instead of ours (German shops: "Preis", "Artikel"...).
+ * Header cells are compared in lower case.
+ */
+const HEADER_ALIASES: Record<string, string> = {
+  ean: 'barcode',
+  gtin: 'barcode',
+  strichcode: 'barcode',
+  artikel: 'name',
+  bezeichnung: 'name',
+  preis: 'price',
+  kategorie: 'category',
+  warengruppe: 'category',
+  mwst: 'vat_rate',
+  'mwst.': 'vat_rate',
+  'ust.': 'vat_rate',
+  aktiv: 'active',
+};
 
 /** "1,50", "1.50", "1.50 €", "2" → cents; throws CatalogError naming the price field. */
 export function parsePrice(raw: string): number {

@@ -3,6 +3,19 @@
  * detected from the header line, since spreadsheets in German locales write ";".
  */
 
+/**
+ * Bytes of an uploaded CSV to text. UTF-8 (with or without Excel's BOM) when the bytes are
+ * valid UTF-8; otherwise Windows-1252, which is what "CSV (Trennzeichen-getrennt)" from a
+ * German Excel writes, so "Getränke" survives either way.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
   const counts = { ',': 0, ';': 0, '\t': 0 } as Record<',' | ';' | '\t', number>;
   let quoted = false;
@@ -13,7 +26,10 @@ export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
   return (Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0] as ',' | ';' | '\t') ?? ',';
 }
 
-/** Parses CSV text into rows of fields. Throws on an unterminated quote. */
+/**
+ * Parses CSV text into records of fields. Blank lines stay in the result (as `['']`) so a
+ * record's index + 1 is the row number a spreadsheet shows. Throws on an unterminated quote.
+ */
 export function parseCsv(text: string, delimiter?: string): string[][] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // Excel's UTF-8 BOM
   const delim = delimiter ?? detectDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
@@ -56,13 +72,29 @@ export function parseCsv(text: string, delimiter?: string): string[][] {
     row.push(field);
     rows.push(row);
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  return rows;
+}
+
+/** True for a record with no content (a blank line or a row of empty cells like ";;;"). */
+export function isBlankRecord(record: string[]): boolean {
+  return record.every((f) => f.trim() === '');
+}
+
+/**
+ * A leading =, +, -, @, tab or CR makes spreadsheets run a cell as a formula (CSV injection,
+ * OWASP "CSV Injection"); such text is exported with a leading apostrophe.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Undoes csvField's protective apostrophe on import, so export → import is lossless. */
+export function unescapeFormula(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 export function csvField(value: string | number | boolean | null | undefined): string {
   const s = value === null || value === undefined ? '' : String(value);
-  // A leading =,+,-,@ would be run as a formula by spreadsheets (CSV injection); quote it with '.
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
+  const safe = FORMULA_START.test(s) && !NUMBER.test(s) ? `'${s}` : s;
   return /[",;\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

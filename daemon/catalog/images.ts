@@ -8,7 +8,7 @@ import { readFile, unlink, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { writeFileDurable } from '../store/index.js';
+import { removeStaleTemps, writeFileDurable } from '../store/index.js';
 
 export const IMAGE_MAX_BYTES = 8 * 1024 * 1024;
 export const IMAGE_MAX_PIXELS = 40_000_000;
@@ -28,6 +28,7 @@ export class ProductImages {
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    await removeStaleTemps(this.dir);
   }
 
   private file(id: string): string {

@@ -9,18 +9,20 @@ import { fail } from './errors.js';
 export const JSON_LIMIT = 64 * 1024;
 
 export async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
-  const declared = Number(ctx.get('content-length') || NaN);
-  if (Number.isFinite(declared) && declared > limit) {
+  const tooLarge = (): never => {
+    // The rest of the body is not read; the connection closes after this response, so an
+    // oversized upload costs the daemon nothing more.
+    ctx.set('Connection', 'close');
     fail(413, 'payload_too_large', `Request body is larger than ${limit} bytes`);
-  }
+  };
+  const declared = Number(ctx.get('content-length') || NaN);
+  if (Number.isFinite(declared) && declared > limit) tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  // destroyOnReturn: false keeps the socket open so the 413 response can still be sent.
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      ctx.req.destroy();
-      fail(413, 'payload_too_large', `Request body is larger than ${limit} bytes`);
-    }
+    if (size > limit) tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -71,6 +71,12 @@ export interface DocumentOptions<T> {
   schemaVersion: number;
   /** migrations[n] turns version n data into version n+1 data. */
   migrations?: Record<number, (data: unknown) => unknown>;
+  /**
+   * Shape check after load and migration: a reason when the data is unusable (the document is
+   * then treated as corrupt and kept untouched), or null. Guards modules against a file that
+   * is valid JSON but not what they expect (e.g. `"products": null` after a hand edit).
+   */
+  validate?: (data: unknown) => string | null;
 }
 
 export class JsonDocument<T> {
@@ -108,8 +114,7 @@ export class JsonDocument<T> {
       envelope = await this.low.adapter.read();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.status = { state: message.includes('unreadable') ? 'unreadable' : 'corrupt', message };
-      this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
+      this.refuse(message.includes('unreadable') ? 'unreadable' : 'corrupt', message);
       return;
     }
     if (!envelope) {
@@ -118,23 +123,43 @@ export class JsonDocument<T> {
       return;
     }
     let { schema_version: version, data } = envelope as Envelope<unknown>;
+    if (!Number.isInteger(version) || version < 1) {
+      this.refuse('corrupt', `schema_version ${JSON.stringify(version)} is not a version number`);
+      return;
+    }
     if (version > this.opts.schemaVersion) {
-      this.status = {
-        state: 'corrupt',
-        message: `store: ${this.name}: schema_version ${version} is newer than this daemon (${this.opts.schemaVersion}); not touching it`,
-      };
-      this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
+      this.refuse(
+        'corrupt',
+        `schema_version ${version} is newer than this daemon (${this.opts.schemaVersion}); not touching it`,
+      );
       return;
     }
     const migrated = version < this.opts.schemaVersion;
-    while (version < this.opts.schemaVersion) {
-      const step = this.opts.migrations?.[version];
-      if (!step) throw new StorageError(this.name, `no migration from schema_version ${version}`);
-      data = step(data);
-      version += 1;
+    try {
+      while (version < this.opts.schemaVersion) {
+        const step = this.opts.migrations?.[version];
+        if (!step) throw new Error(`no migration from schema_version ${version}`);
+        data = step(data);
+        version += 1;
+      }
+    } catch (err) {
+      this.refuse('corrupt', `migration failed: ${(err as Error).message}`);
+      return;
+    }
+    const problem = this.opts.validate?.(data) ?? null;
+    if (problem) {
+      this.refuse('corrupt', `unexpected content: ${problem}`);
+      return;
     }
     this.low.data = { schema_version: version, data: data as T };
     if (migrated) await this.flush();
+  }
+
+  /** Keeps the file untouched: defaults in memory, read-only, state says why. */
+  private refuse(state: 'corrupt' | 'unreadable', message: string): void {
+    const prefix = `store: ${this.name}: `;
+    this.status = { state, message: message.startsWith('store: ') ? message : prefix + message };
+    this.low.data = { schema_version: this.opts.schemaVersion, data: this.opts.defaults() };
   }
 
   /** Apply a change in memory now; resolves when it is durable. */

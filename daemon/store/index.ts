@@ -2,12 +2,19 @@
  * The store: opens the data directory and the JSON documents in it. Modules get documents
  * from here (store.document(...)) so health can report every document's state in one place.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonDocument, type DocumentOptions, type DocState } from './document.js';
+import { removeStaleTemps } from './durable-file.js';
 
-export { JsonDocument, StorageError } from './document.js';
-export { writeFileDurable, fsyncDir } from './durable-file.js';
+export { JsonDocument, StorageError, type DocState } from './document.js';
+export { writeFileDurable, fsyncDir, removeStaleTemps } from './durable-file.js';
+
+/**
+ * Marks a directory as a Counter POS data directory, so `npm run demo:reset` deletes only a
+ * directory this daemon created or uses (never a mistyped DATA_DIR such as $HOME).
+ */
+export const DATA_DIR_MARKER = '.counter-pos-data';
 
 export class Store {
   private readonly docs = new Map<string, JsonDocument<unknown>>();
@@ -16,6 +23,12 @@ export class Store {
 
   async init(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
+    await writeFile(this.path(DATA_DIR_MARKER), 'Counter POS data directory\n', {
+      flag: 'wx',
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    await removeStaleTemps(this.dataDir);
   }
 
   path(...parts: string[]): string {

@@ -3,10 +3,13 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { Readable } from 'node:stream';
 import { Catalog, CatalogError } from '../../catalog/catalog.js';
+import { decodeCsvBytes } from '../../catalog/csv.js';
 import { ImageError, IMAGE_MAX_BYTES, type ProductImages } from '../../catalog/images.js';
 import { readJson, readRaw, queryParam } from '../body.js';
 import { fail, HttpError } from '../errors.js';
 import { idParam } from '../validate.js';
+
+export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface ProductRouteDeps {
   catalog: Catalog;
@@ -49,9 +52,10 @@ export function productRoutes(router: Router, deps: ProductRouteDeps): void {
   });
 
   router.post('/api/v1/products/import', requireAdmin, async (ctx) => {
-    if (!ctx.is('text/csv', 'text/plain', 'application/csv'))
+    // Windows browsers label .csv files application/vnd.ms-excel.
+    if (!ctx.is('text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'))
       fail(415, 'unsupported_media_type', 'Send the CSV file as text/csv');
-    const text = (await readRaw(ctx, 5 * 1024 * 1024)).toString('utf8');
+    const text = decodeCsvBytes(await readRaw(ctx, CSV_MAX_BYTES));
     try {
       const report = await catalog.importCsv(text);
       deps.onChange?.(ctx, 'products.import', null, report);
