@@ -302,7 +302,8 @@ export function weakSecretReason(value: string): string | null {
   }
   if (/^(.)\1*$/.test(value) || new Set(value).size < 6)
     return 'must not be (nearly) one repeated character';
-  if (/^(.{1,4})\1+$/.test(value)) return 'must not be a short repeated pattern';
+  // "abc123abc123..." has many distinct characters but little more entropy than "abc123".
+  if (/^(.{1,12})\1+$/.test(value)) return 'must not be a short repeated pattern';
   return null;
 }
 
