@@ -12,8 +12,24 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return decodeWindows1252(bytes);
   }
+}
+
+/**
+ * Windows-1252: Latin-1 except 0x80-0x9F (WHATWG Encoding, index-windows-1252). Decoded here
+ * because Node's TextDecoder treats the label as plain Latin-1 (0x80 would not become €).
+ */
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    out += b >= 0x80 && b <= 0x9f ? CP1252_80_9F[b - 0x80] : String.fromCharCode(b);
+  }
+  return out;
 }
 
 export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
@@ -82,14 +98,16 @@ export function isBlankRecord(record: string[]): boolean {
 
 /**
  * A leading =, +, -, @, tab or CR makes spreadsheets run a cell as a formula (CSV injection,
- * OWASP "CSV Injection"); such text is exported with a leading apostrophe.
+ * OWASP "CSV Injection"); such text is exported with a leading apostrophe. Text that already
+ * starts with apostrophes before such a character gets one more, so import can always strip
+ * exactly one and export → import stays lossless.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** Undoes csvField's protective apostrophe on import, so export → import is lossless. */
+/** Undoes csvField's protective apostrophe on import. */
 export function unescapeFormula(cell: string): string {
-  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
 }
 
 export function csvField(value: string | number | boolean | null | undefined): string {

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  csvField,
+  csvLine,
+  decodeCsvBytes,
+  detectDelimiter,
+  isBlankRecord,
+  parseCsv,
+  unescapeFormula,
+} from '../../daemon/catalog/csv.js';
+
+test('parseCsv(text) reads RFC 4180: quotes, doubled quotes, delimiters and newlines in quotes', () => {
+  const text =
+    'name,price\r\n"Kaffee, groß",2.50\r\n"Er sagte ""Hallo""",1\r\n"Zwei\nZeilen",3\r\n';
+  assert.deepEqual(parseCsv(text), [
+    ['name', 'price'],
+    ['Kaffee, groß', '2.50'],
+    ['Er sagte "Hallo"', '1'],
+    ['Zwei\nZeilen', '3'],
+  ]);
+});
+
+test('parseCsv() keeps blank lines so record index + 1 is the spreadsheet row', () => {
+  const rows = parseCsv('a,b\n1,2\n\n3,4\n;\n');
+  assert.equal(rows.length, 5);
+  assert.deepEqual(rows[3], ['3', '4']);
+  assert.ok(isBlankRecord(rows[2]));
+  assert.equal(isBlankRecord(['', ' ']), true);
+  assert.equal(isBlankRecord(['', 'x']), false);
+});
+
+test('parseCsv() handles a last line without newline, CR-only lines and the UTF-8 BOM', () => {
+  assert.deepEqual(parseCsv('\ufeffa,b\r1,2'), [
+    ['a', 'b'],
+    ['1', '2'],
+  ]);
+});
+
+test('parseCsv() refuses an unterminated quoted field', () => {
+  assert.throws(() => parseCsv('name\n"open'), /unterminated/);
+});
+
+test('detectDelimiter(header) finds ; (German Excel), tab and , outside quotes', () => {
+  assert.equal(detectDelimiter('Barcode;Name;Preis'), ';');
+  assert.equal(detectDelimiter('barcode\tname\tprice'), '\t');
+  assert.equal(detectDelimiter('barcode,name,price'), ',');
+  assert.equal(detectDelimiter('"a;b;c",name,price'), ',');
+  assert.equal(detectDelimiter('name'), ',');
+  assert.deepEqual(parseCsv('name;price\n"Brezel; groß";1,20\n'), [
+    ['name', 'price'],
+    ['Brezel; groß', '1,20'],
+  ]);
+});
+
+test('csvField(value) quotes only when needed and neutralises formulas (CSV injection)', () => {
+  assert.equal(csvField('Tee'), 'Tee');
+  assert.equal(csvField(null), '');
+  assert.equal(csvField(150), '150');
+  assert.equal(csvField('a,b'), '"a,b"');
+  assert.equal(csvField('a;b'), '"a;b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField('=HYPERLINK("http://evil")'), `"'=HYPERLINK(""http://evil"")"`);
+  assert.equal(csvField('+49 30 123'), "'+49 30 123");
+  assert.equal(csvField('@SUM(A1)'), "'@SUM(A1)");
+  assert.equal(csvField('-cmd|calc'), "'-cmd|calc");
+  assert.equal(csvField('\t=1'), "'\t=1");
+  assert.equal(csvField('-1.50'), '-1.50', 'plain numbers stay numbers');
+});
+
+test('csvLine() → parseCsv() → unescapeFormula() is lossless', () => {
+  const samples = [
+    'plain',
+    'Kaffee, groß',
+    'quote " inside',
+    'semi;colon',
+    'multi\nline',
+    '=1+1',
+    '+x',
+    '-x',
+    '@x',
+    "'=already",
+    '',
+    'Ümlaut äöüß €',
+  ];
+  const text = csvLine(samples);
+  assert.ok(text.endsWith('\r\n'));
+  const [row] = parseCsv(text, ',');
+  assert.deepEqual(row.map(unescapeFormula), samples);
+});
+
+test('decodeCsvBytes(bytes) reads UTF-8 and falls back to Windows-1252', () => {
+  assert.equal(decodeCsvBytes(Buffer.from('Getränke;2,50 €', 'utf8')), 'Getränke;2,50 €');
+  // "Getränke;2,50 €" as German Excel saves it: ä = 0xE4, € = 0x80.
+  const cp1252 = Buffer.from([
+    0x47, 0x65, 0x74, 0x72, 0xe4, 0x6e, 0x6b, 0x65, 0x3b, 0x32, 0x2c, 0x35, 0x30, 0x20, 0x80,
+  ]);
+  assert.equal(decodeCsvBytes(cp1252), 'Getränke;2,50 €');
+});
