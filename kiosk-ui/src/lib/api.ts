@@ -1,0 +1,224 @@
+/**
+ * The UI's only door to the daemon's REST API (views never call fetch themselves). Thin
+ * functions, one per endpoint; errors become ApiRequestError carrying the daemon's
+ * `{error: {code, message, field}}`. Admin calls ride on the HttpOnly session cookie.
+ */
+import type {
+  ApiError,
+  Cart,
+  CsvImportReport,
+  DailyReport,
+  PairingSecret,
+  Product,
+  ProductInput,
+  ProviderInfo,
+  Sale,
+  ScannerInfo,
+} from '../../../daemon/protocol.js';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+interface RequestOptions {
+  method?: string;
+  json?: unknown;
+  body?: BodyInit;
+  contentType?: string;
+}
+
+async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] = 'application/json';
+  } else if (opts.contentType) headers['content-type'] = opts.contentType;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body,
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiRequestError(0, 'network', 'The daemon cannot be reached');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const e = (data as ApiError | null)?.error;
+    throw new ApiRequestError(
+      res.status,
+      e?.code ?? 'http_' + res.status,
+      e?.message ?? res.statusText,
+      e?.field,
+      e?.details,
+    );
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+const terminal = (tid: string) => `/api/v1/terminals/${enc(tid)}`;
+
+// ------------------------------------------------------------------------------ catalog
+export async function searchProducts(q: string, activeOnly = false): Promise<Product[]> {
+  const params = new URLSearchParams();
+  if (q) params.set('q', q);
+  if (activeOnly) params.set('active', 'true');
+  const qs = params.toString();
+  return (await request<{ products: Product[] }>(`/api/v1/products${qs ? `?${qs}` : ''}`)).products;
+}
+
+export const createProduct = (input: ProductInput) =>
+  request<Product>('/api/v1/products', { method: 'POST', json: input });
+
+export const updateProduct = (id: string, patch: ProductInput) =>
+  request<Product>(`/api/v1/products/${enc(id)}`, { method: 'PATCH', json: patch });
+
+export const deleteProduct = (id: string) =>
+  request<void>(`/api/v1/products/${enc(id)}`, { method: 'DELETE' });
+
+export const uploadProductImage = (id: string, file: Blob) =>
+  request<Product>(`/api/v1/products/${enc(id)}/image`, {
+    method: 'PUT',
+    body: file,
+    contentType: file.type || 'application/octet-stream',
+  });
+
+export const importProductsCsv = (csv: string) =>
+  request<CsvImportReport>('/api/v1/products/import', {
+    method: 'POST',
+    body: csv,
+    contentType: 'text/csv',
+  });
+
+export const PRODUCTS_EXPORT_URL = '/api/v1/products/export.csv';
+
+// -------------------------------------------------------------------------------- carts
+export const getCart = (tid: string) => request<Cart>(`${terminal(tid)}/cart`);
+
+export const addBarcode = (tid: string, barcode: string) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, { method: 'POST', json: { barcode } });
+
+export const addProduct = (tid: string, productId: string, quantity = 1) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, {
+    method: 'POST',
+    json: { product_id: productId, quantity },
+  });
+
+export const setLineQuantity = (tid: string, lineId: string, quantity: number) =>
+  request<Cart>(`${terminal(tid)}/cart/items/${enc(lineId)}`, {
+    method: 'PATCH',
+    json: { quantity },
+  });
+
+export const removeLine = (tid: string, lineId: string) =>
+  request<Cart>(`${terminal(tid)}/cart/items/${enc(lineId)}`, { method: 'DELETE' });
+
+export const clearCart = (tid: string) =>
+  request<Cart>(`${terminal(tid)}/cart`, { method: 'DELETE' });
+
+/** Adds the provider's top-up product until the cart reaches the provider's minimum. */
+export const topUpCart = (tid: string, provider: string) =>
+  request<Cart>(`${terminal(tid)}/cart/topup`, { method: 'POST', json: { provider } });
+
+// ----------------------------------------------------------------------------- payments
+export const checkout = (
+  tid: string,
+  body: { provider: string; idempotency_key: string; tendered_cents?: number },
+) => request<Sale>(`${terminal(tid)}/checkout`, { method: 'POST', json: body });
+
+export const getSale = (id: string) => request<Sale>(`/api/v1/sales/${enc(id)}`);
+
+export const cancelSale = (id: string) =>
+  request<Sale>(`/api/v1/sales/${enc(id)}/cancel`, { method: 'POST' });
+
+export const listProviders = async () =>
+  unwrap<ProviderInfo[]>(
+    await request<ProviderInfo[] | { providers: ProviderInfo[] }>(
+      '/api/v1/payments/providers/available',
+    ),
+    'providers',
+  );
+
+export const listSales = async (date: string) =>
+  unwrap<Sale[]>(
+    await request<Sale[] | { sales: Sale[] }>(`/api/v1/sales?date=${enc(date)}`),
+    'sales',
+  );
+
+export const dailyReport = (date: string) =>
+  request<DailyReport>(`/api/v1/reports/daily?date=${enc(date)}`);
+
+// ----------------------------------------------------------------------------- scanners
+export const pairingSecret = (tid: string) =>
+  request<PairingSecret>(`/api/v1/scanner/pairing-secret?terminal_id=${enc(tid)}`);
+
+export const listScanners = async () =>
+  unwrap<ScannerInfo[]>(
+    await request<ScannerInfo[] | { scanners: ScannerInfo[] }>('/api/v1/scanners'),
+    'scanners',
+  );
+
+export const updateScanner = (
+  id: string,
+  patch: Partial<Pick<ScannerInfo, 'name' | 'layout' | 'enabled'>>,
+) => request<ScannerInfo>(`/api/v1/scanners/${enc(id)}`, { method: 'PATCH', json: patch });
+
+// -------------------------------------------------------------------------------- admin
+export const adminLogin = (token: string) =>
+  request<{ ok: boolean }>('/api/v1/admin/login', { method: 'POST', json: { token } });
+
+export const adminLogout = () =>
+  request<{ ok: boolean }>('/api/v1/admin/logout', { method: 'POST' });
+
+/** True when the browser holds a valid admin session cookie. */
+export async function adminSession(): Promise<boolean> {
+  try {
+    await request('/api/v1/admin/session');
+    return true;
+  } catch (err) {
+    if (err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) return false;
+    throw err;
+  }
+}
+
+export interface AllowedIp {
+  ip: string;
+  name: string;
+}
+export interface PosSecurity {
+  enabled: boolean;
+  allowed_ips: AllowedIp[];
+}
+
+export const getPosSecurity = () => request<PosSecurity>('/api/v1/admin/settings/pos-security');
+
+export const putPosSecurity = (body: Partial<PosSecurity>) =>
+  request<PosSecurity>('/api/v1/admin/settings/pos-security', { method: 'PUT', json: body });
+
+export const currentIp = () => request<{ ip: string }>('/api/v1/admin/current-ip');
+
+/** Lists come either bare or wrapped ({providers: [...]}); accept both. */
+function unwrap<T>(data: unknown, key: string): T {
+  if (Array.isArray(data)) return data as T;
+  return ((data as Record<string, unknown> | null)?.[key] ?? []) as T;
+}

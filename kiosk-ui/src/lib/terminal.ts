@@ -1,0 +1,69 @@
+/**
+ * Which terminal (till) this browser is. Order:
+ *  1. `?terminal=<id>` in the URL (stored, so a bookmark or the kiosk unit can pin it);
+ *  2. the id stored in localStorage from an earlier visit;
+ *  3. on the Pi itself (a loopback address) the kiosk's terminal, DEFAULT_TERMINAL_ID
+ *     (`kiosk` unless configured; a kiosk with another id opens `/pos?terminal=<id>`);
+ *  4. any other browser gets a fresh id of its own (a second till).
+ * "Watching" another terminal (e.g. the kiosk from a laptop) is a session choice, kept in the
+ * URL only, so it never silently replaces this browser's own till.
+ */
+export const TERMINAL_KEY = 'pos.terminal_id';
+/** The daemon's default DEFAULT_TERMINAL_ID: the kiosk screen's till. */
+export const KIOSK_TERMINAL_ID = 'kiosk';
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface TerminalChoice {
+  /** The terminal this page shows. */
+  id: string;
+  /** The browser's own terminal id (what it returns to after watching another). */
+  own: string;
+  watching: boolean;
+}
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export function isValidTerminalId(id: string): boolean {
+  return ID_RE.test(id);
+}
+
+export function generateTerminalId(random: () => string = () => crypto.randomUUID()): string {
+  return `till-${random().replace(/-/g, '').slice(0, 8)}`;
+}
+
+export function chooseTerminal(
+  search: string,
+  hostname: string,
+  storage: KeyValueStore,
+  random?: () => string,
+  kioskId: string = KIOSK_TERMINAL_ID,
+): TerminalChoice {
+  const params = new URLSearchParams(search);
+  const pinned = params.get('terminal');
+  const watch = params.get('watch');
+  let own = storage.getItem(TERMINAL_KEY);
+  if (own && !isValidTerminalId(own)) own = null;
+  if (pinned && isValidTerminalId(pinned)) {
+    storage.setItem(TERMINAL_KEY, pinned);
+    own = pinned;
+  }
+  if (!own) {
+    if (isLoopbackHost(hostname)) own = kioskId;
+    else {
+      own = generateTerminalId(random);
+      storage.setItem(TERMINAL_KEY, own);
+    }
+  }
+  if (watch && isValidTerminalId(watch) && watch !== own) {
+    return { id: watch, own, watching: true };
+  }
+  return { id: own, own, watching: false };
+}

@@ -1,0 +1,174 @@
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Cart, CartLine } from '../../../daemon/protocol.js';
+import { tokens, controls } from '../lib/styles.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
+import { formatMoney } from '../lib/format.js';
+
+/**
+ * The cart lines: name, unit price, quantity −/+, remove, line total. The list scrolls inside
+ * its own box, so a growing cart never moves the totals or pay bar. The line the last scan or
+ * add touched is highlighted and scrolled into view.
+ *
+ * @fires pos-quantity - {line_id, quantity}: the user changed a line's quantity
+ * @fires pos-remove - {line_id}: the user removed a line
+ */
+@customElement('pos-cart')
+export class PosCart extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    css`
+      :host {
+        display: block;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+        background: var(--pos-surface);
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 1fr auto auto auto;
+        align-items: center;
+        gap: 8px;
+        padding: 6px 10px;
+        border-bottom: 1px solid #e4e7eb;
+        min-height: 60px;
+      }
+      li.last {
+        background: var(--pos-highlight);
+        box-shadow: inset 6px 0 0 var(--pos-primary);
+      }
+      .name {
+        font-size: 1.1rem;
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .unit {
+        color: var(--pos-muted);
+        font-size: 0.9rem;
+      }
+      .qty {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+      }
+      .qty output {
+        min-width: 2.2em;
+        text-align: center;
+        font-size: 1.2rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .qty button {
+        font-size: 1.5rem;
+        padding: 0;
+        width: 48px;
+      }
+      .total {
+        min-width: 5.5em;
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+        font-size: 1.1rem;
+        font-weight: 600;
+      }
+      button.remove {
+        color: var(--pos-danger);
+        padding: 0;
+        width: 48px;
+        font-size: 1.3rem;
+      }
+      .empty {
+        padding: 24px;
+        color: var(--pos-muted);
+        text-align: center;
+        font-size: 1.1rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) cart: Cart | null = null;
+  @property({ attribute: false }) currency = 'EUR';
+  /** Edits are refused while a payment is pending. */
+  @property({ type: Boolean }) locked = false;
+  private i18n = new I18nController(this);
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (!changed.has('cart')) return;
+    const prev = changed.get('cart') as Cart | null | undefined;
+    const id = this.cart?.last_line_id;
+    if (id && (prev?.last_line_id !== id || prev?.version !== this.cart?.version)) {
+      this.renderRoot
+        .querySelector<HTMLElement>(`li[data-line-id="${CSS.escape(id)}"]`)
+        ?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  override render() {
+    const lines = this.cart?.lines ?? [];
+    if (lines.length === 0) return html`<p class="empty">${t('cart.empty')}</p>`;
+    return html`<ul aria-label=${t('cart.title')}>
+      ${repeat(
+        lines,
+        (l) => l.line_id,
+        (l) => this.line(l),
+      )}
+    </ul>`;
+  }
+
+  private line(l: CartLine) {
+    const money = (c: number) => formatMoney(c, lang(), this.currency);
+    const last = l.line_id === this.cart?.last_line_id;
+    return html`<li
+      class=${last ? 'last' : ''}
+      data-line-id=${l.line_id}
+      aria-current=${last ? 'true' : nothing}
+    >
+      <div>
+        <div class="name">${l.name}</div>
+        <div class="unit">${money(l.unit_price_cents)}</div>
+      </div>
+      <div class="qty" role="group" aria-label=${t('cart.quantity')}>
+        <button
+          ?disabled=${this.locked}
+          aria-label=${t('cart.decrease', { name: l.name })}
+          @click=${() => this.changeQty(l, l.quantity - 1)}
+        >
+          −
+        </button>
+        <output aria-label=${t('cart.quantity')}>${l.quantity}</output>
+        <button
+          ?disabled=${this.locked}
+          aria-label=${t('cart.increase', { name: l.name })}
+          @click=${() => this.changeQty(l, l.quantity + 1)}
+        >
+          +
+        </button>
+      </div>
+      <div class="total">${money(l.line_total_cents)}</div>
+      <button
+        class="remove"
+        ?disabled=${this.locked}
+        aria-label=${t('cart.remove', { name: l.name })}
+        @click=${() => this.emit('pos-remove', { line_id: l.line_id })}
+      >
+        ✕
+      </button>
+    </li>`;
+  }
+
+  private changeQty(l: CartLine, quantity: number): void {
+    if (quantity < 1) this.emit('pos-remove', { line_id: l.line_id });
+    else this.emit('pos-quantity', { line_id: l.line_id, quantity });
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}

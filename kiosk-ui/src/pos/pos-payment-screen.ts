@@ -1,0 +1,191 @@
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Sale } from '../../../daemon/protocol.js';
+import { tokens, controls } from '../lib/styles.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
+import { formatMoney } from '../lib/format.js';
+import { appSwitchOf } from '../lib/sale.js';
+
+/**
+ * Full-screen payment state for one sale: waiting (with cancel and, for app-switch providers,
+ * the link and QR code), then success (change large for cash) or failure/cancelled (the cart
+ * stays for another try).
+ *
+ * @fires pos-payment-cancel - {sale_id}: cancel pressed while waiting
+ * @fires pos-payment-done - the result was acknowledged
+ */
+@customElement('pos-payment-screen')
+export class PosPaymentScreen extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    css`
+      :host {
+        position: fixed;
+        inset: 0;
+        z-index: 20;
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        background: rgb(0 0 0 / 55%);
+        user-select: none;
+      }
+      .panel {
+        background: var(--pos-surface);
+        border-radius: 16px;
+        padding: 24px 28px;
+        width: min(94vw, 560px);
+        max-height: 94vh;
+        overflow: auto;
+        text-align: center;
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+        align-items: center;
+        border-top: 10px solid var(--accent, var(--pos-primary));
+      }
+      .succeeded {
+        --accent: var(--pos-success);
+      }
+      .failed,
+      .cancelled {
+        --accent: var(--pos-danger);
+      }
+      h2 {
+        margin: 0;
+        font-size: 2rem;
+      }
+      .amount {
+        font-size: 1.6rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .change {
+        font-size: 3rem;
+        font-weight: 800;
+        color: var(--pos-success);
+        font-variant-numeric: tabular-nums;
+      }
+      .reason {
+        font-size: 1.15rem;
+      }
+      .spinner {
+        width: 56px;
+        height: 56px;
+        border-radius: 50%;
+        border: 6px solid #d5dcea;
+        border-top-color: var(--pos-primary);
+        animation: spin 1s linear infinite;
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .spinner {
+          animation-duration: 4s;
+        }
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      .qr {
+        width: 200px;
+        height: 200px;
+      }
+      button {
+        min-height: 60px;
+        min-width: 220px;
+        font-size: 1.2rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) sale: Sale | null = null;
+  @property({ attribute: false }) currency = 'EUR';
+  /** A cancel request is running. */
+  @property({ type: Boolean }) busy = false;
+  private i18n = new I18nController(this);
+
+  override render() {
+    const s = this.sale;
+    if (!s) return nothing;
+    const money = (c: number) => formatMoney(c, lang(), this.currency);
+    const state = s.state;
+    if (state === 'pending') {
+      const app = appSwitchOf(s);
+      return html`<div
+        class="panel pending"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="h"
+        data-state="pending"
+      >
+        <div class="spinner" aria-hidden="true"></div>
+        <h2 id="h">${t('card.waiting')}</h2>
+        <div class="amount">${money(s.total_cents)}</div>
+        ${
+          app
+            ? html`${
+                app.qr_svg
+                  ? html`<img
+                      class="qr"
+                      alt=${t('card.scan_qr')}
+                      src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(app.qr_svg)}`}
+                    />`
+                  : nothing
+              }
+              ${
+                app.url
+                  ? html`<a class="btn primary" href=${app.url}>${t('card.app_switch')}</a>`
+                  : nothing
+              }`
+            : html`<p>${t('card.waiting_hint')}</p>`
+        }
+        <button
+          class="danger"
+          ?disabled=${this.busy}
+          @click=${() => this.emit('pos-payment-cancel', { sale_id: s.id })}
+        >
+          ${t('card.cancel')}
+        </button>
+      </div>`;
+    }
+    const ok = state === 'succeeded';
+    return html`<div
+      class="panel ${state}"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="h"
+      data-state=${state}
+    >
+      <h2 id="h">
+        ${
+          ok
+            ? t('result.success')
+            : state === 'cancelled'
+              ? t('result.cancelled')
+              : t('result.failed')
+        }
+      </h2>
+      <div class="amount">${money(s.total_cents)}</div>
+      ${
+        ok && s.change_cents !== null && s.tendered_cents !== null
+          ? html`<div>${t('result.change')}</div>
+              <div class="change" data-testid="result-change">${money(s.change_cents)}</div>`
+          : nothing
+      }
+      ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
+      ${!ok && s.reason ? html`<p class="reason" data-testid="result-reason">${s.reason}</p>` : nothing}
+      ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}
+      <button
+        class=${ok ? 'success' : 'primary'}
+        autofocus
+        @click=${() => this.emit('pos-payment-done', {})}
+      >
+        ${ok ? t('result.new_sale') : t('common.ok')}
+      </button>
+    </div>`;
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
