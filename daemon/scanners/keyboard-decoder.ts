@@ -1,0 +1,166 @@
+/**
+ * Boot keyboard reports → barcodes, for keyboard-wedge scanners.
+ *
+ * A boot keyboard input report (HID 1.11, appendix B.1) is 8 bytes: modifier bits, a
+ * reserved byte, and up to six usage ids of the keys currently held (Keyboard/Keypad page
+ * 0x07). A key press is a usage that appears in a report and was not in the previous one;
+ * releases produce nothing. Several new keys in one report (scanners in "fast" mode roll
+ * keys over) are taken in slot order. A report full of ErrorRollOver (0x01) says "too many
+ * keys" and carries no state, so it is ignored.
+ *
+ * A barcode ends at Enter, keypad Enter or Tab, or when no report came for `gapMs` (for
+ * scanners configured without a suffix). Left Alt + keypad digits is the "Alt code" entry
+ * some scanners use to be layout independent: decimal < 256, with a leading 0 read as
+ * Latin-1 (as Windows does); the character is produced when Alt is released.
+ */
+import { COMBINING, DEAD_PREFIX, KEYMAPS, MOD, USAGE, type Layout } from './keymaps.js';
+
+/** A barcode longer than this is a runaway device (or not a scanner); it is dropped. */
+export const MAX_BARCODE_CHARS = 512;
+
+const KEYPAD_DIGITS: Record<number, number> = {
+  0x62: 0,
+  0x59: 1,
+  0x5a: 2,
+  0x5b: 3,
+  0x5c: 4,
+  0x5d: 5,
+  0x5e: 6,
+  0x5f: 7,
+  0x60: 8,
+  0x61: 9,
+};
+
+export class KeyboardDecoder {
+  private held = new Set<number>();
+  private buffer = '';
+  private dead: string | null = null;
+  private capsLock = false;
+  private altCode: string | null = null;
+  private lastAt = -Infinity;
+  /** Reports that could not be read (wrong size); for diagnostics. */
+  malformed = 0;
+
+  constructor(
+    public layout: Layout,
+    private readonly gapMs: number,
+  ) {}
+
+  /** True while characters are waiting for a terminator (the reader arms the gap timer). */
+  get pending(): boolean {
+    return this.buffer.length > 0 || this.dead !== null;
+  }
+
+  /** Feeds one input report received at time `at` (ms); returns completed barcodes. */
+  feed(report: Uint8Array, at: number): string[] {
+    const out: string[] = [];
+    if (this.pending && at - this.lastAt > this.gapMs) this.finish(out);
+    this.lastAt = at;
+    // 8 bytes; 9 when the device numbers its reports (report id first).
+    if (report.length !== 8 && report.length !== 9) {
+      this.malformed++;
+      return out;
+    }
+    const r = report.length === 9 ? report.subarray(1) : report;
+    const mods = r[0];
+    const keys: number[] = [];
+    for (let i = 2; i < 8; i++) if (r[i] !== 0) keys.push(r[i]);
+    if (
+      keys.some(
+        (k) => k === USAGE.errorRollOver || k === USAGE.postFail || k === USAGE.errorUndefined,
+      )
+    ) {
+      return out;
+    }
+    if (this.altCode !== null && !(mods & MOD.leftAlt)) this.endAltCode();
+    for (const k of keys) {
+      if (!this.held.has(k)) this.press(k, mods, out);
+    }
+    this.held = new Set(keys);
+    return out;
+  }
+
+  /** Called by the gap timer: ends a barcode that had no terminator. */
+  flush(): string[] {
+    const out: string[] = [];
+    this.finish(out);
+    return out;
+  }
+
+  private press(key: number, mods: number, out: string[]): void {
+    if (key === USAGE.enter || key === USAGE.keypadEnter || key === USAGE.tab) {
+      this.finish(out);
+      return;
+    }
+    if (key === USAGE.capsLock) {
+      this.capsLock = !this.capsLock;
+      return;
+    }
+    if (key === USAGE.backspace) {
+      this.buffer = this.buffer.slice(0, -1);
+      return;
+    }
+    if (key === USAGE.escape) {
+      this.buffer = '';
+      this.dead = null;
+      return;
+    }
+    const ctrl = (mods & (MOD.leftCtrl | MOD.rightCtrl)) !== 0;
+    const leftAlt = (mods & MOD.leftAlt) !== 0;
+    // AltGr is Right Alt; scanners made for Windows often send Ctrl+Alt for it instead.
+    const altGr = (mods & MOD.rightAlt) !== 0 || (ctrl && leftAlt);
+    if (leftAlt && !altGr && key in KEYPAD_DIGITS) {
+      this.altCode = (this.altCode ?? '') + KEYPAD_DIGITS[key];
+      return;
+    }
+    if ((ctrl || leftAlt) && !altGr) return; // shortcuts, not text
+    const def = KEYMAPS[this.layout][key];
+    if (!def) return;
+    const shift = (mods & (MOD.leftShift | MOD.rightShift)) !== 0;
+    let ch: string | undefined;
+    if (altGr) ch = def[2];
+    else {
+      const isLetter = def[0].toUpperCase() === def[1] && def[0] !== def[1];
+      ch = shift !== (this.capsLock && isLetter) ? def[1] : def[0];
+    }
+    if (!ch) return;
+    if (ch.startsWith(DEAD_PREFIX)) {
+      const accent = ch.slice(DEAD_PREFIX.length);
+      if (this.dead) this.append(this.dead);
+      this.dead = accent;
+      return;
+    }
+    this.append(ch);
+  }
+
+  private append(ch: string): void {
+    if (this.dead) {
+      const accent = this.dead;
+      this.dead = null;
+      if (ch === ' ') ch = accent;
+      else {
+        const composed = (ch + COMBINING[accent]).normalize('NFC');
+        ch = composed.length === 1 ? composed : accent + ch;
+      }
+    }
+    // Past the limit the code is dropped at its end anyway; stop growing memory.
+    if (this.buffer.length <= MAX_BARCODE_CHARS) this.buffer += ch;
+  }
+
+  private endAltCode(): void {
+    const digits = this.altCode!;
+    this.altCode = null;
+    const code = Number(digits);
+    if (digits.length === 0 || code === 0 || code > 255) return;
+    // Without a leading 0 Windows uses the OEM code page; only its ASCII half is the same.
+    if (code > 127 && !digits.startsWith('0')) return;
+    this.append(String.fromCharCode(code));
+  }
+
+  private finish(out: string[]): void {
+    if (this.dead) this.append(' ');
+    const code = this.buffer;
+    this.buffer = '';
+    if (code.length > 0 && code.length <= MAX_BARCODE_CHARS) out.push(code);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * One open HID scanner: device reports → decoder → barcodes. The same class reads node-hid
+ * devices, the demo simulator and the devices tests build from recorded fixtures.
+ */
+import type { Clock } from '../clock.js';
+import type { HidDevice, HidKind } from './device.js';
+import { HidPosDecoder } from './hid-pos-decoder.js';
+import { KeyboardDecoder } from './keyboard-decoder.js';
+import type { Layout } from './keymaps.js';
+import type { Timers } from './timers.js';
+
+export interface DecodedScan {
+  barcode: string;
+  /** AIM symbology identifier (HID POS only). */
+  aim: string | null;
+}
+
+export interface ReaderDeps {
+  kind: HidKind;
+  layout: Layout;
+  gapMs: number;
+  clock: Clock;
+  timers: Timers;
+  onScan(scan: DecodedScan): void;
+  /** The device failed (unplugged, read error); the reader is already closed. */
+  onFailure(err: Error): void;
+  /** First report after opening: the device works (resets reopen backoff). */
+  onHealthy?(): void;
+}
+
+export class ScannerReader {
+  private readonly keyboard: KeyboardDecoder | null;
+  private readonly pos: HidPosDecoder | null;
+  private gapTimer: unknown = null;
+  private closed = false;
+  private healthy = false;
+
+  constructor(
+    private readonly device: HidDevice,
+    private readonly deps: ReaderDeps,
+  ) {
+    this.keyboard = deps.kind === 'keyboard' ? new KeyboardDecoder(deps.layout, deps.gapMs) : null;
+    this.pos = deps.kind === 'hid_pos' ? new HidPosDecoder() : null;
+    device.on('data', (report) => this.onReport(report));
+    device.on('error', (err) => this.fail(err));
+  }
+
+  setLayout(layout: Layout): void {
+    if (this.keyboard) this.keyboard.layout = layout;
+  }
+
+  /** Feeds one report exactly as a device 'data' event does. */
+  onReport(report: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.healthy) {
+      this.healthy = true;
+      this.deps.onHealthy?.();
+    }
+    const at = this.deps.clock.now();
+    if (this.pos) {
+      for (const s of this.pos.feed(report, at)) this.deps.onScan(s);
+      return;
+    }
+    const kb = this.keyboard!;
+    for (const barcode of kb.feed(report, at)) this.deps.onScan({ barcode, aim: null });
+    this.armGapTimer();
+  }
+
+  private armGapTimer(): void {
+    if (this.gapTimer !== null) this.deps.timers.clear(this.gapTimer);
+    this.gapTimer = null;
+    if (!this.keyboard?.pending) return;
+    this.gapTimer = this.deps.timers.set(() => {
+      this.gapTimer = null;
+      if (this.closed) return;
+      for (const barcode of this.keyboard!.flush()) this.deps.onScan({ barcode, aim: null });
+    }, this.deps.gapMs);
+  }
+
+  private fail(err: Error): void {
+    if (this.closed) return;
+    void this.close();
+    this.deps.onFailure(err);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.gapTimer !== null) this.deps.timers.clear(this.gapTimer);
+    this.gapTimer = null;
+    this.device.removeAllListeners('data');
+    // Keep an error listener: a late 'error' without one would crash the process.
+    this.device.removeAllListeners('error');
+    this.device.on('error', () => {});
+    try {
+      await this.device.close();
+    } catch {
+      // Already gone (unplugged): nothing left to release.
+    }
+  }
+}
