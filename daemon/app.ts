@@ -26,6 +26,7 @@ import { errorMiddleware, fail } from './http/errors.js';
 import { readJson } from './http/body.js';
 import { staticUi } from './http/static.js';
 import { productRoutes } from './http/routes/products.js';
+import { installSecurity } from './security/index.js';
 import type { Health } from './protocol.js';
 
 /** Something with a lifecycle. stop() must undo exactly what start() did. */
@@ -80,6 +81,16 @@ export class PosApp {
   readonly healthContributors: Array<(h: Health) => void> = [];
   /** Guard for POS pages, POS API and POS WebSockets (the IP whitelist plugs in here). */
   posGuard: Middleware = passThrough;
+  /**
+   * Runs for every request before routing, after the client address is known: the security
+   * module's path-based POS guard (so no route can forget the whitelist) and request context.
+   */
+  requestGuard: Middleware = passThrough;
+  /**
+   * Records an admin or manager action in the audit journal (security module). Call after the
+   * change is durable: `app.audit(ctx, 'scanner.rename', before, after)`.
+   */
+  audit: (ctx: Context | null, action: string, before: unknown, after: unknown) => void = () => {};
   /**
    * Same guard for WebSocket upgrades of POS sockets: null = allowed, else the refusal.
    * The ws hub calls it before accepting a POS socket.
@@ -181,6 +192,7 @@ export class PosApp {
       if (!ctx.path.startsWith('/r/')) ctx.set('X-Frame-Options', 'DENY');
       await next();
     });
+    koa.use((ctx, next) => this.requestGuard(ctx, next));
 
     router.get('/api/v1/health', (ctx) => {
       ctx.body = this.health();
@@ -202,6 +214,7 @@ export class PosApp {
       images: this.images,
       requireAdmin: this.auth.require,
       posGuard: (ctx, next) => this.posGuard(ctx, next),
+      onChange: (ctx, action, before, after) => this.audit(ctx, action, before, after),
     });
   }
 
@@ -271,5 +284,6 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   const app = new PosApp(opts);
   await app.init();
   // Feature modules register here (checkout, payments, ws hub, scanners, security, ...).
+  await installSecurity(app);
   return app;
 }

@@ -71,6 +71,26 @@ export class AdminAuth {
     return next();
   };
 
+  /**
+   * Non-throwing check for guards outside the admin routes (the IP whitelist lets the owner
+   * through): 'session', 'bearer' or null. A wrong bearer token counts as a failed login and
+   * a blocked address is not even checked, so this is no way around the rate limit.
+   * Tokens are only read from the Authorization header, never from the query string.
+   */
+  credentialOf(ctx: Context): 'session' | 'bearer' | null {
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    if (cookie && this.validSession(cookie)) return 'session';
+    const header = ctx.get('authorization');
+    if (!header) return null;
+    const ip = ctx.state.clientIp as string;
+    if (this.limiter.blockedFor(ip) > 0) return null;
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (m && this.checkToken(m[1])) return 'bearer';
+    this.limiter.fail(ip);
+    this.events.onLogin?.(ip, false, 'bearer');
+    return null;
+  }
+
   /** POST /api/v1/admin/login {token} → session cookie. */
   login(ctx: Context, token: unknown): void {
     const ip = ctx.state.clientIp as string;

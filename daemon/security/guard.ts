@@ -1,0 +1,101 @@
+/**
+ * The POS guard, mounted once for every request before routing (so no route can forget it):
+ *
+ * 1. runs the rest of the request inside the request context (actor and address for audit);
+ * 2. POS requests (pos-policy.ts) from an address the whitelist refuses get 403 — an
+ *    "Access denied" page for /pos, a JSON error for the API — unless they carry valid admin
+ *    credentials (bearer token, rate limited, or admin session cookie);
+ * 3. attaches the till's cashier (ctx.state.cashier) from its PIN session and, when PIN login
+ *    is in force, refuses till writes without one (401 cashier_login_required).
+ *
+ * The same decision is offered as app.posGuard (per-route) and app.posUpgradeGuard (WebSocket
+ * upgrades, checked before the socket is accepted).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Context, Next } from 'koa';
+import { errorPage, fail } from '../http/errors.js';
+import type { AdminAuth } from './auth.js';
+import { CashierSessions } from './cashier-sessions.js';
+import { isPosRequest, needsCashier, terminalOfPath } from './pos-policy.js';
+import { runInRequest } from './request-context.js';
+import type { PosWhitelist } from './whitelist.js';
+
+export interface GuardDeps {
+  whitelist: PosWhitelist;
+  auth: AdminAuth;
+  cashiers: CashierSessions;
+}
+
+export interface SecurityState {
+  /** Lazily checks (once) whether the request carries valid admin credentials. */
+  isAdmin: () => boolean;
+  cashierRequired: boolean;
+  posChecked: boolean;
+}
+
+export function deniedMessage(ip: string): string {
+  return `Access denied: this device (${ip}) is not on the POS whitelist. The shop owner can add it under Admin → POS security.`;
+}
+
+export function createGuards(deps: GuardDeps) {
+  const { whitelist, auth, cashiers } = deps;
+
+  const securityState = (ctx: Context): SecurityState => {
+    let admin: boolean | undefined;
+    return {
+      isAdmin: () => (admin ??= auth.credentialOf(ctx) !== null),
+      cashierRequired: cashiers.required(),
+      posChecked: false,
+    };
+  };
+
+  const allowed = (ctx: Context): boolean =>
+    whitelist.allows(ctx.state.clientIp as string) ||
+    (ctx.state.security as SecurityState).isAdmin();
+
+  const deny = (ctx: Context): void => {
+    const message = deniedMessage(ctx.state.clientIp as string);
+    if (ctx.path.startsWith('/api/')) fail(403, 'ip_not_allowed', message);
+    ctx.status = 403;
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = errorPage(403, message);
+  };
+
+  const requestGuard = (ctx: Context, next: Next): Promise<void> =>
+    runInRequest(ctx, async () => {
+      const state = securityState(ctx);
+      ctx.state.security = state;
+      if (isPosRequest(ctx.method, ctx.path)) {
+        if (!allowed(ctx)) return deny(ctx);
+        state.posChecked = true;
+        const terminal = terminalOfPath(ctx.path);
+        const cashier = cashiers.lookup(CashierSessions.tokenOf(ctx), terminal);
+        if (cashier) ctx.state.cashier = cashier;
+        if (
+          state.cashierRequired &&
+          !cashier &&
+          needsCashier(ctx.method, ctx.path) &&
+          !state.isAdmin()
+        )
+          fail(401, 'cashier_login_required', 'Log in with your PIN on this till first');
+      }
+      await next();
+    });
+
+  /** Per-route form (products, /pos page); a no-op when the request guard already passed it. */
+  const posGuard = async (ctx: Context, next: Next): Promise<void> => {
+    const state = ctx.state.security as SecurityState | undefined;
+    if (!state) ctx.state.security = securityState(ctx);
+    if (state?.posChecked || allowed(ctx)) return next();
+    deny(ctx);
+  };
+
+  const upgradeGuard = (req: IncomingMessage, clientIp: string) => {
+    if (whitelist.allows(clientIp)) return null;
+    if (auth.sessionFromCookieHeader(req.headers.cookie)) return null;
+    return { status: 403, message: deniedMessage(clientIp) };
+  };
+
+  return { requestGuard, posGuard, upgradeGuard };
+}
