@@ -1,0 +1,172 @@
+/**
+ * The receipt model: everything a receipt shows, built from a sale (or a refund and its sale)
+ * and the shop settings. One model feeds both the printer layout and the public HTML page, so
+ * paper and screen never disagree.
+ */
+import type { Receipt, Refund, Sale } from '../protocol.js';
+import { vatBreakdown } from './vat.js';
+
+export interface ReceiptSettings {
+  /** Empty = SHOP_NAME from the configuration. */
+  shop_name: string;
+  address_lines: string[];
+  tax_id: string;
+  footer: string;
+  /** Print the receipt automatically after every succeeded sale. */
+  auto_print: boolean;
+}
+
+export const RECEIPT_SETTINGS_SECTION = 'receipts';
+
+export const RECEIPT_DEFAULTS: ReceiptSettings = {
+  shop_name: '',
+  address_lines: [],
+  tax_id: '',
+  footer: 'Thank you for your visit!',
+  auto_print: true,
+};
+
+const PROVIDER_LABELS: Record<string, string> = {
+  cash: 'Cash',
+  fake_card: 'Card (demo)',
+  sumup_solo: 'Card (SumUp)',
+  sumup_tap: 'Card (SumUp Tap to Pay)',
+};
+
+export function providerLabel(id: string): string {
+  return PROVIDER_LABELS[id] ?? id;
+}
+
+export interface ReceiptContext {
+  settings: ReceiptSettings;
+  shopName: string;
+  timezone: string;
+  currency: string;
+  url: string;
+}
+
+function shop(ctx: ReceiptContext): Receipt['shop'] {
+  return {
+    name: ctx.settings.shop_name || ctx.shopName,
+    address_lines: ctx.settings.address_lines,
+    tax_id: ctx.settings.tax_id,
+    footer: ctx.settings.footer,
+  };
+}
+
+function reference(payment: Record<string, unknown>): string | null {
+  for (const key of ['transaction_code', 'transaction_id', 'reference']) {
+    const v = payment[key];
+    if (typeof v === 'string' && v) return v;
+  }
+  return null;
+}
+
+function withCodes<L extends { vat_rate: number; line_total_cents: number }>(lines: L[]) {
+  const vat = vatBreakdown(lines);
+  const code = new Map(vat.map((r) => [r.rate, r.code]));
+  return { vat, code: (rate: number) => code.get(Math.round(rate * 100) / 100) ?? '' };
+}
+
+export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
+  const { vat, code } = withCodes(sale.lines);
+  return {
+    kind: 'sale',
+    shop: shop(ctx),
+    number: sale.number,
+    refers_to_sale_number: null,
+    terminal_id: sale.terminal_id,
+    started_at: sale.created_at,
+    ended_at: sale.updated_at,
+    timezone: ctx.timezone,
+    currency: ctx.currency,
+    lines: sale.lines.map((l) => ({
+      quantity: l.quantity,
+      name: l.name,
+      unit_price_cents: l.unit_price_cents,
+      line_total_cents: l.line_total_cents,
+      vat_rate: l.vat_rate,
+      vat_code: code(l.vat_rate),
+    })),
+    total_cents: sale.total_cents,
+    vat,
+    payment: {
+      provider: sale.provider,
+      label: providerLabel(sale.provider),
+      tendered_cents: sale.tendered_cents,
+      change_cents: sale.change_cents,
+      reference: reference(sale.payment),
+    },
+    cashier: sale.cashier,
+    url: ctx.url,
+  };
+}
+
+/** A refund receipt: the refunded lines with negative amounts, pointing at the sale. */
+export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): Receipt {
+  const lines = refund.lines.map((l) => ({ ...l, line_total_cents: -l.line_total_cents }));
+  const { vat, code } = withCodes(lines);
+  return {
+    kind: 'refund',
+    shop: shop(ctx),
+    number: refund.number,
+    refers_to_sale_number: sale.number,
+    terminal_id: sale.terminal_id,
+    started_at: refund.created_at,
+    ended_at: refund.created_at,
+    timezone: ctx.timezone,
+    currency: ctx.currency,
+    lines: lines.map((l) => ({
+      quantity: l.quantity,
+      name: l.name,
+      unit_price_cents: l.unit_price_cents,
+      line_total_cents: l.line_total_cents,
+      vat_rate: l.vat_rate,
+      vat_code: code(l.vat_rate),
+    })),
+    total_cents: -refund.total_cents,
+    vat,
+    payment: {
+      provider: refund.provider,
+      label:
+        refund.method === 'manual'
+          ? `${providerLabel(refund.provider)} (refund by hand)`
+          : providerLabel(refund.provider),
+      tendered_cents: null,
+      change_cents: null,
+      reference: reference(refund.payment),
+    },
+    cashier: refund.by,
+    url: ctx.url,
+  };
+}
+
+/** "12.34" / "-0.50": receipts show plain amounts, the currency once at the total. */
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** "2026-03-01 14:05" in the shop's time zone. */
+export function localDateTime(iso: string, timezone: string): { date: string; time: string } {
+  const parts: Record<string, string> = {};
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  for (const p of fmt.formatToParts(new Date(iso))) parts[p.type] = p.value;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    time: `${parts.hour}:${parts.minute}`,
+  };
+}
+
+export function formatRate(rate: number): string {
+  return `${Number.isInteger(rate) ? rate : rate.toFixed(rate * 10 === Math.round(rate * 10) ? 1 : 2)} %`;
+}
