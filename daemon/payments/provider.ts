@@ -32,6 +32,12 @@ export interface ProviderOutcome {
   change_cents?: number;
 }
 
+/** What a provider reports for an accepted refund (see PaymentProvider.refund). */
+export interface RefundOutcome {
+  /** Provider data kept with the refund (refund transaction id, ...). */
+  payment?: Record<string, unknown>;
+}
+
 export interface StartOptions {
   tendered_cents?: number;
   /** Base URL of this daemon as the client reached it (for callbacks), without trailing slash. */
@@ -77,6 +83,15 @@ export interface PaymentProvider {
 
   /** After a restart: decide a sale that was pending when the daemon stopped. */
   reconcile(sale: Sale): Promise<ProviderOutcome>;
+
+  /**
+   * Optional: pay `amount_cents` of a succeeded sale back through the provider (e.g. SumUp's
+   * refund API for the sale's transaction). Resolve once the provider accepted the refund,
+   * with data worth keeping (refund transaction id...); throw ProviderError when it refused.
+   * Providers without refund() get refunds recorded as manual (the cashier pays back by hand);
+   * cash refunds are paid from the drawer and never call this. Called by daemon/refunds.
+   */
+  refund?(sale: Sale, amount_cents: number): Promise<RefundOutcome>;
 
   /** Optional lifecycle (timers, pollers); stop() undoes start(). */
   start_module?(): Promise<void> | void;
