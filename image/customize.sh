@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# mmdebstrap customize hook (called by image/build.sh): turns the freshly installed Debian
+# arm64 root file system "$1" into the Counter POS appliance, then checks it:
+#   overlay files, users, app in /opt/pos, units + helpers + udev rules, fstab with PARTUUIDs,
+#   Raspberry Pi boot files (config.txt, cmdline.txt with root=PARTUUID), enabled units;
+#   checks: Node version, native modules load on arm64, systemd-analyze verify, udevadm verify.
+# Environment from build.sh: POS_REPO, POS_APP, POS_DISKID, POS_VARIANT, POS_VERSION, POS_REPORT.
+set -euo pipefail
+R=$1
+: "${POS_REPO:?}" "${POS_APP:?}" "${POS_DISKID:?}" "${POS_VARIANT:?}" "${POS_VERSION:?}" "${POS_REPORT:?}"
+S="$POS_REPO/systemd"
+in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+say() { echo "customize: $*" | tee -a "$POS_REPORT"; }
+: >"$POS_REPORT"
+
+# Files that configure the system (network, journal, ssh, hostname, config.txt additions).
+cp -a "$POS_REPO/image/overlay/." "$R/"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tcounter-pos\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
+printf 'variant=%s\nversion=%s\nbuilt=%s\n' "$POS_VARIANT" "$POS_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
+  install -D -m 0644 /dev/stdin "$R/etc/pos/image-release"
+
+# Partitions by PARTUUID (<disk signature>-<n>); fsck at boot; noatime for the SD card.
+cat >"$R/etc/fstab" <<EOF
+# <file system>            <mount point>   <type> <options>                    <dump> <pass>
+PARTUUID=$POS_DISKID-02    /               ext4   defaults,noatime             0      1
+PARTUUID=$POS_DISKID-01    /boot/firmware  vfat   defaults,noatime,umask=0077  0      2
+PARTUUID=$POS_DISKID-03    /data           ext4   defaults,noatime             0      2
+EOF
+mkdir -p "$R/data" "$R/boot/firmware"
+
+# Users, directories, units, helpers, scanner list.
+install -D -m 0644 "$S/counter-pos.sysusers" "$R/usr/lib/sysusers.d/counter-pos.conf"
+install -D -m 0644 "$S/counter-pos.tmpfiles" "$R/usr/lib/tmpfiles.d/counter-pos.conf"
+in_root systemd-sysusers
+for f in "$S"/*.service "$S"/*.path; do
+  install -D -m 0644 "$f" "$R/usr/lib/systemd/system/$(basename "$f")"
+done
+for f in "$S"/libexec/*; do
+  install -D -m 0755 "$f" "$R/usr/lib/pos/$(basename "$f")"
+done
+ln -sf /usr/lib/pos/pos-status "$R/usr/local/sbin/pos-status"
+install -D -m 0644 "$S/scanners.list" "$R/etc/pos/scanners.list"
+install -D -m 0644 "$POS_REPO/docs/APPLIANCE.md" "$R/usr/share/doc/counter-pos/APPLIANCE.md" 2>/dev/null || true
+in_root /usr/lib/pos/pos-scanner-rules
+in_root systemd-tmpfiles --create /usr/lib/tmpfiles.d/counter-pos.conf
+say "users: $(in_root id pos) / $(in_root id pos-kiosk)"
+
+# The app: compiled JS and linux-arm64 production node_modules, owned by root, read-only.
+rm -rf "$R/opt/pos"
+mkdir -p "$R/opt/pos"
+cp -a "$POS_APP/." "$R/opt/pos/"
+chown -R 0:0 "$R/opt/pos"
+chmod -R u+rwX,go+rX,go-w "$R/opt/pos"
+
+node_version=$(in_root node --version)
+say "node $node_version (Debian $(in_root dpkg-query -W -f='${Version}' nodejs))"
+in_root node -e '
+  const [maj, min] = process.versions.node.split(".").map(Number);
+  if (maj < 20 || (maj === 20 && min < 19)) { console.error("node " + process.version + " < 20.19 (package.json engines)"); process.exit(1); }'
+# Each native module must load on arm64 (prebuilt binaries, libusb, libudev).
+in_root sh -c 'cd /opt/pos && node -e "
+  const sharp = require(\"sharp\");
+  const hid = require(\"node-hid\");
+  const usb = require(\"usb\");
+  console.log(\"sharp \" + sharp.versions.sharp + \" (libvips \" + sharp.versions.vips + \"), node-hid \" + typeof hid.devices + \", usb \" + typeof usb.getDeviceList);
+"' | tee -a "$POS_REPORT"
+
+# Boot: Debian's raspi-firmware hooks copy kernel, initrd and DTBs to /boot/firmware and write
+# config.txt and cmdline.txt; ROOTPART makes cmdline.txt say root=PARTUUID=<disk>-02, also
+# for every later kernel update.
+kver=$(basename "$(ls -d "$R"/usr/lib/modules/* | sort -V | tail -1)")
+{
+  echo "# Counter POS (image/customize.sh)"
+  echo "ROOTPART=PARTUUID=$POS_DISKID-02"
+  echo 'KERNEL_ARGS="consoleblank=0"'
+} >>"$R/etc/default/raspi-firmware"
+in_root /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
+if [ -x "$R/etc/initramfs/post-update.d/z50-raspi-firmware" ]; then
+  in_root /etc/initramfs/post-update.d/z50-raspi-firmware "$kver" "/boot/initrd.img-$kver"
+fi
+say "kernel $kver; boot files: $(ls "$R/boot/firmware" | grep -v '\.dtb$' | paste -sd' ' -) + $(ls "$R/boot/firmware" | grep -c '\.dtb$') dtbs"
+say "cmdline.txt: $(cat "$R/boot/firmware/cmdline.txt")"
+say "config.txt: $(grep -v '^#' "$R/boot/firmware/config.txt" | grep . | paste -sd';' -)"
+
+# Units: enabled the way an admin would; the kiosk only starts where cage+chromium exist.
+systemctl --root="$R" enable pos-firstboot.service pos-daemon.service pos-kiosk.service \
+  pos-scanner-rules.path pos-boot-import.service systemd-networkd.service \
+  systemd-resolved.service systemd-timesyncd.service 2>&1 | sed 's/^/customize: /'
+systemctl --root="$R" set-default multi-user.target
+# Login only with SSH keys; root has no password.
+in_root passwd -l root >/dev/null
+# The machine id is made on first boot (ConditionFirstBoot semantics).
+: >"$R/etc/machine-id"
+rm -f "$R/var/lib/dbus/machine-id"
+
+# Checks: every unit with the image's own systemd, the generated udev rules with udevadm.
+say "systemd-analyze verify (systemd $(in_root dpkg-query -W -f='${Version}' systemd)):"
+units=()
+for f in "$S"/*.service "$S"/*.path; do units+=("/usr/lib/systemd/system/$(basename "$f")"); done
+if ! in_root systemd-analyze verify --man=no "${units[@]}" >"$R/tmp/verify.log" 2>&1; then
+  cat "$R/tmp/verify.log" | tee -a "$POS_REPORT"
+  echo "customize: systemd-analyze verify failed" >&2
+  exit 1
+fi
+sed 's/^/  /' "$R/tmp/verify.log" | tee -a "$POS_REPORT"
+say "  ok: ${#units[@]} units"
+say "udevadm verify:"
+in_root udevadm verify --resolve-names=never /etc/udev/rules.d/70-pos-scanners.rules 2>&1 | sed 's/^/  /' | tee -a "$POS_REPORT"
+rm -f "$R/tmp/verify.log"
