@@ -56,7 +56,7 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
@@ -103,7 +103,8 @@ export const uploadProductImage = (id: string, file: Blob) =>
     contentType: file.type || 'application/octet-stream',
   });
 
-export const importProductsCsv = (csv: string) =>
+/** The file goes as raw bytes: the daemon detects UTF-8 or Windows-1252 itself. */
+export const importProductsCsv = (csv: Blob | string) =>
   request<CsvImportReport>('/api/v1/products/import', {
     method: 'POST',
     body: csv,

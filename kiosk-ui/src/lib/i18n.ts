@@ -375,7 +375,7 @@ export function setLang(next: Lang): void {
 
 /** Reads the stored choice; German unless the browser chose English before. */
 export function initLang(): Lang {
-  let stored: string | null = null;
+  let stored: string | null;
   try {
     stored = localStorage.getItem(LANG_KEY);
   } catch {

@@ -1,0 +1,267 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { Product, ProductInput } from '../../../daemon/protocol.js';
+import * as api from '../lib/api.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
+import { centsToInput, parseEuroInput } from '../lib/format.js';
+import { tokens, controls } from '../lib/styles.js';
+
+type FieldName = 'name' | 'barcode' | 'price_cents' | 'category' | 'vat_rate' | 'active';
+
+/**
+ * Create or edit one product in a modal: field-level validation messages from the daemon
+ * (`error.field`), and an image upload with a preview of the picked file before it is sent.
+ *
+ * @fires admin-product-saved - {product, keep_open}: created or updated; keep_open when the
+ *   image upload failed and the dialog stays for another try
+ * @fires admin-product-close - the dialog was dismissed
+ */
+@customElement('admin-product-form')
+export class AdminProductForm extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    css`
+      dialog {
+        width: min(96vw, 560px);
+      }
+      form {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 12px;
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        font-weight: 600;
+      }
+      label.check {
+        flex-direction: row;
+        align-items: center;
+        gap: 8px;
+      }
+      .preview {
+        display: flex;
+        gap: 12px;
+        align-items: center;
+      }
+      .preview img {
+        width: 96px;
+        height: 96px;
+        object-fit: cover;
+        border-radius: 8px;
+        border: 1px solid var(--pos-border);
+        background: #fff;
+      }
+      .actions {
+        grid-column: 1 / -1;
+        display: flex;
+        justify-content: flex-end;
+        gap: 8px;
+      }
+      h2 {
+        margin: 0 0 12px;
+      }
+      [aria-invalid='true'] {
+        border-color: var(--pos-danger);
+        border-width: 2px;
+      }
+    `,
+  ];
+
+  /** The product to edit; null for a new one. */
+  @property({ attribute: false }) product: Product | null = null;
+  @property({ type: Boolean }) open = false;
+  @state() private errors: Partial<Record<FieldName | 'image' | 'form', string>> = {};
+  @state() private previewUrl = '';
+  @state() private busy = false;
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('form') private form!: HTMLFormElement;
+  private file: File | null = null;
+  /** The product being edited; set after the first save of a new one (image retry). */
+  private editingId: string | null = null;
+  private i18n = new I18nController(this);
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if ((changed.has('open') || changed.has('product')) && this.open) {
+      this.editingId = this.product?.id ?? null;
+      this.errors = {};
+      this.file = null;
+      if (this.previewUrl.startsWith('blob:')) URL.revokeObjectURL(this.previewUrl);
+      this.previewUrl = this.product?.image_url ?? '';
+    }
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (this.open && !this.dialog.open) this.dialog.showModal();
+    if (!this.open && this.dialog.open) this.dialog.close();
+    if (changed.has('product') || (changed.has('open') && this.open)) this.form.reset();
+  }
+
+  override render() {
+    const p = this.product;
+    const err = (f: FieldName | 'image') =>
+      this.errors[f] ? html`<span class="field-error" id="err-${f}">${this.errors[f]}</span>` : '';
+    const invalid = (f: FieldName) => (this.errors[f] ? 'true' : 'false');
+    return html`<dialog
+      aria-labelledby="pf-title"
+      @cancel=${(e: Event) => {
+        e.preventDefault();
+        this.close();
+      }}
+    >
+      <h2 id="pf-title">${p ? t('products.edit_title') : t('products.new_title')}</h2>
+      <form @submit=${this.submit} novalidate>
+        <label class="wide"
+          >${t('products.name')}
+          <input
+            name="name"
+            .defaultValue=${p?.name ?? ''}
+            aria-invalid=${invalid('name')}
+            aria-describedby="err-name"
+          />${err('name')}</label
+        >
+        <label
+          >${t('products.barcode')}
+          <input
+            name="barcode"
+            .defaultValue=${p?.barcode ?? ''}
+            aria-invalid=${invalid('barcode')}
+            aria-describedby="err-barcode"
+          />${err('barcode')}</label
+        >
+        <label
+          >${t('products.price')}
+          <input
+            name="price"
+            inputmode="decimal"
+            .defaultValue=${p ? centsToInput(p.price_cents, lang()) : ''}
+            aria-invalid=${invalid('price_cents')}
+            aria-describedby="err-price_cents"
+          />${err('price_cents')}</label
+        >
+        <label
+          >${t('products.category')}
+          <input
+            name="category"
+            .defaultValue=${p?.category ?? ''}
+            aria-invalid=${invalid('category')}
+            aria-describedby="err-category"
+          />${err('category')}</label
+        >
+        <label
+          >${t('products.vat')}
+          <input
+            name="vat_rate"
+            inputmode="decimal"
+            .defaultValue=${String(p?.vat_rate ?? 19)}
+            aria-invalid=${invalid('vat_rate')}
+            aria-describedby="err-vat_rate"
+          />${err('vat_rate')}</label
+        >
+        <label class="check"
+          ><input name="active" type="checkbox" .defaultChecked=${p?.active ?? true} />
+          ${t('products.active')}</label
+        >
+        <div class="wide preview">
+          ${
+            this.previewUrl
+              ? html`<img
+                  src=${this.previewUrl}
+                  alt=${t('products.image')}
+                  data-testid="preview"
+                />`
+              : ''
+          }
+          <label
+            >${t('products.image_upload')}
+            <input name="image" type="file" accept="image/*" @change=${this.pickImage} />
+            ${err('image')}</label
+          >
+        </div>
+        ${
+          this.errors.form
+            ? html`<p class="wide field-error" role="alert">${this.errors.form}</p>`
+            : ''
+        }
+        <div class="actions">
+          <button type="button" @click=${this.close}>${t('common.cancel')}</button>
+          <button class="primary" type="submit" ?disabled=${this.busy}>${t('common.save')}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  private pickImage(e: Event): void {
+    const f = (e.target as HTMLInputElement).files?.[0] ?? null;
+    this.file = f;
+    if (this.previewUrl.startsWith('blob:')) URL.revokeObjectURL(this.previewUrl);
+    this.previewUrl = f ? URL.createObjectURL(f) : (this.product?.image_url ?? '');
+  }
+
+  private readInput(): ProductInput | null {
+    const data = new FormData(this.form);
+    const text = (k: string) => String(data.get(k) ?? '').trim();
+    const cents = parseEuroInput(text('price'));
+    if (cents === null) {
+      this.errors = { price_cents: t('products.price_invalid') };
+      return null;
+    }
+    const vat = Number(text('vat_rate').replace(',', '.'));
+    return {
+      name: text('name'),
+      barcode: text('barcode') || null,
+      price_cents: cents,
+      category: text('category') || null,
+      vat_rate: Number.isFinite(vat) ? vat : Number.NaN,
+      active: data.get('active') === 'on',
+    };
+  }
+
+  private async submit(e: Event): Promise<void> {
+    e.preventDefault();
+    this.errors = {};
+    const input = this.readInput();
+    if (!input) return;
+    this.busy = true;
+    try {
+      let saved = this.editingId
+        ? await api.updateProduct(this.editingId, input)
+        : await api.createProduct(input);
+      this.editingId = saved.id;
+      if (this.file) {
+        try {
+          saved = await api.uploadProductImage(saved.id, this.file);
+        } catch (err) {
+          // The product is saved; the dialog stays open on it to retry the image.
+          this.errors = { image: (err as Error).message };
+          this.emit('admin-product-saved', { product: saved, keep_open: true });
+          return;
+        }
+      }
+      this.emit('admin-product-saved', { product: saved, keep_open: false });
+    } catch (err) {
+      const field = err instanceof api.ApiRequestError ? err.field : undefined;
+      const msg = (err as Error).message;
+      this.errors =
+        field &&
+        ['name', 'barcode', 'price_cents', 'category', 'vat_rate', 'active'].includes(field)
+          ? { [field]: msg }
+          : { form: msg };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private close(): void {
+    this.emit('admin-product-close', {});
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}

@@ -1,0 +1,148 @@
+import { LitElement, html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ScannerInfo, ServerMessage } from '../../../daemon/protocol.js';
+import * as api from '../lib/api.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
+import { formatDateTime } from '../lib/format.js';
+import { tokens, controls } from '../lib/styles.js';
+import { pageStyles } from './admin-styles.js';
+
+/**
+ * Scanners: attached and known scanners with their pairing, name (saved on change), keyboard
+ * layout (us/de) and enabled switch. Hotplug updates arrive as `scanners.changed`.
+ */
+@customElement('admin-scanners')
+export class AdminScanners extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    pageStyles,
+    css`
+      td input:not([type='checkbox']) {
+        width: 100%;
+        min-width: 140px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) live: ServerMessage | null = null;
+  @property() timezone = 'Europe/Berlin';
+  @state() private scanners: ScannerInfo[] = [];
+  @state() private error = '';
+  @state() private saved = '';
+  private i18n = new I18nController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (!changed.has('live') || !this.live) return;
+    if (this.live.type === 'scanners.changed') this.scanners = this.live.scanners;
+    else if (this.live.type === 'snapshot') this.scanners = this.live.scanners;
+    else if (this.live.type === 'scanner.paired' || this.live.type === 'scanner.unpaired')
+      void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.scanners = await api.listScanners();
+      this.error = '';
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async patch(
+    s: ScannerInfo,
+    patch: Partial<Pick<ScannerInfo, 'name' | 'layout' | 'enabled'>>,
+  ): Promise<void> {
+    this.error = '';
+    try {
+      const next = await api.updateScanner(s.id, patch);
+      this.scanners = this.scanners.map((x) => (x.id === s.id ? { ...x, ...next } : x));
+      this.saved = `${t('products.saved')}: ${next.name || s.id}`;
+    } catch (err) {
+      this.error = `${s.id}: ${(err as Error).message}`;
+      void this.load();
+    }
+  }
+
+  override render() {
+    return html`
+      <h2>${t('nav.scanners')}</h2>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.saved ? html`<p class="ok" role="status">${this.saved}</p>` : ''}
+      ${
+        this.scanners.length === 0
+          ? html`<p class="muted">${t('scanners.none')}</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>${t('scanners.name')}</th>
+                  <th>${t('scanners.kind')}</th>
+                  <th>${t('scanners.connected')}</th>
+                  <th>${t('scanners.terminal')}</th>
+                  <th>${t('scanners.layout')}</th>
+                  <th>${t('scanners.enabled')}</th>
+                  <th>${t('scanners.last_seen')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${repeat(
+                  this.scanners,
+                  (s) => s.id,
+                  (s) =>
+                    html`<tr data-scanner-id=${s.id}>
+                      <td>
+                        <input
+                          aria-label="${t('scanners.name')} ${s.id}"
+                          .value=${s.name}
+                          @change=${(e: Event) =>
+                            void this.patch(s, {
+                              name: (e.target as HTMLInputElement).value.trim(),
+                            })}
+                        />
+                        <div class="muted">${s.id}</div>
+                      </td>
+                      <td>${s.kind}</td>
+                      <td>${s.connected ? t('common.yes') : t('common.no')}</td>
+                      <td>
+                        ${s.terminal_id ?? html`<span class="muted">${t('scanners.unpaired')}</span>`}
+                      </td>
+                      <td>
+                        <select
+                          aria-label="${t('scanners.layout')} ${s.name || s.id}"
+                          .value=${s.layout}
+                          ?disabled=${s.kind !== 'keyboard'}
+                          @change=${(e: Event) =>
+                            void this.patch(s, {
+                              layout: (e.target as HTMLSelectElement).value as 'us' | 'de',
+                            })}
+                        >
+                          <option value="us" ?selected=${s.layout === 'us'}>us</option>
+                          <option value="de" ?selected=${s.layout === 'de'}>de</option>
+                        </select>
+                      </td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label="${t('scanners.enabled')} ${s.name || s.id}"
+                          .checked=${s.enabled}
+                          @change=${(e: Event) =>
+                            void this.patch(s, { enabled: (e.target as HTMLInputElement).checked })}
+                        />
+                      </td>
+                      <td>
+                        ${s.last_seen_at ? formatDateTime(s.last_seen_at, lang(), this.timezone) : '–'}
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+    `;
+  }
+}

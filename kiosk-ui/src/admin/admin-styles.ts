@@ -1,0 +1,80 @@
+/** Layout styles shared by the admin pages: tables, toolbars, forms. */
+import { css } from 'lit';
+
+export const pageStyles = css`
+  :host {
+    display: block;
+  }
+  h2 {
+    margin: 0 0 12px;
+    font-size: 1.4rem;
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+    margin-bottom: 12px;
+  }
+  .toolbar .grow {
+    flex: 1;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    background: var(--pos-surface);
+    border: 1px solid var(--pos-border);
+    border-radius: var(--pos-radius);
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 6px 10px;
+    border-bottom: 1px solid #e4e7eb;
+    vertical-align: middle;
+  }
+  th {
+    background: #eef0f3;
+    font-weight: 600;
+  }
+  td.num,
+  th.num {
+    text-align: right;
+    font-variant-numeric: tabular-nums;
+  }
+  .muted {
+    color: var(--pos-muted);
+  }
+  .notice {
+    padding: 10px 14px;
+    border-radius: var(--pos-radius);
+    background: var(--pos-warning-bg);
+    color: var(--pos-warning-fg);
+    margin: 8px 0;
+  }
+  .ok {
+    color: var(--pos-success);
+    font-weight: 600;
+  }
+  .error {
+    color: var(--pos-danger);
+  }
+  .card {
+    background: var(--pos-surface);
+    border: 1px solid var(--pos-border);
+    border-radius: var(--pos-radius);
+    padding: 14px;
+    margin-bottom: 14px;
+  }
+  label.field {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    font-weight: 600;
+  }
+  label.check {
+    display: inline-flex;
+    gap: 8px;
+    align-items: center;
+  }
+`;
