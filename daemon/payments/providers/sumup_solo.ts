@@ -1,0 +1,377 @@
+/**
+ * sumup_solo: card payments on a SumUp Solo through SumUp's Cloud API (official @sumup/sdk).
+ *
+ * Flow: record (durable) → readers.createCheckout → record the client_transaction_id → the
+ * sale waits. SumUp POSTs the outcome to our return_url (carrying our HMAC token, since SumUp
+ * does not sign callbacks); when that cannot reach the Pi, the poller asks getCheckout /
+ * transactions. One sale never gets a second checkout; one reader never gets two live ones.
+ * Cancel asks the reader to terminate; the sale only becomes cancelled once SumUp reports the
+ * checkout as failed — a card approved just before the terminate leaves the sale succeeded.
+ */
+import type { Sale } from '../../protocol.js';
+import {
+  ProviderError,
+  type Availability,
+  type PaymentProvider,
+  type ProviderDeps,
+  type ProviderFactory,
+  type ProviderOutcome,
+  type StartOptions,
+} from '../provider.js';
+import { CachedAvailability } from '../sumup/availability.js';
+import { SumUpContext } from '../sumup/context.js';
+import { isApiError } from '../sumup/sdk.js';
+import { describeSumUpError, outcomeUnknown, toProviderError } from '../sumup/errors.js';
+import { minorUnit, toMinor } from '../sumup/money.js';
+import { soloRoutes, type SoloCallback } from '../sumup/solo-routes.js';
+import type { CheckoutRecord } from '../sumup/state.js';
+
+/** SumUp: after accepting a checkout the device has 60 s to start it; then it is dropped. */
+const START_WINDOW_MS = 60_000;
+
+export class SumUpSoloProvider implements PaymentProvider {
+  readonly id = 'sumup_solo';
+  readonly label = 'Card (SumUp Solo)';
+  readonly minimumPaymentCents: number;
+  private readonly ctx: SumUpContext;
+  private readonly avail: CachedAvailability;
+
+  constructor(private readonly deps: ProviderDeps) {
+    this.minimumPaymentCents = deps.config.paymentMinimumCents[this.id] ?? 0;
+    this.ctx = SumUpContext.for(deps);
+    this.ctx.registerResolver(this.id, (r) => this.resolve(r));
+    this.avail = new CachedAvailability(deps.clock, () => this.probe());
+    soloRoutes(deps.router, { ctx: this.ctx, requireAdmin: deps.requireAdmin, solo: this });
+  }
+
+  start_module(): Promise<void> {
+    return this.ctx.start();
+  }
+
+  stop_module(): Promise<void> {
+    return this.ctx.stop();
+  }
+
+  async availability(): Promise<Availability> {
+    try {
+      await this.ctx.ready();
+      return await this.avail.get();
+    } catch (err) {
+      return { available: false, reason: (err as Error).message };
+    }
+  }
+
+  /** Forget the cached availability (readers changed in admin). */
+  refreshAvailability(): void {
+    this.avail.invalidate();
+  }
+
+  private async probe(): Promise<Availability> {
+    const { ctx } = this;
+    if (!ctx.account.apiKey)
+      return { available: false, reason: 'SumUp API key missing (SUMUP_API_KEY)' };
+    if (!ctx.account.merchantCode)
+      return { available: false, reason: 'SumUp merchant code missing (SUMUP_MERCHANT_CODE)' };
+    if (!ctx.api || !ctx.readers) return { available: false, reason: 'SumUp is not configured' };
+    const wanted = ctx.readers.anyReader();
+    if (!wanted)
+      return { available: false, reason: 'No card reader chosen: pair a SumUp Solo in admin' };
+    try {
+      const readers = await ctx.readers.list();
+      const r = readers.find((x) => x.id === wanted);
+      if (!r)
+        return {
+          available: false,
+          reason: 'The chosen card reader is not paired with SumUp any more',
+        };
+      if (r.status === 'expired')
+        return { available: false, reason: `Card reader "${r.name}" must be paired again` };
+      return { available: true };
+    } catch (err) {
+      return { available: false, reason: describeSumUpError(err).message };
+    }
+  }
+
+  async start(sale: Sale, opts: StartOptions): Promise<ProviderOutcome> {
+    const { ctx } = this;
+    await ctx.ready();
+    if (!ctx.api || !ctx.readers)
+      throw new ProviderError(
+        503,
+        'sumup_not_configured',
+        'SumUp is not configured (SUMUP_API_KEY, SUMUP_MERCHANT_CODE)',
+      );
+
+    // Idempotency: a sale that already has a checkout (or an attempt) never gets another one.
+    const existing = ctx.state.get(sale.id);
+    if (existing) return { state: 'pending', payment: paymentView(existing) };
+
+    const readerId = ctx.readers.readerFor(sale.terminal_id);
+    if (!readerId)
+      throw new ProviderError(
+        503,
+        'no_reader',
+        'No card reader is chosen for this till. Pair or choose a SumUp Solo in admin.',
+      );
+
+    const busy = ctx.state.liveOn(readerId);
+    if (busy) {
+      const other = this.deps.getSale(busy.sale_id);
+      if (other?.state === 'pending')
+        throw new ProviderError(
+          409,
+          'reader_busy',
+          `The card reader is still busy with sale #${other.number}. Finish or cancel that payment first.`,
+        );
+      await ctx.state.put(busy.sale_id, { provider: this.id, phase: 'done' }, ctx.nowIso());
+    }
+
+    const currency = this.deps.config.currency;
+    const affiliate =
+      ctx.account.affiliateKey && ctx.account.appId
+        ? {
+            app_id: ctx.account.appId,
+            key: ctx.account.affiliateKey,
+            foreign_transaction_id: sale.id,
+          }
+        : undefined;
+    // Written before the request: from here on this sale can never get a second checkout.
+    await ctx.state.put(
+      sale.id,
+      {
+        provider: this.id,
+        phase: 'creating',
+        reader_id: readerId,
+        amount_cents: sale.total_cents,
+        foreign_transaction_id: affiliate?.foreign_transaction_id,
+      },
+      ctx.nowIso(),
+    );
+    const returnUrl = this.returnUrl(sale.id, opts.base_url);
+    try {
+      const res = await ctx.api.readers.createCheckout(ctx.account.merchantCode, readerId, {
+        total_amount: { value: sale.total_cents, currency, minor_unit: minorUnit(currency) },
+        description: `${this.deps.config.shopName} #${sale.number}`.slice(0, 100),
+        ...(returnUrl ? { return_url: returnUrl } : {}),
+        ...(affiliate ? { affiliate } : {}),
+      });
+      const record = await ctx.state.put(
+        sale.id,
+        {
+          provider: this.id,
+          phase: 'live',
+          checkout_id: res.data.checkout_id,
+          client_transaction_id: res.data.client_transaction_id,
+        },
+        ctx.nowIso(),
+      );
+      this.avail.set({ available: true });
+      return { state: 'pending', payment: paymentView(record) };
+    } catch (err) {
+      const failure = toProviderError(err);
+      if (isApiError(err) && (err.status === 401 || err.status === 403))
+        this.avail.set({ available: false, reason: failure.message });
+      if (!outcomeUnknown(err)) {
+        // SumUp answered with a refusal: nothing was started on the reader.
+        await ctx.state.put(sale.id, { provider: this.id, phase: 'done' }, ctx.nowIso());
+        throw failure;
+      }
+      // Timeout / network / 5xx: SumUp may have accepted it. Stop whatever may be on the
+      // reader and keep the record open; the poller decides once the reader is idle.
+      this.ctx.log.warn(`sale ${sale.id}: createCheckout outcome unknown (${failure.message})`);
+      await ctx.api.readers.terminateCheckout(ctx.account.merchantCode, readerId).catch(() => {});
+      return {
+        state: 'pending',
+        reason: failure.message,
+        payment: { reader_id: readerId, unconfirmed: true },
+      };
+    }
+  }
+
+  /** return_url for SumUp's callback: our URL with our token. SumUp wants HTTPS; the local
+   *  fake (a loopback API) accepts plain HTTP. Without a usable URL the poller does the work. */
+  private returnUrl(saleId: string, baseUrl: string): string | undefined {
+    const base = (this.deps.config.publicUrl || baseUrl).replace(/\/+$/, '');
+    if (!base) return undefined;
+    const apiHost = new URL(this.ctx.account.apiUrl).hostname;
+    const loopbackApi = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(apiHost);
+    if (!base.startsWith('https://') && !loopbackApi) return undefined;
+    return `${base}/api/v1/sumup/solo/${encodeURIComponent(saleId)}/${this.ctx.tokens.sign('solo', saleId)}`;
+  }
+
+  /**
+   * Cancel = terminate on the reader. SumUp gives no confirmation of a terminate, so the sale
+   * stays pending until the callback or a status read says the checkout failed (→ cancelled)
+   * or went through after all (→ succeeded). Outcomes of records are settled only through
+   * ctx.finish(), so a callback racing this call can never settle a sale twice.
+   */
+  async cancel(sale: Sale): Promise<ProviderOutcome> {
+    const { ctx } = this;
+    await ctx.ready();
+    const record = ctx.state.get(sale.id);
+    // Nothing was ever sent to SumUp for this sale.
+    if (!record) return { state: 'cancelled', reason: 'Cancelled before the reader was asked' };
+    if (record.phase === 'done' && !record.checkout_id)
+      return {
+        state: 'cancelled',
+        reason: 'Cancelled; the card reader never started this payment',
+      };
+    const marked = await ctx.state.put(
+      sale.id,
+      { provider: this.id, cancel_requested: true },
+      ctx.nowIso(),
+    );
+    if (!ctx.api || !record.reader_id) return { state: 'pending' };
+    try {
+      await ctx.api.readers.terminateCheckout(ctx.account.merchantCode, record.reader_id);
+    } catch (err) {
+      const f = describeSumUpError(err);
+      if (f.code === 'reader_offline' || f.code === 'sumup_unauthorized')
+        throw toProviderError(err);
+      // 422 "not waiting for the card holder": it already finished or never started; ask.
+    }
+    const outcome = await this.resolve(marked).catch(() => null);
+    if (outcome) await ctx.finish(marked, outcome);
+    return { state: 'pending', reason: outcome ? undefined : 'Cancelling on the card reader…' };
+  }
+
+  async reconcile(sale: Sale): Promise<ProviderOutcome> {
+    const { ctx } = this;
+    await ctx.ready();
+    const record = ctx.state.get(sale.id);
+    if (!record)
+      return {
+        state: 'failed',
+        reason: 'The POS restarted before the card reader was asked; nothing was charged',
+      };
+    // Decided here or later by the poller; settled through ctx.finish() either way.
+    const outcome = await this.resolve(record).catch(() => null);
+    if (outcome) await ctx.finish(record, outcome);
+    return { state: 'pending' };
+  }
+
+  /** SumUp's callback for a sale (token already verified by the route). */
+  async onCallback(
+    saleId: string,
+    body: SoloCallback,
+  ): Promise<'settled' | 'ignored' | 'mismatch'> {
+    const { ctx } = this;
+    await ctx.ready();
+    const record = ctx.state.get(saleId);
+    if (!record || record.provider !== this.id) return 'mismatch';
+    const ctid = body.payload.client_transaction_id;
+    if (record.client_transaction_id && record.client_transaction_id !== ctid) return 'mismatch';
+    const sale = this.deps.getSale(saleId);
+    if (!sale || sale.state !== 'pending') return 'ignored';
+    const outcome: ProviderOutcome =
+      body.payload.status === 'successful'
+        ? { state: 'succeeded', payment: { client_transaction_id: ctid, confirmed_by: 'callback' } }
+        : this.failure(record, { client_transaction_id: ctid, confirmed_by: 'callback' });
+    await ctx.finish({ ...record, client_transaction_id: ctid }, outcome);
+    return 'settled';
+  }
+
+  private failure(
+    record: CheckoutRecord,
+    payment: Record<string, unknown>,
+    why?: string,
+  ): ProviderOutcome {
+    return record.cancel_requested
+      ? { state: 'cancelled', reason: 'Cancelled on the card reader', payment }
+      : {
+          state: 'failed',
+          reason: why ?? 'The card was declined or the payment was stopped on the reader',
+          payment,
+        };
+  }
+
+  /** Ask SumUp what became of a record; null while undecided. */
+  async resolve(record: CheckoutRecord): Promise<ProviderOutcome | null> {
+    const { ctx } = this;
+    if (!ctx.api || !record.reader_id) return null;
+    const mc = ctx.account.merchantCode;
+    if (record.checkout_id) {
+      try {
+        const { data } = await ctx.api.readers.getCheckout(
+          mc,
+          record.reader_id,
+          record.checkout_id,
+        );
+        const payment = {
+          client_transaction_id: data.client_transaction_id,
+          confirmed_by: 'status',
+        };
+        if (data.status === 'successful') return { state: 'succeeded', payment };
+        if (data.status === 'failed' || data.status === 'cancelled')
+          return this.failure(
+            record,
+            payment,
+            data.payment_failure_reason
+              ? `Payment failed: ${data.payment_failure_reason}`
+              : undefined,
+          );
+        return null;
+      } catch (err) {
+        if (!(isApiError(err) && err.status === 404)) throw err;
+      }
+    }
+    const byTx = await this.lookupTransaction(record);
+    if (byTx) return byTx;
+    if (record.phase !== 'creating') return null;
+    // createCheckout's answer was lost. Once the device's 60 s start window has passed and the
+    // reader is idle, no checkout of ours can still start: the payment did not happen.
+    const age = this.deps.clock.now() - Date.parse(record.created_at);
+    if (age < START_WINDOW_MS) return null;
+    const status = await ctx.api.readers.getStatus(mc, record.reader_id);
+    if (status.data.state && status.data.state !== 'IDLE') return null;
+    return this.failure(
+      record,
+      {},
+      'SumUp did not confirm the payment request; nothing was charged',
+    );
+  }
+
+  private async lookupTransaction(record: CheckoutRecord): Promise<ProviderOutcome | null> {
+    const { ctx } = this;
+    const query = record.client_transaction_id
+      ? { client_transaction_id: record.client_transaction_id }
+      : record.foreign_transaction_id
+        ? { foreign_transaction_id: record.foreign_transaction_id }
+        : null;
+    if (!ctx.api || !query) return null;
+    try {
+      const tx = await ctx.api.transactions.get(ctx.account.merchantCode, query);
+      const status = tx.simple_status ?? tx.status;
+      const payment = {
+        transaction_code: tx.transaction_code,
+        client_transaction_id: tx.client_transaction_id,
+        confirmed_by: 'transactions',
+      };
+      if (status === 'SUCCESSFUL' || status === 'PAID_OUT') {
+        if (
+          tx.amount !== undefined &&
+          toMinor(tx.amount, tx.currency ?? this.deps.config.currency) !== record.amount_cents
+        )
+          this.ctx.log.error(
+            `sale ${record.sale_id}: SumUp amount ${tx.amount} differs from the sale`,
+          );
+        return { state: 'succeeded', payment };
+      }
+      if (status === 'FAILED' || status === 'CANCELLED') return this.failure(record, payment);
+      return null;
+    } catch (err) {
+      if (isApiError(err) && err.status === 404) return null;
+      throw err;
+    }
+  }
+}
+
+function paymentView(r: CheckoutRecord): Record<string, unknown> {
+  return {
+    reader_id: r.reader_id,
+    checkout_id: r.checkout_id,
+    client_transaction_id: r.client_transaction_id,
+  };
+}
+
+export const sumupSolo: ProviderFactory = (deps) => new SumUpSoloProvider(deps);
