@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, Next } from 'koa';
 import { errorPage, fail } from '../http/errors.js';
 import type { AdminAuth } from './auth.js';
-import { CashierSessions } from './cashier-sessions.js';
+import { CashierSessions, type Cashier } from './cashier-sessions.js';
 import { isPosRequest, needsCashier, terminalOfPath } from './pos-policy.js';
 import { runInRequest } from './request-context.js';
 import type { PosWhitelist } from './whitelist.js';
@@ -62,6 +62,25 @@ export function createGuards(deps: GuardDeps) {
     ctx.body = errorPage(403, message);
   };
 
+  /**
+   * The till's cashier. A session counts on its own terminal's paths and on paths about no
+   * terminal (sales); on another terminal's paths only a manager clearing that cart
+   * (DELETE /api/v1/terminals/:id/cart) is accepted.
+   */
+  const attachCashier = (ctx: Context): Cashier | null => {
+    const cashier = cashiers.lookup(CashierSessions.tokenOf(ctx), null);
+    if (!cashier) return null;
+    const terminal = terminalOfPath(ctx.path);
+    if (terminal !== null && terminal !== cashier.terminal_id) {
+      const clearing = ctx.method === 'DELETE' && ctx.path === `/api/v1/terminals/${terminal}/cart`;
+      if (!clearing) return null;
+      if (cashier.role !== 'manager')
+        fail(403, 'role_required', "Only a manager can clear another till's cart");
+    }
+    ctx.state.cashier = cashier;
+    return cashier;
+  };
+
   const requestGuard = (ctx: Context, next: Next): Promise<void> =>
     runInRequest(ctx, async () => {
       const state = securityState(ctx);
@@ -69,9 +88,7 @@ export function createGuards(deps: GuardDeps) {
       if (isPosRequest(ctx.method, ctx.path)) {
         if (!allowed(ctx)) return deny(ctx);
         state.posChecked = true;
-        const terminal = terminalOfPath(ctx.path);
-        const cashier = cashiers.lookup(CashierSessions.tokenOf(ctx), terminal);
-        if (cashier) ctx.state.cashier = cashier;
+        const cashier = attachCashier(ctx);
         if (
           state.cashierRequired &&
           !cashier &&
