@@ -61,8 +61,16 @@ export class AuditLog {
       await mkdir(this.dir, { recursive: true });
       this.dirReady = true;
     }
-    const handle = await open(file, 'a', 0o640);
+    const handle = await open(file, 'a+', 0o640);
     try {
+      // After a power cut mid-append the file may end in a torn line; start a fresh line so
+      // the torn fragment stays one skipped line instead of swallowing this entry.
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) line = '\n' + line;
+      }
       await handle.writeFile(line);
       await handle.sync();
     } finally {
