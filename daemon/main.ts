@@ -33,7 +33,11 @@ async function main(): Promise<void> {
       `DEMO MODE: admin token is "${config.adminToken}" (log in at http://${shown}:${port}/admin). Never use demo mode in a shop.`,
     );
   }
-  const notify = new SdNotify(config.notifySocket, config.watchdogUsec, log);
+  const notify = new SdNotify({
+    socket: config.notifySocket,
+    watchdogUsec: config.watchdogUsec,
+    log,
+  });
   notify.ready(`serving on port ${port}`);
 
   let stopping = false;
