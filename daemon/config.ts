@@ -39,6 +39,8 @@ export interface Config {
   scannerKeyboardLayout: 'us' | 'de';
   scannerKeyboardIds: string[];
   scannerGapMs: number;
+  /** Demo only: virtual HID scanners fed recorded reports over the admin API. */
+  scannerSimulator: boolean;
 
   /** Per provider id (lower case, e.g. fake_card): minimum payment in cents. */
   paymentMinimumCents: Record<string, number>;
@@ -189,6 +191,11 @@ export const VARS: VarSpec[] = [
     name: 'SCANNER_GAP_MS',
     def: '80',
     doc: 'A keyboard-wedge barcode without Enter/Tab ends after this many ms without a report',
+  },
+  {
+    name: 'SCANNER_SIMULATOR',
+    def: '0',
+    doc: '`1` adds virtual HID scanners that replay recorded reports via `POST /api/v1/scanners/simulate` (demo only)',
   },
   {
     name: 'PAYMENT_MINIMUM_<PROVIDER>_CENTS',
@@ -471,6 +478,23 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       'must be 1-16 characters of A-Z, 0-9 and "-" (scannable in CODE128)',
     );
   }
+  const pairingMaxLength = int(
+    'SCANNER_PAIRING_BARCODE_MAX_LENGTH',
+    get('SCANNER_PAIRING_BARCODE_MAX_LENGTH'),
+    24,
+    200,
+  );
+  // A pairing code is prefix + 21 characters of payload at least (docs/SCANNERS.md).
+  if (pairingMaxLength < prefix.length + 22) {
+    throw new ConfigError(
+      'SCANNER_PAIRING_BARCODE_MAX_LENGTH',
+      `must be at least ${prefix.length + 22} with the prefix "${prefix}", got ${pairingMaxLength}`,
+    );
+  }
+  const scannerSimulator = bool('SCANNER_SIMULATOR', get('SCANNER_SIMULATOR'));
+  if (scannerSimulator && appEnv === 'production') {
+    throw new ConfigError('SCANNER_SIMULATOR', 'must not be set when APP_ENV=production');
+  }
   const format = get('SCANNER_PAIRING_BARCODE_FORMAT');
   if (!/^[a-z0-9]+$/i.test(format)) {
     throw new ConfigError(
@@ -509,15 +533,11 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       3650,
     ),
     scannerPairingBarcodeFormat: format,
-    scannerPairingBarcodeMaxLength: int(
-      'SCANNER_PAIRING_BARCODE_MAX_LENGTH',
-      get('SCANNER_PAIRING_BARCODE_MAX_LENGTH'),
-      24,
-      200,
-    ),
+    scannerPairingBarcodeMaxLength: pairingMaxLength,
     scannerKeyboardLayout: layout,
     scannerKeyboardIds: keyboardIds,
     scannerGapMs: int('SCANNER_GAP_MS', get('SCANNER_GAP_MS'), 5, 5000),
+    scannerSimulator,
 
     paymentMinimumCents,
     paymentMinimumTopupBarcode: get('PAYMENT_MINIMUM_TOPUP_BARCODE'),

@@ -1,0 +1,327 @@
+/**
+ * The scanners module: USB HID scanners (node-hid, lazily), hotplug, pairing and routing,
+ * and the scanner list the admin and the WebSocket snapshot show. Network scans enter
+ * through scan() from the HTTP routes; HID scans come from the manager.
+ */
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Health, ScannerInfo } from '../protocol.js';
+import type { Settings } from '../settings/index.js';
+import type { Store } from '../store/index.js';
+import { vidPid, type HidBackend, type HidDeviceInfo, type HidKind } from './device.js';
+import { HidManager, HOTPLUG_SETTLE_MS } from './hid-manager.js';
+import { firstLine, usbHotplug, type Hotplug } from './hotplug.js';
+import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
+import { PairingSecrets } from './pairing-secret.js';
+import { PairingStore } from './pairings.js';
+import { usbPortPath } from './port-path.js';
+import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
+import { ScannerSettings, type DeviceSettings } from './settings.js';
+import { SimulatedBackend } from './simulator.js';
+import { systemTimers, type Timers } from './timers.js';
+
+export type { ScanSink, ScanRequest, ScanOutcome, ScanResult } from './router.js';
+
+/** Poll interval when USB hotplug events are unavailable ("working within a second"). */
+export const POLL_MS = 500;
+/** Network scanner ids remembered in memory (most recent first out when full). */
+export const MAX_NETWORK_SEEN = 200;
+/** A network scanner counts as connected this long after its last scan. */
+export const NETWORK_CONNECTED_MS = 10 * 60_000;
+
+export interface ScannersDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  events: EventBus;
+  store: Store;
+  settings: Settings;
+  sink: ScanSink;
+  timers?: Timers;
+  /** Replaces node-hid (tests); null = no HID at all. */
+  backend?: HidBackend | null;
+  hotplug?: Hotplug;
+  portPath?: (hidPath: string) => Promise<string | null>;
+}
+
+export class Scanners {
+  readonly name = 'scanners';
+  readonly secrets: PairingSecrets;
+  readonly router: ScanRouter;
+  readonly prefs: ScannerSettings;
+  /** The demo simulator when SCANNER_SIMULATOR=1. */
+  readonly simulator: SimulatedBackend | null;
+  manager: HidManager | null = null;
+  private hidAvailable = false;
+  private hidMessage: string | undefined;
+  private hotplug: Hotplug | null = null;
+  private pollTimer: unknown = null;
+  private settleTimers = new Set<unknown>();
+  private lastSeen = new Map<string, number>();
+  private networkSeen = new Map<string, number>();
+  private readonly timers: Timers;
+  private readonly log: Logger;
+  private stopped = false;
+
+  private constructor(
+    private readonly deps: ScannersDeps,
+    readonly pairings: PairingStore,
+  ) {
+    const { config } = deps;
+    this.log = deps.log.child('scanners');
+    this.timers = deps.timers ?? systemTimers;
+    this.prefs = new ScannerSettings(deps.settings, config.scannerKeyboardLayout);
+    this.secrets = new PairingSecrets({
+      prefix: config.scannerPairingPrefix,
+      signingSecret: config.scannerPairingSigningSecret,
+      maxLength: config.scannerPairingBarcodeMaxLength,
+      maxAgeDays: config.scannerPairingMaxAgeDays,
+      clock: deps.clock,
+      handles: pairings,
+    });
+    this.router = new ScanRouter({
+      secrets: this.secrets,
+      pairings,
+      sink: deps.sink,
+      events: deps.events,
+      clock: deps.clock,
+      log: this.log,
+      defaultTerminalId: config.defaultTerminalId,
+      onPairingChanged: () => this.changed(),
+    });
+    this.simulator = config.scannerSimulator ? new SimulatedBackend() : null;
+  }
+
+  /** Opens pairings.json (so health reports it from the start). */
+  static async create(deps: ScannersDeps): Promise<Scanners> {
+    return new Scanners(deps, await PairingStore.open(deps.store));
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    const backends: HidBackend[] = [];
+    if (this.deps.backend !== undefined) {
+      if (this.deps.backend) backends.push(this.deps.backend);
+      this.hidAvailable = this.deps.backend !== null;
+    } else {
+      try {
+        backends.push(await loadNodeHid());
+        this.hidAvailable = true;
+      } catch (err) {
+        this.hidMessage = `node-hid could not load: ${firstLine(err)}`;
+        this.log.warn(
+          `USB HID scanners unavailable (${this.hidMessage}); network scanners and manual entry still work`,
+        );
+      }
+    }
+    if (this.simulator) backends.push(this.simulator);
+    this.deps.events.on(this, 'settings.changed', ({ keys }) => {
+      if (keys.includes('scanners')) void this.manager?.applyPrefs();
+    });
+    if (backends.length === 0) return;
+    this.manager = new HidManager({
+      backend: backends.length === 1 ? backends[0] : compositeBackend(backends),
+      log: this.log,
+      clock: this.deps.clock,
+      timers: this.timers,
+      gapMs: this.deps.config.scannerGapMs,
+      keyboardIds: this.deps.config.scannerKeyboardIds,
+      prefs: (id) => this.prefs.prefs(id),
+      portPath: this.deps.portPath ?? ((p) => usbPortPath(p)),
+      onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind),
+      onChange: () => this.changed(),
+    });
+    if (this.hidAvailable) {
+      this.hotplug = this.deps.hotplug ?? usbHotplug();
+      const hp = await this.hotplug.start(() => this.onHotplug());
+      if (!hp.available) {
+        this.hidMessage = `${hp.message}; polling for scanners every ${POLL_MS} ms`;
+        this.log.info(this.hidMessage);
+        this.schedulePoll();
+      }
+    }
+    await this.manager.rescan();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.events.offOwner(this);
+    if (this.pollTimer !== null) this.timers.clear(this.pollTimer);
+    this.pollTimer = null;
+    for (const t of this.settleTimers) this.timers.clear(t);
+    this.settleTimers.clear();
+    await this.hotplug?.stop();
+    this.hotplug = null;
+    await this.manager?.stop();
+    this.manager = null;
+    await this.router.idle();
+  }
+
+  private onHotplug(): void {
+    for (const ms of HOTPLUG_SETTLE_MS) {
+      const t = this.timers.set(() => {
+        this.settleTimers.delete(t);
+        void this.manager?.rescan();
+      }, ms);
+      this.settleTimers.add(t);
+    }
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = this.timers.set(() => {
+      this.pollTimer = null;
+      void this.manager?.rescan().finally(() => this.schedulePoll());
+    }, POLL_MS);
+  }
+
+  private async hidScan(
+    id: string,
+    barcode: string,
+    aim: string | null,
+    kind: HidKind,
+  ): Promise<void> {
+    this.lastSeen.set(id, this.deps.clock.now());
+    const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
+    this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
+    await this.router.handle(id, barcode);
+  }
+
+  /** A scan from the network API (already authenticated). */
+  async networkScan(scannerId: string, barcode: string): Promise<ScanResult> {
+    const now = this.deps.clock.now();
+    const isNew = !this.networkSeen.has(scannerId);
+    this.networkSeen.delete(scannerId);
+    this.networkSeen.set(scannerId, now);
+    if (this.networkSeen.size > MAX_NETWORK_SEEN) {
+      this.networkSeen.delete(this.networkSeen.keys().next().value!);
+    }
+    this.lastSeen.set(scannerId, now);
+    if (isNew) this.changed();
+    return this.router.handle(scannerId, barcode);
+  }
+
+  isEnabled(id: string): boolean {
+    return this.prefs.prefs(id).enabled;
+  }
+
+  private changed(): void {
+    if (this.stopped) return;
+    this.deps.events.emit('scanners.changed', { scanners: this.list() });
+  }
+
+  /** Every scanner: attached HID scanners, network scanners seen, and remembered ones. */
+  list(): ScannerInfo[] {
+    const out = new Map<string, ScannerInfo>();
+    const now = this.deps.clock.now();
+    for (const a of this.manager?.attached() ?? []) {
+      out.set(a.id, this.info(a.id, a.kind, true, a.info));
+    }
+    for (const [id, at] of this.networkSeen) {
+      if (!out.has(id)) out.set(id, this.info(id, 'network', now - at < NETWORK_CONNECTED_MS));
+    }
+    const remembered = new Set([
+      ...Object.keys(this.prefs.devices()),
+      ...Object.keys(this.pairings.all()),
+    ]);
+    for (const id of remembered) {
+      if (out.has(id)) continue;
+      const s = this.prefs.devices()[id];
+      if (s && s.is_scanner === false && s.kind === 'keyboard') continue; // a keyboard, unmarked
+      out.set(id, this.info(id, s?.kind ?? guessKind(id), false));
+    }
+    return [...out.values()].sort(
+      (a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id),
+    );
+  }
+
+  /** Keyboard-class devices attached but not read (candidates for "is a scanner"). */
+  keyboards(): ScannerInfo[] {
+    return (this.manager?.keyboards() ?? []).map((k) => ({
+      ...this.info(k.id, 'keyboard', true, k.info),
+      enabled: false,
+    }));
+  }
+
+  private info(
+    id: string,
+    kind: ScannerInfo['kind'],
+    connected: boolean,
+    hid?: HidDeviceInfo,
+  ): ScannerInfo {
+    const p = this.prefs.prefs(id);
+    const seen = this.lastSeen.get(id);
+    const info: ScannerInfo = {
+      id,
+      name:
+        p.name ??
+        (hid ? [hid.manufacturer, hid.product].filter(Boolean).join(' ') || vidPid(hid) : id),
+      kind,
+      layout: p.layout,
+      enabled: p.enabled,
+      connected,
+      terminal_id: this.pairings.terminalOf(id),
+      last_seen_at: seen !== undefined ? new Date(seen).toISOString() : null,
+    };
+    if (hid) {
+      info.vendor_id = hid.vendorId;
+      info.product_id = hid.productId;
+    }
+    return info;
+  }
+
+  /** Known id (listed, a keyboard candidate, or remembered)? */
+  knows(id: string): boolean {
+    return this.list().some((s) => s.id === id) || this.keyboards().some((k) => k.id === id);
+  }
+
+  /** Admin changes: name, layout, enabled, "is a scanner", or forgetting the pairing. */
+  async patch(id: string, change: DeviceSettings & { unpair?: boolean }): Promise<void> {
+    const { unpair, ...settings } = change;
+    const kind =
+      this.list().find((s) => s.id === id)?.kind ??
+      (this.keyboards().some((k) => k.id === id) ? 'keyboard' : undefined);
+    if (Object.keys(settings).length)
+      await this.prefs.patch(id, { ...settings, ...(kind ? { kind } : {}) });
+    if (unpair) {
+      const previous = await this.pairings.unpair(id);
+      if (previous) this.log.info(`scanner ${id} unpaired from ${previous} by admin`);
+    }
+    await this.manager?.applyPrefs();
+    this.changed();
+  }
+
+  health(h: Health): void {
+    h.scanners = { attached: this.manager?.openCount ?? 0, hid_available: this.hidAvailable };
+    if (this.hidMessage) h.scanners.message = this.hidMessage;
+  }
+
+  /** Demo simulator: plug a virtual device (if needed) and feed it reports. */
+  async simulate(
+    device: Omit<HidDeviceInfo, 'path' | 'interface'>,
+    reports: Buffer[],
+  ): Promise<{ scanner_id: string | null; fed: boolean }> {
+    if (!this.simulator || !this.manager) throw new Error('simulator is off');
+    const path = this.simulator.plug(device);
+    await this.manager.rescan();
+    const entry = this.manager.attached().find((a) => a.info.path === path);
+    const keyboard = this.manager.keyboards().find((k) => k.info.path === path);
+    if (!entry) return { scanner_id: keyboard?.id ?? null, fed: false };
+    const fed = this.simulator.feed(path, reports);
+    await this.router.idle();
+    return { scanner_id: entry.id, fed };
+  }
+
+  async unplugSimulated(device: Omit<HidDeviceInfo, 'path' | 'interface'>): Promise<void> {
+    if (!this.simulator || !this.manager) return;
+    const path = this.simulator.plug(device);
+    this.simulator.unplug(path);
+    await this.manager.rescan();
+  }
+}
+
+function guessKind(id: string): ScannerInfo['kind'] {
+  return /^[0-9a-f]{4}:[0-9a-f]{4}[:@]/.test(id) ? 'hid_pos' : 'network';
+}
