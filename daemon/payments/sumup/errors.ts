@@ -104,8 +104,17 @@ export function toProviderError(err: unknown): ProviderError {
   return new ProviderError(f.status, f.code, f.message);
 }
 
+/** Connection errors that prove the request never reached SumUp. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function notSent(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && NOT_SENT.has(code);
+}
+
 /** True when the request may have reached SumUp without us seeing the answer. */
 export function outcomeUnknown(err: unknown): boolean {
   if (isApiError(err)) return err.status >= 500;
-  return !(err instanceof ProviderError);
+  if (err instanceof ProviderError || notSent(err)) return false;
+  return true;
 }

@@ -152,6 +152,33 @@ export class FakeSumUp {
     return c;
   }
 
+  /**
+   * A payment taken in the SumUp app (Tap to Pay) as the transactions API will report it;
+   * the app switch itself happens on a phone, outside any server.
+   */
+  recordAppPayment(p: {
+    foreign_transaction_id: string;
+    value: number;
+    currency?: string;
+    status?: 'successful' | 'failed';
+  }): FakeCheckout {
+    const now = new Date().toISOString();
+    const c: FakeCheckout = {
+      checkout_id: randomUUID(),
+      client_transaction_id: randomUUID(),
+      reader_id: '',
+      merchant_code: this.merchantCode,
+      status: p.status ?? 'successful',
+      total_amount: { value: p.value, currency: p.currency ?? 'EUR', minor_unit: 2 },
+      foreign_transaction_id: p.foreign_transaction_id,
+      created_at: now,
+      updated_at: now,
+      transaction_code: 'T' + randomId(9),
+    };
+    this.checkouts.set(c.checkout_id, c);
+    return c;
+  }
+
   liveCheckout(readerId: string): FakeCheckout | undefined {
     return [...this.checkouts.values()].find(
       (c) => c.reader_id === readerId && c.status === 'pending',

@@ -1,6 +1,6 @@
 /**
  * HTTP for sumup_solo:
- * - POST /api/v1/sumup/solo/:sale_id/:token — SumUp's return_url callback. No admin auth and
+ * - POST /api/v1/payments/sumup_solo/callback/:sale_id/:token — SumUp's return_url callback. No admin auth and
  *   no IP whitelist (SumUp's servers call it); it is believed only when our HMAC token matches
  *   that sale and the client_transaction_id matches the checkout we created. Anything else is
  *   refused and changes nothing.
@@ -62,7 +62,7 @@ function parseCallback(body: Record<string, unknown>): SoloCallback {
 export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
   const { ctx } = deps;
 
-  router.post('/api/v1/sumup/solo/:sale_id/:token', async (c) => {
+  router.post('/api/v1/payments/sumup_solo/callback/:sale_id/:token', async (c) => {
     const saleId = idParam(c.params.sale_id, 'sale_id');
     await ctx.ready();
     if (!ctx.tokens.verify('solo', saleId, c.params.token)) {
@@ -124,7 +124,17 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
         'pairing_code',
       );
     const name = str(body, 'name', { min: 1, max: 64 })!;
-    const reader = await sumupCall(() => dir.pair(code, name));
+    const reader = await sumupCall(() => dir.pair(code, name)).catch((err) => {
+      // SumUp answers 404 when no device shows this code (CreateReader: "no pending reader").
+      if ((err as { code?: string }).code === 'not_found')
+        fail(
+          404,
+          'pairing_code_unknown',
+          'No SumUp reader is showing this pairing code. Check the code on the Solo and try again.',
+          'pairing_code',
+        );
+      throw err;
+    });
     changed();
     c.status = 201;
     c.body = reader;

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/sumup/tap/:sale_id/:token — where the SumUp app sends the phone after a Tap to
+ * GET /api/v1/payments/sumup_tap/callback/:sale_id/:token — where the SumUp app sends the phone after a Tap to
  * Pay payment, appending smp-status (success | failed | invalidstate), smp-tx-code and
  * foreign-tx-id (SumUp URL scheme docs). No admin auth and no IP whitelist: the merchant's
  * phone opens it. Believed only when our token matches the sale and foreign-tx-id (if sent) is
@@ -50,7 +50,7 @@ function single(c: Context, name: string): string | undefined {
 
 export function tapRoutes(router: Router, deps: TapRouteDeps): void {
   const { ctx } = deps;
-  router.get('/api/v1/sumup/tap/:sale_id/:token', async (c) => {
+  router.get('/api/v1/payments/sumup_tap/callback/:sale_id/:token', async (c) => {
     const saleId = c.params.sale_id ?? '';
     await ctx.ready();
     if (
