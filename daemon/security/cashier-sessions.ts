@@ -12,6 +12,7 @@ import type { Employee, Employees } from './employees.js';
 
 export const CASHIER_COOKIE = 'pos_cashier';
 export const CASHIER_HEADER = 'x-cashier-session';
+const MAX_SESSIONS = 1000;
 
 export interface Cashier {
   id: string;
@@ -49,6 +50,8 @@ export class CashierSessions {
   login(terminalId: string, employee: Employee): string {
     const old = this.byTerminal.get(terminalId);
     if (old) this.end(old);
+    // Bounded: terminal ids are chosen by clients, so many logins must not grow memory.
+    if (this.byToken.size >= MAX_SESSIONS) this.end(this.byToken.values().next().value!);
     const s: Session = {
       token: randomBytes(32).toString('base64url'),
       terminalId,
