@@ -19,6 +19,7 @@ import { CashierSessions } from './cashier-sessions.js';
 import { cidrProxyMatcher } from './client-ip.js';
 import { Employees } from './employees.js';
 import { createGuards } from './guard.js';
+import { installFirstBootToken } from './first-boot-token.js';
 import { parseRange, IpEntryError } from './ip-match.js';
 import { PinLockout } from './pin-lockout.js';
 import { actorOf } from './request-context.js';
@@ -139,5 +140,7 @@ export async function installSecurity(app: PosApp): Promise<Security> {
   cashierRoutes(router, { employees, cashiers, lockout, idleMinutes, audit: record });
   employeeRoutes(router, { employees, cashiers, requireAdmin: auth.require, audit: record });
   auditRoutes(router, { audit, clock, timezone: config.timezone, requireAdmin: auth.require });
+  // The appliance's first-boot admin token, shown to the kiosk until the first admin login.
+  installFirstBootToken(app);
   return { whitelist, employees, cashiers, lockout, audit };
 }
