@@ -18,7 +18,7 @@ export class AdminHourChart extends LitElement {
       svg {
         width: 100%;
         height: auto;
-        font-size: 11px;
+        font-size: 12px;
       }
       .bar {
         fill: var(--pos-primary);
@@ -61,7 +61,7 @@ export class AdminHourChart extends LitElement {
           }
             ${
               b.hour % 3 === 0
-                ? svg`<text x=${b.x + b.width / 2} y=${c.height - 10} text-anchor="middle">${String(b.hour).padStart(2, '0')}</text>`
+                ? svg`<text x=${b.x + b.width / 2} y=${c.height - 8} text-anchor="middle">${String(b.hour).padStart(2, '0')}</text>`
                 : ''
             }`,
       )}

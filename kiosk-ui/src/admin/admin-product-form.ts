@@ -33,6 +33,11 @@ export class AdminProductForm extends LitElement {
       .wide {
         grid-column: 1 / -1;
       }
+      .f {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+      }
       label {
         display: flex;
         flex-direction: column;
@@ -102,11 +107,31 @@ export class AdminProductForm extends LitElement {
     if (changed.has('product') || (changed.has('open') && this.open)) this.form.reset();
   }
 
+  /** One labelled input; the daemon's message for it sits below, linked for screen readers. */
+  private field(
+    name: FieldName,
+    label: string,
+    value: string,
+    cls = '',
+    inputmode: 'text' | 'decimal' = 'text',
+  ) {
+    const error = this.errors[name];
+    return html`<div class="f ${cls}">
+      <label
+        >${label}
+        <input
+          name=${name}
+          inputmode=${inputmode}
+          .defaultValue=${value}
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby="err-${name}"
+      /></label>
+      ${error ? html`<span class="field-error" id="err-${name}">${error}</span>` : ''}
+    </div>`;
+  }
+
   override render() {
     const p = this.product;
-    const err = (f: FieldName | 'image') =>
-      this.errors[f] ? html`<span class="field-error" id="err-${f}">${this.errors[f]}</span>` : '';
-    const invalid = (f: FieldName) => (this.errors[f] ? 'true' : 'false');
     return html`<dialog
       aria-labelledby="pf-title"
       @cancel=${(e: Event) => {
@@ -116,53 +141,17 @@ export class AdminProductForm extends LitElement {
     >
       <h2 id="pf-title">${p ? t('products.edit_title') : t('products.new_title')}</h2>
       <form @submit=${this.submit} novalidate>
-        <label class="wide"
-          >${t('products.name')}
-          <input
-            name="name"
-            .defaultValue=${p?.name ?? ''}
-            aria-invalid=${invalid('name')}
-            aria-describedby="err-name"
-          />${err('name')}</label
-        >
-        <label
-          >${t('products.barcode')}
-          <input
-            name="barcode"
-            .defaultValue=${p?.barcode ?? ''}
-            aria-invalid=${invalid('barcode')}
-            aria-describedby="err-barcode"
-          />${err('barcode')}</label
-        >
-        <label
-          >${t('products.price')}
-          <input
-            name="price"
-            inputmode="decimal"
-            .defaultValue=${p ? centsToInput(p.price_cents, lang()) : ''}
-            aria-invalid=${invalid('price_cents')}
-            aria-describedby="err-price_cents"
-          />${err('price_cents')}</label
-        >
-        <label
-          >${t('products.category')}
-          <input
-            name="category"
-            .defaultValue=${p?.category ?? ''}
-            aria-invalid=${invalid('category')}
-            aria-describedby="err-category"
-          />${err('category')}</label
-        >
-        <label
-          >${t('products.vat')}
-          <input
-            name="vat_rate"
-            inputmode="decimal"
-            .defaultValue=${String(p?.vat_rate ?? 19)}
-            aria-invalid=${invalid('vat_rate')}
-            aria-describedby="err-vat_rate"
-          />${err('vat_rate')}</label
-        >
+        ${this.field('name', t('products.name'), p?.name ?? '', 'wide')}
+        ${this.field('barcode', t('products.barcode'), p?.barcode ?? '')}
+        ${this.field(
+          'price_cents',
+          t('products.price'),
+          p ? centsToInput(p.price_cents, lang()) : '',
+          '',
+          'decimal',
+        )}
+        ${this.field('category', t('products.category'), p?.category ?? '')}
+        ${this.field('vat_rate', t('products.vat'), String(p?.vat_rate ?? 19), '', 'decimal')}
         <label class="check"
           ><input name="active" type="checkbox" .defaultChecked=${p?.active ?? true} />
           ${t('products.active')}</label
@@ -179,9 +168,12 @@ export class AdminProductForm extends LitElement {
           }
           <label
             >${t('products.image_upload')}
-            <input name="image" type="file" accept="image/*" @change=${this.pickImage} />
-            ${err('image')}</label
-          >
+            <input name="image" type="file" accept="image/*" @change=${this.pickImage} /></label
+          >${
+            this.errors.image
+              ? html`<span class="field-error" id="err-image">${this.errors.image}</span>`
+              : ''
+          }
         </div>
         ${
           this.errors.form
@@ -206,7 +198,7 @@ export class AdminProductForm extends LitElement {
   private readInput(): ProductInput | null {
     const data = new FormData(this.form);
     const text = (k: string) => String(data.get(k) ?? '').trim();
-    const cents = parseEuroInput(text('price'));
+    const cents = parseEuroInput(text('price_cents'));
     if (cents === null) {
       this.errors = { price_cents: t('products.price_invalid') };
       return null;

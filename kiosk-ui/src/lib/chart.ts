@@ -33,9 +33,9 @@ export function niceMax(value: number): number {
 
 export function hourChart(
   byHour: Array<{ hour: number; count: number; total_cents: number }>,
-  size: { width: number; height: number } = { width: 720, height: 240 },
+  size: { width: number; height: number } = { width: 480, height: 200 },
 ): HourChart {
-  const plot = { left: 64, top: 12, right: size.width - 8, bottom: size.height - 28 };
+  const plot = { left: 58, top: 10, right: size.width - 6, bottom: size.height - 24 };
   const totals = new Array<{ total: number; count: number }>(24)
     .fill({ total: 0, count: 0 })
     .map(() => ({ total: 0, count: 0 }));

@@ -435,6 +435,19 @@ export class PosApp extends LitElement {
     location.assign(url.toString());
   }
 
+  /** The quick-pick grid hides the technical top-up products (added by the pay buttons). */
+  private pickable(): Product[] {
+    const { products, providers } = this;
+    const c = this.pickCache;
+    if (c && c.products === products && c.providers === providers) return c.out;
+    const topups = new Set(providers.map((p) => p.minimum_topup_barcode).filter(Boolean));
+    const out = products.filter((p) => !p.barcode || !topups.has(p.barcode));
+    this.pickCache = { products, providers, out };
+    return out;
+  }
+  private pickCache: { products: Product[]; providers: ProviderInfo[]; out: Product[] } | null =
+    null;
+
   // ---------------------------------------------------------------------------- render
   override render() {
     const cart = this.cart;
@@ -494,7 +507,7 @@ export class PosApp extends LitElement {
           ></pos-cart>
         </section>
         <pos-picker
-          .products=${this.products}
+          .products=${this.pickable()}
           .currency=${this.currency}
           ?disabled=${locked}
           @pos-search=${(e: CustomEvent<{ q: string }>) => this.onSearch(e.detail.q)}

@@ -40,7 +40,7 @@ export class PosPicker extends LitElement {
         overscroll-behavior: contain;
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(130px, 1fr));
-        grid-auto-rows: 72px;
+        grid-auto-rows: minmax(72px, auto);
         gap: 6px;
         align-content: start;
         padding: 2px;
@@ -53,13 +53,11 @@ export class PosPicker extends LitElement {
         padding: 6px 10px;
         gap: 2px;
         line-height: 1.2;
+        hyphens: auto;
+        overflow-wrap: anywhere;
       }
       .tile .n {
         font-weight: 600;
-        overflow: hidden;
-        display: -webkit-box;
-        -webkit-line-clamp: 2;
-        -webkit-box-orient: vertical;
       }
       .tile .p {
         color: var(--pos-muted);

@@ -1,0 +1,158 @@
+/**
+ * /admin in real Chromium against the real daemon: login (cookie, nothing in localStorage),
+ * products with validation messages, the product then found in /pos search, the POS security
+ * page's "Add my IP" + "Save changes" with a per-row error, and the other pages rendered.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
+
+let d: TestDaemon;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+before(async () => {
+  d = await startDaemon();
+  browser = await launchBrowser();
+  ({ context, page } = await openPage(browser, `${d.url}/admin`, SIZES.large));
+});
+
+after(async () => {
+  await browser?.close();
+  await d?.stop();
+});
+
+describe('/admin', () => {
+  test('login with the token sets a session cookie; the token is not stored', async () => {
+    const token = page.getByLabel('Admin-Token');
+    await token.fill('wrong-token-123');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Anmeldung fehlgeschlagen' }).waitFor();
+    await screenshotBoth(page, 'admin-login');
+    await token.fill(ADMIN);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('link', { name: 'Artikel' }).waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.httpOnly);
+    assert.ok(session, 'an HttpOnly session cookie');
+    assert.equal(session.sameSite, 'Strict');
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    assert.ok(!stored.includes(ADMIN), 'the token is not in localStorage');
+    // A reload keeps the session (cookie), no second login.
+    await page.reload();
+    await page.getByRole('link', { name: 'Artikel' }).waitFor();
+  });
+
+  test('create a product (with a validation message first); it appears in /pos search', async () => {
+    await page.getByRole('button', { name: 'Neuer Artikel' }).click();
+    const form = page.locator('admin-product-form dialog');
+    await form.waitFor();
+    await form.getByLabel('Preis (€)').fill('2,40');
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    // The daemon refuses the missing name; the message sits next to the name field.
+    await form.locator('#err-name').waitFor();
+    assert.equal(
+      await form.getByLabel('Name', { exact: true }).getAttribute('aria-invalid'),
+      'true',
+    );
+    await screenshotBoth(page, 'admin-product-form-error');
+    await form.getByLabel('Name', { exact: true }).fill('Limo Holunder');
+    await form.getByLabel('Barcode').fill('4000000000006');
+    await form.getByLabel('Kategorie').fill('Getränke');
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const row = page.locator('admin-products tr', { hasText: 'Limo Holunder' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /2,40/);
+    const api = await d.get('/api/v1/products?q=Holunder');
+    assert.equal(api.body.products.length, 1);
+    assert.equal(api.body.products[0].price_cents, 240);
+    await screenshotBoth(page, 'admin-products');
+
+    const pos = await openPage(browser, `${d.url}/pos?terminal=e2e-admin`, SIZES.small);
+    await pos.page.getByLabel('Artikel suchen').first().fill('holunder');
+    const tile = pos.page.getByRole('button', { name: /^Limo Holunder hinzufügen/ });
+    await tile.waitFor();
+    // The search narrowed the grid to the one match.
+    await pos.page
+      .getByRole('button', { name: /^Bier 0,5 l hinzufügen/ })
+      .waitFor({ state: 'detached' });
+    await tile.click();
+    await pos.page.locator('pos-cart li', { hasText: 'Limo Holunder' }).waitFor();
+    assert.deepEqual(pageErrors(pos.page), []);
+    await pos.context.close();
+  });
+
+  test('POS security: "Add my IP", save, and a per-row validation error', async () => {
+    await page.getByRole('link', { name: 'POS-Sicherheit' }).click();
+    await page.getByTestId('current-ip').filter({ hasText: '127.0.0.1' }).waitFor();
+    await page.getByTestId('whitelist-empty').waitFor();
+    await page.getByRole('button', { name: 'Meine IP hinzufügen' }).click();
+    await page.getByLabel('IP-Adresse 1').waitFor();
+    assert.equal(await page.getByLabel('IP-Adresse 1').inputValue(), '127.0.0.1');
+    await page.getByLabel('Standort / Name 1').fill('Tresen');
+    // A second row with a bad address: the daemon's error lands on that row.
+    await page.getByRole('button', { name: 'Zeile hinzufügen' }).click();
+    await page.getByLabel('IP-Adresse 2').fill('300.1.2.3');
+    await page.getByLabel('Standort / Name 2').fill('Tippfehler');
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    const rowError = page.locator('admin-security [data-row="1"] [data-testid="row-error"]');
+    await rowError.waitFor();
+    assert.equal(await page.getByLabel('IP-Adresse 2').getAttribute('aria-invalid'), 'true');
+    await screenshotBoth(page, 'admin-security-row-error');
+    let saved = await d.get('/api/v1/admin/settings/pos-security', { admin: true });
+    assert.deepEqual(saved.body.allowed_ips, [], 'nothing saved while a row is invalid');
+
+    await page.getByRole('button', { name: 'Zeile 2 entfernen' }).click();
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await page.locator('admin-security [role="status"]', { hasText: 'Gespeichert' }).waitFor();
+    saved = await d.get('/api/v1/admin/settings/pos-security', { admin: true });
+    assert.deepEqual(saved.body.allowed_ips, [{ ip: '127.0.0.1', name: 'Tresen' }]);
+
+    // The toggle saves on its own.
+    await page.getByTestId('whitelist-toggle').check();
+    await page.locator('admin-security [role="status"]', { hasText: 'Gespeichert' }).waitFor();
+    saved = await d.get('/api/v1/admin/settings/pos-security', { admin: true });
+    assert.equal(saved.body.enabled, true);
+    await screenshotBoth(page, 'admin-security');
+    await page.getByTestId('whitelist-toggle').uncheck();
+    await page.waitForFunction(async () => {
+      const r = await fetch('/api/v1/admin/settings/pos-security');
+      return (await r.json()).enabled === false;
+    });
+  });
+
+  test('sales page: a sale in the list, its detail and the day report chart', async () => {
+    const cart = await d.post('/api/v1/terminals/e2e-report/cart/items', {
+      barcode: (await d.get('/api/v1/products?q=Kaffee')).body.products[0].barcode,
+    });
+    assert.equal(cart.status, 200);
+    const sale = await d.post('/api/v1/terminals/e2e-report/checkout', {
+      provider: 'cash',
+      idempotency_key: 'e2e-report-1',
+      tendered_cents: 500,
+    });
+    assert.ok(sale.status < 300, sale.text);
+    await page.getByRole('link', { name: 'Verkäufe' }).click();
+    const row = page.locator('admin-sales tbody tr', { hasText: 'e2e-report' });
+    await row.waitFor();
+    await row.getByRole('button').click();
+    await page.getByTestId('sale-detail').filter({ hasText: 'Kaffee' }).waitFor();
+    await page.getByTestId('hour-chart').locator('rect').first().waitFor();
+    await page.getByTestId('report-total').filter({ hasText: '2,00' }).waitFor();
+    await screenshotBoth(page, 'admin-sales');
+  });
+
+  test('providers and scanners pages render', async () => {
+    await page.getByRole('link', { name: 'Zahlungsarten' }).click();
+    await page.locator('admin-providers tr[data-provider="fake_card"]').waitFor();
+    await screenshotBoth(page, 'admin-providers');
+    await page.getByRole('link', { name: 'Scanner' }).click();
+    await page.locator('admin-scanners h2').waitFor();
+    await screenshotBoth(page, 'admin-scanners');
+    assert.deepEqual(pageErrors(page), []);
+  });
+});

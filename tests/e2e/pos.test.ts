@@ -1,0 +1,241 @@
+/**
+ * /pos in real Chromium against the real daemon: live cart in two browsers, cash with change,
+ * a declined card keeps the cart, the below-minimum hint and top-up, scanner pairing.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import {
+  launchBrowser,
+  openPage,
+  pageErrors,
+  screenshot,
+  screenshotBoth,
+  SIZES,
+} from './support.js';
+
+const SCANNER_SECRET = 'demo-scanner-secret';
+
+let d: TestDaemon;
+let browser: Browser;
+
+before(async () => {
+  d = await startDaemon();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await d?.stop();
+});
+
+/** Opens /pos for a terminal and waits until the live snapshot arrived. */
+async function openPos(terminal: string, size = SIZES.large) {
+  const { context, page } = await openPage(
+    browser,
+    `${d.url}/pos?terminal=${encodeURIComponent(terminal)}`,
+    size,
+  );
+  await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+  return { context, page };
+}
+
+function cartLine(page: Page, name: string) {
+  return page.locator('pos-cart li', { hasText: name });
+}
+
+function scan(barcode: string, scannerId = 'e2e-net-1') {
+  return d.request('POST', '/api/v1/scanner/scan', {
+    body: { barcode },
+    headers: { 'x-scanner-secret': SCANNER_SECRET, 'x-scanner-id': scannerId },
+  });
+}
+
+describe('/pos', () => {
+  test('a scan via the scanner API appears in two browsers on the same terminal', async () => {
+    // Unpaired network scanners deliver to the default terminal: the kiosk. A browser on
+    // loopback without ?terminal= is that kiosk.
+    const a = await openPage(browser, `${d.url}/pos`, SIZES.small);
+    const b = await openPage(browser, `${d.url}/pos?terminal=kiosk`, SIZES.large);
+    for (const { page } of [a, b]) {
+      await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+      await page.getByTestId('terminal-label').filter({ hasText: 'kiosk' }).waitFor();
+    }
+    const cola = await d.get('/api/v1/products?q=Cola%20Zero');
+    const barcode = cola.body.products[0].barcode as string;
+    const res = await scan(barcode);
+    assert.ok(res.status < 300, `scan accepted: ${res.status} ${res.text}`);
+    for (const { page } of [a, b]) {
+      const line = cartLine(page, 'Cola Zero 0,33 l');
+      await line.waitFor();
+      // The last scanned line is highlighted.
+      assert.equal(await line.getAttribute('aria-current'), 'true');
+      await page.getByTestId('cart-total').filter({ hasText: '2,50' }).waitFor();
+    }
+    // An unknown barcode shows as a toast with the code, in both browsers.
+    await scan('2999999999994');
+    for (const { page } of [a, b])
+      await page.locator('pos-toasts .toast', { hasText: '2999999999994' }).waitFor();
+    await screenshot(a.page, 'pos-kiosk-scan-800x480');
+    await screenshot(b.page, 'pos-kiosk-scan-1280x800');
+    assert.deepEqual(pageErrors(a.page), []);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  test('cash: tendered amount with quick note, change shown large, cart emptied', async () => {
+    const { context, page } = await openPos('e2e-cash');
+    await page.getByRole('button', { name: /Bier 0,5 l/ }).click();
+    await page.getByRole('button', { name: /Brezel/ }).click();
+    await cartLine(page, 'Brezel').waitFor();
+    // + on the beer line: 2 × 3,50 + 1,20 = 8,20
+    await page.getByRole('button', { name: 'Bier 0,5 l: eins mehr' }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '8,20' }).waitFor();
+    await screenshotBoth(page, 'pos-cart');
+
+    await page.locator('pos-pay-bar button[data-provider="cash"]').click();
+    const dialog = page.locator('pos-cash-dialog dialog');
+    await dialog.waitFor();
+    await page.locator('pos-cash-dialog button[data-note="1000"]').click();
+    await page.getByTestId('cash-change').filter({ hasText: '1,80' }).waitFor();
+    await screenshotBoth(page, 'pos-cash-keypad');
+    // Typing on the keypad replaces the note: C, then 2 0 0 0 = 20,00 → change 11,80.
+    await page.getByRole('button', { name: 'Betrag löschen' }).click();
+    for (const k of ['2', '0', '00'])
+      await page.locator(`pos-cash-dialog [data-key="${k}"]`).click();
+    await page.getByTestId('cash-tendered').filter({ hasText: '20,00' }).waitFor();
+    await page.getByTestId('cash-change').filter({ hasText: '11,80' }).waitFor();
+    await page.getByTestId('cash-confirm').click();
+
+    const result = page.locator('pos-payment-screen [data-state="succeeded"]');
+    await result.waitFor();
+    await page.getByTestId('result-change').filter({ hasText: '11,80' }).waitFor();
+    await screenshotBoth(page, 'pos-cash-success');
+    await page.getByRole('button', { name: 'Neuer Verkauf' }).click();
+    await page.locator('pos-cart .empty').waitFor();
+    const cart = await d.get('/api/v1/terminals/e2e-cash/cart');
+    assert.equal(cart.body.lines.length, 0);
+    await context.close();
+  });
+
+  test('fake_card decline keeps the cart', async () => {
+    // fake_card declines totals ending in 13 cents.
+    const created = await d.post(
+      '/api/v1/products',
+      { name: 'Decline me', price_cents: 213, vat_rate: 19 },
+      { admin: true },
+    );
+    assert.equal(created.status, 201);
+    const { context, page } = await openPos('e2e-decline');
+    await page.getByRole('button', { name: /Decline me/ }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
+    await page.locator('pos-pay-bar button[data-provider="fake_card"]').click();
+    await page.locator('pos-payment-screen [data-state="failed"]').waitFor();
+    await page.getByText('Der Warenkorb bleibt erhalten.').waitFor();
+    await screenshotBoth(page, 'pos-card-declined');
+    await page.locator('pos-payment-screen').getByRole('button', { name: 'OK' }).click();
+    await page.locator('pos-payment-screen').waitFor({ state: 'detached' });
+    await cartLine(page, 'Decline me').waitFor();
+    await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
+    const cart = await d.get('/api/v1/terminals/e2e-decline/cart');
+    assert.equal(cart.body.total_cents, 213);
+    await context.close();
+  });
+
+  test('below the minimum: "(+x,xx €)" hint, and paying tops up first', async () => {
+    const providers = await d.get('/api/v1/payments/providers/available');
+    const list = Array.isArray(providers.body) ? providers.body : providers.body.providers;
+    const card = list.find((p: { id: string }) => p.id === 'fake_card');
+    assert.equal(card.minimum_payment_cents, 100);
+    assert.ok(card.minimum_topup_barcode, 'fake_card has a top-up barcode');
+
+    const { context, page } = await openPos('e2e-topup', SIZES.small);
+    await page.getByRole('button', { name: /Banane/ }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '0,50' }).waitFor();
+    const hint = page.locator(
+      'pos-pay-bar button[data-provider="fake_card"] [data-testid="min-hint"]',
+    );
+    await hint.waitFor();
+    assert.equal((await hint.textContent())?.replace(/\s/g, ' '), '(+0,50 €)');
+    // Cash has no minimum: no hint under it.
+    assert.equal(
+      await page
+        .locator('pos-pay-bar button[data-provider="cash"] [data-testid="min-hint"]')
+        .count(),
+      0,
+    );
+    // A second item changes the difference: 0,50 + 0,60 = 1,10 → no hint any more.
+    await page.getByRole('button', { name: /^Apfel hinzufügen/ }).click();
+    await hint.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Apfel: eins weniger' }).click();
+    await cartLine(page, 'Apfel').waitFor({ state: 'detached' });
+    await hint.waitFor();
+    await screenshotBoth(page, 'pos-minimum-hint');
+
+    await page.locator('pos-pay-bar button[data-provider="fake_card"]').click();
+    await page.locator('pos-payment-screen [data-state="succeeded"]').waitFor();
+    const sales = await d.get(`/api/v1/sales?date=${today()}`, { admin: true });
+    const sale = sales.body.sales.find(
+      (s: { terminal_id: string }) => s.terminal_id === 'e2e-topup',
+    );
+    assert.ok(sale, 'the sale was recorded');
+    assert.equal(sale.total_cents, 100);
+    assert.equal(sale.provider, 'fake_card');
+    const topup = sale.lines.find(
+      (l: { barcode: string }) => l.barcode === card.minimum_topup_barcode,
+    );
+    assert.ok(topup, 'the top-up product is on the sale');
+    assert.equal(topup.line_total_cents, 50);
+    await context.close();
+  });
+
+  test('pairing: the screen shows the barcode and confirms the pairing', async () => {
+    const { context, page } = await openPos('e2e-pair', SIZES.small);
+    await page.getByTestId('pair-button').click();
+    const img = page.getByTestId('pairing-barcode');
+    await img.waitFor();
+    const src = (await img.getAttribute('src')) ?? '';
+    assert.match(src, /^data:image\/svg\+xml/);
+    assert.match(decodeURIComponent(src), /<svg/);
+    // The image really rendered (an SVG that failed to load has no natural width).
+    await page.waitForFunction(
+      () =>
+        (
+          document
+            .querySelector('pos-app')
+            ?.shadowRoot?.querySelector('pos-pairing-dialog')
+            ?.shadowRoot?.querySelector('img') as HTMLImageElement | null
+        )?.naturalWidth ?? 0 > 0,
+    );
+    await page.getByTestId('pairing-expiry').waitFor();
+    await screenshotBoth(page, 'pos-pairing');
+    const secret = (await img.getAttribute('alt')) ?? '';
+    const res = await scan(secret, 'e2e-pair-scanner');
+    assert.ok(res.status < 300, `pairing scan accepted: ${res.status} ${res.text}`);
+    await page.getByTestId('pairing-confirmed').waitFor();
+    await screenshot(page, 'pos-pairing-confirmed-800x480');
+    // The paired scanner now delivers to this terminal.
+    const brezel = await d.get('/api/v1/products?q=Brezel');
+    await scan(brezel.body.products[0].barcode, 'e2e-pair-scanner');
+    await page.getByRole('button', { name: 'Schließen' }).click();
+    await cartLine(page, 'Brezel').waitFor();
+    await context.close();
+  });
+
+  test('English switch: strings and money format change, choice survives a reload', async () => {
+    const { context, page } = await openPos('e2e-lang');
+    await page.getByRole('button', { name: /Bier 0,5 l/ }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '3,50 €' }).waitFor();
+    await page.getByRole('button', { name: /Sprache/ }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '€3.50' }).waitFor();
+    await page.getByRole('button', { name: 'Pair scanner' }).waitFor();
+    await page.reload();
+    await page.getByTestId('cart-total').filter({ hasText: '€3.50' }).waitFor();
+    await context.close();
+  });
+});
+
+function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+}
