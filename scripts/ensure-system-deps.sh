@@ -7,16 +7,19 @@
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || missing+=(libusb-1.0-0)
-command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+# ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
+ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+"$ldconfig" -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || missing+=(libusb-1.0-0)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 echo "ensure-system-deps: installing missing Debian packages: ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "ensure-system-deps: not root and no sudo; install these yourself: apt-get install ${missing[*]}" >&2
+  # -n: fail at once instead of waiting for a password nobody types (CI).
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+    echo "ensure-system-deps: not root and no password-less sudo; install these yourself: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
