@@ -44,12 +44,17 @@ export class SumUpSoloProvider implements PaymentProvider {
     soloRoutes(deps.router, { ctx: this.ctx, requireAdmin: deps.requireAdmin, solo: this });
   }
 
-  start_module(): Promise<void> {
-    return this.ctx.start();
+  async start_module(): Promise<void> {
+    await this.ctx.start();
+    // Registered before the payments module's own listener, so its refresh sees fresh data.
+    this.deps.events.on(this, 'settings.changed', ({ keys }) => {
+      if (keys.includes('sumup')) this.avail.invalidate();
+    });
   }
 
-  stop_module(): Promise<void> {
-    return this.ctx.stop();
+  async stop_module(): Promise<void> {
+    this.deps.events.offOwner(this);
+    await this.ctx.stop();
   }
 
   async availability(): Promise<Availability> {
@@ -196,7 +201,7 @@ export class SumUpSoloProvider implements PaymentProvider {
     const apiHost = new URL(this.ctx.account.apiUrl).hostname;
     const loopbackApi = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(apiHost);
     if (!base.startsWith('https://') && !loopbackApi) return undefined;
-    return `${base}/api/v1/sumup/solo/${encodeURIComponent(saleId)}/${this.ctx.tokens.sign('solo', saleId)}`;
+    return `${base}/api/v1/payments/sumup_solo/callback/${encodeURIComponent(saleId)}/${this.ctx.tokens.sign('solo', saleId)}`;
   }
 
   /**
