@@ -42,6 +42,8 @@ export interface ScannersDeps {
   timers?: Timers;
   /** Replaces node-hid (tests); null = no HID at all. */
   backend?: HidBackend | null;
+  /** How node-hid is loaded (tests simulate a laptop without it). */
+  loadHid?: () => Promise<HidBackend>;
   hotplug?: Hotplug;
   portPath?: (hidPath: string) => Promise<string | null>;
 }
@@ -107,7 +109,7 @@ export class Scanners {
       this.hidAvailable = this.deps.backend !== null;
     } else {
       try {
-        backends.push(await loadNodeHid());
+        backends.push(await (this.deps.loadHid ?? loadNodeHid)());
         this.hidAvailable = true;
       } catch (err) {
         this.hidMessage = `node-hid could not load: ${firstLine(err)}`;
