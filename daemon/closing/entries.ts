@@ -1,0 +1,88 @@
+/**
+ * Shop-operation lines in the sales journal (DATA_DIR/sales/YYYY-MM-DD.jsonl). They sit next
+ * to checkout's `created`/`update` lines in the file of the business day they happened on, are
+ * appended through the same group-committed, fsync'd journal, and are never rewritten:
+ *
+ *   {"e":"refund","at":…,"key":…,"refund":{…Refund}}      a refund (its own receipt)
+ *   {"e":"cash","at":…,"key":…,"movement":{…CashMovement}}  payout / pay-in with reason
+ *   {"e":"z","at":…,"key":…,"z":{…ZReport}}                 a closed period, numbered
+ *
+ * `key` is the idempotency key of the request that wrote the line.
+ */
+import type { CashMovement, Refund, Sale, ZReport } from '../protocol.js';
+
+export interface RefundEntry {
+  e: 'refund';
+  at: string;
+  key: string;
+  refund: Refund;
+}
+
+export interface CashEntry {
+  e: 'cash';
+  at: string;
+  key: string;
+  movement: CashMovement;
+}
+
+export interface ZEntry {
+  e: 'z';
+  at: string;
+  key: string;
+  z: ZReport;
+}
+
+export type ShopEntry = RefundEntry | CashEntry | ZEntry;
+
+export const SHOP_ENTRY_KINDS = ['refund', 'cash', 'z'] as const;
+
+/** Any journal line as read back (checkout's sale lines included). */
+export type AnyLine =
+  | ShopEntry
+  | { e: 'created'; at: string; sale: Sale }
+  | {
+      e: 'update';
+      at: string;
+      id: string;
+      state: Sale['state'];
+      payment?: Record<string, unknown>;
+      tendered_cents?: number | null;
+      change_cents?: number | null;
+    };
+
+/**
+ * The slice of the sales journal shop operations use; app.ts hands in checkout's journal.
+ * append() resolves once the line is fsync'd.
+ */
+export interface ShopJournal {
+  append(day: string, line: ShopEntry): Promise<unknown>;
+  readDay(day: string, onLine: (line: AnyLine) => void): Promise<boolean>;
+  days(): Promise<string[]>;
+}
+
+/** Business day (YYYY-MM-DD in TIMEZONE) of an instant. */
+export type DayOf = (ms: number) => string;
+
+/**
+ * Calls `fn` for every shop line written at or after `sinceAt` (ISO; fn must be idempotent),
+ * reading only the journal days from sinceAt's day on. Used at start to catch a small state document up with
+ * the journal after a power cut between the journal append and the document write.
+ */
+export async function replayAfter(
+  journal: ShopJournal,
+  dayOf: DayOf,
+  sinceAt: string | null,
+  fn: (line: ShopEntry) => void,
+): Promise<void> {
+  const fromDay = sinceAt ? dayOf(Date.parse(sinceAt)) : '';
+  for (const day of await journal.days()) {
+    if (day < fromDay) continue;
+    await journal.readDay(day, (line) => {
+      if (
+        (SHOP_ENTRY_KINDS as readonly string[]).includes(line.e) &&
+        (!sinceAt || line.at >= sinceAt)
+      )
+        fn(line as ShopEntry);
+    });
+  }
+}

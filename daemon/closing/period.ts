@@ -1,0 +1,120 @@
+/**
+ * Folds journal lines into the totals of one period (last Z report, now]. A sale counts in the
+ * period its payment succeeded in; a refund, movement or Z in the period it was written in.
+ * Sale lines of a period are read from its days' files (plus the day before its start, where a
+ * sale created before midnight and paid after it was journalled).
+ */
+import type { CashMovement, Sale, XReport } from '../protocol.js';
+import { vatBreakdown } from '../receipts/vat.js';
+import { cashSummary } from './cash.js';
+import type { AnyLine } from './entries.js';
+
+interface ProviderTotals {
+  provider: string;
+  sale_count: number;
+  sales_cents: number;
+  refund_count: number;
+  refunds_cents: number;
+}
+
+export class PeriodFold {
+  private sales = new Map<string, Sale>();
+  private counted = new Set<string>();
+  private byProvider = new Map<string, ProviderTotals>();
+  private vatLines: Array<{ vat_rate: number; line_total_cents: number }> = [];
+  private saleCount = 0;
+  private salesTotal = 0;
+  private refundCount = 0;
+  private refundsTotal = 0;
+  private cashSales = 0;
+  private cashRefunds = 0;
+  readonly movements: CashMovement[] = [];
+
+  /** start exclusive ('' = the beginning), end inclusive; both ISO UTC. */
+  constructor(
+    readonly start: string,
+    readonly end: string,
+  ) {}
+
+  private inPeriod(at: string): boolean {
+    return at > this.start && at <= this.end;
+  }
+
+  private totals(provider: string): ProviderTotals {
+    let t = this.byProvider.get(provider);
+    if (!t) {
+      t = { provider, sale_count: 0, sales_cents: 0, refund_count: 0, refunds_cents: 0 };
+      this.byProvider.set(provider, t);
+    }
+    return t;
+  }
+
+  add(line: AnyLine): void {
+    switch (line.e) {
+      case 'created':
+        this.sales.set(line.sale.id, line.sale);
+        return;
+      case 'update': {
+        const s = this.sales.get(line.id);
+        if (!s) return;
+        this.sales.set(s.id, { ...s, state: line.state, updated_at: line.at });
+        if (line.state !== 'succeeded' || !this.inPeriod(line.at) || this.counted.has(s.id)) return;
+        this.counted.add(s.id);
+        this.saleCount++;
+        this.salesTotal += s.total_cents;
+        const t = this.totals(s.provider);
+        t.sale_count++;
+        t.sales_cents += s.total_cents;
+        if (s.provider === 'cash') this.cashSales += s.total_cents;
+        this.vatLines.push(...s.lines);
+        return;
+      }
+      case 'refund': {
+        if (!this.inPeriod(line.at)) return;
+        const r = line.refund;
+        this.refundCount++;
+        this.refundsTotal += r.total_cents;
+        const t = this.totals(r.provider);
+        t.refund_count++;
+        t.refunds_cents += r.total_cents;
+        if (r.method === 'cash') this.cashRefunds += r.total_cents;
+        for (const l of r.lines)
+          this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: -l.line_total_cents });
+        return;
+      }
+      case 'cash':
+        if (this.inPeriod(line.at)) this.movements.push(line.movement);
+        return;
+      default:
+        return;
+    }
+  }
+
+  report(meta: { openingFloatCents: number; timezone: string; currency: string }): XReport {
+    let pending = 0;
+    for (const s of this.sales.values())
+      if (s.state === 'pending' && s.created_at > this.start && s.created_at <= this.end) pending++;
+    return {
+      period_start: this.start || new Date(0).toISOString(),
+      at: this.end,
+      timezone: meta.timezone,
+      currency: meta.currency,
+      sale_count: this.saleCount,
+      sales_total_cents: this.salesTotal,
+      refund_count: this.refundCount,
+      refunds_total_cents: this.refundsTotal,
+      by_provider: [...this.byProvider.values()].sort((a, b) =>
+        a.provider.localeCompare(b.provider),
+      ),
+      vat: vatBreakdown(this.vatLines),
+      cash: cashSummary({
+        opening_float_cents: meta.openingFloatCents,
+        cash_sales_cents: this.cashSales,
+        cash_refunds_cents: this.cashRefunds,
+        movements: this.movements,
+      }),
+      movements: this.movements,
+      pending_count: pending,
+    };
+  }
+}

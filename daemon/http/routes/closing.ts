@@ -1,0 +1,151 @@
+/**
+ * Day closing (manager or admin):
+ *   GET  /api/v1/closing/x                 X report of the open period
+ *   POST /api/v1/closing/x/print
+ *   POST /api/v1/closing/z                 close: {counted_cents | denominations, next_float_cents, idempotency_key}
+ *   GET  /api/v1/closing/z                 list of Z reports (number, time)
+ *   GET  /api/v1/closing/z/:number         one Z report (immutable)
+ *   POST /api/v1/closing/z/:number/print
+ *   POST /api/v1/closing/movements         {kind: payout|pay_in, amount_cents, reason, idempotency_key}
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { ClosingError, MAX_CASH_CENTS, type Closing } from '../../closing/index.js';
+import type { Receipts } from '../../receipts/index.js';
+import { requireRole } from '../../security/roles.js';
+import { readJson } from '../body.js';
+import { fail, HttpError } from '../errors.js';
+import { intField, onlyKeys, str } from '../validate.js';
+
+export interface ClosingRouteDeps {
+  closing: Closing;
+  receipts: Receipts;
+  audit(ctx: Context, action: string, before: unknown, after: unknown): void;
+}
+
+function who(ctx: Context): string | null {
+  const c = ctx.state.cashier as { name: string } | undefined;
+  return c?.name ?? (ctx.state.admin || ctx.state.security?.isAdmin?.() ? 'admin' : null);
+}
+
+function mapError(err: unknown): never {
+  if (err instanceof ClosingError)
+    throw new HttpError(err.status, err.code, err.message, err.field);
+  throw err;
+}
+
+export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
+  const { closing, receipts } = deps;
+  const manager = async (ctx: Context, next: () => Promise<unknown>) => {
+    requireRole(ctx, 'manager');
+    await next();
+  };
+
+  router.get('/api/v1/closing/x', manager, async (ctx) => {
+    ctx.body = await closing.x();
+  });
+
+  router.post('/api/v1/closing/x/print', manager, async (ctx) => {
+    ctx.body = await receipts.printReport(await closing.x());
+  });
+
+  router.post('/api/v1/closing/z', manager, async (ctx) => {
+    const body = await readJson(ctx);
+    onlyKeys(body, ['counted_cents', 'denominations', 'next_float_cents', 'idempotency_key']);
+    const counted = intField(body, 'counted_cents', {
+      min: 0,
+      max: MAX_CASH_CENTS,
+      optional: true,
+    });
+    const nextFloat = intField(body, 'next_float_cents', { min: 0, max: MAX_CASH_CENTS })!;
+    const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
+    let denominations: Record<string, number> | undefined;
+    if (body.denominations !== undefined) {
+      const d = body.denominations;
+      if (!d || typeof d !== 'object' || Array.isArray(d) || Object.keys(d).length > 30)
+        fail(
+          400,
+          'invalid_field',
+          'denominations must be an object {value_in_cents: count}',
+          'denominations',
+        );
+      denominations = d as Record<string, number>;
+    }
+    if (counted === undefined && denominations === undefined)
+      fail(
+        400,
+        'invalid_field',
+        'Give counted_cents (a total) or denominations (a count per note and coin)',
+        'counted_cents',
+      );
+    let out;
+    try {
+      out = await closing.close(
+        {
+          counted_cents: counted,
+          denominations,
+          next_float_cents: nextFloat,
+          idempotency_key: key,
+        },
+        who(ctx),
+      );
+    } catch (err) {
+      mapError(err);
+    }
+    const print = out.created ? await receipts.printReport(out.z) : null;
+    if (out.created)
+      deps.audit(ctx, 'closing.z', null, {
+        id: `z${out.z.number}`,
+        number: out.z.number,
+        difference_cents: out.z.difference_cents,
+      });
+    ctx.status = out.created ? 201 : 200;
+    ctx.body = { z: out.z, print };
+  });
+
+  router.get('/api/v1/closing/z', manager, (ctx) => {
+    ctx.body = { z_reports: closing.list(), opening_float_cents: closing.openingFloatCents };
+  });
+
+  const zNumber = (ctx: Context): number => {
+    const raw = ctx.params.number ?? '';
+    if (!/^\d{1,9}$/.test(raw))
+      fail(400, 'invalid_id', 'Z report number must be a whole number', 'number');
+    return Number(raw);
+  };
+
+  router.get('/api/v1/closing/z/:number', manager, async (ctx) => {
+    const z = await closing.get(zNumber(ctx));
+    if (!z) fail(404, 'not_found', `No Z report ${ctx.params.number}`);
+    ctx.body = z;
+  });
+
+  router.post('/api/v1/closing/z/:number/print', manager, async (ctx) => {
+    const z = await closing.get(zNumber(ctx));
+    if (!z) fail(404, 'not_found', `No Z report ${ctx.params.number}`);
+    ctx.body = await receipts.printReport(z);
+  });
+
+  router.post('/api/v1/closing/movements', manager, async (ctx) => {
+    const body = await readJson(ctx);
+    onlyKeys(body, ['kind', 'amount_cents', 'reason', 'idempotency_key']);
+    const kind = body.kind;
+    if (kind !== 'payout' && kind !== 'pay_in')
+      fail(400, 'invalid_field', 'kind must be "payout" (cash out) or "pay_in" (cash in)', 'kind');
+    const amount = intField(body, 'amount_cents', { min: 1, max: MAX_CASH_CENTS })!;
+    const reason = str(body, 'reason', { min: 1, max: 200 })!;
+    const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
+    let out;
+    try {
+      out = await closing.movement({ kind, amount_cents: amount, reason, key }, who(ctx));
+    } catch (err) {
+      mapError(err);
+    }
+    if (out.created) {
+      deps.audit(ctx, `cash.${kind}`, null, out.movement);
+      if (kind === 'payout' || kind === 'pay_in') await receipts.openDrawer();
+    }
+    ctx.status = out.created ? 201 : 200;
+    ctx.body = out.movement;
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Exports (admin), streamed CSV:
+ *   GET /api/v1/admin/exports/sales.csv?from=YYYY-MM-DD&to=YYYY-MM-DD   one row per line
+ *   GET /api/v1/admin/exports/z-reports.csv
+ * Columns: docs/OPERATIONS.md.
+ */
+import type Router from '@koa/router';
+import { Readable } from 'node:stream';
+import type { Middleware } from '../../app.js';
+import type { Closing } from '../../closing/index.js';
+import type { ShopJournal } from '../../closing/entries.js';
+import { salesCsv, zReportsCsv } from '../../exports/index.js';
+import { queryParam } from '../body.js';
+import { fail } from '../errors.js';
+
+export interface ExportRouteDeps {
+  journal: ShopJournal;
+  closing: Closing;
+  timezone: string;
+  today(): string;
+  requireAdmin: Middleware;
+}
+
+function isDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
+  router.get('/api/v1/admin/exports/sales.csv', deps.requireAdmin, (ctx) => {
+    const today = deps.today();
+    const from = queryParam(ctx, 'from') ?? today;
+    const to = queryParam(ctx, 'to') ?? from;
+    for (const [name, v] of [
+      ['from', from],
+      ['to', to],
+    ] as const)
+      if (!isDate(v)) fail(400, 'invalid_query', `${name} must be a date YYYY-MM-DD`, name);
+    if (from > to) fail(400, 'invalid_query', 'from must not be after to', 'from');
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.attachment(`sales_${from}_${to}.csv`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = Readable.from(
+      salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to),
+    );
+  });
+
+  router.get('/api/v1/admin/exports/z-reports.csv', deps.requireAdmin, (ctx) => {
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.attachment('z-reports.csv');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = Readable.from(zReportsCsv(deps.closing.all(), deps.timezone));
+  });
+}

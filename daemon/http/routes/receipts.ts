@@ -1,0 +1,151 @@
+/**
+ * Receipts and the printer:
+ *   GET  /r/:token                                   public receipt page (no login, printable)
+ *   GET  /api/v1/sales/:id/receipt                   receipt model, URL, QR SVG, print result
+ *   POST /api/v1/sales/:id/receipt/print             print a copy of that receipt
+ *   POST /api/v1/terminals/:terminal_id/receipt/reprint-last
+ *   GET  /api/v1/printer                             printer status
+ *   POST /api/v1/printer/open-drawer                 manager; audited
+ *   POST /api/v1/admin/printer/test                  admin: test page
+ *   GET, PUT /api/v1/admin/settings/printer | receipts (admin)
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Middleware } from '../../app.js';
+import type { Sale } from '../../protocol.js';
+import { receiptPage } from '../../receipts/html.js';
+import { parseReceiptSettings, type Receipts } from '../../receipts/index.js';
+import { RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from '../../receipts/model.js';
+import {
+  parsePrinterSettings,
+  PRINTER_DEFAULTS,
+  PRINTER_SECTION,
+  type Printer,
+} from '../../printer/index.js';
+import { EscPos } from '../../printer/escpos.js';
+import { columns } from '../../printer/layout.js';
+import type { Settings } from '../../settings/index.js';
+import { requireRole } from '../../security/roles.js';
+import { readJson } from '../body.js';
+import { errorPage, fail } from '../errors.js';
+import { idParam, str } from '../validate.js';
+
+export interface ReceiptRouteDeps {
+  receipts: Receipts;
+  printer: Printer;
+  settings: Settings;
+  findSale(id: string): Promise<Sale | undefined>;
+  requireAdmin: Middleware;
+  audit(ctx: Context, action: string, before: unknown, after: unknown): void;
+  publicUrl: string;
+}
+
+/** Base URL as this client reached us (receipt links shown on a remote till). */
+export function requestBase(ctx: Context, publicUrl: string): string {
+  if (publicUrl) return publicUrl;
+  const host = ctx.get('host');
+  return /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `${ctx.protocol}://${host}` : '';
+}
+
+export async function paidSale(
+  findSale: (id: string) => Promise<Sale | undefined>,
+  id: string,
+): Promise<Sale> {
+  const sale = await findSale(idParam(id));
+  if (!sale) fail(404, 'not_found', `No sale ${id}`);
+  if (sale.state !== 'succeeded' && sale.state !== 'refunded')
+    fail(409, 'no_receipt', `Sale ${sale.number} is ${sale.state}; only paid sales have a receipt`);
+  return sale;
+}
+
+export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
+  const { receipts, printer, settings, requireAdmin } = deps;
+
+  router.get('/r/:token', async (ctx) => {
+    const receipt = await receipts.byToken(ctx.params.token ?? '');
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.set('X-Robots-Tag', 'noindex');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+    );
+    ctx.type = 'html';
+    if (!receipt) {
+      ctx.status = 404;
+      ctx.body = errorPage(
+        404,
+        'This receipt does not exist. Check the link or ask at the counter.',
+      );
+      return;
+    }
+    ctx.body = receiptPage(receipt);
+  });
+
+  router.get('/api/v1/sales/:id/receipt', async (ctx) => {
+    const sale = await paidSale(deps.findSale, ctx.params.id);
+    ctx.body = receipts.info(sale, requestBase(ctx, deps.publicUrl) || undefined);
+  });
+
+  router.post('/api/v1/sales/:id/receipt/print', async (ctx) => {
+    const sale = await paidSale(deps.findSale, ctx.params.id);
+    ctx.body = await receipts.printSale(sale, { copy: true });
+  });
+
+  router.post('/api/v1/terminals/:terminal_id/receipt/reprint-last', async (ctx) => {
+    const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
+    ctx.body = await receipts.reprintLast(terminal);
+  });
+
+  router.get('/api/v1/printer', (ctx) => {
+    ctx.body = printer.status();
+  });
+
+  router.post('/api/v1/printer/open-drawer', async (ctx) => {
+    requireRole(ctx, 'manager');
+    const body = await readJson(ctx, { allowEmpty: true });
+    const reason = str(body, 'reason', { max: 200, optional: true }) ?? null;
+    const result = await receipts.openDrawer();
+    deps.audit(ctx, 'drawer.open', null, { reason, printed: result.printed });
+    ctx.body = result;
+  });
+
+  router.post('/api/v1/admin/printer/test', requireAdmin, async (ctx) => {
+    const c = printer.config();
+    const cols = columns(c.paper_width_mm);
+    const p = new EscPos().init().align('center').bold(true).size(2, 2).line('Counter POS');
+    p.size(1, 1).bold(false).line('Printer test').align('left').line('-'.repeat(cols));
+    p.line(`Paper ${c.paper_width_mm} mm, ${cols} columns`).line('äöüß ÄÖÜ € 0123456789');
+    p.line('1234567890'.repeat(10).slice(0, cols)).cut(3);
+    ctx.body = await printer.print(p.bytes(), 'test page');
+  });
+
+  router.get('/api/v1/admin/settings/printer', requireAdmin, (ctx) => {
+    ctx.body = { ...printer.config(), status: printer.status() };
+  });
+
+  router.put('/api/v1/admin/settings/printer', requireAdmin, async (ctx) => {
+    const body = await readJson(ctx);
+    const before = printer.config();
+    const next = parsePrinterSettings(body, before);
+    if ('field' in next) fail(400, 'invalid_field', next.message, next.field);
+    await settings.update(PRINTER_SECTION, PRINTER_DEFAULTS, () => next);
+    await printer.rescan();
+    deps.audit(ctx, 'settings.printer', before, next);
+    ctx.body = { ...printer.config(), status: printer.status() };
+  });
+
+  router.get('/api/v1/admin/settings/receipts', requireAdmin, (ctx) => {
+    ctx.body = receipts.settings();
+  });
+
+  router.put('/api/v1/admin/settings/receipts', requireAdmin, async (ctx) => {
+    const body = await readJson(ctx);
+    const before = receipts.settings();
+    const next = parseReceiptSettings(body, before);
+    if ('field' in next) fail(400, 'invalid_field', next.message, next.field);
+    await settings.update(RECEIPT_SETTINGS_SECTION, RECEIPT_DEFAULTS, () => next);
+    deps.audit(ctx, 'settings.receipts', before, next);
+    ctx.body = receipts.settings();
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Refunds (manager): POST /api/v1/sales/:id/refunds {line_indexes?, reason, idempotency_key}
+ * → the refund, its receipt URL and the print result; GET lists a sale's refunds;
+ * GET /api/v1/refunds/:id/receipt gives a refund's receipt and QR code.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import bwipjs from 'bwip-js';
+import type { Sale } from '../../protocol.js';
+import { RefundError, type Refunds } from '../../refunds/index.js';
+import type { Receipts } from '../../receipts/index.js';
+import { requireRole } from '../../security/roles.js';
+import { readJson } from '../body.js';
+import { fail, HttpError } from '../errors.js';
+import { idParam, onlyKeys, str } from '../validate.js';
+import { requestBase } from './receipts.js';
+
+export interface RefundRouteDeps {
+  refunds: Refunds;
+  receipts: Receipts;
+  findSale(id: string): Promise<Sale | undefined>;
+  audit(ctx: Context, action: string, before: unknown, after: unknown): void;
+  publicUrl: string;
+}
+
+export function refundRoutes(router: Router, deps: RefundRouteDeps): void {
+  const { refunds, receipts } = deps;
+
+  router.post('/api/v1/sales/:id/refunds', async (ctx) => {
+    const cashier = requireRole(ctx, 'manager');
+    const id = idParam(ctx.params.id);
+    const body = await readJson(ctx);
+    onlyKeys(body, ['line_indexes', 'reason', 'idempotency_key']);
+    const reason = str(body, 'reason', { min: 1, max: 200 })!;
+    const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
+    let lineIndexes: number[] | undefined;
+    if (body.line_indexes !== undefined) {
+      const v = body.line_indexes;
+      if (
+        !Array.isArray(v) ||
+        v.length === 0 ||
+        v.length > 200 ||
+        v.some((i) => !Number.isInteger(i))
+      )
+        fail(
+          400,
+          'invalid_field',
+          'line_indexes must be a non-empty list of line numbers (0-based)',
+          'line_indexes',
+        );
+      lineIndexes = v as number[];
+    }
+    let out;
+    try {
+      out = await refunds.refund(
+        id,
+        { line_indexes: lineIndexes, reason, key },
+        cashier?.name ?? (ctx.state.admin ? 'admin' : null),
+      );
+    } catch (err) {
+      if (err instanceof RefundError)
+        throw new HttpError(err.status, err.code, err.message, err.field);
+      throw err;
+    }
+    const { refund, sale, created } = out;
+    const print = created
+      ? await receipts.printRefund(refund, sale)
+      : (receipts.printResult(refund.id) ?? { printed: false, message: null });
+    if (created) deps.audit(ctx, 'sale.refund', { id: sale.id, number: sale.number }, refund);
+    ctx.status = created ? 201 : 200;
+    ctx.body = {
+      refund,
+      receipt_url: receipts.url(
+        { kind: 'refund', id: refund.id },
+        requestBase(ctx, deps.publicUrl) || undefined,
+      ),
+      print,
+      refunded_line_indexes: refunds.refundedLines(sale.id),
+    };
+  });
+
+  router.get('/api/v1/sales/:id/refunds', async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const sale = await deps.findSale(id);
+    if (!sale) fail(404, 'not_found', `No sale ${id}`);
+    ctx.body = {
+      refunds: await refunds.forSale(id),
+      refunded_line_indexes: refunds.refundedLines(id),
+    };
+  });
+
+  router.get('/api/v1/refunds/:id/receipt', async (ctx) => {
+    const refund = await refunds.find(idParam(ctx.params.id));
+    if (!refund) fail(404, 'not_found', `No refund ${ctx.params.id}`);
+    const sale = await deps.findSale(refund.sale_id);
+    if (!sale) fail(404, 'not_found', `The sale of refund ${refund.number} is missing`);
+    const receipt = receipts.refundReceipt(
+      refund,
+      sale,
+      requestBase(ctx, deps.publicUrl) || undefined,
+    );
+    ctx.body = {
+      receipt,
+      token: receipts.token({ kind: 'refund', id: refund.id }),
+      url: receipt.url,
+      qr_svg: bwipjs.toSVG({ bcid: 'qrcode', text: receipt.url } as Parameters<
+        typeof bwipjs.toSVG
+      >[0]),
+      print: receipts.printResult(refund.id),
+    };
+  });
+}

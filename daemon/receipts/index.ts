@@ -1,0 +1,296 @@
+/**
+ * Receipts: every succeeded sale (and every refund) has one. This service builds the receipt
+ * model, seals its public URL (/r/:token), renders the QR code the success screen shows, and
+ * prints: automatically after a succeeded sale (settings `receipts.auto_print`), on "reprint
+ * last receipt", and for refunds. Cash sales and cash refunds kick the drawer (ESC p) whether
+ * or not a receipt is printed. The printer being offline never touches the sale: the result
+ * is kept per sale and shown to the cashier.
+ */
+import os from 'node:os';
+import bwipjs from 'bwip-js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Settings } from '../settings/index.js';
+import type {
+  PrintResult,
+  Receipt,
+  ReceiptInfo,
+  Refund,
+  Sale,
+  XReport,
+  ZReport,
+} from '../protocol.js';
+import type { Printer } from '../printer/index.js';
+import { drawerKickBytes, receiptBytes, reportBytes } from '../printer/layout.js';
+import {
+  refundReceipt,
+  saleReceipt,
+  RECEIPT_DEFAULTS,
+  RECEIPT_SETTINGS_SECTION,
+  type ReceiptSettings,
+} from './model.js';
+import type { ReceiptRef, ReceiptTokens } from './tokens.js';
+
+export interface ReceiptsDeps {
+  config: Config;
+  settings: Settings;
+  events: EventBus;
+  log: Logger;
+  clock: Clock;
+  printer: Printer;
+  tokens: ReceiptTokens;
+  findSale(id: string): Promise<Sale | undefined>;
+  findRefund(id: string): Promise<Refund | undefined>;
+  /** The daemon's own port (for receipt URLs when PUBLIC_URL is empty). */
+  port(): number;
+}
+
+const KEEP_RESULTS = 500;
+
+/** First non-internal IPv4 address: what a phone on the shop's network can reach. */
+function lanAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export class Receipts {
+  readonly name = 'receipts';
+  private last = new Map<string, ReceiptRef>();
+  private results = new Map<string, PrintResult>();
+  private pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: ReceiptsDeps) {}
+
+  start(): void {
+    this.deps.events.on(this, 'payment.updated', ({ sale }) => {
+      if (sale.state === 'succeeded') this.track(this.onPaid(sale));
+    });
+  }
+
+  stop(): void {
+    this.deps.events.offOwner(this);
+  }
+
+  /** Resolves when every print started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  settings(): ReceiptSettings {
+    return this.deps.settings.section(RECEIPT_SETTINGS_SECTION, RECEIPT_DEFAULTS);
+  }
+
+  /** Base URL customers' phones use: PUBLIC_URL, else this machine's LAN address. */
+  baseUrl(): string {
+    return this.deps.config.publicUrl || `http://${lanAddress()}:${this.deps.port()}`;
+  }
+
+  token(ref: ReceiptRef): string {
+    return this.deps.tokens.issue(ref);
+  }
+
+  url(ref: ReceiptRef, base = this.baseUrl()): string {
+    return `${base}/r/${this.token(ref)}`;
+  }
+
+  private context(url: string) {
+    const { config } = this.deps;
+    return {
+      settings: this.settings(),
+      shopName: config.shopName,
+      timezone: config.timezone,
+      currency: config.currency,
+      url,
+    };
+  }
+
+  saleReceipt(sale: Sale, base?: string): Receipt {
+    return saleReceipt(sale, this.context(this.url({ kind: 'sale', id: sale.id }, base)));
+  }
+
+  refundReceipt(refund: Refund, sale: Sale, base?: string): Receipt {
+    return refundReceipt(
+      refund,
+      sale,
+      this.context(this.url({ kind: 'refund', id: refund.id }, base)),
+    );
+  }
+
+  /** The receipt of a succeeded sale with its QR code; null when it has no receipt (yet). */
+  info(sale: Sale, base?: string): ReceiptInfo & { print: PrintResult | null } {
+    const receipt = this.saleReceipt(sale, base);
+    const token = this.token({ kind: 'sale', id: sale.id });
+    return {
+      receipt,
+      token,
+      url: receipt.url,
+      qr_svg: bwipjs.toSVG({ bcid: 'qrcode', text: receipt.url, eclevel: 'M' } as Parameters<
+        typeof bwipjs.toSVG
+      >[0]),
+      print: this.results.get(sale.id) ?? null,
+    };
+  }
+
+  /** The receipt a public token stands for, or null (unknown, forged, not a paid sale). */
+  async byToken(token: string): Promise<Receipt | null> {
+    const ref = this.deps.tokens.parse(token);
+    if (!ref) return null;
+    if (ref.kind === 'sale') {
+      const sale = await this.deps.findSale(ref.id);
+      if (!sale || (sale.state !== 'succeeded' && sale.state !== 'refunded')) return null;
+      return this.saleReceipt(sale);
+    }
+    const refund = await this.deps.findRefund(ref.id);
+    if (!refund) return null;
+    const sale = await this.deps.findSale(refund.sale_id);
+    return sale ? this.refundReceipt(refund, sale) : null;
+  }
+
+  private remember(id: string, r: PrintResult): PrintResult {
+    this.results.set(id, r);
+    if (this.results.size > KEEP_RESULTS) this.results.delete(this.results.keys().next().value!);
+    return r;
+  }
+
+  printResult(id: string): PrintResult | null {
+    return this.results.get(id) ?? null;
+  }
+
+  private paper() {
+    const c = this.deps.printer.config();
+    return { width: c.paper_width_mm, drawerOnCash: c.drawer_kick };
+  }
+
+  private async onPaid(sale: Sale): Promise<void> {
+    this.last.set(sale.terminal_id, { kind: 'sale', id: sale.id });
+    const cash = sale.provider === 'cash';
+    try {
+      if (this.settings().auto_print) await this.printSale(sale, { copy: false });
+      else if (cash && this.paper().drawerOnCash)
+        this.remember(
+          sale.id,
+          await this.deps.printer.print(drawerKickBytes(), `drawer for sale ${sale.number}`),
+        );
+    } catch (err) {
+      this.deps.log.error(
+        `receipts: printing sale ${sale.number} failed: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** Prints a sale's receipt; the original of a cash sale opens the drawer. */
+  async printSale(sale: Sale, opts: { copy: boolean }): Promise<PrintResult> {
+    const p = this.paper();
+    const bytes = receiptBytes(this.saleReceipt(sale), {
+      width: p.width,
+      drawer: !opts.copy && sale.provider === 'cash' && p.drawerOnCash,
+      copy: opts.copy,
+    });
+    const r = await this.deps.printer.print(bytes, `receipt ${sale.number}`);
+    return opts.copy ? r : this.remember(sale.id, r);
+  }
+
+  /** Prints a refund receipt; a cash refund opens the drawer to pay out. */
+  async printRefund(refund: Refund, sale: Sale): Promise<PrintResult> {
+    this.last.set(sale.terminal_id, { kind: 'refund', id: refund.id });
+    const p = this.paper();
+    const bytes = receiptBytes(this.refundReceipt(refund, sale), {
+      width: p.width,
+      drawer: refund.method === 'cash' && p.drawerOnCash,
+    });
+    return this.remember(
+      refund.id,
+      await this.deps.printer.print(bytes, `refund R-${refund.number}`),
+    );
+  }
+
+  /** "Reprint last receipt" of a till: a copy, never a drawer kick. */
+  async reprintLast(terminalId: string): Promise<PrintResult & { receipt: string | null }> {
+    const ref = this.last.get(terminalId);
+    if (!ref)
+      return {
+        printed: false,
+        message: 'No receipt printed on this till since the daemon started',
+        receipt: null,
+      };
+    const p = this.paper();
+    if (ref.kind === 'sale') {
+      const sale = await this.deps.findSale(ref.id);
+      if (!sale) return { printed: false, message: 'The last sale is gone', receipt: null };
+      const r = await this.printSale(sale, { copy: true });
+      return { ...r, receipt: `Receipt no. ${sale.number}` };
+    }
+    const refund = await this.deps.findRefund(ref.id);
+    const sale = refund && (await this.deps.findSale(refund.sale_id));
+    if (!refund || !sale)
+      return { printed: false, message: 'The last refund is gone', receipt: null };
+    const bytes = receiptBytes(this.refundReceipt(refund, sale), {
+      width: p.width,
+      drawer: false,
+      copy: true,
+    });
+    const r = await this.deps.printer.print(bytes, `copy of refund R-${refund.number}`);
+    return { ...r, receipt: `Refund R-${refund.number}` };
+  }
+
+  openDrawer(): Promise<PrintResult> {
+    return this.deps.printer.print(drawerKickBytes(), 'open drawer');
+  }
+
+  printReport(r: XReport | ZReport): Promise<PrintResult> {
+    const bytes = reportBytes(
+      r,
+      this.paper().width,
+      this.settings().shop_name || this.deps.config.shopName,
+    );
+    return this.deps.printer.print(
+      bytes,
+      'number' in r ? `Z report ${(r as ZReport).number}` : 'X report',
+    );
+  }
+}
+
+/** Validates a PUT of the receipts section. */
+export function parseReceiptSettings(
+  body: Record<string, unknown>,
+  current: ReceiptSettings,
+): ReceiptSettings | { field: string; message: string } {
+  const next = { ...current };
+  for (const key of Object.keys(body)) {
+    if (!(key in RECEIPT_DEFAULTS)) return { field: key, message: `Unknown field "${key}"` };
+  }
+  // eslint-disable-next-line no-control-regex
+  const bad = (s: string) => /[\u0000-\u001f\u007f]/.test(s);
+  for (const key of ['shop_name', 'tax_id', 'footer'] as const) {
+    const v = body[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 200 || bad(v))
+      return { field: key, message: `${key} must be text of at most 200 characters` };
+    next[key] = v;
+  }
+  if (body.address_lines !== undefined) {
+    const v = body.address_lines;
+    if (
+      !Array.isArray(v) ||
+      v.length > 6 ||
+      v.some((l) => typeof l !== 'string' || l.length > 100 || bad(l))
+    )
+      return { field: 'address_lines', message: 'address_lines must be at most 6 lines of text' };
+    next.address_lines = v as string[];
+  }
+  if (body.auto_print !== undefined) {
+    if (typeof body.auto_print !== 'boolean')
+      return { field: 'auto_print', message: 'auto_print must be true or false' };
+    next.auto_print = body.auto_print;
+  }
+  return next;
+}

@@ -1,0 +1,276 @@
+/**
+ * Refunds of succeeded sales, whole or by line, back to the way the customer paid:
+ *   cash          → paid from the drawer (the caller kicks the drawer open);
+ *   provider with refund() (sumup_solo) → through the provider's refund API first;
+ *   anything else → recorded as "manual" (the cashier pays back by hand).
+ * A refund is its own journal line ({"e":"refund"}) in the day it happened, with its own
+ * number and receipt, pointing at the sale. A line refunded once cannot be refunded again.
+ *
+ * refunds.json caches the refund counter and which lines of which sale are refunded; at start
+ * it is caught up from the journal (the truth). Refunds run one at a time.
+ */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { JsonDocument } from '../store/index.js';
+import type { Refund, Sale } from '../protocol.js';
+import { ProviderError, type PaymentProvider } from '../payments/provider.js';
+import { replayAfter, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
+
+export interface RefundsData {
+  last_number: number;
+  /** sale id → refunded line indexes and refund ids. */
+  sales: Record<string, { lines: number[]; refunds: string[] }>;
+  /** Recent idempotency keys → refund id. */
+  keys: Record<string, string>;
+  synced_at: string | null;
+}
+
+export const REFUNDS_DOC = {
+  name: 'refunds.json',
+  schemaVersion: 1,
+  defaults: (): RefundsData => ({ last_number: 0, sales: {}, keys: {}, synced_at: null }),
+};
+
+const MAX_KEYS = 500;
+
+export class RefundError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 422 | 502 | 503,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'RefundError';
+  }
+}
+
+export interface RefundsDeps {
+  doc: JsonDocument<RefundsData>;
+  journal: ShopJournal;
+  dayOf: DayOf;
+  clock: Clock;
+  log: Logger;
+  findSale(id: string): Promise<Sale | undefined>;
+  provider(id: string): PaymentProvider | undefined;
+}
+
+export function refundId(day: string, number: number): string {
+  return `rf_${day.replaceAll('-', '')}_${number}`;
+}
+
+function dayOfRefundId(id: string): string | null {
+  const m = /^rf_(\d{4})(\d{2})(\d{2})_\d{1,12}$/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+export class Refunds {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: RefundsDeps) {}
+
+  async load(): Promise<void> {
+    const { doc, journal, dayOf, log } = this.deps;
+    const missed: RefundEntry[] = [];
+    await replayAfter(journal, dayOf, doc.data.synced_at, (line) => {
+      if (line.e === 'refund' && line.refund.number > doc.data.last_number) missed.push(line);
+    });
+    if (missed.length === 0 || doc.state.state !== 'ok') return;
+    await doc.update((d) => {
+      for (const line of missed.sort((a, b) => a.refund.number - b.refund.number))
+        this.apply(d, line);
+    });
+    log.warn(`refunds: caught up ${missed.length} refund(s) from the journal`);
+  }
+
+  private apply(d: RefundsData, line: RefundEntry): void {
+    const r = line.refund;
+    if (r.number <= d.last_number) return;
+    d.last_number = r.number;
+    const s = (d.sales[r.sale_id] ??= { lines: [], refunds: [] });
+    s.lines = [...new Set([...s.lines, ...r.lines.map((l) => l.line_index)])].sort((a, b) => a - b);
+    s.refunds.push(r.id);
+    d.keys[line.key] = r.id;
+    const keys = Object.keys(d.keys);
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_KEYS))) delete d.keys[k];
+    d.synced_at = line.at;
+  }
+
+  /** Line indexes of a sale that are refunded already. */
+  refundedLines(saleId: string): number[] {
+    return [...(this.deps.doc.data.sales[saleId]?.lines ?? [])];
+  }
+
+  async find(id: string): Promise<Refund | undefined> {
+    const day = dayOfRefundId(id);
+    if (!day) return undefined;
+    let found: Refund | undefined;
+    await this.deps.journal.readDay(day, (line) => {
+      if (line.e === 'refund' && line.refund.id === id) found = line.refund;
+    });
+    return found;
+  }
+
+  async forSale(saleId: string): Promise<Refund[]> {
+    const ids = this.deps.doc.data.sales[saleId]?.refunds ?? [];
+    const out: Refund[] = [];
+    for (const id of ids) {
+      const r = await this.find(id);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  refund(
+    saleId: string,
+    input: { line_indexes?: number[]; reason: string; key: string },
+    by: string | null,
+  ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
+    const run = this.chain.then(
+      () => this.run(saleId, input, by),
+      () => this.run(saleId, input, by),
+    );
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private async run(
+    saleId: string,
+    input: { line_indexes?: number[]; reason: string; key: string },
+    by: string | null,
+  ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
+    const { doc, journal, dayOf, clock, log } = this.deps;
+    const sale = await this.deps.findSale(saleId);
+    if (!sale) throw new RefundError(404, 'not_found', `No sale ${saleId}`);
+    const seenId = doc.data.keys[input.key];
+    if (seenId) {
+      const existing = await this.find(seenId);
+      if (existing && existing.sale_id === sale.id)
+        return { refund: existing, sale, created: false };
+      if (existing)
+        throw new RefundError(
+          409,
+          'idempotency_key_reused',
+          'This idempotency_key belongs to another refund',
+        );
+    }
+    if (sale.state !== 'succeeded')
+      throw new RefundError(
+        409,
+        'not_refundable',
+        `Sale ${sale.number} is ${sale.state}; only paid sales can be refunded`,
+      );
+    if (doc.state.state !== 'ok')
+      throw new RefundError(
+        503,
+        'refunds_unavailable',
+        `refunds.json is ${doc.state.state}; see health`,
+      );
+    const done = new Set(this.refundedLines(sale.id));
+    let indexes: number[];
+    if (input.line_indexes) {
+      indexes = input.line_indexes;
+      if (new Set(indexes).size !== indexes.length)
+        throw new RefundError(
+          400,
+          'invalid_field',
+          'line_indexes lists a line twice',
+          'line_indexes',
+        );
+      for (const i of indexes) {
+        if (!Number.isInteger(i) || i < 0 || i >= sale.lines.length)
+          throw new RefundError(
+            400,
+            'invalid_field',
+            `line_indexes: sale ${sale.number} has lines 0-${sale.lines.length - 1}`,
+            'line_indexes',
+          );
+      }
+      const again = indexes.filter((i) => done.has(i));
+      if (again.length)
+        throw new RefundError(
+          409,
+          'already_refunded',
+          `Already refunded: ${again.map((i) => `"${sale.lines[i].name}"`).join(', ')}`,
+        );
+    } else {
+      indexes = sale.lines.map((_, i) => i).filter((i) => !done.has(i));
+    }
+    if (indexes.length === 0)
+      throw new RefundError(
+        409,
+        'already_refunded',
+        `Sale ${sale.number} is refunded in full already`,
+      );
+    indexes.sort((a, b) => a - b);
+    const lines = indexes.map((i) => {
+      const l = sale.lines[i];
+      return {
+        line_index: i,
+        product_id: l.product_id,
+        name: l.name,
+        quantity: l.quantity,
+        unit_price_cents: l.unit_price_cents,
+        line_total_cents: l.line_total_cents,
+        vat_rate: l.vat_rate,
+      };
+    });
+    const total = lines.reduce((s, l) => s + l.line_total_cents, 0);
+
+    let method: Refund['method'] = 'manual';
+    let payment: Record<string, unknown> = {};
+    const provider = this.deps.provider(sale.provider);
+    if (sale.provider === 'cash') method = 'cash';
+    else if (provider?.refund) {
+      try {
+        const out = await provider.refund(sale, total);
+        payment = out.payment ?? {};
+        method = 'provider';
+      } catch (err) {
+        if (err instanceof ProviderError)
+          throw new RefundError(
+            err.status >= 400 && err.status < 500 ? 422 : 502,
+            err.code,
+            `${provider.label} refused the refund: ${err.message}`,
+          );
+        throw new RefundError(
+          502,
+          'refund_failed',
+          `${provider.label} refund failed: ${(err as Error).message}`,
+        );
+      }
+    }
+
+    const now = clock.now();
+    const at = new Date(now).toISOString();
+    const day = dayOf(now);
+    const number = doc.data.last_number + 1;
+    const refund: Refund = {
+      id: refundId(day, number),
+      number,
+      sale_id: sale.id,
+      sale_number: sale.number,
+      provider: sale.provider,
+      method,
+      lines,
+      total_cents: total,
+      reason: input.reason,
+      by,
+      created_at: at,
+      payment,
+    };
+    const line: RefundEntry = { e: 'refund', at, key: input.key, refund };
+    try {
+      await journal.append(day, line);
+    } catch (err) {
+      if (method === 'provider')
+        log.error(
+          `refunds: ${sale.provider} refunded ${total} cents of sale ${sale.number} but the journal write failed: ${(err as Error).message}; record it by hand`,
+        );
+      throw err;
+    }
+    await doc.update((d) => this.apply(d, line));
+    log.info(`refunds: R-${number} ${total} cents of sale ${sale.number} (${method})`);
+    return { refund, sale, created: true };
+  }
+}
