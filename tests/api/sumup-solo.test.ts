@@ -6,15 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../daemon/clock.js';
-import {
-  API_KEY,
-  MERCHANT,
-  fillCart,
-  pay,
-  startRig,
-  until,
-  waitForSale,
-} from '../helpers/sumup.js';
+import { API_KEY, MERCHANT, fillCart, pay, startRig, waitForSale } from '../helpers/sumup.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { FakeSumUp } from '../../daemon/payments/sumup/fake-server.js';
 
@@ -366,8 +358,8 @@ test('sumup_solo: PAYMENT_MINIMUM_SUMUP_SOLO_CENTS refuses smaller totals before
   }
 });
 
-test('sumup_solo: callbacks are reachable without admin auth while the IP whitelist is on', async () => {
-  const rig = await startRig();
+test('sumup_solo: the callback needs no admin login and passes the IP whitelist (SumUp calls from outside)', async () => {
+  const rig = await startRig({ switches: { callbacks: false }, env: { TRUST_PROXY: '127.0.0.1' } });
   try {
     await fillCart(rig.d, 'kiosk');
     const res = await pay(rig.d, 'kiosk', 'sumup_solo');
@@ -376,10 +368,31 @@ test('sumup_solo: callbacks are reachable without admin auth while the IP whitel
       body: { enabled: true, allowed_ips: [{ ip: '10.9.9.9', name: 'elsewhere' }] },
     });
     assert.equal(put.status, 200, put.text);
+    // A request from the internet (through the trusted proxy) is refused on POS routes…
+    const outside = { 'x-forwarded-for': '203.0.113.7' };
+    const pos = await rig.d.get(`/api/v1/sales/${res.body.id}`, { headers: outside });
+    assert.equal(pos.status, 403, pos.text);
+    // …but SumUp's callback from there is heard.
     await rig.fake.present(rig.readerId, 'approve');
-    await until(() => rig.fake.callbacks.some((c) => c.status === 200), 'callback accepted');
+    const [checkout] = [...rig.fake.checkouts.values()];
+    const cb = await rig.d.post(
+      new URL(checkout.return_url!).pathname,
+      {
+        id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        event_type: 'solo.transaction.updated',
+        payload: {
+          client_transaction_id: checkout.client_transaction_id,
+          merchant_code: MERCHANT,
+          status: 'successful',
+        },
+        timestamp: new Date().toISOString(),
+      },
+      { headers: outside },
+    );
+    assert.equal(cb.status, 200, cb.text);
     const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
     assert.equal(sale.state, 'succeeded');
+    assert.equal(sale.payment.confirmed_by, 'callback');
   } finally {
     await rig.stop();
   }
