@@ -31,7 +31,7 @@ after(async () => {
 });
 
 /** Opens /pos for a terminal and waits until the live snapshot arrived. */
-async function openPos(terminal: string, size = SIZES.large) {
+async function openPos(terminal: string, size: { width: number; height: number } = SIZES.large) {
   const { context, page } = await openPage(
     browser,
     `${d.url}/pos?terminal=${encodeURIComponent(terminal)}`,

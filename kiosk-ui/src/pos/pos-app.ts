@@ -129,6 +129,11 @@ export class PosApp extends LitElement {
       pos-picker {
         min-height: 0;
       }
+      @media (max-width: 900px) {
+        main {
+          grid-template-columns: 1.45fr 1fr;
+        }
+      }
       @media (max-width: 640px) {
         main {
           grid-template-columns: 1fr;

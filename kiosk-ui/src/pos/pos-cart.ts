@@ -33,7 +33,7 @@ export class PosCart extends LitElement {
       }
       li {
         display: grid;
-        grid-template-columns: 1fr auto auto auto;
+        grid-template-columns: minmax(0, 1fr) auto auto auto;
         align-items: center;
         gap: 8px;
         padding: 6px 10px;
@@ -48,8 +48,10 @@ export class PosCart extends LitElement {
         font-size: 1.1rem;
         font-weight: 600;
         overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
+        overflow-wrap: anywhere;
       }
       .unit {
         color: var(--pos-muted);
@@ -72,7 +74,7 @@ export class PosCart extends LitElement {
         width: 48px;
       }
       .total {
-        min-width: 5.5em;
+        min-width: 4.8em;
         text-align: right;
         font-variant-numeric: tabular-nums;
         font-size: 1.1rem;
@@ -83,6 +85,18 @@ export class PosCart extends LitElement {
         padding: 0;
         width: 48px;
         font-size: 1.3rem;
+      }
+      @media (max-width: 900px) {
+        li {
+          gap: 4px;
+          padding: 4px 6px;
+        }
+        .name {
+          font-size: 1rem;
+        }
+        .qty output {
+          min-width: 1.8em;
+        }
       }
       .empty {
         padding: 24px;

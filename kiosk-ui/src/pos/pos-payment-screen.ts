@@ -42,7 +42,8 @@ export class PosPaymentScreen extends LitElement {
         flex-direction: column;
         gap: 12px;
         align-items: center;
-        border-top: 10px solid var(--accent, var(--pos-primary));
+        box-shadow: inset 0 10px 0 var(--accent, var(--pos-primary));
+        padding-top: 32px;
       }
       .succeeded {
         --accent: var(--pos-success);
