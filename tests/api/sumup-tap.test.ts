@@ -75,6 +75,11 @@ test('sumup_tap: the sale carries the exact app-switch URL and a server-made SVG
     assert.equal(u.searchParams.get('callbacksuccess'), cb);
     assert.equal(u.searchParams.get('callbackfail'), cb);
     assert.match(sale.payment.qr_svg as string, /^<svg [^>]*viewBox/);
+    assert.match(
+      sale.payment.warning as string,
+      /PUBLIC_URL/,
+      'the test reaches the till at 127.0.0.1',
+    );
   } finally {
     await d.stop();
   }

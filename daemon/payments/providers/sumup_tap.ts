@@ -65,7 +65,7 @@ export class SumUpTapProvider implements PaymentProvider {
         'SumUp affiliate key missing (SUMUP_AFFILIATE_KEY)',
       );
     const base = (this.deps.config.publicUrl || opts.base_url).replace(/\/+$/, '');
-    const callbackUrl = `${base}/api/v1/sumup/tap/${encodeURIComponent(sale.id)}/${ctx.tokens.sign('tap', sale.id)}`;
+    const callbackUrl = `${base}/api/v1/payments/sumup_tap/callback/${encodeURIComponent(sale.id)}/${ctx.tokens.sign('tap', sale.id)}`;
     const url = buildTapUrl({
       amountCents: sale.total_cents,
       currency: this.deps.config.currency,
@@ -85,7 +85,12 @@ export class SumUpTapProvider implements PaymentProvider {
       },
       ctx.nowIso(),
     );
-    return { state: 'pending', payment: { app_switch_url: url, qr_svg: qrSvg(url) } };
+    const payment: Record<string, unknown> = { app_switch_url: url, qr_svg: qrSvg(url) };
+    // A phone cannot call back "localhost": say so where the cashier sees the QR code.
+    if (isLoopbackUrl(base))
+      payment.warning =
+        'The phone cannot reach this till at its local address; set PUBLIC_URL to the address phones use.';
+    return { state: 'pending', payment };
   }
 
   async cancel(sale: Sale): Promise<ProviderOutcome> {
@@ -203,6 +208,15 @@ export class SumUpTapProvider implements PaymentProvider {
       if (isApiError(err) && err.status === 404) return null;
       throw err;
     }
+  }
+}
+
+function isLoopbackUrl(base: string): boolean {
+  try {
+    const host = new URL(base).hostname;
+    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+  } catch {
+    return true;
   }
 }
 
