@@ -104,6 +104,7 @@ export class PosApp {
   images!: ProductImages;
   private modules: Module[] = [];
   private started: Module[] = [];
+  private stopping = false;
   private readonly uiDir: string;
   private handler: http.RequestListener = (_req, res) => {
     res.statusCode = 503;
@@ -179,6 +180,9 @@ export class PosApp {
       try {
         await next();
       } finally {
+        // While stopping, a request that was in flight gets its answer and then the socket
+        // closes, so shutdown does not wait for keep-alive connections to time out.
+        if (this.stopping && !ctx.headerSent) ctx.set('Connection', 'close');
         const ms = (performance.now() - t0).toFixed(1);
         const line = `${ctx.state.clientIp} ${ctx.method} ${ctx.path} ${ctx.status} ${ms}ms`;
         if (ctx.status >= 500) log.error(line);
@@ -262,6 +266,7 @@ export class PosApp {
 
   /** Graceful stop: no new connections, modules stopped in reverse, pending writes flushed. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     for (const m of [...this.started].reverse()) {

@@ -163,14 +163,18 @@ test('SIGTERM: no new connections, the in-flight write finishes, exit code 0', a
         expect: '100-continue',
       },
     });
-    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      req.on('response', (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, text }));
-      });
-      req.on('error', reject);
-    });
+    const response = new Promise<{ status: number; text: string; connection?: string }>(
+      (resolve, reject) => {
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, text, connection: res.headers.connection }),
+          );
+        });
+        req.on('error', reject);
+      },
+    );
     await new Promise<void>((resolve) => req.on('continue', () => resolve()));
     d.child.kill('SIGTERM');
     await waitFor(() => /SIGTERM: shutting down/.test(d.output()));
@@ -179,6 +183,7 @@ test('SIGTERM: no new connections, the in-flight write finishes, exit code 0', a
     req.end(body);
     const res = await response;
     assert.equal(res.status, 201, res.text);
+    assert.equal(res.connection, 'close', 'in-flight answer closes its keep-alive socket');
     const code = await d.exited;
     assert.equal(code, 0, d.output());
     assert.match(d.output(), /stopped/);
@@ -205,6 +210,67 @@ test('SIGINT stops the daemon cleanly too', async () => {
     assert.equal(await d.kill('SIGINT'), 0);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('static UI: / → /pos, pages never cached, hashed assets immutable, no traversal', async () => {
+  const ui = await tempDir('pos-ui-');
+  await mkdir(path.join(ui, 'assets'));
+  await writeFile(path.join(ui, 'pos.html'), '<!doctype html><title>POS</title>');
+  await writeFile(path.join(ui, 'admin.html'), '<!doctype html><title>Admin</title>');
+  await writeFile(path.join(ui, 'assets', 'pos-ABCD1234.js'), 'console.log(1)');
+  await writeFile(path.join(ui, 'assets', 'logo.svg'), '<svg/>');
+  const d = await startDaemon({ uiDir: ui });
+  try {
+    const root = await d.get('/');
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/pos');
+    const pos = await d.get('/pos');
+    assert.equal(pos.status, 200);
+    assert.match(pos.headers.get('content-type')!, /^text\/html/);
+    assert.equal(pos.headers.get('cache-control'), 'no-cache');
+    assert.match(pos.text, /<title>POS<\/title>/);
+    assert.equal((await d.get('/admin')).status, 200);
+    const js = await d.get('/assets/pos-ABCD1234.js');
+    assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.match(js.headers.get('content-type')!, /^text\/javascript/);
+    const svg = await d.get('/assets/logo.svg');
+    assert.equal(svg.headers.get('cache-control'), 'public, max-age=300');
+    assert.equal((await d.get('/assets/..%2Fpos.html')).status, 404);
+    assert.equal((await d.get('/assets/missing-ABCD1234.js')).status, 404);
+    assert.equal(pos.headers.get('x-content-type-options'), 'nosniff');
+  } finally {
+    await d.stop();
+    await rm(ui, { recursive: true, force: true });
+  }
+});
+
+test('static UI not built: /pos says how to build it (503), the API still works', async () => {
+  const ui = await tempDir('pos-ui-empty-');
+  const d = await startDaemon({ uiDir: ui });
+  try {
+    const pos = await d.get('/pos');
+    assert.equal(pos.status, 503);
+    assert.match(pos.text, /npm run build/);
+    assert.equal((await d.get('/api/v1/health')).status, 200);
+  } finally {
+    await d.stop();
+    await rm(ui, { recursive: true, force: true });
+  }
+});
+
+test('demo mode prints the dev admin token at start; production never prints a token', async () => {
+  const dir = await tempDir();
+  try {
+    const demo = await spawnDaemon({ DATA_DIR: path.join(dir, 'demo') });
+    await demo.kill('SIGTERM');
+    assert.match(demo.output(), /DEMO MODE: admin token is "demo-admin-token"/);
+    const prod = await spawnDaemon({ ...STRONG, DATA_DIR: path.join(dir, 'prod') });
+    await prod.kill('SIGTERM');
+    assert.doesNotMatch(prod.output(), /admin token|k7Qm2vXr9Lp4Wz8Tn3Bc6Hd1/);
+    assert.match(prod.output(), /APP_ENV=production/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

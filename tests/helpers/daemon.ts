@@ -99,7 +99,14 @@ export interface TestDaemon extends Client {
 }
 
 export async function startDaemon(
-  opts: { env?: Record<string, string>; clock?: Clock; dataDir?: string; keepData?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    dataDir?: string;
+    keepData?: boolean;
+    /** Built UI directory to serve (default dist/ui). */
+    uiDir?: string;
+  } = {},
 ): Promise<TestDaemon> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const config = loadConfig(
@@ -114,7 +121,7 @@ export async function startDaemon(
     ROOT,
   );
   const log = memoryLogger();
-  const app = await createApp({ config, log, clock: opts.clock });
+  const app = await createApp({ config, log, clock: opts.clock, uiDir: opts.uiDir });
   const port = await app.start();
   const url = `http://127.0.0.1:${port}`;
   const d: TestDaemon = {
@@ -162,7 +169,10 @@ export async function spawnDaemon(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close' (not 'exit'): fires once stdout/stderr are drained, so output() is complete.
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`daemon did not start in time:\n${out}`)),
@@ -210,7 +220,7 @@ export async function runDaemonExpectExit(
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
   return { code, output };
 }
