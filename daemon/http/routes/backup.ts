@@ -53,6 +53,9 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
     if (Number.isFinite(declared) && declared > MAX_UPLOAD)
       fail(413, 'payload_too_large', 'Backup is larger than 2 GiB');
     const gunzip = createGunzip();
+    // Errors reach restoreArchive through the stream's iterator; this keeps a late second
+    // error from becoming an uncaught 'error' event.
+    gunzip.on('error', () => {});
     let received = 0;
     ctx.req.on('data', (c: Buffer) => {
       received += c.length;
