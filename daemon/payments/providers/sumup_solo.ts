@@ -78,6 +78,11 @@ export class SumUpSoloProvider implements PaymentProvider {
     if (!ctx.account.merchantCode)
       return { available: false, reason: 'SumUp merchant code missing (SUMUP_MERCHANT_CODE)' };
     if (!ctx.api || !ctx.readers) return { available: false, reason: 'SumUp is not configured' };
+    if (ctx.state.problem)
+      return {
+        available: false,
+        reason: `SumUp payment records cannot be saved: ${ctx.state.problem}`,
+      };
     const wanted = ctx.readers.anyReader();
     if (!wanted)
       return { available: false, reason: 'No card reader chosen: pair a SumUp Solo in admin' };

@@ -51,6 +51,11 @@ export class SumUpTapProvider implements PaymentProvider {
     await this.ctx.ready();
     if (!this.ctx.account.affiliateKey)
       return { available: false, reason: 'SumUp affiliate key missing (SUMUP_AFFILIATE_KEY)' };
+    if (this.ctx.state.problem)
+      return {
+        available: false,
+        reason: `SumUp payment records cannot be saved: ${this.ctx.state.problem}`,
+      };
     return { available: true };
   }
 

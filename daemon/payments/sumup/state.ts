@@ -61,6 +61,12 @@ export class SumUpState {
     return new SumUpState(doc);
   }
 
+  /** Why sumup.json cannot be written (corrupt/unreadable file kept for the operator), or null. */
+  get problem(): string | null {
+    const s = this.doc.state;
+    return s.state === 'ok' ? null : s.message;
+  }
+
   get secret(): string {
     return this.doc.data.callback_secret;
   }
