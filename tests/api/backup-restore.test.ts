@@ -38,7 +38,7 @@ const upload = (d: TestDaemon, body: Buffer, type = 'application/gzip') =>
 
 test('backup → restore on a fresh appliance: the restored daemon serves the same data; the old data is kept', async () => {
   const a = await startShop();
-  let b = await startShop();
+  const b = await startShop();
   try {
     await product(a.d, { barcode: '8001', name: 'Cola', price_cents: 250, vat_rate: 19 });
     await product(a.d, { barcode: '8002', name: 'Brezel', price_cents: 120, vat_rate: 7 });
