@@ -188,7 +188,7 @@ export class Scanners {
     this.lastSeen.set(id, this.deps.clock.now());
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
-    await this.router.handle(id, barcode);
+    await this.router.handle(id, barcode, kind);
   }
 
   /** A scan from the network API (already authenticated). */
@@ -202,7 +202,7 @@ export class Scanners {
     }
     this.lastSeen.set(scannerId, now);
     if (isNew) this.changed();
-    return this.router.handle(scannerId, barcode);
+    return this.router.handle(scannerId, barcode, 'network');
   }
 
   isEnabled(id: string): boolean {
@@ -232,7 +232,7 @@ export class Scanners {
       if (out.has(id)) continue;
       const s = this.prefs.devices()[id];
       if (s && s.is_scanner === false && s.kind === 'keyboard') continue; // a keyboard, unmarked
-      out.set(id, this.info(id, s?.kind ?? guessKind(id), false));
+      out.set(id, this.info(id, s?.kind ?? this.pairings.kindOf(id) ?? guessKind(id), false));
     }
     return [...out.values()].sort(
       (a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id),

@@ -6,9 +6,13 @@
 import type { JsonDocument, Store } from '../store/index.js';
 import type { TerminalHandles } from './pairing-secret.js';
 
+export type ScannerKind = 'hid_pos' | 'keyboard' | 'network';
+
 export interface Pairing {
   terminal_id: string;
   paired_at: string;
+  /** So a paired scanner that is not attached is still listed with the right kind. */
+  kind?: ScannerKind;
 }
 
 export interface PairingsData {
@@ -57,13 +61,22 @@ export class PairingStore implements TerminalHandles {
   }
 
   /** Pairs durably; resolves with the terminal it was paired with before (or null). */
-  async pair(scannerId: string, terminalId: string, at: string): Promise<string | null> {
+  kindOf(scannerId: string): ScannerKind | null {
+    return this.doc.data.scanners[scannerId]?.kind ?? null;
+  }
+
+  async pair(
+    scannerId: string,
+    terminalId: string,
+    at: string,
+    kind?: ScannerKind,
+  ): Promise<string | null> {
     return this.doc.update((d) => {
       const previous = d.scanners[scannerId]?.terminal_id ?? null;
       if (!d.scanners[scannerId] && Object.keys(d.scanners).length >= MAX_PAIRED_SCANNERS) {
         throw new RangeError(`at most ${MAX_PAIRED_SCANNERS} scanners can be paired`);
       }
-      d.scanners[scannerId] = { terminal_id: terminalId, paired_at: at };
+      d.scanners[scannerId] = { terminal_id: terminalId, paired_at: at, ...(kind ? { kind } : {}) };
       return previous;
     });
   }

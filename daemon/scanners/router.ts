@@ -10,7 +10,7 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Cart } from '../protocol.js';
 import type { PairingSecrets, RefusalCode } from './pairing-secret.js';
-import type { PairingStore } from './pairings.js';
+import type { PairingStore, ScannerKind } from './pairings.js';
 
 /** What checkout offers the scanners (app.checkout.scan). */
 export interface ScanRequest {
@@ -68,7 +68,7 @@ export class ScanRouter {
   }
 
   /** Handles one scan after the previous scans of the same scanner. */
-  handle(scannerId: string, barcode: string): Promise<ScanResult> {
+  handle(scannerId: string, barcode: string, kind?: ScannerKind): Promise<ScanResult> {
     const q = this.queues.get(scannerId) ?? { tail: Promise.resolve(), depth: 0 };
     if (q.depth >= MAX_QUEUED_PER_SCANNER) {
       return Promise.resolve({
@@ -79,7 +79,7 @@ export class ScanRouter {
     }
     q.depth++;
     this.queues.set(scannerId, q);
-    const run = q.tail.then(() => this.route(scannerId, barcode));
+    const run = q.tail.then(() => this.route(scannerId, barcode, kind));
     q.tail = run.catch(() => {});
     return run.finally(() => {
       q.depth--;
@@ -92,8 +92,8 @@ export class ScanRouter {
     await Promise.all([...this.queues.values()].map((q) => q.tail));
   }
 
-  private async route(scannerId: string, barcode: string): Promise<ScanResult> {
-    if (this.deps.secrets.isPairingValue(barcode)) return this.pair(scannerId, barcode);
+  private async route(scannerId: string, barcode: string, kind?: ScannerKind): Promise<ScanResult> {
+    if (this.deps.secrets.isPairingValue(barcode)) return this.pair(scannerId, barcode, kind);
     const { events, sink, clock, log } = this.deps;
     const terminal = this.terminalOf(scannerId);
     events.emit('scan.received', { scanner_id: scannerId, barcode, at: clock.now() });
@@ -110,7 +110,7 @@ export class ScanRouter {
     }
   }
 
-  private async pair(scannerId: string, value: string): Promise<ScanResult> {
+  private async pair(scannerId: string, value: string, kind?: ScannerKind): Promise<ScanResult> {
     const { secrets, pairings, events, clock, log } = this.deps;
     const v = secrets.verify(value);
     const current = this.terminalOf(scannerId);
@@ -125,7 +125,12 @@ export class ScanRouter {
     }
     let previous: string | null;
     try {
-      previous = await pairings.pair(scannerId, v.terminal_id, new Date(clock.now()).toISOString());
+      previous = await pairings.pair(
+        scannerId,
+        v.terminal_id,
+        new Date(clock.now()).toISOString(),
+        kind,
+      );
     } catch (err) {
       const reason = `Pairing could not be saved: ${(err as Error).message}`;
       log.error(`pairing ${scannerId} → ${v.terminal_id}: ${reason}`);

@@ -87,6 +87,12 @@ test('DE keyboard-wedge EAN-13 and HID POS scans land in the paired terminal’s
     );
     for (const t of ['kiosk', 'till-4'])
       for (const c of await cartCodes(d, t)) assert.doesNotMatch(c, /POSLINK/);
+
+    // Unplugged, the paired wedge stays listed, with its kind, as disconnected.
+    await d.post('/api/v1/scanners/simulate', { ...WEDGE, unplug: true }, { admin: true });
+    const after = (await d.get('/api/v1/scanners', { admin: true })).body.scanners;
+    const w = after.find((s: { id: string }) => s.id === WEDGE_ID);
+    assert.deepEqual([w.kind, w.connected, w.terminal_id], ['keyboard', false, 'till-4']);
   } finally {
     await d.stop();
   }
