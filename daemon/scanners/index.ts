@@ -24,6 +24,8 @@ import { systemTimers, type Timers } from './timers.js';
 
 export type { ScanSink, ScanRequest, ScanOutcome, ScanResult } from './router.js';
 
+/** Longest scan passed on (network scans have the same limit). */
+export const MAX_SCAN_CHARS = 512;
 /** Poll interval when USB hotplug events are unavailable ("working within a second"). */
 export const POLL_MS = 500;
 /** Network scanner ids remembered in memory (most recent first out when full). */
@@ -186,6 +188,13 @@ export class Scanners {
     kind: HidKind,
   ): Promise<void> {
     this.lastSeen.set(id, this.deps.clock.now());
+    if (barcode.length > MAX_SCAN_CHARS) {
+      // Same bound as the network API; a code this long is no product and no pairing code.
+      this.log.warn(
+        `scan from ${id} dropped: ${barcode.length} characters (max ${MAX_SCAN_CHARS})`,
+      );
+      return;
+    }
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
     await this.router.handle(id, barcode, kind);

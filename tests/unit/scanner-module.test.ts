@@ -191,3 +191,24 @@ test('a HID scan of a pairing code pairs that scanner; its next scan goes to the
   ]);
   await s.stop();
 });
+
+test('a HID code longer than 512 characters is dropped with a warning, never routed', async () => {
+  const b = backend([POS]);
+  const { s, sunk, log } = await make({ loadHid: async () => b, hotplug: new StubHotplug(true) });
+  await s.start();
+  const dev = b.devs.get('/dev/hidraw1')!;
+  const text = 'A'.repeat(560);
+  for (let i = 0; i < text.length; i += 56) {
+    const r = Buffer.alloc(64);
+    r[0] = 2;
+    r[1] = 56;
+    r.write(']Q1', 2, 'latin1');
+    r.write(text.slice(i, i + 56), 5, 'latin1');
+    r[63] = i + 56 < text.length ? 1 : 0;
+    dev.report(r);
+  }
+  await s.router.idle();
+  assert.deepEqual(sunk, []);
+  assert.ok(log.lines.some((l) => /WARN .*dropped: 560 characters/.test(l)));
+  await s.stop();
+});

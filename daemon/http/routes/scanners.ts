@@ -30,7 +30,7 @@ import {
   USAGE_PAGE_GENERIC_DESKTOP,
   USAGE_KEYBOARD,
 } from '../../scanners/device.js';
-import type { Scanners } from '../../scanners/index.js';
+import { MAX_SCAN_CHARS, type Scanners } from '../../scanners/index.js';
 import { isLayout } from '../../scanners/keymaps.js';
 import { readJson, queryParam } from '../body.js';
 import { fail } from '../errors.js';
@@ -50,7 +50,7 @@ export interface ScannerRouteDeps {
 }
 
 /** Longest barcode accepted from the network (GS1 DataMatrix / QR payloads included). */
-export const MAX_NETWORK_BARCODE = 512;
+export const MAX_NETWORK_BARCODE = MAX_SCAN_CHARS;
 
 const CORS_HEADERS = 'Content-Type, X-Scanner-Id, X-Scanner-Secret';
 
