@@ -484,7 +484,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     24,
     200,
   );
-  // A pairing code is prefix + 21 characters of payload at least (docs/SCANNERS.md).
+  // A pairing code needs 22 characters after the prefix: mode, issue time, MAC and the
+  // shortest terminal (docs/SCANNERS.md).
   if (pairingMaxLength < prefix.length + 22) {
     throw new ConfigError(
       'SCANNER_PAIRING_BARCODE_MAX_LENGTH',
