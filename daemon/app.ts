@@ -26,6 +26,13 @@ import { errorMiddleware, fail } from './http/errors.js';
 import { readJson } from './http/body.js';
 import { staticUi } from './http/static.js';
 import { productRoutes } from './http/routes/products.js';
+import { Checkout } from './checkout/index.js';
+import { WsHub } from './ws/hub.js';
+import { PROVIDERS } from './payments/registry.js';
+import { cartRoutes } from './http/routes/carts.js';
+import { checkoutRoutes } from './http/routes/checkout.js';
+import { salesRoutes } from './http/routes/sales.js';
+import { paymentRoutes } from './http/routes/payments.js';
 import { installSecurity } from './security/index.js';
 import type { Health } from './protocol.js';
 
@@ -100,6 +107,10 @@ export class PosApp {
     clientIp: string,
   ) => { status: number; message: string } | null = () => null;
   catalog!: Catalog;
+  /** Carts, scans, sales and payments (daemon/checkout). */
+  checkout!: Checkout;
+  /** WebSocket hub at /ws; `ws.setScannersSource()` feeds the snapshot's scanners. */
+  ws!: WsHub;
   settings!: Settings;
   images!: ProductImages;
   private modules: Module[] = [];
@@ -290,5 +301,49 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   await app.init();
   // Feature modules register here (checkout, payments, ws hub, scanners, security, ...).
   await installSecurity(app);
+  await wireCheckout(app);
   return app;
+}
+
+/** Checkout (carts, sales, payments) with its routes, and the WebSocket hub. */
+async function wireCheckout(app: PosApp): Promise<void> {
+  const posGuard: Middleware = (ctx, next) => app.posGuard(ctx, next);
+  const checkout = await Checkout.open({
+    config: app.config,
+    log: app.log.child('checkout'),
+    clock: app.clock,
+    events: app.events,
+    store: app.store,
+    catalog: app.catalog,
+    router: app.router,
+    requireAdmin: app.auth.require,
+    factories: PROVIDERS,
+  });
+  app.checkout = checkout;
+  app.use(checkout);
+  cartRoutes(app.router, { checkout, posGuard });
+  checkoutRoutes(app.router, { checkout, posGuard, publicUrl: app.config.publicUrl });
+  salesRoutes(app.router, { checkout, posGuard, requireAdmin: app.auth.require });
+  paymentRoutes(app.router, { payments: checkout.payments, posGuard });
+  app.healthContributors.push((h) => (h.sales = checkout.health()));
+  app.ws = new WsHub({
+    server: app.server,
+    events: app.events,
+    log: app.log.child('ws'),
+    clientIp: (req) => app.clientIp(req),
+    posUpgradeGuard: (req, ip) => app.posUpgradeGuard(req, ip),
+    isAdminSession: (cookie) => app.auth.sessionFromCookieHeader(cookie),
+    snapshot: (terminalId, scanners) => ({
+      type: 'snapshot',
+      terminal_id: terminalId,
+      cart: terminalId ? checkout.getCart(terminalId) : null,
+      providers: checkout.payments.list(),
+      scanners,
+      pending_sale: terminalId ? checkout.pendingSale(terminalId) : null,
+      server_time: new Date(app.clock.now()).toISOString(),
+      timezone: app.config.timezone,
+      currency: app.config.currency,
+    }),
+  });
+  app.use(app.ws);
 }

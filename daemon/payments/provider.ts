@@ -72,6 +72,13 @@ export interface PaymentProvider {
   availability(): Promise<Availability> | Availability;
 
   /**
+   * Optional refusal before any sale exists (e.g. cash tendered below the total), so a
+   * request the cashier must correct neither creates a sale nor uses a sale number.
+   * Throw ProviderError to refuse.
+   */
+  check?(draft: { total_cents: number; tendered_cents?: number }): void;
+
+  /**
    * Begin paying `sale` (already journalled as pending). Return `pending` to settle later via
    * deps.settle(), or a final state when the outcome is known at once (cash).
    * Throw ProviderError for a refusal the cashier should read (reader busy, tendered too low).

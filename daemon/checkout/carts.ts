@@ -1,0 +1,264 @@
+/**
+ * Carts: one per terminal, held by the daemon and kept in carts.json.
+ *
+ * A change is applied in memory, broadcast at once (`cart.updated`) and written by the store's
+ * coalescing durable writer; callers that need durability await the returned promise. Carts
+ * are not money yet: a power cut inside the few milliseconds of a write window can lose the
+ * last scan of an unpaid cart, never a sale (sales go through the journal, fsync'd first).
+ *
+ * While a payment is pending the cart is locked (pending_sale_id, or a short "creating" lock
+ * while the sale is being journalled): every edit is refused so nothing is added to a sale
+ * that is already being paid.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Cart, CartLine, Product, Sale } from '../protocol.js';
+import type { JsonDocument } from '../store/index.js';
+import type { EventBus } from '../events.js';
+import type { Clock } from '../clock.js';
+import { CheckoutError } from './errors.js';
+
+export const MAX_QUANTITY = 999;
+export const MAX_LINES = 200;
+/** Bound on stored carts so random terminal ids cannot grow carts.json without limit. */
+export const MAX_CARTS = 500;
+
+export interface CartsData {
+  carts: Record<string, Cart>;
+}
+
+export const CARTS_DOC = {
+  name: 'carts.json',
+  schemaVersion: 1,
+  defaults: (): CartsData => ({ carts: {} }),
+};
+
+export interface CartsDeps {
+  doc: JsonDocument<CartsData>;
+  events: EventBus;
+  clock: Clock;
+}
+
+export class Carts {
+  /** Terminals whose sale is being written to the journal right now. */
+  private creating = new Set<string>();
+
+  constructor(private readonly deps: CartsDeps) {}
+
+  private emptyCart(terminalId: string): Cart {
+    return {
+      terminal_id: terminalId,
+      lines: [],
+      total_cents: 0,
+      item_count: 0,
+      last_line_id: null,
+      version: 0,
+      pending_sale_id: null,
+      updated_at: new Date(this.deps.clock.now()).toISOString(),
+    };
+  }
+
+  get(terminalId: string): Cart {
+    return this.deps.doc.data.carts[terminalId] ?? this.emptyCart(terminalId);
+  }
+
+  all(): Cart[] {
+    return Object.values(this.deps.doc.data.carts);
+  }
+
+  /** Why edits are refused right now, or null. */
+  lockReason(terminalId: string): string | null {
+    if (this.creating.has(terminalId)) return 'A payment is starting for this cart';
+    const pending = this.deps.doc.data.carts[terminalId]?.pending_sale_id;
+    return pending ? `A payment is pending for this cart (sale ${pending})` : null;
+  }
+
+  isLocked(terminalId: string): boolean {
+    return this.lockReason(terminalId) !== null;
+  }
+
+  /** Reserve the cart for a checkout; false when it is already locked. */
+  beginCreating(terminalId: string): boolean {
+    if (this.isLocked(terminalId)) return false;
+    this.creating.add(terminalId);
+    return true;
+  }
+
+  endCreating(terminalId: string): void {
+    this.creating.delete(terminalId);
+  }
+
+  addProduct(terminalId: string, product: Product, quantity: number): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      const existing = cart.lines.find((l) => l.product_id === product.id);
+      if (existing) {
+        const q = existing.quantity + quantity;
+        if (q > MAX_QUANTITY)
+          throw new CheckoutError(
+            409,
+            'quantity_limit',
+            `At most ${MAX_QUANTITY} of "${product.name}" per cart`,
+          );
+        const line = withQuantity({ ...existing, ...priceFields(product) }, q);
+        return {
+          lines: cart.lines.map((l) => (l === existing ? line : l)),
+          last: line.line_id,
+        };
+      }
+      if (cart.lines.length >= MAX_LINES)
+        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
+      const line = withQuantity(
+        {
+          line_id: `ln_${randomBytes(5).toString('hex')}`,
+          product_id: product.id,
+          ...priceFields(product),
+          quantity: 0,
+          line_total_cents: 0,
+        },
+        quantity,
+      );
+      return { lines: [...cart.lines, line], last: line.line_id };
+    });
+  }
+
+  setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      const line = cart.lines.find((l) => l.line_id === lineId);
+      if (!line) throw new CheckoutError(404, 'not_found', `No line ${lineId} in this cart`);
+      const next = withQuantity(line, quantity);
+      return { lines: cart.lines.map((l) => (l === line ? next : l)), last: lineId };
+    });
+  }
+
+  removeLine(terminalId: string, lineId: string): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      if (!cart.lines.some((l) => l.line_id === lineId))
+        throw new CheckoutError(404, 'not_found', `No line ${lineId} in this cart`);
+      return { lines: cart.lines.filter((l) => l.line_id !== lineId), last: null };
+    });
+  }
+
+  clear(terminalId: string): Promise<Cart> {
+    return this.edit(terminalId, () => ({ lines: [], last: null }));
+  }
+
+  /** Refresh names and prices of unlocked carts after catalog changes (what you see is what you pay). */
+  refreshProducts(lookup: (id: string) => Product | undefined, ids: string[]): void {
+    const wanted = new Set(ids);
+    for (const cart of this.all()) {
+      if (cart.pending_sale_id || this.creating.has(cart.terminal_id)) continue;
+      if (!cart.lines.some((l) => wanted.has(l.product_id))) continue;
+      const lines = cart.lines.map((l) => {
+        const p = wanted.has(l.product_id) ? lookup(l.product_id) : undefined;
+        return p ? withQuantity({ ...l, ...priceFields(p) }, l.quantity) : l;
+      });
+      void this.write(cart, lines, cart.last_line_id, cart.pending_sale_id).catch(() => {});
+    }
+  }
+
+  /** The sale for this cart was journalled: lock the cart to it. */
+  markPending(terminalId: string, saleId: string): Promise<Cart> {
+    const cart = this.get(terminalId);
+    return this.write(cart, cart.lines, cart.last_line_id, saleId);
+  }
+
+  /** The sale settled: succeeded empties the cart, anything else unlocks it unchanged. */
+  settle(terminalId: string, saleId: string, succeeded: boolean): Promise<Cart> | null {
+    const cart = this.deps.doc.data.carts[terminalId];
+    if (!cart || cart.pending_sale_id !== saleId) return null;
+    return this.write(
+      cart,
+      succeeded ? [] : cart.lines,
+      succeeded ? null : cart.last_line_id,
+      null,
+    );
+  }
+
+  /** Brings a cart in line with its sale's journalled state (start-up healing). */
+  heal(terminalId: string, sale: Sale): Promise<Cart> | null {
+    const cart = this.get(terminalId);
+    if (sale.state === 'pending') {
+      if (cart.pending_sale_id === sale.id) return null;
+      return this.write(cart, cart.lines, cart.last_line_id, sale.id);
+    }
+    if (sale.state === 'succeeded' && cart.lines.length > 0)
+      return this.write(cart, [], null, null);
+    if (cart.pending_sale_id) return this.write(cart, cart.lines, cart.last_line_id, null);
+    return null;
+  }
+
+  private edit(
+    terminalId: string,
+    fn: (cart: Cart) => { lines: CartLine[]; last: string | null },
+  ): Promise<Cart> {
+    const reason = this.lockReason(terminalId);
+    if (reason) throw new CheckoutError(409, 'payment_pending', reason);
+    const cart = this.get(terminalId);
+    if (!this.deps.doc.data.carts[terminalId] && this.storedCount() >= MAX_CARTS)
+      throw new CheckoutError(
+        409,
+        'too_many_carts',
+        `At most ${MAX_CARTS} terminals can hold a cart`,
+      );
+    const { lines, last } = fn(cart);
+    return this.write(cart, lines, last, null);
+  }
+
+  private storedCount(): number {
+    return Object.keys(this.deps.doc.data.carts).length;
+  }
+
+  /** Applies in memory, broadcasts, and resolves when durable. */
+  private write(
+    cart: Cart,
+    lines: CartLine[],
+    last: string | null,
+    pendingSaleId: string | null,
+  ): Promise<Cart> {
+    const doc = this.deps.doc;
+    if (doc.state.state !== 'ok') {
+      return Promise.reject(
+        new CheckoutError(503, 'storage_unavailable', 'carts.json cannot be written; see health'),
+      );
+    }
+    const next: Cart = {
+      terminal_id: cart.terminal_id,
+      lines,
+      total_cents: lines.reduce((s, l) => s + l.line_total_cents, 0),
+      item_count: lines.reduce((s, l) => s + l.quantity, 0),
+      last_line_id: last,
+      version: cart.version + 1,
+      pending_sale_id: pendingSaleId,
+      updated_at: new Date(this.deps.clock.now()).toISOString(),
+    };
+    // Empty carts stay stored so `version` keeps growing across a clear (clients drop updates
+    // older than the newest version they saw).
+    const durable = doc.update((d) => {
+      d.carts[next.terminal_id] = next;
+    });
+    this.deps.events.emit('cart.updated', { cart: next });
+    return durable.then(() => next);
+  }
+}
+
+function priceFields(
+  p: Product,
+): Pick<CartLine, 'barcode' | 'name' | 'unit_price_cents' | 'vat_rate'> {
+  return {
+    barcode: p.barcode,
+    name: p.name,
+    unit_price_cents: p.price_cents,
+    vat_rate: p.vat_rate,
+  };
+}
+
+function withQuantity(line: CartLine, quantity: number): CartLine {
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY)
+    throw new CheckoutError(
+      400,
+      'invalid_field',
+      `quantity must be an integer from 1 to ${MAX_QUANTITY}`,
+      undefined,
+      'quantity',
+    );
+  return { ...line, quantity, line_total_cents: line.unit_price_cents * quantity };
+}

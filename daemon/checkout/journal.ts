@@ -1,0 +1,357 @@
+/**
+ * The sales journal: DATA_DIR/sales/YYYY-MM-DD.jsonl, one JSON line per sale event, append
+ * only, fsync'd (fdatasync) before the append resolves.
+ *
+ * - File = the sale's business day in TIMEZONE (the day it was created). Every later event of
+ *   that sale (paid, failed, cancelled) goes into the same file, so one file tells the whole
+ *   story of one day's sales and a day report reads one file.
+ * - Appends are serialised and group-committed: lines queued while a write+fsync runs are
+ *   written together with one fsync each file. Committing costs the same with 10 or 10 million
+ *   lines behind it: nothing but the new bytes is written.
+ * - Sale numbers are assigned here, when a batch is formed, from the last durable number. A
+ *   failed write assigns nothing (the next batch reuses the numbers), so the journal never skips
+ *   a number. A failed write is truncated back so no torn fragment sits in front of the next
+ *   line; if even that fails, the journal refuses further writes until restart.
+ * - Reading: a last line without its newline is a write the power cut interrupted (never
+ *   acknowledged): it is moved aside to `<file>.torn-<offset>` for the operator, the file is
+ *   truncated to its last complete line, and a warning is logged. Lines that fail to parse in
+ *   the middle are skipped with a warning and left untouched.
+ */
+import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { fsyncDir, writeFileDurable, StorageError } from '../store/index.js';
+import type { Logger } from '../log.js';
+import type { PaymentState, Sale } from '../protocol.js';
+
+export interface CreatedLine {
+  e: 'created';
+  at: string;
+  /** Idempotency key of the checkout request (not part of the public Sale). */
+  key: string;
+  /** The cart's version when it became this sale (heals the cart after a crash). */
+  cart_version: number;
+  sale: Sale;
+}
+
+export interface UpdateLine {
+  e: 'update';
+  at: string;
+  id: string;
+  state: PaymentState;
+  reason?: string | null;
+  payment?: Record<string, unknown>;
+  tendered_cents?: number | null;
+  change_cents?: number | null;
+}
+
+/**
+ * Lines other modules append to the same journal: refunds, cash movements and Z reports
+ * (shapes in daemon/closing/entries.ts). The journal stores and returns them; the sale fold
+ * (ledger.ts) ignores them.
+ */
+export const EXTENSION_KINDS = ['refund', 'cash', 'z'] as const;
+
+export interface ExtensionLine {
+  e: (typeof EXTENSION_KINDS)[number];
+  at: string;
+  [field: string]: unknown;
+}
+
+export type JournalLine = CreatedLine | UpdateLine | ExtensionLine;
+
+const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const MAX_OPEN = 4;
+
+interface Queued {
+  build: (nextNumber: () => number) => { day: string; line: JournalLine };
+  resolve: (line: JournalLine) => void;
+  reject: (err: unknown) => void;
+}
+
+interface OpenFile {
+  fh: FileHandle;
+  size: number;
+}
+
+export interface LoadStats {
+  files: number;
+  lines: number;
+  skipped: number;
+  torn: number;
+  sales: number;
+  last_number: number;
+  /** Numbers between 1 and last_number that no `created` line carries. */
+  missing_numbers: number;
+}
+
+export class SalesJournal {
+  private last = 0;
+  private queue: Queued[] = [];
+  private writing: Promise<void> | null = null;
+  private files = new Map<string, OpenFile>();
+  private broken: string | null = null;
+
+  constructor(private readonly deps: { dir: string; log: Logger }) {}
+
+  /** Highest sale number durably in the journal. */
+  get lastNumber(): number {
+    return this.last;
+  }
+
+  fileOf(day: string): string {
+    return path.join(this.deps.dir, `${day}.jsonl`);
+  }
+
+  async days(): Promise<string[]> {
+    const names = await readdir(this.deps.dir).catch(() => [] as string[]);
+    return names
+      .map((n) => FILE_RE.exec(n)?.[1])
+      .filter((d): d is string => !!d)
+      .sort();
+  }
+
+  /** Reads every file in day order, repairing torn tails; `onLine` folds the lines. */
+  async load(onLine: (line: JournalLine, day: string) => void): Promise<LoadStats> {
+    await mkdir(this.deps.dir, { recursive: true });
+    const stats: LoadStats = {
+      files: 0,
+      lines: 0,
+      skipped: 0,
+      torn: 0,
+      sales: 0,
+      last_number: 0,
+      missing_numbers: 0,
+    };
+    let max = 0;
+    for (const day of await this.days()) {
+      stats.files++;
+      if (await this.repairTail(day)) stats.torn++;
+      await this.readDay(
+        day,
+        (line) => {
+          stats.lines++;
+          if (line.e === 'created') {
+            stats.sales++;
+            if (line.sale.number > max) max = line.sale.number;
+          }
+          onLine(line, day);
+        },
+        () => stats.skipped++,
+      );
+    }
+    this.last = max;
+    stats.last_number = max;
+    stats.missing_numbers = max - stats.sales;
+    return stats;
+  }
+
+  /**
+   * Streams one day's complete lines. A trailing fragment without newline (an append in
+   * progress) is not delivered. Returns false when the day has no file.
+   */
+  async readDay(
+    day: string,
+    onLine: (line: JournalLine) => void,
+    onBad: (lineNo: number) => void = () => {},
+  ): Promise<boolean> {
+    const file = this.fileOf(day);
+    let rest = '';
+    let lineNo = 0;
+    const handle = (text: string) => {
+      lineNo++;
+      if (!text) return;
+      let parsed: JournalLine;
+      try {
+        parsed = JSON.parse(text) as JournalLine;
+      } catch {
+        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+        onBad(lineNo);
+        return;
+      }
+      if (
+        !parsed ||
+        (parsed.e !== 'created' &&
+          parsed.e !== 'update' &&
+          !(EXTENSION_KINDS as readonly string[]).includes(parsed.e))
+      ) {
+        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not a sale event; skipped`);
+        onBad(lineNo);
+        return;
+      }
+      onLine(parsed);
+    };
+    try {
+      const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+      for await (const chunk of stream as AsyncIterable<string>) {
+        let start = 0;
+        let nl = chunk.indexOf('\n');
+        if (nl !== -1 && rest) {
+          handle(rest + chunk.slice(0, nl));
+          rest = '';
+          start = nl + 1;
+          nl = chunk.indexOf('\n', start);
+        }
+        while (nl !== -1) {
+          handle(chunk.slice(start, nl));
+          start = nl + 1;
+          nl = chunk.indexOf('\n', start);
+        }
+        rest += chunk.slice(start);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${(err as Error).message}`);
+    }
+    return true;
+  }
+
+  /** Moves a torn last line aside and truncates to the last complete line. */
+  private async repairTail(day: string): Promise<boolean> {
+    const file = this.fileOf(day);
+    const fh = await open(file, 'r+');
+    try {
+      const { size } = await fh.stat();
+      if (size === 0) return false;
+      const one = Buffer.alloc(1);
+      await fh.read(one, 0, 1, size - 1);
+      if (one[0] === 0x0a) return false;
+      // Walk back to the previous newline (lines are small; read in 64 KiB steps).
+      let end = size;
+      let keep = 0;
+      const step = 64 * 1024;
+      while (end > 0) {
+        const from = Math.max(0, end - step);
+        const buf = Buffer.alloc(end - from);
+        await fh.read(buf, 0, buf.length, from);
+        const i = buf.lastIndexOf(0x0a);
+        if (i !== -1) {
+          keep = from + i + 1;
+          break;
+        }
+        end = from;
+      }
+      const torn = Buffer.alloc(size - keep);
+      await fh.read(torn, 0, torn.length, keep);
+      await writeFileDurable(`${file}.torn-${keep}`, torn);
+      await fh.truncate(keep);
+      await fh.sync();
+      this.deps.log.warn(
+        `journal ${day}.jsonl: torn last line (${torn.length} bytes at offset ${keep}, an append the power cut interrupted) moved to ${path.basename(file)}.torn-${keep}; every earlier line is kept`,
+      );
+      return true;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Appends a line for an existing sale to its day's file. */
+  append(day: string, line: JournalLine): Promise<JournalLine> {
+    return this.enqueue(() => ({ day, line }));
+  }
+
+  /** Appends a `created` line; `build` receives the sale number when the batch is formed. */
+  appendCreated(
+    build: (number: number) => { day: string; line: CreatedLine },
+  ): Promise<CreatedLine> {
+    return this.enqueue((next) => build(next())) as Promise<CreatedLine>;
+  }
+
+  private enqueue(build: Queued['build']): Promise<JournalLine> {
+    if (this.broken) return Promise.reject(new StorageError('sales journal', this.broken));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ build, resolve, reject });
+      if (!this.writing) this.writing = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      let number = this.last;
+      const next = () => ++number;
+      const byDay = new Map<string, string[]>();
+      const built: JournalLine[] = [];
+      for (const q of batch) {
+        const { day, line } = q.build(next);
+        built.push(line);
+        const list = byDay.get(day) ?? [];
+        list.push(JSON.stringify(line) + '\n');
+        byDay.set(day, list);
+      }
+      const touched: Array<{ f: OpenFile; before: number }> = [];
+      try {
+        if (this.broken) throw new StorageError('sales journal', this.broken);
+        for (const [day, parts] of byDay) {
+          const f = await this.file(day);
+          touched.push({ f, before: f.size });
+          const buf = Buffer.from(parts.join(''), 'utf8');
+          let off = 0;
+          while (off < buf.length) {
+            const { bytesWritten } = await f.fh.write(buf, off, buf.length - off, null);
+            off += bytesWritten;
+          }
+          f.size += buf.length;
+        }
+        await Promise.all(touched.map((t) => t.f.fh.datasync()));
+        this.last = number;
+        batch.forEach((q, i) => q.resolve(built[i]));
+      } catch (err) {
+        await this.rollBack(touched, err);
+        const e =
+          err instanceof StorageError
+            ? err
+            : new StorageError('sales journal', `append failed: ${(err as Error).message}`);
+        batch.forEach((q) => q.reject(e));
+      }
+    }
+    this.writing = null;
+  }
+
+  private async rollBack(touched: Array<{ f: OpenFile; before: number }>, cause: unknown) {
+    for (const t of touched) {
+      try {
+        await t.f.fh.truncate(t.before);
+        await t.f.fh.sync();
+        t.f.size = t.before;
+      } catch (err) {
+        this.broken = `append failed (${(cause as Error).message}) and could not be undone (${(err as Error).message}); refusing sales until restart`;
+        this.deps.log.error(`journal: ${this.broken}`);
+      }
+    }
+  }
+
+  private async file(day: string): Promise<OpenFile> {
+    const hit = this.files.get(day);
+    if (hit) {
+      // Most recently used last.
+      this.files.delete(day);
+      this.files.set(day, hit);
+      return hit;
+    }
+    const name = this.fileOf(day);
+    const existed = await stat(name).then(
+      () => true,
+      () => false,
+    );
+    const fh = await open(name, 'a', 0o640);
+    const { size } = await fh.stat();
+    // A new file's directory entry must be durable too, or a power cut can lose the file.
+    if (!existed) await fsyncDir(this.deps.dir);
+    const f = { fh, size };
+    this.files.set(day, f);
+    while (this.files.size > MAX_OPEN) {
+      const [oldDay, old] = this.files.entries().next().value as [string, OpenFile];
+      this.files.delete(oldDay);
+      await old.fh.close().catch(() => {});
+    }
+    return f;
+  }
+
+  /** Waits for queued appends, then closes the files. */
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
+    for (const f of this.files.values()) await f.fh.close().catch(() => {});
+    this.files.clear();
+  }
+}

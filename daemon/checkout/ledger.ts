@@ -1,0 +1,215 @@
+/**
+ * The ledger: sales as the journal tells them. Keeps pending sales and the most recent ones in
+ * memory (for idempotency and fast reads); older sales are read back from their day's file on
+ * demand, so memory stays flat however long the history grows.
+ *
+ * Every change goes journal first, memory second: a sale object the rest of the daemon sees
+ * has always been fsync'd. Sale objects are replaced, never mutated.
+ */
+import type { Clock } from '../clock.js';
+import type { PaymentState, Sale, SaleLine } from '../protocol.js';
+import type { ProviderOutcome } from '../payments/provider.js';
+import type { BusinessCalendar } from './calendar.js';
+import { CheckoutError } from './errors.js';
+import type { JournalLine, LoadStats, SalesJournal, UpdateLine } from './journal.js';
+
+/** Settled sales kept in memory; pending ones are always kept. */
+export const RECENT_SALES = 2000;
+
+export interface SaleDraft {
+  terminal_id: string;
+  provider: string;
+  lines: SaleLine[];
+  total_cents: number;
+  tendered_cents: number | null;
+  cashier: string | null;
+}
+
+const FINAL: PaymentState[] = ['succeeded', 'failed', 'cancelled'];
+
+export function saleId(day: string, number: number): string {
+  return `s_${day.replaceAll('-', '')}_${number}`;
+}
+
+/** The business day a sale id belongs to, or null for something that is not a sale id. */
+export function dayOfSaleId(id: string): string | null {
+  const m = /^s_(\d{4})(\d{2})(\d{2})_\d{1,12}$/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+/** Applies one journal line to a map of sales (pure fold, used for memory and day reads). */
+export function foldLine(sales: Map<string, Sale>, line: JournalLine): Sale | undefined {
+  if (line.e === 'created') {
+    sales.set(line.sale.id, line.sale);
+    return line.sale;
+  }
+  if (line.e !== 'update') return undefined; // refunds, cash, Z: not sale state
+  const s = sales.get(line.id);
+  if (!s) return undefined;
+  const next = applyUpdate(s, line);
+  sales.set(s.id, next);
+  return next;
+}
+
+function applyUpdate(s: Sale, u: UpdateLine): Sale {
+  return {
+    ...s,
+    state: u.state,
+    updated_at: u.at,
+    reason: u.reason !== undefined ? u.reason : s.reason,
+    payment: u.payment ? { ...s.payment, ...u.payment } : s.payment,
+    tendered_cents: u.tendered_cents !== undefined ? u.tendered_cents : s.tendered_cents,
+    change_cents: u.change_cents !== undefined ? u.change_cents : s.change_cents,
+  };
+}
+
+export interface LedgerDeps {
+  journal: SalesJournal;
+  calendar: BusinessCalendar;
+  clock: Clock;
+}
+
+export class Ledger {
+  /** Insertion order = creation order, which eviction relies on. */
+  private recent = new Map<string, Sale>();
+  private idByKey = new Map<string, string>();
+  private keyById = new Map<string, string>();
+  private finalizing = new Set<string>();
+  /** Each terminal's latest sale and the cart version it was made from. */
+  private lastByTerminal = new Map<string, { id: string; cart_version: number }>();
+
+  constructor(private readonly deps: LedgerDeps) {}
+
+  async load(): Promise<LoadStats> {
+    return this.deps.journal.load((line) => this.remember(line));
+  }
+
+  private remember(line: JournalLine): void {
+    if (line.e === 'update' && !this.recent.has(line.id)) return; // settled long ago
+    const sale = foldLine(this.recent, line);
+    if (line.e === 'created' && sale) {
+      this.lastByTerminal.set(sale.terminal_id, { id: sale.id, cart_version: line.cart_version });
+      this.idByKey.set(line.key, sale.id);
+      this.keyById.set(sale.id, line.key);
+      this.evict();
+    }
+  }
+
+  private evict(): void {
+    if (this.recent.size <= RECENT_SALES) return;
+    for (const [id, s] of this.recent) {
+      if (this.recent.size <= RECENT_SALES) break;
+      if (s.state === 'pending') continue;
+      this.recent.delete(id);
+      const key = this.keyById.get(id);
+      if (key !== undefined) this.idByKey.delete(key);
+      this.keyById.delete(id);
+    }
+  }
+
+  lastSaleOf(terminalId: string): { sale: Sale; cart_version: number } | undefined {
+    const last = this.lastByTerminal.get(terminalId);
+    const sale = last && this.recent.get(last.id);
+    return sale ? { sale, cart_version: last.cart_version } : undefined;
+  }
+
+  byKey(key: string): Sale | undefined {
+    const id = this.idByKey.get(key);
+    return id ? this.recent.get(id) : undefined;
+  }
+
+  /** A sale held in memory (every pending sale is). */
+  live(id: string): Sale | undefined {
+    return this.recent.get(id);
+  }
+
+  pending(): Sale[] {
+    return [...this.recent.values()].filter((s) => s.state === 'pending');
+  }
+
+  /** Any sale: memory first, else its day's file. */
+  async find(id: string): Promise<Sale | undefined> {
+    const hit = this.recent.get(id);
+    if (hit) return hit;
+    const day = dayOfSaleId(id);
+    if (!day) return undefined;
+    const map = new Map<string, Sale>();
+    await this.deps.journal.readDay(day, (line) => {
+      if ((line.e === 'created' ? line.sale.id : line.id) === id) foldLine(map, line);
+    });
+    return map.get(id);
+  }
+
+  /** Every sale of a business day, by number. */
+  async listDay(day: string): Promise<Sale[]> {
+    const map = new Map<string, Sale>();
+    await this.deps.journal.readDay(day, (line) => foldLine(map, line));
+    return [...map.values()].sort((a, b) => a.number - b.number);
+  }
+
+  /** Journals a new pending sale; its number is the next one in the journal. */
+  async create(key: string, draft: SaleDraft, cartVersion: number): Promise<Sale> {
+    const { clock, calendar, journal } = this.deps;
+    const line = await journal.appendCreated((number) => {
+      const now = clock.now();
+      const at = new Date(now).toISOString();
+      const day = calendar.day(now);
+      const sale: Sale = {
+        id: saleId(day, number),
+        number,
+        terminal_id: draft.terminal_id,
+        provider: draft.provider,
+        state: 'pending',
+        lines: draft.lines,
+        total_cents: draft.total_cents,
+        tendered_cents: draft.tendered_cents,
+        change_cents: null,
+        cashier: draft.cashier,
+        created_at: at,
+        updated_at: at,
+        reason: null,
+        payment: {},
+      };
+      return { day, line: { e: 'created', at, key, cart_version: cartVersion, sale } };
+    });
+    this.remember(line);
+    return this.recent.get(line.sale.id)!;
+  }
+
+  /**
+   * Journals a transition of a pending sale: `pending` merges provider data, a final state
+   * settles it. Concurrent settlements (a cancel racing a provider callback) — the first wins,
+   * the others get 409.
+   */
+  async transition(id: string, outcome: ProviderOutcome): Promise<Sale> {
+    const s = this.recent.get(id);
+    if (!s) throw new CheckoutError(404, 'not_found', `No pending sale ${id}`);
+    if (s.state !== 'pending' || this.finalizing.has(id))
+      throw new CheckoutError(409, 'not_pending', `Sale ${s.number} is already ${s.state}`);
+    if (outcome.state !== 'pending' && !FINAL.includes(outcome.state))
+      throw new CheckoutError(
+        409,
+        'invalid_transition',
+        `A pending sale cannot become ${outcome.state}`,
+      );
+    const final = outcome.state !== 'pending';
+    if (final) this.finalizing.add(id);
+    try {
+      const line: UpdateLine = {
+        e: 'update',
+        at: new Date(this.deps.clock.now()).toISOString(),
+        id,
+        state: outcome.state,
+      };
+      if (outcome.reason !== undefined) line.reason = outcome.reason;
+      if (outcome.payment) line.payment = outcome.payment;
+      if (outcome.tendered_cents !== undefined) line.tendered_cents = outcome.tendered_cents;
+      if (outcome.change_cents !== undefined) line.change_cents = outcome.change_cents;
+      await this.deps.journal.append(dayOfSaleId(id)!, line);
+      this.remember(line);
+    } finally {
+      this.finalizing.delete(id);
+    }
+    return this.recent.get(id)!;
+  }
+}

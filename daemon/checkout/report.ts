@@ -1,0 +1,54 @@
+/**
+ * The day report: only succeeded sales count as takings; failed and cancelled ones are
+ * counted separately so the owner sees them. Hours are TIMEZONE hours of the sale's creation.
+ */
+import type { DailyReport, Sale } from '../protocol.js';
+import type { BusinessCalendar } from './calendar.js';
+
+export function dailyReport(day: string, sales: Sale[], calendar: BusinessCalendar): DailyReport {
+  const byProvider = new Map<string, { count: number; total_cents: number }>();
+  const byHour = new Map<number, { count: number; total_cents: number }>();
+  const byProduct = new Map<string, { name: string; quantity: number; total_cents: number }>();
+  const report: DailyReport = {
+    date: day,
+    timezone: calendar.timezone,
+    sale_count: 0,
+    total_cents: 0,
+    by_provider: [],
+    by_hour: [],
+    top_products: [],
+    failed_count: 0,
+    cancelled_count: 0,
+  };
+  for (const s of sales) {
+    if (s.state === 'failed') report.failed_count++;
+    if (s.state === 'cancelled') report.cancelled_count++;
+    if (s.state !== 'succeeded') continue;
+    report.sale_count++;
+    report.total_cents += s.total_cents;
+    const p = byProvider.get(s.provider) ?? { count: 0, total_cents: 0 };
+    p.count++;
+    p.total_cents += s.total_cents;
+    byProvider.set(s.provider, p);
+    const hour = calendar.hour(Date.parse(s.created_at));
+    const h = byHour.get(hour) ?? { count: 0, total_cents: 0 };
+    h.count++;
+    h.total_cents += s.total_cents;
+    byHour.set(hour, h);
+    for (const l of s.lines) {
+      const t = byProduct.get(l.product_id) ?? { name: l.name, quantity: 0, total_cents: 0 };
+      t.quantity += l.quantity;
+      t.total_cents += l.line_total_cents;
+      byProduct.set(l.product_id, t);
+    }
+  }
+  report.by_provider = [...byProvider]
+    .map(([provider, v]) => ({ provider, ...v }))
+    .sort((a, b) => b.total_cents - a.total_cents);
+  report.by_hour = [...byHour].map(([hour, v]) => ({ hour, ...v })).sort((a, b) => a.hour - b.hour);
+  report.top_products = [...byProduct]
+    .map(([product_id, v]) => ({ product_id, ...v }))
+    .sort((a, b) => b.quantity - a.quantity || b.total_cents - a.total_cents)
+    .slice(0, 20);
+  return report;
+}

@@ -1,0 +1,49 @@
+/** POST /api/v1/terminals/:terminal_id/checkout: turn the cart into a sale and start paying. */
+import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { Checkout } from '../../checkout/index.js';
+import { readJson } from '../body.js';
+import { fail } from '../errors.js';
+import { idParam, intField, onlyKeys, str } from '../validate.js';
+import { checkoutErrors } from './checkout-errors.js';
+
+export interface CheckoutRouteDeps {
+  checkout: Checkout;
+  posGuard: (ctx: Context, next: Next) => Promise<void>;
+  publicUrl: string;
+}
+
+/** Keys are client-made (a UUID per pay button press); a safe alphabet keeps logs clean. */
+const KEY_RE = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export function checkoutRoutes(router: Router, deps: CheckoutRouteDeps): void {
+  const { checkout, posGuard } = deps;
+  router.post('/api/v1/terminals/:terminal_id/checkout', posGuard, checkoutErrors, async (ctx) => {
+    const terminalId = idParam(ctx.params.terminal_id, 'terminal_id');
+    const body = await readJson(ctx);
+    onlyKeys(body, ['provider', 'idempotency_key', 'tendered_cents']);
+    const provider = str(body, 'provider', { min: 1, max: 64 })!;
+    const key = str(body, 'idempotency_key', { min: 1, max: 128 })!;
+    if (!KEY_RE.test(key))
+      fail(
+        400,
+        'invalid_field',
+        'idempotency_key must be 8-128 characters of letters, digits and _.:-',
+        'idempotency_key',
+      );
+    const tendered = intField(body, 'tendered_cents', {
+      min: 0,
+      max: 100_000_000,
+      optional: true,
+    });
+    const { sale, replayed } = await checkout.checkout(terminalId, {
+      provider,
+      idempotency_key: key,
+      tendered_cents: tendered,
+      cashier: (ctx.state.cashier as { name?: string } | undefined)?.name ?? null,
+      base_url: deps.publicUrl || `${ctx.protocol}://${ctx.host}`,
+    });
+    ctx.status = replayed ? 200 : 201;
+    ctx.body = sale;
+  });
+}
