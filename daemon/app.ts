@@ -34,6 +34,8 @@ import { checkoutRoutes } from './http/routes/checkout.js';
 import { salesRoutes } from './http/routes/sales.js';
 import { paymentRoutes } from './http/routes/payments.js';
 import { installSecurity } from './security/index.js';
+import { Scanners } from './scanners/index.js';
+import { scannerRoutes } from './http/routes/scanners.js';
 import type { Health } from './protocol.js';
 
 /** Something with a lifecycle. stop() must undo exactly what start() did. */
@@ -113,6 +115,8 @@ export class PosApp {
   ws!: WsHub;
   settings!: Settings;
   images!: ProductImages;
+  /** USB and network scanners, pairing, routing (daemon/scanners); list() feeds the WS snapshot. */
+  scanners!: Scanners;
   private modules: Module[] = [];
   private started: Module[] = [];
   private stopping = false;
@@ -302,7 +306,36 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   // Feature modules register here (checkout, payments, ws hub, scanners, security, ...).
   await installSecurity(app);
   await wireCheckout(app);
+  await wireScanners(app);
   return app;
+}
+
+/** Scanners: HID + network scans routed into checkout; registered after checkout and ws. */
+async function wireScanners(app: PosApp): Promise<void> {
+  const { config } = app;
+  const scanners = await Scanners.create({
+    config,
+    log: app.log,
+    clock: app.clock,
+    events: app.events,
+    store: app.store,
+    settings: app.settings,
+    // Checkout refuses scans while a payment is pending and announces unknown codes itself.
+    sink: { scan: (req) => app.checkout.scan(req) },
+  });
+  app.scanners = scanners;
+  app.use(scanners);
+  app.ws.setScannersSource(() => scanners.list());
+  app.healthContributors.push((h) => scanners.health(h));
+  scannerRoutes(app.router, {
+    scanners,
+    clock: app.clock,
+    apiSecret: config.scannerApiSecret,
+    defaultScannerId: config.scannerDefaultId,
+    barcodeFormat: config.scannerPairingBarcodeFormat,
+    requireAdmin: app.auth.require,
+    posGuard: (ctx, next) => app.posGuard(ctx, next),
+  });
 }
 
 /** Checkout (carts, sales, payments) with its routes, and the WebSocket hub. */

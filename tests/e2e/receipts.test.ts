@@ -1,0 +1,71 @@
+/**
+ * The public receipt page in real Chromium, as a customer's phone opens it from the QR code
+ * printed on (and shown for) a cash sale: it renders the receipt, prints cleanly (the Print
+ * button hides in print media), runs no blocked script, and shows no POS data besides it.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
+import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop.js';
+import { launchBrowser, openPage, pageErrors, screenshot } from './support.js';
+
+let shop: Shop;
+let browser: Browser;
+
+before(async () => {
+  shop = await startShop();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.d.stop();
+});
+
+test('the QR code of a printed cash receipt opens the receipt page in Chromium', async () => {
+  const { d, dev } = shop;
+  await d.request('PUT', '/api/v1/admin/settings/receipts', {
+    admin: ADMIN_TOKEN,
+    body: { shop_name: 'Kiosk Süd', address_lines: ['Hauptstr. 1', '12345 Berlin'] },
+  });
+  await product(d, { barcode: '4001', name: 'Apfelschorle', price_cents: 250, vat_rate: 19 });
+  await product(d, { barcode: '4002', name: 'Brezel', price_cents: 120, vat_rate: 7 });
+  const sale = await sell(
+    d,
+    [
+      ['4001', 2],
+      ['4002', 1],
+    ],
+    'cash',
+    1000,
+  );
+  const qr = decodeEscPos(dev.bytes()).ops.find((o) => o.op === 'qr') as { data: string };
+  const url = new URL(qr.data);
+  const csp: string[] = [];
+  const { context, page } = await openPage(browser, `${d.url}${url.pathname}`, {
+    width: 390,
+    height: 844,
+  });
+  try {
+    page.on('console', (m) => m.text().includes('Content Security Policy') && csp.push(m.text()));
+    await page.locator('h1').waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'Kiosk Süd');
+    const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    assert.match(body, new RegExp(`Receipt no\\. ${sale.number}`));
+    assert.match(body, /Apfelschorle/);
+    assert.match(body, /Total 6\.20 EUR/);
+    assert.match(body, /Change 3\.80/);
+    assert.match(body, /19 % 4\.20 0\.80 5\.00/);
+    assert.equal(await page.locator('a').count(), 0, 'no links into the POS');
+    assert.ok(await page.locator('button').isVisible());
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('button').isVisible(), false, 'Print button hidden on paper');
+    await page.emulateMedia({ media: 'screen' });
+    await screenshot(page, 'receipt-page-390x844');
+    assert.deepEqual(pageErrors(page), []);
+    assert.deepEqual(csp, []);
+  } finally {
+    await context.close();
+  }
+});
