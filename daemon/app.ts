@@ -36,6 +36,8 @@ import { paymentRoutes } from './http/routes/payments.js';
 import { installSecurity } from './security/index.js';
 import { Scanners } from './scanners/index.js';
 import { scannerRoutes } from './http/routes/scanners.js';
+import { installShopOps, type ShopOps } from './receipts/install.js';
+import { applyStagedRestore } from './backup/index.js';
 import type { Health } from './protocol.js';
 
 /** Something with a lifecycle. stop() must undo exactly what start() did. */
@@ -115,6 +117,8 @@ export class PosApp {
   ws!: WsHub;
   settings!: Settings;
   images!: ProductImages;
+  /** Printer, receipts, refunds, day closing, exports, backup (daemon/receipts/install.ts). */
+  shop!: ShopOps;
   /** USB and network scanners, pairing, routing (daemon/scanners); list() feeds the WS snapshot. */
   scanners!: Scanners;
   private modules: Module[] = [];
@@ -302,11 +306,15 @@ export class PosApp {
 /** Builds the whole daemon: every module registered and wired. */
 export async function createApp(opts: AppOptions): Promise<PosApp> {
   const app = new PosApp(opts);
+  // A validated restore staged by POST /api/v1/admin/restore replaces the data before any
+  // document is opened (the old data moves to DATA_DIR/previous/).
+  await applyStagedRestore(app.config.dataDir, app.clock.now(), (m) => app.log.warn(m));
   await app.init();
   // Feature modules register here (checkout, payments, ws hub, scanners, security, ...).
   await installSecurity(app);
   await wireCheckout(app);
   await wireScanners(app);
+  app.shop = await installShopOps(app);
   return app;
 }
 
