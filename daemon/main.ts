@@ -23,23 +23,15 @@ async function main(): Promise<void> {
     `counter-pos ${VERSION} starting (APP_ENV=${config.appEnv}, DATA_DIR=${config.dataDir}${config.envFile ? `, env file ${config.envFile}` : ''})`,
   );
   const app = await createApp({ config, log });
-  const port = await app.start();
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info(`listening on http://${shown}:${port} — checkout at /pos, admin at /admin`);
-  // Machine-readable line for tests and scripts that start the daemon on port 0.
-  process.stdout.write(`POS_READY port=${port}\n`);
-  if (config.appEnv === 'demo') {
-    log.warn(
-      `DEMO MODE: admin token is "${config.adminToken}" (log in at http://${shown}:${port}/admin). Never use demo mode in a shop.`,
-    );
-  }
   const notify = new SdNotify({
     socket: config.notifySocket,
     watchdogUsec: config.watchdogUsec,
     log,
   });
-  notify.ready(`serving on port ${port}`);
 
+  // Signal handlers go in before the daemon announces itself: without a handler, a SIGTERM
+  // right after POS_READY / READY=1 would kill the process at once instead of stopping it.
+  let starting: Promise<number> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -51,6 +43,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    await starting?.catch(() => {}); // a stop during start waits for start to settle
     await app.stop();
     log.info('stopped');
     process.exit(0);
@@ -60,6 +53,20 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) =>
     log.error(`unhandled rejection: ${(err as Error)?.stack ?? err}`),
   );
+
+  starting = app.start();
+  const port = await starting;
+  if (stopping) return;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  log.info(`listening on http://${shown}:${port} — checkout at /pos, admin at /admin`);
+  if (config.appEnv === 'demo') {
+    log.warn(
+      `DEMO MODE: admin token is "${config.adminToken}" (log in at http://${shown}:${port}/admin). Never use demo mode in a shop.`,
+    );
+  }
+  // Machine-readable line for tests and scripts that start the daemon on port 0.
+  process.stdout.write(`POS_READY port=${port}\n`);
+  notify.ready(`serving on port ${port}`);
 }
 
 main().catch((err) => {
