@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import {
   launchBrowser,
@@ -221,6 +221,84 @@ describe('/pos', () => {
     await page.getByRole('button', { name: 'Schließen' }).click();
     await cartLine(page, 'Brezel').waitFor();
     await context.close();
+  });
+
+  test('connection lost: the dot says so, it reconnects and re-renders from the snapshot', async () => {
+    const context = await browser.newContext({ viewport: SIZES.large });
+    const page = await context.newPage();
+    // The WebSocket runs through a switchable relay: "down" refuses every connection, like a
+    // daemon that is restarting.
+    let down = false;
+    const open: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/ws\?/, (ws) => {
+      if (down) return void ws.close({ code: 1012, reason: 'restarting' });
+      ws.connectToServer();
+      open.push(ws);
+    });
+    await page.goto(`${d.url}/pos?terminal=e2e-reconnect`);
+    const dot = page.locator('pos-status-dot [role="status"]');
+    await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    await page
+      .locator('pos-status-dot [data-state="reconnecting"], pos-status-dot [data-state="offline"]')
+      .waitFor();
+    assert.match((await dot.textContent()) ?? '', /Verbindung wird wiederhergestellt|Offline/);
+    // The cart changes while this browser is cut off: no event can reach it.
+    const tee = (await d.get('/api/v1/products?q=Tee')).body.products.find(
+      (p: { name: string }) => p.name === 'Tee',
+    );
+    const added = await d.post('/api/v1/terminals/e2e-reconnect/cart/items', {
+      product_id: tee.id,
+    });
+    assert.equal(added.status, 200);
+    await screenshot(page, 'pos-reconnecting-1280x800');
+    assert.equal(await cartLine(page, 'Tee').count(), 0);
+
+    down = false;
+    await page.locator('pos-status-dot [data-state="connected"]').waitFor({ timeout: 30_000 });
+    await cartLine(page, 'Tee').waitFor();
+    await page.getByTestId('cart-total').filter({ hasText: '1,50' }).waitFor();
+    await context.close();
+  });
+
+  test('cashier PIN login: the till asks for a PIN while PIN login is in force', async () => {
+    const emp = await d.post(
+      '/api/v1/admin/employees',
+      { name: 'Anna', pin: '4711' },
+      { admin: true },
+    );
+    assert.equal(emp.status, 201, emp.text);
+    const on = await d.request('PUT', '/api/v1/admin/settings/pos-security', {
+      body: { pin_login_enabled: true },
+      admin: true,
+    });
+    assert.equal(on.status, 200, on.text);
+    try {
+      const { context, page } = await openPos('e2e-pin', SIZES.small);
+      const pad = page.locator('pos-pin-login');
+      await pad.getByRole('heading', { name: 'Mit PIN anmelden' }).waitFor();
+      for (const k of '1234') await pad.locator(`[data-digit="${k}"]`).click();
+      await pad.getByRole('button', { name: 'Anmelden' }).click();
+      await pad.getByRole('alert').filter({ hasText: 'Falsche PIN' }).waitFor();
+      await screenshotBoth(page, 'pos-pin-login');
+      await pad.getByRole('button', { name: 'Anna' }).click();
+      for (const k of '4711') await pad.locator(`[data-digit="${k}"]`).click();
+      await pad.getByRole('button', { name: 'Anmelden' }).click();
+      await pad.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Abmelden (Anna)' }).waitFor();
+      await page.getByRole('button', { name: /^Tee hinzufügen/ }).click();
+      await cartLine(page, 'Tee').waitFor();
+      await page.getByRole('button', { name: 'Abmelden (Anna)' }).click();
+      await pad.waitFor();
+      await context.close();
+    } finally {
+      await d.request('PUT', '/api/v1/admin/settings/pos-security', {
+        body: { pin_login_enabled: false },
+        admin: true,
+      });
+    }
   });
 
   test('English switch: strings and money format change, choice survives a reload', async () => {

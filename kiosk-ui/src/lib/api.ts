@@ -141,6 +141,33 @@ export const clearCart = (tid: string) =>
 export const topUpCart = (tid: string, provider: string) =>
   request<Cart>(`${terminal(tid)}/cart/topup`, { method: 'POST', json: { provider } });
 
+// ------------------------------------------------------------------------------ cashier
+export interface CashierInfo {
+  id: string;
+  name: string;
+  role: string;
+  terminal_id: string;
+}
+export interface CashierStatus {
+  terminal_id: string;
+  /** PIN login is in force on this appliance. */
+  required: boolean;
+  cashier: CashierInfo | null;
+  locked_for_s: number;
+  employees: Array<{ id: string; name: string }>;
+}
+
+export const cashierStatus = (tid: string) => request<CashierStatus>(`${terminal(tid)}/cashier`);
+
+export const cashierLogin = (tid: string, pin: string, employeeId?: string) =>
+  request<{ cashier: CashierInfo }>(`${terminal(tid)}/cashier/login`, {
+    method: 'POST',
+    json: employeeId ? { pin, employee_id: employeeId } : { pin },
+  });
+
+export const cashierLogout = (tid: string) =>
+  request<{ ok: boolean }>(`${terminal(tid)}/cashier/logout`, { method: 'POST' });
+
 // ----------------------------------------------------------------------------- payments
 export const checkout = (
   tid: string,

@@ -21,6 +21,7 @@ import {
 import { t, lang, setLang, initLang, I18nController } from '../lib/i18n.js';
 import { newIdempotencyKey, payButtonState } from '../lib/payment.js';
 import { tokens, controls } from '../lib/styles.js';
+import { isFinal } from '../lib/sale.js';
 import type { Toast } from '../components/pos-toasts.js';
 import '../components/pos-toasts.js';
 import '../components/pos-confirm-dialog.js';
@@ -31,6 +32,8 @@ import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
+import './pos-pin-login.js';
+import type { PosPinLogin } from './pos-pin-login.js';
 
 const TOAST_MS = 6000;
 
@@ -167,6 +170,12 @@ export class PosApp extends LitElement {
   @state() private pairingError = '';
   @state() private pairedName = '';
   @state() private pairingRefused = '';
+  /** Cashier PIN login: in force on this appliance, and who is logged in on this till. */
+  @state() private pinRequired = false;
+  @state() private cashier: api.CashierInfo | null = null;
+  @state() private employees: Array<{ id: string; name: string }> = [];
+  @state() private pinError = '';
+  @state() private pinBusy = false;
 
   private i18n = new I18nController(this);
   private socket: LiveSocket | null = null;
@@ -207,9 +216,10 @@ export class PosApp extends LitElement {
         this.scanners = m.scanners;
         this.timezone = m.timezone;
         this.currency = m.currency || 'EUR';
-        if (m.pending_sale && mine(m.pending_sale.terminal_id)) this.sale = m.pending_sale;
+        if (m.pending_sale && mine(m.pending_sale.terminal_id)) this.applySale(m.pending_sale);
         else if (this.sale?.state === 'pending') void this.refreshSale(this.sale.id);
         if (!m.cart) void this.refreshCart();
+        void this.checkCashier();
         break;
       case 'cart.updated':
         if (mine(m.cart.terminal_id)) this.applyCart(m.cart);
@@ -222,10 +232,9 @@ export class PosApp extends LitElement {
         break;
       case 'payment.updated':
         if (!mine(m.sale.terminal_id)) break;
-        if (!this.sale || this.sale.id === m.sale.id || m.sale.state === 'pending') {
-          if (!this.sale || this.sale.id !== m.sale.id || this.sale.updated_at <= m.sale.updated_at)
-            this.sale = m.sale;
-        }
+        // Another sale of this till only takes over the screen when it starts.
+        if (!this.sale || this.sale.id === m.sale.id || m.sale.state === 'pending')
+          this.applySale(m.sale);
         break;
       case 'scanner.paired':
         if (mine(m.terminal_id)) {
@@ -253,12 +262,28 @@ export class PosApp extends LitElement {
       case 'products.changed':
         void this.loadProducts();
         break;
+      case 'settings.changed':
+        void this.checkCashier();
+        break;
       case 'error':
         this.toast(m.message, 'error');
         break;
       default:
         break;
     }
+  }
+
+  /**
+   * Shows a sale unless it is older than the one on screen: HTTP responses and WebSocket
+   * events race, and a payment never goes back from a final state to pending.
+   */
+  private applySale(sale: Sale): void {
+    const cur = this.sale;
+    if (cur && cur.id === sale.id) {
+      if (sale.updated_at < cur.updated_at) return;
+      if (isFinal(cur.state) && !isFinal(sale.state)) return;
+    }
+    this.sale = sale;
   }
 
   private applyCart(cart: Cart): void {
@@ -287,7 +312,56 @@ export class PosApp extends LitElement {
   }
 
   private fail(err: unknown): void {
+    if (err instanceof api.ApiRequestError && err.code === 'cashier_login_required') {
+      // The PIN session ended (idle logout, or PIN login was just switched on).
+      this.cashier = null;
+      this.pinRequired = true;
+      void this.checkCashier();
+      return;
+    }
     this.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
+
+  private async checkCashier(): Promise<void> {
+    try {
+      const s = await api.cashierStatus(this.terminalId);
+      this.pinRequired = s.required;
+      this.cashier = s.cashier;
+      this.employees = s.employees;
+      if (s.locked_for_s > 0) this.pinError = t('pin.locked', { s: s.locked_for_s });
+    } catch {
+      /* older daemon without PIN login, or offline: the next snapshot retries */
+    }
+  }
+
+  private async pinLogin(pin: string, employeeId?: string): Promise<void> {
+    this.pinBusy = true;
+    this.pinError = '';
+    try {
+      this.cashier = (await api.cashierLogin(this.terminalId, pin, employeeId)).cashier;
+    } catch (err) {
+      const e = err as api.ApiRequestError;
+      const wait = (e.details as { retry_after_s?: number } | undefined)?.retry_after_s;
+      this.pinError =
+        e.code === 'pin_locked' && wait
+          ? t('pin.locked', { s: wait })
+          : e.code === 'wrong_pin'
+            ? t('pin.wrong')
+            : e.message;
+      this.renderRoot.querySelector<PosPinLogin>('pos-pin-login')?.reset();
+    } finally {
+      this.pinBusy = false;
+    }
+  }
+
+  private async pinLogout(): Promise<void> {
+    try {
+      await api.cashierLogout(this.terminalId);
+    } catch (err) {
+      this.fail(err);
+    }
+    this.cashier = null;
+    await this.checkCashier();
   }
 
   /** Runs one cart command; the response cart is applied at once. */
@@ -317,7 +391,7 @@ export class PosApp extends LitElement {
 
   private async refreshSale(id: string): Promise<void> {
     try {
-      this.sale = await api.getSale(id);
+      this.applySale(await api.getSale(id));
     } catch {
       /* the next event or snapshot brings it */
     }
@@ -396,8 +470,7 @@ export class PosApp extends LitElement {
       });
       this.retryKey = null;
       this.cashOpen = false;
-      if (!this.sale || this.sale.id !== sale.id || this.sale.updated_at <= sale.updated_at)
-        this.sale = sale;
+      this.applySale(sale);
     } catch (err) {
       // A network error keeps the key: pressing again retries the same checkout.
       if (!(err instanceof api.ApiRequestError && err.code === 'network')) this.retryKey = null;
@@ -410,7 +483,7 @@ export class PosApp extends LitElement {
   private async cancelPayment(saleId: string): Promise<void> {
     this.busy = true;
     try {
-      this.sale = await api.cancelSale(saleId);
+      this.applySale(await api.cancelSale(saleId));
     } catch (err) {
       this.fail(err);
     } finally {
@@ -470,6 +543,13 @@ export class PosApp extends LitElement {
         </span>
         <pos-status-dot .state=${this.conn}></pos-status-dot>
         <span class="spacer"></span>
+        ${
+          this.cashier
+            ? html`<button @click=${() => void this.pinLogout()}>
+                ${t('pin.logout', { name: this.cashier.name })}
+              </button>`
+            : ''
+        }
         <button data-testid="pair-button" @click=${() => void this.openPairing()}>
           ${t('pairing.button')}
         </button>
@@ -571,6 +651,17 @@ export class PosApp extends LitElement {
         .timezone=${this.timezone}
         @pos-pairing-close=${() => (this.pairingOpen = false)}
       ></pos-pairing-dialog>
+      ${
+        this.pinRequired && !this.cashier
+          ? html`<pos-pin-login
+              .employees=${this.employees}
+              .error=${this.pinError}
+              ?busy=${this.pinBusy}
+              @pos-pin-submit=${(e: CustomEvent<{ pin: string; employee_id?: string }>) =>
+                void this.pinLogin(e.detail.pin, e.detail.employee_id)}
+            ></pos-pin-login>`
+          : ''
+      }
       <pos-toasts
         .toasts=${this.toasts}
         @pos-toast-dismiss=${(e: CustomEvent<{ id: number }>) => this.dismissToast(e.detail.id)}
