@@ -39,6 +39,7 @@ for f in "$S"/libexec/*; do
   install -D -m 0755 "$f" "$R/usr/lib/pos/$(basename "$f")"
 done
 ln -sf /usr/lib/pos/pos-status "$R/usr/local/sbin/pos-status"
+install -D -m 0644 "$S/71-pos-kiosk-input.rules" "$R/usr/lib/udev/rules.d/71-pos-kiosk-input.rules"
 install -D -m 0644 "$S/scanners.list" "$R/etc/pos/scanners.list"
 install -D -m 0644 "$POS_REPO/docs/APPLIANCE.md" "$R/usr/share/doc/counter-pos/APPLIANCE.md" 2>/dev/null || true
 in_root /usr/lib/pos/pos-scanner-rules
@@ -69,15 +70,16 @@ in_root sh -c 'cd /opt/pos && node -e "
 # config.txt and cmdline.txt; ROOTPART makes cmdline.txt say root=PARTUUID=<disk>-02, also
 # for every later kernel update.
 kver=$(basename "$(ls -d "$R"/usr/lib/modules/* | sort -V | tail -1)")
+# Consoles: the Pi 3/4 UART on the GPIO header (ttyS1 with the upstream device tree) and the
+# screen, which gets the boot messages. (At build time "auto" would look at the build host.)
 {
   echo "# Counter POS (image/customize.sh)"
   echo "ROOTPART=PARTUUID=$POS_DISKID-02"
-  echo 'KERNEL_ARGS="consoleblank=0"'
+  echo 'CONSOLES="ttyS1,115200 tty0"'
 } >>"$R/etc/default/raspi-firmware"
-in_root /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
-if [ -x "$R/etc/initramfs/post-update.d/z50-raspi-firmware" ]; then
-  in_root /etc/initramfs/post-update.d/z50-raspi-firmware "$kver" "/boot/initrd.img-$kver"
-fi
+# No console blanking on the kiosk's screen.
+echo "consoleblank=0" >"$R/etc/default/raspi-extra-cmdline"
+in_root env DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
 say "kernel $kver; boot files: $(ls "$R/boot/firmware" | grep -v '\.dtb$' | paste -sd' ' -) + $(ls "$R/boot/firmware" | grep -c '\.dtb$') dtbs"
 say "cmdline.txt: $(cat "$R/boot/firmware/cmdline.txt")"
 say "config.txt: $(grep -v '^#' "$R/boot/firmware/config.txt" | grep . | paste -sd';' -)"
@@ -97,6 +99,12 @@ rm -f "$R/var/lib/dbus/machine-id"
 say "systemd-analyze verify (systemd $(in_root dpkg-query -W -f='${Version}' systemd)):"
 units=()
 for f in "$S"/*.service "$S"/*.path; do units+=("/usr/lib/systemd/system/$(basename "$f")"); done
+if [ ! -x "$R/usr/bin/cage" ]; then
+  # The small image has no cage: verify the kiosk unit with a stand-in command instead.
+  mkdir -p "$R/tmp/verify"
+  sed 's|^ExecStart=/usr/bin/cage |ExecStart=/usr/bin/true |' "$S/pos-kiosk.service" >"$R/tmp/verify/pos-kiosk.service"
+  units=("${units[@]/\/usr\/lib\/systemd\/system\/pos-kiosk.service/\/tmp\/verify\/pos-kiosk.service}")
+fi
 if ! in_root systemd-analyze verify --man=no "${units[@]}" >"$R/tmp/verify.log" 2>&1; then
   cat "$R/tmp/verify.log" | tee -a "$POS_REPORT"
   echo "customize: systemd-analyze verify failed" >&2
@@ -105,5 +113,6 @@ fi
 sed 's/^/  /' "$R/tmp/verify.log" | tee -a "$POS_REPORT"
 say "  ok: ${#units[@]} units"
 say "udevadm verify:"
-in_root udevadm verify --resolve-names=never /etc/udev/rules.d/70-pos-scanners.rules 2>&1 | sed 's/^/  /' | tee -a "$POS_REPORT"
-rm -f "$R/tmp/verify.log"
+in_root udevadm verify --resolve-names=never /etc/udev/rules.d/70-pos-scanners.rules \
+  /usr/lib/udev/rules.d/71-pos-kiosk-input.rules 2>&1 | sed 's/^/  /' | tee -a "$POS_REPORT"
+rm -rf "$R/tmp/verify.log" "$R/tmp/verify"
