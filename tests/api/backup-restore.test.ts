@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readTar, tarEnd, tarEntry } from '../../daemon/backup/tar.js';
 import { MANIFEST, type Manifest } from '../../daemon/backup/index.js';
-import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop.js';
+import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop-ops.js';
 import type { TestDaemon } from '../helpers/daemon.js';
 
 const admin = { admin: ADMIN_TOKEN };

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
-import { ADMIN_TOKEN, prodSecrets, product, sell, startShop } from '../helpers/shop.js';
+import { ADMIN_TOKEN, prodSecrets, product, sell, startShop } from '../helpers/shop-ops.js';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 
 const admin = { admin: ADMIN_TOKEN };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SALES_COLUMNS, Z_COLUMNS } from '../../daemon/exports/index.js';
-import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop.js';
+import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop-ops.js';
 
 const admin = { admin: ADMIN_TOKEN };
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 import { FakeUsbPrinter } from '../helpers/fake-printer.js';
-import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop.js';
+import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop-ops.js';
 import { client } from '../helpers/daemon.js';
 
 const drawerKicks = (b: Buffer) => decodeEscPos(b).ops.filter((o) => o.op === 'drawer').length;

@@ -10,7 +10,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon, tempDir } from '../helpers/daemon.js';
-import { prodSecrets, ADMIN_TOKEN } from '../helpers/shop.js';
+import { prodSecrets, ADMIN_TOKEN } from '../helpers/shop-ops.js';
 
 export interface ExportBench {
   sales: number;

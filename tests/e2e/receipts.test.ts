@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
-import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop.js';
+import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop-ops.js';
 import { launchBrowser, openPage, pageErrors, screenshot } from './support.js';
 
 let shop: Shop;
