@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isIP } from 'node:net';
 
 export type AppEnv = 'demo' | 'production';
 
@@ -510,9 +511,9 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
 
   const config: Config = {
     appEnv,
-    host: get('HOST'),
+    host: hostValue('HOST', get('HOST')),
     port: int('PORT', get('PORT'), 0, 65535),
-    dataDir: path.resolve(cwd, get('DATA_DIR')),
+    dataDir: dataDirValue('DATA_DIR', get('DATA_DIR'), cwd),
     publicUrl: url('PUBLIC_URL', get('PUBLIC_URL'), true),
     logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL'), ['debug', 'info', 'warn', 'error'] as const),
     timezone,
@@ -571,6 +572,20 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     envFile,
   };
   return config;
+}
+
+/** An IP literal or a host name (RFC 1123 labels); checked here so a typo is not a crash at listen. */
+function hostValue(name: string, raw: string): string {
+  const hostname =
+    /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  if (isIP(raw) || hostname.test(raw)) return raw;
+  throw new ConfigError(name, `must be an IP address or host name, got "${raw}"`);
+}
+
+/** An empty DATA_DIR would resolve to the working directory (the project itself): refused. */
+function dataDirValue(name: string, raw: string, cwd: string): string {
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return path.resolve(cwd, raw);
 }
 
 function terminalId(name: string, raw: string): string {

@@ -7,6 +7,15 @@ import { createLogger } from './log.js';
 import { createApp, VERSION } from './app.js';
 import { SdNotify } from './sd-notify.js';
 
+/** listen() failures an operator can fix, in plain words (no stack trace). */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (another daemon running?)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+};
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -55,7 +64,18 @@ async function main(): Promise<void> {
   );
 
   starting = app.start();
-  const port = await starting;
+  let port: number;
+  try {
+    port = await starting;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why = LISTEN_ERRORS[code];
+    if (!why) throw err;
+    process.stderr.write(
+      `pos-daemon: cannot listen on ${config.host}:${config.port}: ${why} (HOST / PORT)\n`,
+    );
+    process.exit(1);
+  }
   if (stopping) return;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info(`listening on http://${shown}:${port} — checkout at /pos, admin at /admin`);

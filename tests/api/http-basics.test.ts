@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, spawnDaemon, startDaemon, tempDir } from '../helpers/daemon.js';
+import { ROOT, runDaemonExpectExit, spawnDaemon, startDaemon, tempDir } from '../helpers/daemon.js';
 import { DATA_DIR_MARKER } from '../../daemon/store/index.js';
 
 const STRONG = {
@@ -270,6 +270,26 @@ test('demo mode prints the dev admin token at start; production never prints a t
     assert.doesNotMatch(prod.output(), /admin token|k7Qm2vXr9Lp4Wz8Tn3Bc6Hd1/);
     assert.match(prod.output(), /APP_ENV=production/);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('port already in use: one plain line naming HOST / PORT, exit non-zero, no stack', async () => {
+  const blocker = http.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as { port: number }).port;
+  const dir = await tempDir();
+  try {
+    const { code, output } = await runDaemonExpectExit({ PORT: String(port), DATA_DIR: dir });
+    assert.equal(code, 1);
+    assert.match(
+      output,
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`),
+    );
+    assert.doesNotMatch(output, /\n\s+at /);
+    assert.doesNotMatch(output, /POS_READY/);
+  } finally {
+    blocker.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -157,6 +157,15 @@ test('malformed URLs are refused naming the variable', () => {
   assert.equal(load({ PUBLIC_URL: 'http://pos.local:8080/' }).publicUrl, 'http://pos.local:8080');
 });
 
+test('HOST must be an IP or host name; DATA_DIR must not be empty', () => {
+  assert.equal(load({ HOST: '::' }).host, '::');
+  assert.equal(load({ HOST: 'pos-kiosk.local' }).host, 'pos-kiosk.local');
+  refuses({ HOST: 'http://0.0.0.0' }, 'HOST', /IP address or host name/);
+  refuses({ HOST: '0.0.0.0:8080' }, 'HOST');
+  refuses({ DATA_DIR: '' }, 'DATA_DIR', /must not be empty/);
+  assert.equal(load({ DATA_DIR: 'rel/data' }).dataDir, path.join(ROOT, 'rel', 'data'));
+});
+
 test('SUMUP_FAKE is refused in production', () => {
   refuses({ APP_ENV: 'production', ...STRONG, SUMUP_FAKE: '1' }, 'SUMUP_FAKE', /production/);
 });
