@@ -30,6 +30,9 @@ export interface PrinterSettings {
   enabled: boolean;
 }
 
+/** Re-scan interval while no printer is found. */
+const RESCAN_MS = 5000;
+
 export const PRINTER_SECTION = 'printer';
 export const PRINTER_DEFAULTS: PrinterSettings = {
   vendor_id: '',
@@ -56,6 +59,7 @@ export class Printer {
   private queue: Promise<unknown> = Promise.resolve();
   private lastError: string | null = null;
   private lastPrintedAt: string | null = null;
+  private poll: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: PrinterDeps) {}
 
@@ -69,6 +73,12 @@ export class Printer {
     this.deps.events.on(this, 'settings.changed', ({ keys }) => {
       if (keys.includes(PRINTER_SECTION)) void this.rescan();
     });
+    // Hotplug events are the fast path; a slow re-scan while no printer is found covers
+    // systems where libusb delivers no hotplug events.
+    this.poll = setInterval(() => {
+      if (!this.device && this.bus) void this.rescan();
+    }, RESCAN_MS);
+    this.poll.unref();
     try {
       await this.useBus(await (this.deps.openBus ?? openSystemUsbBus)());
     } catch (err) {
@@ -78,6 +88,8 @@ export class Printer {
   }
 
   stop(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
     this.unwatch?.();
     this.unwatch = null;
     this.deps.events.offOwner(this);
@@ -170,6 +182,7 @@ export class Printer {
   }
 
   private async run(bytes: Uint8Array, what: string): Promise<PrintResult> {
+    if (!this.device) await this.rescan(); // plugged in since the last hotplug event or scan
     const why = this.unavailable();
     if (why) return { printed: false, message: why };
     const d = this.device!;

@@ -112,6 +112,18 @@ test('Printer: without VID:PID the first printer-class device is used; errors ar
   p.stop();
 });
 
+test('Printer: a printer that appeared without a hotplug event is found when a job comes', async () => {
+  const bus = new FakeUsbBus();
+  const { p } = await printer(bus);
+  assert.equal(p.status().connected, false);
+  const dev = new FakeUsbPrinter();
+  bus.devices.push(dev); // no attach event (libusb without hotplug support)
+  const r = await p.print(Buffer.from('late\n'), 'test');
+  assert.deepEqual(r, { printed: true, message: null });
+  assert.equal(dev.bytes().toString(), 'late\n');
+  p.stop();
+});
+
 test('Printer: changing the printer settings re-selects the device', async () => {
   const bus = new FakeUsbBus();
   const a = new FakeUsbPrinter(0x0416, 0x5011);
