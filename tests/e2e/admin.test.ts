@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
 
@@ -70,7 +71,7 @@ describe('/admin', () => {
     const api = await d.get('/api/v1/products?q=Holunder');
     assert.equal(api.body.products.length, 1);
     assert.equal(api.body.products[0].price_cents, 240);
-    await screenshotBoth(page, 'admin-products');
+    await screenshotBoth(page, 'admin-products', { fullPage: true });
 
     const pos = await openPage(browser, `${d.url}/pos?terminal=e2e-admin`, SIZES.small);
     await pos.page.getByLabel('Artikel suchen').first().fill('holunder');
@@ -84,6 +85,56 @@ describe('/admin', () => {
     await pos.page.locator('pos-cart li', { hasText: 'Limo Holunder' }).waitFor();
     assert.deepEqual(pageErrors(pos.page), []);
     await pos.context.close();
+  });
+
+  test('edit a product: image upload with preview; CSV import with row errors; export', async () => {
+    await page.getByRole('button', { name: 'Bearbeiten: Limo Holunder' }).click();
+    const form = page.locator('admin-product-form dialog');
+    await form.waitFor();
+    const png = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: '#cc2200' },
+    })
+      .png()
+      .toBuffer();
+    await form
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'limo.png', mimeType: 'image/png', buffer: png });
+    const preview = form.getByTestId('preview');
+    await preview.waitFor();
+    assert.match((await preview.getAttribute('src')) ?? '', /^blob:/);
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const img = page.locator('admin-products tr', { hasText: 'Limo Holunder' }).locator('img');
+    await img.waitFor();
+    assert.match((await img.getAttribute('src')) ?? '', /^\/api\/v1\/products\/.+\/image/);
+    const p = (await d.get('/api/v1/products?q=Holunder')).body.products[0];
+    assert.ok(p.image_url, 'the image is stored');
+
+    const csv =
+      'barcode,name,price,category,vat_rate,active\n,Kakao,2.20,Heißgetränke,19,yes\n,Kaputt,abc,Snacks,7,yes\n';
+    await page
+      .getByTestId('csv-import')
+      .setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    await report.getByText('Zeile 3').waitFor();
+    const direct = await d.request('POST', '/api/v1/products/import', {
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+      admin: true,
+    });
+    // The page shows what the daemon reports for the same file.
+    for (const e of direct.body.errors) await report.getByText(e.message).waitFor();
+    await screenshotBoth(page, 'admin-products-import', { fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'CSV exportieren' }).click(),
+    ]);
+    const chunks: Buffer[] = [];
+    for await (const c of (await download.createReadStream()) as AsyncIterable<Buffer>)
+      chunks.push(c);
+    assert.match(Buffer.concat(chunks).toString('utf8'), /Limo Holunder/);
   });
 
   test('POS security: "Add my IP", save, and a per-row validation error', async () => {
@@ -117,7 +168,7 @@ describe('/admin', () => {
     await page.locator('admin-security [role="status"]', { hasText: 'Gespeichert' }).waitFor();
     saved = await d.get('/api/v1/admin/settings/pos-security', { admin: true });
     assert.equal(saved.body.enabled, true);
-    await screenshotBoth(page, 'admin-security');
+    await screenshotBoth(page, 'admin-security', { fullPage: true });
     await page.getByTestId('whitelist-toggle').uncheck();
     await page.waitForFunction(async () => {
       const r = await fetch('/api/v1/admin/settings/pos-security');
@@ -143,16 +194,16 @@ describe('/admin', () => {
     await page.getByTestId('sale-detail').filter({ hasText: 'Kaffee' }).waitFor();
     await page.getByTestId('hour-chart').locator('rect').first().waitFor();
     await page.getByTestId('report-total').filter({ hasText: '2,00' }).waitFor();
-    await screenshotBoth(page, 'admin-sales');
+    await screenshotBoth(page, 'admin-sales', { fullPage: true });
   });
 
   test('providers and scanners pages render', async () => {
     await page.getByRole('link', { name: 'Zahlungsarten' }).click();
     await page.locator('admin-providers tr[data-provider="fake_card"]').waitFor();
-    await screenshotBoth(page, 'admin-providers');
+    await screenshotBoth(page, 'admin-providers', { fullPage: true });
     await page.getByRole('link', { name: 'Scanner' }).click();
     await page.locator('admin-scanners h2').waitFor();
-    await screenshotBoth(page, 'admin-scanners');
+    await screenshotBoth(page, 'admin-scanners', { fullPage: true });
     assert.deepEqual(pageErrors(page), []);
   });
 });

@@ -52,20 +52,27 @@ export function pageErrors(page: Page): string[] {
   return (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
   return file;
 }
 
 /** Screenshots one page at both official Pi display sizes, then restores the viewport. */
-export async function screenshotBoth(page: Page, name: string): Promise<void> {
+export async function screenshotBoth(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<void> {
   const before = page.viewportSize();
-  for (const [label, size] of Object.entries(SIZES)) {
+  for (const size of Object.values(SIZES)) {
     await page.setViewportSize(size);
-    await screenshot(page, `${name}-${size.width}x${size.height}`);
-    void label;
+    await screenshot(page, `${name}-${size.width}x${size.height}`, opts);
   }
   if (before) await page.setViewportSize(before);
 }

@@ -77,6 +77,12 @@ export class PosAdminApp extends LitElement {
         background: var(--pos-primary);
         border-color: var(--pos-primary);
       }
+      @media (max-width: 900px) {
+        nav {
+          order: 10;
+          flex-basis: 100%;
+        }
+      }
       main {
         padding: 16px;
         max-width: 1200px;

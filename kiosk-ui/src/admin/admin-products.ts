@@ -120,59 +120,61 @@ export class AdminProducts extends LitElement {
       ${this.message ? html`<p class="ok" role="status">${this.message}</p>` : ''}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       ${this.importReport ? this.renderImport(this.importReport) : ''}
-      <table>
-        <thead>
-          <tr>
-            <th>${t('products.image')}</th>
-            <th>${t('products.name')}</th>
-            <th>${t('products.barcode')}</th>
-            <th class="num">${t('products.price')}</th>
-            <th>${t('products.category')}</th>
-            <th class="num">${t('products.vat')}</th>
-            <th>${t('products.active')}</th>
-            <th>${t('products.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            this.products.length === 0
-              ? html`<tr>
-                  <td colspan="8" class="muted">${t('products.none')}</td>
-                </tr>`
-              : repeat(
-                  this.products,
-                  (p) => p.id,
-                  (p) =>
-                    html`<tr data-product-id=${p.id}>
-                      <td>${p.image_url ? html`<img src=${p.image_url} alt="" />` : ''}</td>
-                      <td>${p.name}</td>
-                      <td>${p.barcode ?? ''}</td>
-                      <td class="num">${money(p.price_cents)}</td>
-                      <td>${p.category ?? ''}</td>
-                      <td class="num">${p.vat_rate}</td>
-                      <td>${p.active ? t('common.yes') : t('common.no')}</td>
-                      <td class="actions">
-                        <button
-                          aria-label="${t('common.edit')}: ${p.name}"
-                          @click=${() => {
-                            this.editing = p;
-                            this.formOpen = true;
-                          }}
-                        >
-                          ${t('common.edit')}
-                        </button>
-                        <button
-                          aria-label="${t('common.delete')}: ${p.name}"
-                          @click=${() => (this.deleting = p)}
-                        >
-                          ${t('common.delete')}
-                        </button>
-                      </td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>${t('products.image')}</th>
+              <th>${t('products.name')}</th>
+              <th>${t('products.barcode')}</th>
+              <th class="num">${t('products.price')}</th>
+              <th>${t('products.category')}</th>
+              <th class="num">${t('products.vat')}</th>
+              <th>${t('products.active')}</th>
+              <th>${t('products.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              this.products.length === 0
+                ? html`<tr>
+                    <td colspan="8" class="muted">${t('products.none')}</td>
+                  </tr>`
+                : repeat(
+                    this.products,
+                    (p) => p.id,
+                    (p) =>
+                      html`<tr data-product-id=${p.id}>
+                        <td>${p.image_url ? html`<img src=${p.image_url} alt="" />` : ''}</td>
+                        <td>${p.name}</td>
+                        <td>${p.barcode ?? ''}</td>
+                        <td class="num">${money(p.price_cents)}</td>
+                        <td>${p.category ?? ''}</td>
+                        <td class="num">${p.vat_rate}</td>
+                        <td>${p.active ? t('common.yes') : t('common.no')}</td>
+                        <td class="actions">
+                          <button
+                            aria-label="${t('common.edit')}: ${p.name}"
+                            @click=${() => {
+                              this.editing = p;
+                              this.formOpen = true;
+                            }}
+                          >
+                            ${t('common.edit')}
+                          </button>
+                          <button
+                            aria-label="${t('common.delete')}: ${p.name}"
+                            @click=${() => (this.deleting = p)}
+                          >
+                            ${t('common.delete')}
+                          </button>
+                        </td>
+                      </tr>`,
+                  )
+            }
+          </tbody>
+        </table>
+      </div>
       <admin-product-form
         ?open=${this.formOpen}
         .product=${this.editing}

@@ -42,40 +42,42 @@ export class AdminProviders extends LitElement {
       ${
         this.providers.length === 0
           ? html`<p class="muted">${t('providers.none')}</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>${t('providers.title')}</th>
-                  <th>${t('sales.state')}</th>
-                  <th class="num">${t('providers.minimum')}</th>
-                  <th>${t('providers.topup')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${this.providers.map(
-                  (p) =>
-                    html`<tr data-provider=${p.id}>
-                      <td>
-                        <strong>${p.label}</strong>
-                        <div class="muted">${p.id}</div>
-                      </td>
-                      <td>
-                        ${
-                          p.available
-                            ? html`<span class="ok">${t('providers.available')}</span>`
-                            : html`<span class="error"
-                                >${t('providers.unavailable', { reason: p.reason ?? '–' })}</span
-                              >`
-                        }
-                      </td>
-                      <td class="num">
-                        ${p.minimum_payment_cents ? formatMoney(p.minimum_payment_cents, lang()) : '–'}
-                      </td>
-                      <td>${p.minimum_topup_barcode ?? '–'}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : html`<div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>${t('providers.title')}</th>
+                    <th>${t('sales.state')}</th>
+                    <th class="num">${t('providers.minimum')}</th>
+                    <th>${t('providers.topup')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this.providers.map(
+                    (p) =>
+                      html`<tr data-provider=${p.id}>
+                        <td>
+                          <strong>${p.label}</strong>
+                          <div class="muted">${p.id}</div>
+                        </td>
+                        <td>
+                          ${
+                            p.available
+                              ? html`<span class="ok">${t('providers.available')}</span>`
+                              : html`<span class="error"
+                                  >${t('providers.unavailable', { reason: p.reason ?? '–' })}</span
+                                >`
+                          }
+                        </td>
+                        <td class="num">
+                          ${p.minimum_payment_cents ? formatMoney(p.minimum_payment_cents, lang()) : '–'}
+                        </td>
+                        <td>${p.minimum_topup_barcode ?? '–'}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
       }
     `;
   }

@@ -124,46 +124,48 @@ export class AdminSales extends LitElement {
           ${
             this.sales.length === 0
               ? html`<p class="muted">${t('sales.none')}</p>`
-              : html`<table>
-                  <thead>
-                    <tr>
-                      <th class="num">${t('sales.number')}</th>
-                      <th>${t('sales.time')}</th>
-                      <th>${t('sales.terminal')}</th>
-                      <th>${t('sales.provider')}</th>
-                      <th>${t('sales.state')}</th>
-                      <th class="num">${t('sales.total')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${repeat(
-                      this.sales,
-                      (s) => s.id,
-                      (s) =>
-                        html`<tr
-                          class=${this.selected?.id === s.id ? 'selected' : ''}
-                          @click=${() => (this.selected = s)}
-                        >
-                          <td class="num">
-                            <button
-                              aria-label=${t('sales.detail', { n: s.number })}
-                              @click=${(e: Event) => {
-                                e.stopPropagation();
-                                this.selected = s;
-                              }}
-                            >
-                              ${s.number}
-                            </button>
-                          </td>
-                          <td>${formatTime(s.created_at, lang(), tz)}</td>
-                          <td>${s.terminal_id}</td>
-                          <td>${s.provider}</td>
-                          <td class="state-${s.state}">${t(`state.${s.state}` as MessageKey)}</td>
-                          <td class="num">${money(s.total_cents)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
+              : html`<div class="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th class="num">${t('sales.number')}</th>
+                        <th>${t('sales.time')}</th>
+                        <th>${t('sales.terminal')}</th>
+                        <th>${t('sales.provider')}</th>
+                        <th>${t('sales.state')}</th>
+                        <th class="num">${t('sales.total')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${repeat(
+                        this.sales,
+                        (s) => s.id,
+                        (s) =>
+                          html`<tr
+                            class=${this.selected?.id === s.id ? 'selected' : ''}
+                            @click=${() => (this.selected = s)}
+                          >
+                            <td class="num">
+                              <button
+                                aria-label=${t('sales.detail', { n: s.number })}
+                                @click=${(e: Event) => {
+                                  e.stopPropagation();
+                                  this.selected = s;
+                                }}
+                              >
+                                ${s.number}
+                              </button>
+                            </td>
+                            <td>${formatTime(s.created_at, lang(), tz)}</td>
+                            <td>${s.terminal_id}</td>
+                            <td>${s.provider}</td>
+                            <td class="state-${s.state}">${t(`state.${s.state}` as MessageKey)}</td>
+                            <td class="num">${money(s.total_cents)}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
           }
           ${this.selected ? this.renderDetail(this.selected, tz) : ''}
         </section>
@@ -180,23 +182,25 @@ export class AdminSales extends LitElement {
         ${formatTime(s.created_at, lang(), tz)} · ${s.provider} ·
         <span class="state-${s.state}">${t(`state.${s.state}` as MessageKey)}</span>
       </p>
-      <table>
-        <tbody>
-          ${s.lines.map(
-            (l) =>
-              html`<tr>
-                <td class="num">${l.quantity}×</td>
-                <td>${l.name}</td>
-                <td class="num">${money(l.unit_price_cents)}</td>
-                <td class="num">${money(l.line_total_cents)}</td>
-              </tr>`,
-          )}
-          <tr>
-            <th colspan="3">${t('cart.total')}</th>
-            <th class="num">${money(s.total_cents)}</th>
-          </tr>
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table>
+          <tbody>
+            ${s.lines.map(
+              (l) =>
+                html`<tr>
+                  <td class="num">${l.quantity}×</td>
+                  <td>${l.name}</td>
+                  <td class="num">${money(l.unit_price_cents)}</td>
+                  <td class="num">${money(l.line_total_cents)}</td>
+                </tr>`,
+            )}
+            <tr>
+              <th colspan="3">${t('cart.total')}</th>
+              <th class="num">${money(s.total_cents)}</th>
+            </tr>
+          </tbody>
+        </table>
+      </div>
       ${
         s.tendered_cents !== null
           ? html`<p>
@@ -225,18 +229,20 @@ export class AdminSales extends LitElement {
       <h4>${t('sales.revenue_per_hour')}</h4>
       <admin-hour-chart .byHour=${r.by_hour}></admin-hour-chart>
       <h4>${t('sales.by_provider')}</h4>
-      <table>
-        <tbody>
-          ${r.by_provider.map(
-            (p) =>
-              html`<tr>
-                <td>${p.provider}</td>
-                <td class="num">${p.count}</td>
-                <td class="num">${money(p.total_cents)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table>
+          <tbody>
+            ${r.by_provider.map(
+              (p) =>
+                html`<tr>
+                  <td>${p.provider}</td>
+                  <td class="num">${p.count}</td>
+                  <td class="num">${money(p.total_cents)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
     </div>`;
   }
 }

@@ -78,70 +78,74 @@ export class AdminScanners extends LitElement {
       ${
         this.scanners.length === 0
           ? html`<p class="muted">${t('scanners.none')}</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>${t('scanners.name')}</th>
-                  <th>${t('scanners.kind')}</th>
-                  <th>${t('scanners.connected')}</th>
-                  <th>${t('scanners.terminal')}</th>
-                  <th>${t('scanners.layout')}</th>
-                  <th>${t('scanners.enabled')}</th>
-                  <th>${t('scanners.last_seen')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${repeat(
-                  this.scanners,
-                  (s) => s.id,
-                  (s) =>
-                    html`<tr data-scanner-id=${s.id}>
-                      <td>
-                        <input
-                          aria-label="${t('scanners.name')} ${s.id}"
-                          .value=${s.name}
-                          @change=${(e: Event) =>
-                            void this.patch(s, {
-                              name: (e.target as HTMLInputElement).value.trim(),
-                            })}
-                        />
-                        <div class="muted">${s.id}</div>
-                      </td>
-                      <td>${s.kind}</td>
-                      <td>${s.connected ? t('common.yes') : t('common.no')}</td>
-                      <td>
-                        ${s.terminal_id ?? html`<span class="muted">${t('scanners.unpaired')}</span>`}
-                      </td>
-                      <td>
-                        <select
-                          aria-label="${t('scanners.layout')} ${s.name || s.id}"
-                          .value=${s.layout}
-                          ?disabled=${s.kind !== 'keyboard'}
-                          @change=${(e: Event) =>
-                            void this.patch(s, {
-                              layout: (e.target as HTMLSelectElement).value as 'us' | 'de',
-                            })}
-                        >
-                          <option value="us" ?selected=${s.layout === 'us'}>us</option>
-                          <option value="de" ?selected=${s.layout === 'de'}>de</option>
-                        </select>
-                      </td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label="${t('scanners.enabled')} ${s.name || s.id}"
-                          .checked=${s.enabled}
-                          @change=${(e: Event) =>
-                            void this.patch(s, { enabled: (e.target as HTMLInputElement).checked })}
-                        />
-                      </td>
-                      <td>
-                        ${s.last_seen_at ? formatDateTime(s.last_seen_at, lang(), this.timezone) : '–'}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : html`<div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>${t('scanners.name')}</th>
+                    <th>${t('scanners.kind')}</th>
+                    <th>${t('scanners.connected')}</th>
+                    <th>${t('scanners.terminal')}</th>
+                    <th>${t('scanners.layout')}</th>
+                    <th>${t('scanners.enabled')}</th>
+                    <th>${t('scanners.last_seen')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${repeat(
+                    this.scanners,
+                    (s) => s.id,
+                    (s) =>
+                      html`<tr data-scanner-id=${s.id}>
+                        <td>
+                          <input
+                            aria-label="${t('scanners.name')} ${s.id}"
+                            .value=${s.name}
+                            @change=${(e: Event) =>
+                              void this.patch(s, {
+                                name: (e.target as HTMLInputElement).value.trim(),
+                              })}
+                          />
+                          <div class="muted">${s.id}</div>
+                        </td>
+                        <td>${s.kind}</td>
+                        <td>${s.connected ? t('common.yes') : t('common.no')}</td>
+                        <td>
+                          ${s.terminal_id ?? html`<span class="muted">${t('scanners.unpaired')}</span>`}
+                        </td>
+                        <td>
+                          <select
+                            aria-label="${t('scanners.layout')} ${s.name || s.id}"
+                            .value=${s.layout}
+                            ?disabled=${s.kind !== 'keyboard'}
+                            @change=${(e: Event) =>
+                              void this.patch(s, {
+                                layout: (e.target as HTMLSelectElement).value as 'us' | 'de',
+                              })}
+                          >
+                            <option value="us" ?selected=${s.layout === 'us'}>us</option>
+                            <option value="de" ?selected=${s.layout === 'de'}>de</option>
+                          </select>
+                        </td>
+                        <td>
+                          <input
+                            type="checkbox"
+                            aria-label="${t('scanners.enabled')} ${s.name || s.id}"
+                            .checked=${s.enabled}
+                            @change=${(e: Event) =>
+                              void this.patch(s, {
+                                enabled: (e.target as HTMLInputElement).checked,
+                              })}
+                          />
+                        </td>
+                        <td>
+                          ${s.last_seen_at ? formatDateTime(s.last_seen_at, lang(), this.timezone) : '–'}
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
       }
     `;
   }

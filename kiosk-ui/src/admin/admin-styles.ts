@@ -19,6 +19,10 @@ export const pageStyles = css`
   .toolbar .grow {
     flex: 1;
   }
+  .table-wrap {
+    overflow-x: auto;
+    max-width: 100%;
+  }
   table {
     width: 100%;
     border-collapse: collapse;
