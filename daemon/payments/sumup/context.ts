@@ -39,7 +39,7 @@ export class SumUpContext {
   >();
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
-  private readonly finishing = new Set<string>();
+  private readonly finishing = new Map<string, Promise<void>>();
 
   private constructor(readonly deps: ProviderDeps) {
     const c = deps.config;
@@ -152,36 +152,42 @@ export class SumUpContext {
    * and poller racing): the second settle is refused by checkout and only closes the record.
    */
   async finish(record: CheckoutRecord, outcome: ProviderOutcome): Promise<void> {
-    if (outcome.state === 'pending' || this.finishing.has(record.sale_id)) return;
-    this.finishing.add(record.sale_id);
-    try {
-      const sale = this.deps.getSale(record.sale_id);
-      if (sale && sale.state === 'pending') {
-        try {
-          await this.deps.settle(record.sale_id, outcome);
-          this.log.info(`sale ${record.sale_id}: ${outcome.state} (${record.provider})`);
-        } catch (err) {
-          this.log.warn(`sale ${record.sale_id}: settle refused: ${(err as Error).message}`);
-        }
-      } else if (sale && sale.state !== outcome.state) {
-        // A payment SumUp reports as paid for a sale that is no longer pending must not vanish.
-        this.log.error(
-          `sale ${record.sale_id} is ${sale.state} but SumUp reports ${outcome.state}` +
-            (outcome.state === 'succeeded' ? ' — refund it in the SumUp app' : ''),
-        );
+    if (outcome.state === 'pending') return;
+    // A second caller (callback and cancel racing) waits for the first instead of settling.
+    const running = this.finishing.get(record.sale_id);
+    if (running) return running;
+    const p = this.settleAndClose(record, outcome).finally(() =>
+      this.finishing.delete(record.sale_id),
+    );
+    this.finishing.set(record.sale_id, p);
+    return p;
+  }
+
+  private async settleAndClose(record: CheckoutRecord, outcome: ProviderOutcome): Promise<void> {
+    const sale = this.deps.getSale(record.sale_id);
+    if (sale && sale.state === 'pending') {
+      try {
+        await this.deps.settle(record.sale_id, outcome);
+        this.log.info(`sale ${record.sale_id}: ${outcome.state} (${record.provider})`);
+      } catch (err) {
+        this.log.warn(`sale ${record.sale_id}: settle refused: ${(err as Error).message}`);
       }
-      await this.state.put(
-        record.sale_id,
-        {
-          provider: record.provider,
-          phase: 'done',
-          ...pick(outcome.payment, ['transaction_code', 'client_transaction_id']),
-        },
-        this.nowIso(),
+    } else if (sale && sale.state !== outcome.state) {
+      // A payment SumUp reports as paid for a sale that is no longer pending must not vanish.
+      this.log.error(
+        `sale ${record.sale_id} is ${sale.state} but SumUp reports ${outcome.state}` +
+          (outcome.state === 'succeeded' ? ' — refund it in the SumUp app' : ''),
       );
-    } finally {
-      this.finishing.delete(record.sale_id);
     }
+    await this.state.put(
+      record.sale_id,
+      {
+        provider: record.provider,
+        phase: 'done',
+        ...pick(outcome.payment, ['transaction_code', 'client_transaction_id']),
+      },
+      this.nowIso(),
+    );
   }
 
   // -------------------------------------------------------------------------- polling
