@@ -1,82 +1,34 @@
-/**
- * Shop-operation test helpers: a real daemon whose printer is a fake USB receipt printer
- * (the real adapter code writes to it), products with known VAT rates, and sales made through
- * the real checkout API.
- */
-import { randomUUID } from 'node:crypto';
+/** Test fixtures for checkout suites: products with chosen prices, created over the admin API. */
 import assert from 'node:assert/strict';
-import type { Sale } from '../../daemon/protocol.js';
-import { startDaemon, type TestDaemon } from './daemon.js';
-import { FakeUsbBus, FakeUsbPrinter } from './fake-printer.js';
+import type { Client } from './daemon.js';
+import type { Product } from '../../daemon/protocol.js';
 
-export interface Shop {
-  d: TestDaemon;
-  bus: FakeUsbBus;
-  dev: FakeUsbPrinter;
+let seq = 0;
+
+export async function makeProduct(
+  d: Client,
+  input: { name?: string; price_cents: number; barcode?: string | null; active?: boolean },
+): Promise<Product> {
+  seq++;
+  const res = await d.post(
+    '/api/v1/products',
+    {
+      name: input.name ?? `Test product ${seq}`,
+      price_cents: input.price_cents,
+      barcode: input.barcode === undefined ? `TST${Date.now() % 1e6}${seq}` : input.barcode,
+      ...(input.active === undefined ? {} : { active: input.active }),
+    },
+    { admin: true },
+  );
+  assert.equal(res.status, 201, res.text);
+  return res.body;
 }
 
-export async function startShop(opts: Parameters<typeof startDaemon>[0] = {}): Promise<Shop> {
-  const d = await startDaemon({
-    ...opts,
-    env: { APP_ENV: 'production', ...prodSecrets, ...opts.env },
-  });
-  const bus = new FakeUsbBus();
-  const dev = new FakeUsbPrinter();
-  bus.devices.push(dev);
-  await d.app.shop.printer.useBus(bus);
-  return { d, bus, dev };
+export function addItem(d: Client, terminal: string, body: object) {
+  return d.post(`/api/v1/terminals/${terminal}/cart/items`, body);
 }
 
-/** Production mode: no demo catalog, so tests control every product. */
-export const prodSecrets = {
-  ADMIN_TOKEN: 'shopOpsOwnerToken2026xyzQ',
-  SCANNER_API_SECRET: 'shopOpsScannerKey2026xyzQ',
-  SCANNER_PAIRING_SIGNING_SECRET: 'shopOpsPairingKey2026xyzQ',
-};
-export const ADMIN_TOKEN = prodSecrets.ADMIN_TOKEN;
-
-export async function product(
-  d: TestDaemon,
-  p: { barcode: string; name: string; price_cents: number; vat_rate: number },
-): Promise<void> {
-  const r = await d.post('/api/v1/products', { ...p, category: 'Test' }, { admin: ADMIN_TOKEN });
-  assert.equal(r.status, 201, r.text);
-}
-
-/** Waits (by event, not by time) until a sale leaves `pending`. */
-export function settled(d: TestDaemon, id: string): Promise<Sale> {
-  return new Promise((resolve) => {
-    const owner = {};
-    d.app.events.on(owner, 'payment.updated', ({ sale }) => {
-      if (sale.id === id && sale.state !== 'pending') {
-        d.app.events.offOwner(owner);
-        resolve(sale);
-      }
-    });
-  });
-}
-
-/** Sells the items on a terminal and returns the settled sale (prints are awaited too). */
-export async function sell(
-  d: TestDaemon,
-  items: Array<[barcode: string, quantity: number]>,
-  provider: 'cash' | 'fake_card' = 'cash',
-  tendered?: number,
-  terminal = 'kiosk',
-): Promise<Sale> {
-  for (const [barcode, quantity] of items) {
-    const r = await d.post(`/api/v1/terminals/${terminal}/cart/items`, { barcode, quantity });
-    assert.equal(r.status, 200, r.text);
-  }
-  const body: Record<string, unknown> = { provider, idempotency_key: randomUUID() };
-  if (tendered !== undefined) body.tendered_cents = tendered;
-  const r = await d.post<Sale>(`/api/v1/terminals/${terminal}/checkout`, body);
-  assert.equal(r.status, 201, r.text);
-  let sale = r.body;
-  if (sale.state === 'pending') {
-    const now = await d.get<Sale>(`/api/v1/sales/${sale.id}`);
-    sale = now.body.state === 'pending' ? await settled(d, sale.id) : now.body;
-  }
-  await d.app.shop.receipts.idle();
-  return sale;
+let keySeq = 0;
+export function newKey(): string {
+  return `key-${process.pid}-${++keySeq}-${Math.random().toString(36).slice(2, 10)}`;
 }
