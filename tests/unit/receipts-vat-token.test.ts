@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import type { Context } from 'koa';
+import { requestBase } from '../../daemon/http/routes/receipts.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -70,4 +72,13 @@ test('ReceiptTokens.open(): the key survives a restart (old QR codes keep workin
   const b = await ReceiptTokens.open(file);
   assert.deepEqual(b.parse(tok), { kind: 'sale', id: 's_1' });
   assert.equal(Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url').length, 32);
+});
+
+test('requestBase(): the address a remote till used; never localhost (phones cannot reach it)', () => {
+  const ctx = (host: string) => ({ get: () => host, protocol: 'http' }) as unknown as Context;
+  assert.equal(requestBase(ctx('192.168.1.20:8080'), ''), 'http://192.168.1.20:8080');
+  assert.equal(requestBase(ctx('till.local'), ''), 'http://till.local');
+  for (const h of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'LOCALHOST', 'bad host/x'])
+    assert.equal(requestBase(ctx(h), ''), '', h);
+  assert.equal(requestBase(ctx('localhost'), 'https://pos.example'), 'https://pos.example');
 });

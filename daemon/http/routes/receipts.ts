@@ -40,11 +40,18 @@ export interface ReceiptRouteDeps {
   publicUrl: string;
 }
 
-/** Base URL as this client reached us (receipt links shown on a remote till). */
+/**
+ * Base URL as this client reached us (receipt links shown on a remote till), or '' when the
+ * service's own choice is better: the kiosk reaches us as localhost, which a customer's phone
+ * scanning the QR code cannot — then the LAN address is used (Receipts.baseUrl()).
+ */
 export function requestBase(ctx: Context, publicUrl: string): string {
   if (publicUrl) return publicUrl;
   const host = ctx.get('host');
-  return /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `${ctx.protocol}://${host}` : '';
+  if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return '';
+  const name = host.replace(/:\d+$/, '');
+  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|\[::ffff:127\.[\d.]+\])$/i.test(name)) return '';
+  return `${ctx.protocol}://${host}`;
 }
 
 export async function paidSale(
