@@ -57,11 +57,17 @@ describe('/pos', () => {
     // Unpaired network scanners deliver to the default terminal: the kiosk. A browser on
     // loopback without ?terminal= is that kiosk.
     const a = await openPage(browser, `${d.url}/pos`, SIZES.small);
-    const b = await openPage(browser, `${d.url}/pos?terminal=kiosk`, SIZES.large);
-    for (const { page } of [a, b]) {
+    await a.page.getByTestId('terminal-label').filter({ hasText: 'Kasse kiosk' }).waitFor();
+    // The second browser is a till of its own ("till-b") that watches the kiosk's terminal.
+    const b = await openPage(browser, `${d.url}/pos?terminal=till-b`, SIZES.large);
+    await b.page.getByTestId('terminal-label').filter({ hasText: 'Kasse till-b' }).waitFor();
+    await b.page.goto(`${d.url}/pos?watch=kiosk`);
+    await b.page
+      .getByTestId('terminal-label')
+      .filter({ hasText: 'Beobachte Kasse kiosk' })
+      .waitFor();
+    for (const { page } of [a, b])
       await page.locator('pos-status-dot [data-state="connected"]').waitFor();
-      await page.getByTestId('terminal-label').filter({ hasText: 'kiosk' }).waitFor();
-    }
     const cola = await d.get('/api/v1/products?q=Cola%20Zero');
     const barcode = cola.body.products[0].barcode as string;
     const res = await scan(barcode);
@@ -80,6 +86,10 @@ describe('/pos', () => {
     await screenshot(a.page, 'pos-kiosk-scan-800x480');
     await screenshot(b.page, 'pos-kiosk-scan-1280x800');
     assert.deepEqual(pageErrors(a.page), []);
+    // Leaving the watch returns to the browser's own till, whose cart is empty.
+    await b.page.getByRole('button', { name: 'Zurück zur eigenen Kasse' }).click();
+    await b.page.getByTestId('terminal-label').filter({ hasText: 'Kasse till-b' }).waitFor();
+    await b.page.locator('pos-cart .empty').waitFor();
     await a.context.close();
     await b.context.close();
   });
