@@ -62,7 +62,12 @@ export class WsHub {
   private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
     this.upgrade(req, socket, head);
 
-  constructor(private readonly deps: HubDeps) {}
+  /** Send-buffer bound per peer (public so tests can lower it). */
+  maxBufferedBytes: number;
+
+  constructor(private readonly deps: HubDeps) {
+    this.maxBufferedBytes = deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  }
 
   /** Where the snapshot's `scanners` come from (the scanners module sets this). */
   setScannersSource(fn: () => ScannerInfo[]): void {
@@ -267,7 +272,7 @@ export class WsHub {
   private send(peer: Peer, data: string): void {
     const ws = peer.ws;
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > (this.deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
+    if (ws.bufferedAmount > this.maxBufferedBytes) {
       this.deps.log.warn(
         `ws: ${peer.ip} is not reading (${ws.bufferedAmount} bytes queued); dropped`,
       );
