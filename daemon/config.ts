@@ -550,7 +550,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     sumupAffiliateKey: get('SUMUP_AFFILIATE_KEY'),
     sumupAppId: get('SUMUP_APP_ID'),
     sumupApiUrl: url('SUMUP_API_URL', get('SUMUP_API_URL')),
-    sumupReaderId: get('SUMUP_READER_ID'),
+    sumupReaderId: readerId(get('SUMUP_READER_ID')),
     sumupFake,
     sumupPollMs: int('SUMUP_POLL_MS', get('SUMUP_POLL_MS'), 10, 600_000),
     sumupTimeoutMs: int('SUMUP_TIMEOUT_MS', get('SUMUP_TIMEOUT_MS'), 50, 120_000),
@@ -586,6 +586,16 @@ function hostValue(name: string, raw: string): string {
 function dataDirValue(name: string, raw: string, cwd: string): string {
   if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
   return path.resolve(cwd, raw);
+}
+
+/** SumUp reader ids are "rdr_" + 26 letters/digits (SumUp API: ReaderID, length 30). */
+function readerId(raw: string): string {
+  if (raw !== '' && !/^rdr_[A-Za-z0-9]{26}$/.test(raw))
+    throw new ConfigError(
+      'SUMUP_READER_ID',
+      `must look like rdr_ followed by 26 letters/digits, got "${raw}"`,
+    );
+  return raw;
 }
 
 function terminalId(name: string, raw: string): string {
