@@ -325,6 +325,12 @@ test('GET /products/:id/image: ETag + immutable caching, 304 on If-None-Match', 
   const again = await fetch(d.url + first, { headers: { 'if-none-match': etag } });
   assert.equal(again.status, 304);
   assert.equal((await again.arrayBuffer()).byteLength, 0);
+  const listed = await fetch(d.url + first, {
+    headers: { 'if-none-match': `"0000", W/${etag}` },
+  });
+  assert.equal(listed.status, 304, 'weak and listed tags match too');
+  const other = await fetch(d.url + first, { headers: { 'if-none-match': '"0000"' } });
+  assert.equal(other.status, 200);
   // A new image gets a new URL and ETag, so cached copies never show the old one.
   const second = (await putImage(p.id, await jpegWithExif(120, 60))).body.image_url as string;
   assert.notEqual(second, first);

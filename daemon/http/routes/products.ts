@@ -152,7 +152,12 @@ export function productRoutes(router: Router, deps: ProductRouteDeps): void {
     ctx.set('ETag', etag);
     // The URL carries a content hash (?v=), so the browser may keep it for a long time.
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    if (ctx.get('if-none-match') === etag) {
+    // If-None-Match may list several tags, weak or strong (RFC 9110 §13.1.2, weak comparison).
+    const given = ctx
+      .get('if-none-match')
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''));
+    if (given.includes(etag) || given.includes('*')) {
       ctx.status = 304;
       return;
     }
