@@ -397,3 +397,30 @@ test('sumup_solo: the callback needs no admin login and passes the IP whitelist 
     await rig.stop();
   }
 });
+
+test('sumup_solo: with an affiliate key the sale id travels as foreign_transaction_id; a checkout whose answer was lost is found by it', async () => {
+  const rig = await startRig({
+    switches: { loseCheckoutAnswer: true, terminateTooLate: true, callbacks: false },
+    env: {
+      SUMUP_AFFILIATE_KEY: 'aff-key-solo',
+      SUMUP_APP_ID: 'com.example.pos',
+      SUMUP_TIMEOUT_MS: '200',
+      SUMUP_POLL_MS: '30',
+    },
+  });
+  try {
+    await fillCart(rig.d, 'kiosk');
+    const res = await pay(rig.d, 'kiosk', 'sumup_solo');
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.state, 'pending');
+    const [checkout] = [...rig.fake.checkouts.values()];
+    assert.equal(checkout.foreign_transaction_id, res.body.id);
+    // The terminate sent after the lost answer came too late: the card was approved.
+    const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
+    assert.equal(sale.state, 'succeeded');
+    assert.equal(sale.payment.confirmed_by, 'transactions');
+    assert.equal(checkoutCalls(rig.fake), 1);
+  } finally {
+    await rig.stop();
+  }
+});

@@ -33,6 +33,8 @@ export interface FakeSwitches {
   hang: boolean;
   /** Every API request gets 429 Too Many Requests. */
   rateLimited: boolean;
+  /** A reader checkout is created, but its answer never reaches the client (lost on the way). */
+  loseCheckoutAnswer: boolean;
   /** terminate is accepted (202) but the card was already approved: the payment goes through. */
   terminateTooLate: boolean;
 }
@@ -102,6 +104,7 @@ export class FakeSumUp {
       responseDelayMs: 0,
       hang: false,
       rateLimited: false,
+      loseCheckoutAnswer: false,
       terminateTooLate: false,
       ...opts.switches,
     };
@@ -363,6 +366,11 @@ export class FakeSumUp {
     if (this.switches.outcome !== 'manual') {
       const result = this.switches.outcome === 'approve' ? 'successful' : 'failed';
       c.timer = setTimeout(() => void this.finish(c, result), this.switches.processingMs);
+    }
+    if (this.switches.loseCheckoutAnswer) {
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      return;
     }
     send(res, 201, {
       data: { checkout_id: c.checkout_id, client_transaction_id: c.client_transaction_id },
