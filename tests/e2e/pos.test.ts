@@ -311,6 +311,43 @@ describe('/pos', () => {
     }
   });
 
+  test('keyboard only: manual barcode entry and a cash payment without a pointer', async () => {
+    const { context, page } = await openPos('e2e-keys');
+    const tee = (await d.get('/api/v1/products?q=Tee')).body.products.find(
+      (p: { name: string }) => p.name === 'Tee',
+    );
+    await page.getByLabel('Barcode eingeben').focus();
+    await page.keyboard.type(tee.barcode);
+    await page.keyboard.press('Enter');
+    await cartLine(page, 'Tee').waitFor();
+    await page.getByLabel('Barcode eingeben').focus();
+    await page.keyboard.type('0000000000000');
+    await page.keyboard.press('Enter');
+    await page.locator('pos-toasts .toast', { hasText: '0000000000000' }).waitFor();
+
+    const cash = page.locator('pos-pay-bar button[data-provider="cash"]');
+    await cash.click({ trial: true }); // waits until it is enabled, without a pointer event
+    await cash.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('pos-cash-dialog dialog[open]').waitFor();
+    await page.keyboard.type('500');
+    await page.getByTestId('cash-change').filter({ hasText: '3,50' }).waitFor();
+    await page.getByTestId('cash-confirm').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('pos-payment-screen [data-state="succeeded"]').waitFor();
+    // Focus moved onto the result's button: Enter starts the next sale.
+    await page.waitForFunction(() => {
+      const screen = document
+        .querySelector('pos-app')
+        ?.shadowRoot?.querySelector('pos-payment-screen');
+      return screen?.shadowRoot?.activeElement?.textContent?.includes('Neuer Verkauf') ?? false;
+    });
+    await page.keyboard.press('Enter');
+    await page.locator('pos-payment-screen').waitFor({ state: 'detached' });
+    await page.locator('pos-cart .empty').waitFor();
+    await context.close();
+  });
+
   test('English switch: strings and money format change, choice survives a reload', async () => {
     const { context, page } = await openPos('e2e-lang');
     await page.getByRole('button', { name: /Bier 0,5 l/ }).click();

@@ -19,7 +19,7 @@ export const tokens = css`
     --pos-warning-bg: #fff4d6;
     --pos-warning-fg: #5c4200;
     --pos-highlight: #e3edff;
-    --pos-focus: #e8710a;
+    --pos-focus: #c25400;
     --pos-radius: 10px;
     --pos-touch: 48px;
     color: var(--pos-fg);

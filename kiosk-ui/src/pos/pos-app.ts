@@ -284,6 +284,8 @@ export class PosApp extends LitElement {
       if (isFinal(cur.state) && !isFinal(sale.state)) return;
     }
     this.sale = sale;
+    // The event may beat the HTTP answer: once the payment exists, the keypad is done.
+    this.cashOpen = false;
   }
 
   private applyCart(cart: Cart): void {

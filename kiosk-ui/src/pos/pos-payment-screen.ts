@@ -105,6 +105,15 @@ export class PosPaymentScreen extends LitElement {
   @property({ type: Boolean }) busy = false;
   private i18n = new I18nController(this);
 
+  protected override updated(changed: Map<string, unknown>): void {
+    // Focus follows the screen (keyboard and screen-reader users land on its one action).
+    const prev = changed.get('sale') as Sale | null | undefined;
+    // After the current task: a modal closing in the same update (the cash keypad) would
+    // otherwise hand focus back to the button that opened it.
+    if (changed.has('sale') && this.sale && prev?.state !== this.sale.state)
+      setTimeout(() => this.renderRoot.querySelector<HTMLElement>('.panel button')?.focus());
+  }
+
   override render() {
     const s = this.sale;
     if (!s) return nothing;
@@ -176,11 +185,7 @@ export class PosPaymentScreen extends LitElement {
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
       ${!ok && s.reason ? html`<p class="reason" data-testid="result-reason">${s.reason}</p>` : nothing}
       ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}
-      <button
-        class=${ok ? 'success' : 'primary'}
-        autofocus
-        @click=${() => this.emit('pos-payment-done', {})}
-      >
+      <button class=${ok ? 'success' : 'primary'} @click=${() => this.emit('pos-payment-done', {})}>
         ${ok ? t('result.new_sale') : t('common.ok')}
       </button>
     </div>`;
