@@ -5,6 +5,7 @@
  * The actor and client address come from the request being handled (request-context.ts);
  * events outside a request (a HID scan, a payment poller) are recorded as "system".
  */
+import type { Context } from 'koa';
 import type { EventBus } from '../events.js';
 import type { JsonDocument } from '../store/index.js';
 import type { SettingsData } from '../settings/index.js';
@@ -31,8 +32,13 @@ export class AuditHooks {
 
   constructor(private readonly deps: AuditHookDeps) {}
 
-  private record(action: string, target: string | null, before: unknown, after: unknown): void {
-    const ctx = currentRequest();
+  private record(
+    action: string,
+    target: string | null,
+    before: unknown,
+    after: unknown,
+    ctx: Context | undefined = currentRequest(),
+  ): void {
     void this.deps.audit.append({
       actor: actorOf(ctx),
       ip: (ctx?.state.clientIp as string | undefined) ?? null,
@@ -64,7 +70,14 @@ export class AuditHooks {
         const before = this.snapshot[key] ?? null;
         const after = clone(settingsDoc.data[key]);
         this.snapshot[key] = after;
-        if (!ownSections.has(key)) this.record('settings.change', key, before, after);
+        if (ownSections.has(key)) continue;
+        // Inside a request the entry waits for the end of it: a route that records its own,
+        // more specific entry (app.audit) replaces this generic one (see flush()).
+        const ctx = currentRequest();
+        if (ctx) {
+          const pending = (ctx.state.pendingAudit ??= []) as Array<() => void>;
+          pending.push(() => this.record('settings.change', key, before, after, ctx));
+        } else this.record('settings.change', key, before, after);
       }
     });
 
@@ -94,6 +107,14 @@ export class AuditHooks {
         cashier: sale.cashier,
       });
     });
+  }
+
+  /** End of a request: generic settings entries, unless the route recorded its own. */
+  flush(ctx: Context): void {
+    const pending = ctx.state.pendingAudit as Array<() => void> | undefined;
+    if (!pending) return;
+    ctx.state.pendingAudit = undefined;
+    if (!ctx.state.audited) for (const write of pending) write();
   }
 
   stop(): void {

@@ -24,6 +24,8 @@ export interface GuardDeps {
   whitelist: PosWhitelist;
   auth: AdminAuth;
   cashiers: CashierSessions;
+  /** Runs when a request is done (also on errors): deferred audit entries. */
+  afterRequest?: (ctx: Context) => void;
 }
 
 export interface SecurityState {
@@ -97,7 +99,11 @@ export function createGuards(deps: GuardDeps) {
         )
           fail(401, 'cashier_login_required', 'Log in with your PIN on this till first');
       }
-      await next();
+      try {
+        await next();
+      } finally {
+        deps.afterRequest?.(ctx);
+      }
     });
 
   /** Per-route form (products, /pos page); a no-op when the request guard already passed it. */

@@ -72,13 +72,20 @@ export async function installSecurity(app: PosApp): Promise<Security> {
   const lockout = new PinLockout(clock);
   const audit = new AuditLog(path.join(config.dataDir, 'audit'), clock, (m) => slog.error(m));
 
-  const guards = createGuards({ whitelist, auth, cashiers });
+  const guards = createGuards({
+    whitelist,
+    auth,
+    cashiers,
+    afterRequest: (ctx) => hooks.flush(ctx),
+  });
   app.requestGuard = guards.requestGuard;
   app.posGuard = guards.posGuard;
   app.posUpgradeGuard = guards.upgradeGuard;
 
   const record = (ctx: Context | null, action: string, before: unknown, after: unknown): void => {
     const subject = (after ?? before) as { id?: unknown } | null;
+    // The route recorded its own entry: generic ones for the same request are dropped.
+    if (ctx) ctx.state.audited = true;
     void audit.append({
       actor: actorOf(ctx),
       ip: (ctx?.state.clientIp as string | undefined) ?? null,
