@@ -160,6 +160,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --include="$(packages "${lists[@]}")" \
   --aptopt='Acquire::Retries "3"' \
   --aptopt='APT::Install-Recommends "false"' \
+  --dpkgopt='force-unsafe-io' \
   --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \

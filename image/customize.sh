@@ -89,6 +89,8 @@ systemctl --root="$R" enable pos-firstboot.service pos-daemon.service pos-kiosk.
   pos-scanner-rules.path pos-boot-import.service systemd-networkd.service \
   systemd-resolved.service systemd-timesyncd.service 2>&1 | sed 's/^/customize: /'
 systemctl --root="$R" set-default multi-user.target
+# The build's dpkg speed-up must not stay: on the Pi, apt upgrades need dpkg's fsyncs.
+sed -i '/^force-unsafe-io$/d' "$R/etc/dpkg/dpkg.cfg.d/99mmdebstrap" 2>/dev/null || true
 # Login only with SSH keys; root has no password.
 in_root passwd -l root >/dev/null
 # The machine id is made on first boot (ConditionFirstBoot semantics).
