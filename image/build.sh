@@ -149,11 +149,12 @@ echo "app: $(du -sh "$APP" | cut -f1) ($(du -sh "$APP/node_modules" | cut -f1) n
 # ---------------------------------------------------------------------------------------------
 step "root filesystem: mmdebstrap $SUITE arm64 ($VARIANT), customize"
 packages() { grep -hv '^\s*#' "$@" | awk 'NF { print $1 }' | paste -sd, -; }
-lists=("$REPO/image/packages.txt")
-[ "$VARIANT" = full ] && lists+=("$REPO/image/packages-kiosk.txt")
+lists=("$SRC/image/packages.txt")
+[ "$VARIANT" = full ] && lists+=("$SRC/image/packages-kiosk.txt")
 ROOTFS="$WORK/rootfs"
 rm -rf "$ROOTFS"
-export POS_REPO="$REPO" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$VARIANT" \
+# The units, helpers and overlay come from the same tree as the app.
+export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$VARIANT" \
   POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log"
 mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --components=main,non-free-firmware \
@@ -169,7 +170,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives" "$1/boot/firmware"' \
   --setup-hook="sync-in '$CACHE/apt' /var/cache/apt/archives/" \
   --customize-hook="sync-out /var/cache/apt/archives '$CACHE/apt'" \
-  --customize-hook="'$REPO/image/customize.sh' \"\$1\"" \
+  --customize-hook="'$SRC/image/customize.sh' \"\$1\"" \
   "$SUITE" "$ROOTFS" \
   "deb $MIRROR $SUITE main non-free-firmware" \
   "deb $MIRROR $SUITE-updates main non-free-firmware" \
@@ -204,7 +205,7 @@ echo "boot ${BOOT_MB} MiB, root ${ROOT_MB} MiB (content ${root_mb} MiB), data 12
 
 # ---------------------------------------------------------------------------------------------
 step "disk image: genimage (MBR)"
-sed -e "s/@NAME@/$NAME.img/" -e "s/@DISKID@/0x$DISKID/" "$REPO/image/genimage.cfg" >"$WORK/genimage.cfg"
+sed -e "s/@NAME@/$NAME.img/" -e "s/@DISKID@/0x$DISKID/" "$SRC/image/genimage.cfg" >"$WORK/genimage.cfg"
 rm -rf "$WORK/genimage-tmp" "$WORK/genimage-root"
 mkdir -p "$WORK/genimage-root"
 genimage --config "$WORK/genimage.cfg" --inputpath "$PARTS" --outputpath "$PARTS" \
