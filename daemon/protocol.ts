@@ -134,6 +134,29 @@ export interface DailyReport {
   cancelled_count: number;
 }
 
+/** A SumUp Solo reader as admin sees it (GET /api/v1/admin/sumup/readers). */
+export interface SumUpReaderInfo {
+  id: string;
+  name: string;
+  /** SumUp's pairing status: processing (waiting for the device), paired, expired, unknown. */
+  status: 'unknown' | 'processing' | 'paired' | 'expired';
+  model: string;
+  serial: string;
+  /** Terminals that chose this reader. */
+  terminals: string[];
+  is_default: boolean;
+}
+
+export interface SumUpReaders {
+  readers: SumUpReaderInfo[];
+  /** Chosen in admin; null = SUMUP_READER_ID. */
+  default_reader_id: string | null;
+  /** The default in force (admin choice, else SUMUP_READER_ID). */
+  effective_default: string | null;
+  /** terminal id → reader id. */
+  terminal_readers: Record<string, string>;
+}
+
 // -------------------------------------------------------------------------------- scanners
 export interface ScannerInfo {
   id: string;

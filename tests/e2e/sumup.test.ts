@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { ADMIN } from '../helpers/daemon.js';
 import { startRig, type SumUpRig } from '../helpers/sumup.js';
 import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
 
@@ -98,6 +99,36 @@ describe('/pos with SumUp', () => {
     );
     assert.equal(phone.status, 200);
     await page.locator('pos-payment-screen [data-state="succeeded"]').waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('admin pairs a Solo by its code and gives it to a till', async () => {
+    const { context, page } = await openPage(browser, `${rig.d.url}/admin`, SIZES.large);
+    await page.getByLabel('Admin-Token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('link', { name: 'Zahlungsarten' }).click();
+    const panel = page.locator('admin-sumup-readers');
+    await panel.locator(`tr[data-reader="${rig.readerId}"]`).waitFor();
+    await panel.getByLabel('Kopplungscode').fill('TERR4C3E1');
+    await panel.getByLabel('Name', { exact: true }).last().fill('Terrasse');
+    await panel.getByRole('button', { name: 'Koppeln' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+    const paired = [...rig.fake.readers.values()].find((r) => r.name === 'Terrasse');
+    assert.ok(paired, 'paired at SumUp');
+    await panel.locator(`tr[data-reader="${paired.id}"]`).waitFor();
+    await panel.getByLabel('Kasse').fill('e2e-terrace');
+    await panel.locator('select[name="reader"]').selectOption(paired.id);
+    await panel.getByRole('button', { name: 'Zuweisen' }).click();
+    await panel.locator(`tr[data-reader="${paired.id}"] td`, { hasText: 'e2e-terrace' }).waitFor();
+    await screenshotBoth(page, 'admin-sumup-readers');
+    const list = await rig.d.get('/api/v1/admin/sumup/readers', { admin: true });
+    assert.equal(list.body.terminal_readers['e2e-terrace'], paired.id);
+    // A bad code shows SumUp's refusal in plain words, next to nothing changed.
+    await panel.getByLabel('Kopplungscode').fill('XNOTSHOWN');
+    await panel.getByLabel('Name', { exact: true }).last().fill('Nope');
+    await panel.getByRole('button', { name: 'Koppeln' }).click();
+    await panel.getByRole('alert').filter({ hasText: 'pairing code' }).waitFor();
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

@@ -249,7 +249,11 @@ export class FakeSumUp {
     const readerId = p[4];
     const action = p[5];
     if (!readerId) {
-      if (method === 'GET') return send(res, 200, { items: [...this.readers.values()].map(wire) });
+      if (method === 'GET') {
+        // The devices confirmed their pairing by the time anyone asks again.
+        for (const r of this.readers.values()) if (r.status === 'processing') r.status = 'paired';
+        return send(res, 200, { items: [...this.readers.values()].map(wire) });
+      }
       if (method === 'POST') return this.pair(body, res);
     }
     const reader = readerId ? this.readers.get(readerId) : undefined;

@@ -3,6 +3,7 @@
  * terminal uses lives in settings.json, section "sumup". SUMUP_READER_ID is the fallback until
  * a reader is chosen in admin.
  */
+import type { SumUpReaderInfo } from '../../protocol.js';
 import type { Reader, SumUpApi } from './sdk.js';
 import type { Settings } from '../../settings/index.js';
 
@@ -18,15 +19,7 @@ export const SUMUP_SETTINGS_DEFAULTS: SumUpSettings = {
   terminal_readers: {},
 };
 
-export interface ReaderView {
-  id: string;
-  name: string;
-  status: Reader['status'];
-  model: string;
-  serial: string;
-  terminals: string[];
-  is_default: boolean;
-}
+export type ReaderView = SumUpReaderInfo;
 
 export interface ReaderDeps {
   api: SumUpApi;

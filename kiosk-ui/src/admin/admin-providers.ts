@@ -6,6 +6,7 @@ import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
+import './admin-sumup-readers.js';
 
 /** Payment providers: which are available, and why not (e.g. "SumUp API key missing"). */
 @customElement('admin-providers')
@@ -79,6 +80,7 @@ export class AdminProviders extends LitElement {
               </table>
             </div>`
       }
+      <admin-sumup-readers></admin-sumup-readers>
     `;
   }
 }

@@ -14,6 +14,8 @@ import type {
   ProviderInfo,
   Sale,
   ScannerInfo,
+  SumUpReaderInfo,
+  SumUpReaders,
 } from '../../../daemon/protocol.js';
 
 export class ApiRequestError extends Error {
@@ -244,6 +246,36 @@ export const putPosSecurity = (body: Partial<PosSecurity>) =>
   request<PosSecurity>('/api/v1/admin/settings/pos-security', { method: 'PUT', json: body });
 
 export const currentIp = () => request<{ ip: string }>('/api/v1/admin/current-ip');
+
+// SumUp Solo readers (admin)
+export const sumupReaders = () => request<SumUpReaders>('/api/v1/admin/sumup/readers');
+
+export const pairSumupReader = (pairing_code: string, name: string) =>
+  request<SumUpReaderInfo>('/api/v1/admin/sumup/readers', {
+    method: 'POST',
+    json: { pairing_code, name },
+  });
+
+export const renameSumupReader = (id: string, name: string) =>
+  request<SumUpReaderInfo>(`/api/v1/admin/sumup/readers/${encodeURIComponent(id)}`, {
+    method: 'PATCH',
+    json: { name },
+  });
+
+export const removeSumupReader = (id: string) =>
+  request<void>(`/api/v1/admin/sumup/readers/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const assignSumupReader = (terminalId: string, readerId: string | null) =>
+  request<{ terminal_id: string; reader_id: string | null }>(
+    `/api/v1/admin/sumup/terminals/${encodeURIComponent(terminalId)}/reader`,
+    { method: 'PUT', json: { reader_id: readerId } },
+  );
+
+export const setDefaultSumupReader = (readerId: string | null) =>
+  request<{ default_reader_id: string | null }>('/api/v1/admin/sumup/default-reader', {
+    method: 'PUT',
+    json: { reader_id: readerId },
+  });
 
 /** Lists come either bare or wrapped ({providers: [...]}); accept both. */
 function unwrap<T>(data: unknown, key: string): T {
