@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import { hashPin, verifyPin } from './pin-hash.js';
+import type { EmployeeInfo } from '../protocol.js';
 
 export type Role = 'cashier' | 'manager';
 export const ROLES: readonly Role[] = ['cashier', 'manager'];
@@ -25,17 +26,7 @@ export interface Employee {
 }
 
 /** What the admin API shows: never the hash. */
-export interface EmployeeView {
-  id: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  pin_set_at: string;
-  pin_age_days: number;
-  pin_rotation_due: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type EmployeeView = EmployeeInfo;
 
 interface EmployeesData {
   employees: Employee[];

@@ -11,6 +11,7 @@ import { fail } from '../errors.js';
 import { auditCsv, type AuditEntry, type AuditLog } from '../../security/audit.js';
 import { parseBound } from '../../security/audit-query.js';
 import type { Clock } from '../../clock.js';
+import type { AuditPage } from '../../protocol.js';
 
 export interface AuditRouteDeps {
   audit: AuditLog;
@@ -63,7 +64,7 @@ export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
       total: newest.length,
       truncated: newest.length > limit,
       entries: newest.slice(0, limit),
-    };
+    } satisfies AuditPage;
   });
 
   router.get('/api/v1/admin/audit.csv', deps.requireAdmin, async (ctx) => {

@@ -14,6 +14,7 @@ import { CASHIER_COOKIE, CashierSessions } from '../../security/cashier-sessions
 import type { Employees } from '../../security/employees.js';
 import { PIN_RE } from '../../security/pin-hash.js';
 import type { PinLockout } from '../../security/pin-lockout.js';
+import type { CashierInfo, CashierLogin, CashierStatus } from '../../protocol.js';
 
 export interface CashierRouteDeps {
   employees: Employees;
@@ -46,7 +47,7 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     ctx.body = {
       terminal_id: terminal,
       required,
-      cashier: mine && mine.terminal_id === terminal ? ctx.state.cashier : null,
+      cashier: mine && mine.terminal_id === terminal ? (ctx.state.cashier as CashierInfo) : null,
       logged_in_elsewhere: cashiers.onTerminal(terminal) !== null && !mine,
       idle_logout_minutes: deps.idleMinutes(),
       locked_for_s: Math.ceil(ms / 1000),
@@ -56,7 +57,7 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
             .filter((e) => e.active)
             .map((e) => ({ id: e.id, name: e.name }))
         : [],
-    };
+    } satisfies CashierStatus;
   });
 
   router.post(`${base}/login`, async (ctx) => {
@@ -100,7 +101,11 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     const cashier = { id: who.id, name: who.name, role: who.role, terminal_id: terminal };
     ctx.state.cashier = cashier;
     deps.audit(ctx, 'cashier.login', null, cashier);
-    ctx.body = { cashier, session: token, idle_logout_minutes: deps.idleMinutes() };
+    ctx.body = {
+      cashier,
+      session: token,
+      idle_logout_minutes: deps.idleMinutes(),
+    } satisfies CashierLogin;
   });
 
   router.post(`${base}/logout`, (ctx) => {

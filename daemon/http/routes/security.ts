@@ -18,6 +18,7 @@ import {
   type PosWhitelist,
 } from '../../security/whitelist.js';
 import type { Settings } from '../../settings/index.js';
+import type { CurrentIp, PosSecurityView } from '../../protocol.js';
 
 export interface SecurityRouteDeps {
   whitelist: PosWhitelist;
@@ -34,7 +35,7 @@ export interface SecurityRouteDeps {
 export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
   const { whitelist, settings, requireAdmin } = deps;
 
-  const view = (s: PosSecuritySettings, ctx: Context) => {
+  const view = (s: PosSecuritySettings, ctx: Context): PosSecurityView => {
     const status = whitelist.status();
     const ip = ctx.state.clientIp as string;
     return {
@@ -86,7 +87,7 @@ export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
       via_proxy: ip !== normaliseIp(peer),
       listed: whitelist.listed(ip),
       allowed: whitelist.allows(ip),
-    };
+    } satisfies CurrentIp;
   });
 
   router.get('/api/internal/allowed-ips', (ctx) => {
