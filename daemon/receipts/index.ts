@@ -62,12 +62,17 @@ export class Receipts {
   private last = new Map<string, ReceiptRef>();
   private results = new Map<string, PrintResult>();
   private pending = new Set<Promise<unknown>>();
+  /** Automatic prints under way, by sale id (GET …/receipt?wait=1 waits for them). */
+  private printing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ReceiptsDeps) {}
 
   start(): void {
     this.deps.events.on(this, 'payment.updated', ({ sale }) => {
-      if (sale.state === 'succeeded') this.track(this.onPaid(sale));
+      if (sale.state !== 'succeeded') return;
+      const p = this.onPaid(sale).finally(() => this.printing.delete(sale.id));
+      this.printing.set(sale.id, p);
+      this.track(p);
     });
   }
 
@@ -159,6 +164,11 @@ export class Receipts {
     this.results.set(id, r);
     if (this.results.size > KEEP_RESULTS) this.results.delete(this.results.keys().next().value!);
     return r;
+  }
+
+  /** Resolves when the automatic print of a sale (if any is under way) has finished. */
+  async printed(id: string): Promise<void> {
+    await this.printing.get(id);
   }
 
   printResult(id: string): PrintResult | null {

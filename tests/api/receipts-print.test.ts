@@ -188,3 +188,32 @@ test('open drawer: manager action, audited; settings PUTs validate', async () =>
     await d.stop();
   }
 });
+
+test('GET /sales/:id/receipt?wait=1 answers after the automatic print, with its result', async () => {
+  const { d, dev } = await startShop();
+  let release = () => {};
+  try {
+    await product(d, { barcode: '4001', name: 'Apfelschorle', price_cents: 250, vat_rate: 19 });
+    await d.post('/api/v1/terminals/kiosk/cart/items', { barcode: '4001' });
+    // The printer is busy until the route starts waiting for it: without ?wait=1 support the
+    // answer would come while the job is still held and `print` would be null.
+    dev.hold = new Promise<void>((r) => (release = r));
+    const receipts = d.app.shop.receipts;
+    const printed = receipts.printed.bind(receipts);
+    receipts.printed = (id: string) => {
+      release();
+      return printed(id);
+    };
+    const sale = await d.post('/api/v1/terminals/kiosk/checkout', {
+      provider: 'cash',
+      idempotency_key: 'wait-test-0001',
+      tendered_cents: 300,
+    });
+    assert.equal(sale.body.state, 'succeeded');
+    const r = await d.get(`/api/v1/sales/${sale.body.id}/receipt?wait=1`);
+    assert.deepEqual(r.body.print, { printed: true, message: null });
+  } finally {
+    release();
+    await d.stop();
+  }
+});

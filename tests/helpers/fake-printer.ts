@@ -11,6 +11,8 @@ export class FakeUsbPrinter implements UsbDeviceLike {
   readonly calls: string[] = [];
   /** Make the next transfers fail like a printer out of paper or unplugged mid-job. */
   failTransfers: 'stall' | 'throw' | null = null;
+  /** While set, transfers wait for it (a slow printer mid-job). */
+  hold: Promise<void> | null = null;
   productName = 'TM-T20III';
   manufacturerName = 'Fake Epson';
   serialNumber = 'FAKE0001';
@@ -67,6 +69,7 @@ export class FakeUsbPrinter implements UsbDeviceLike {
   }
   async transferOut(endpoint: number, data: Uint8Array) {
     if (!this.opened) throw new Error('transfer on a closed device');
+    if (this.hold) await this.hold;
     if (this.failTransfers === 'throw') throw new Error('LIBUSB_ERROR_NO_DEVICE');
     if (this.failTransfers === 'stall') return { status: 'stall', bytesWritten: 0 };
     this.calls.push(`out:${endpoint}:${data.length}`);

@@ -1,7 +1,7 @@
 /**
  * Receipts and the printer:
  *   GET  /r/:token                                   public receipt page (no login, printable)
- *   GET  /api/v1/sales/:id/receipt                   receipt model, URL, QR SVG, print result
+ *   GET  /api/v1/sales/:id/receipt[?wait=1]          receipt model, URL, QR SVG, print result
  *   POST /api/v1/sales/:id/receipt/print             print a copy of that receipt
  *   POST /api/v1/terminals/:terminal_id/receipt/reprint-last
  *   GET  /api/v1/printer                             printer status
@@ -26,7 +26,7 @@ import { EscPos } from '../../printer/escpos.js';
 import { columns } from '../../printer/layout.js';
 import type { Settings } from '../../settings/index.js';
 import { requireRole } from '../../security/roles.js';
-import { readJson } from '../body.js';
+import { queryParam, readJson } from '../body.js';
 import { errorPage, fail } from '../errors.js';
 import { idParam, str } from '../validate.js';
 
@@ -91,6 +91,8 @@ export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
 
   router.get('/api/v1/sales/:id/receipt', async (ctx) => {
     const sale = await paidSale(deps.findSale, ctx.params.id);
+    // ?wait=1: answer once the automatic print has finished, so `print` says how it went.
+    if (queryParam(ctx, 'wait') === '1') await receipts.printed(sale.id);
     ctx.body = receipts.info(sale, requestBase(ctx, deps.publicUrl) || undefined);
   });
 
