@@ -197,13 +197,36 @@ describe('/admin', () => {
     await screenshotBoth(page, 'admin-sales', { fullPage: true });
   });
 
-  test('providers and scanners pages render', async () => {
+  test('providers page: availability and minimums', async () => {
     await page.getByRole('link', { name: 'Zahlungsarten' }).click();
-    await page.locator('admin-providers tr[data-provider="fake_card"]').waitFor();
+    const card = page.locator('admin-providers tr[data-provider="fake_card"]');
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? '', /Verfügbar/);
+    assert.match((await card.textContent()) ?? '', /1,00/);
     await screenshotBoth(page, 'admin-providers', { fullPage: true });
+  });
+
+  test('scanners page: a paired network scanner, renamed and unpaired', async () => {
+    const secret = await d.get('/api/v1/scanner/pairing-secret?terminal_id=till-x');
+    assert.equal(secret.status, 200, secret.text);
+    const paired = await d.request('POST', '/api/v1/scanner/scan', {
+      body: { barcode: secret.body.secret },
+      headers: { 'x-scanner-secret': 'demo-scanner-secret', 'x-scanner-id': 'e2e-net-9' },
+    });
+    assert.ok(paired.status < 300, paired.text);
     await page.getByRole('link', { name: 'Scanner' }).click();
-    await page.locator('admin-scanners h2').waitFor();
+    const row = page.locator('admin-scanners tr[data-scanner-id="e2e-net-9"]');
+    await row.filter({ hasText: 'till-x' }).waitFor();
+    await row.getByLabel('Name e2e-net-9').fill('Tresen links');
+    await row.getByLabel('Name e2e-net-9').press('Tab');
+    await page.locator('admin-scanners [role="status"]', { hasText: 'Tresen links' }).waitFor();
     await screenshotBoth(page, 'admin-scanners', { fullPage: true });
+    await row.getByRole('button', { name: /Kopplung lösen/ }).click();
+    await row.filter({ hasText: 'Standardkasse' }).waitFor();
+    const list = await d.get('/api/v1/scanners', { admin: true });
+    const s = list.body.scanners.find((x: { id: string }) => x.id === 'e2e-net-9');
+    assert.equal(s.name, 'Tresen links');
+    assert.equal(s.terminal_id, null);
     assert.deepEqual(pageErrors(page), []);
   });
 });

@@ -29,6 +29,7 @@ export class AdminScanners extends LitElement {
   @property({ attribute: false }) live: ServerMessage | null = null;
   @property() timezone = 'Europe/Berlin';
   @state() private scanners: ScannerInfo[] = [];
+  @state() private keyboards: ScannerInfo[] = [];
   @state() private error = '';
   @state() private saved = '';
   private i18n = new I18nController(this);
@@ -40,34 +41,36 @@ export class AdminScanners extends LitElement {
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (!changed.has('live') || !this.live) return;
-    if (this.live.type === 'scanners.changed') this.scanners = this.live.scanners;
-    else if (this.live.type === 'snapshot') this.scanners = this.live.scanners;
-    else if (this.live.type === 'scanner.paired' || this.live.type === 'scanner.unpaired')
+    const type = this.live.type;
+    if (
+      type === 'scanners.changed' ||
+      type === 'scanner.paired' ||
+      type === 'scanner.unpaired' ||
+      type === 'snapshot'
+    )
       void this.load();
   }
 
   private async load(): Promise<void> {
     try {
-      this.scanners = await api.listScanners();
+      const { scanners, keyboards } = await api.listScanners();
+      this.scanners = scanners;
+      this.keyboards = keyboards;
       this.error = '';
     } catch (err) {
       this.error = (err as Error).message;
     }
   }
 
-  private async patch(
-    s: ScannerInfo,
-    patch: Partial<Pick<ScannerInfo, 'name' | 'layout' | 'enabled'>>,
-  ): Promise<void> {
+  private async patch(s: ScannerInfo, patch: api.ScannerPatch): Promise<void> {
     this.error = '';
     try {
       const next = await api.updateScanner(s.id, patch);
-      this.scanners = this.scanners.map((x) => (x.id === s.id ? { ...x, ...next } : x));
-      this.saved = `${t('products.saved')}: ${next.name || s.id}`;
+      this.saved = `${t('products.saved')}: ${next?.name || s.name || s.id}`;
     } catch (err) {
       this.error = `${s.id}: ${(err as Error).message}`;
-      void this.load();
     }
+    await this.load();
   }
 
   override render() {
@@ -111,7 +114,17 @@ export class AdminScanners extends LitElement {
                         <td>${s.kind}</td>
                         <td>${s.connected ? t('common.yes') : t('common.no')}</td>
                         <td>
-                          ${s.terminal_id ?? html`<span class="muted">${t('scanners.unpaired')}</span>`}
+                          ${
+                            s.terminal_id
+                              ? html`${s.terminal_id}
+                                  <button
+                                    aria-label="${t('scanners.unpair')}: ${s.name || s.id}"
+                                    @click=${() => void this.patch(s, { terminal_id: null })}
+                                  >
+                                    ${t('scanners.unpair')}
+                                  </button>`
+                              : html`<span class="muted">${t('scanners.unpaired')}</span>`
+                          }
                         </td>
                         <td>
                           <select
@@ -146,6 +159,32 @@ export class AdminScanners extends LitElement {
                 </tbody>
               </table>
             </div>`
+      }
+      ${
+        this.keyboards.length
+          ? html`<h3>${t('scanners.keyboards')}</h3>
+              <p class="muted">${t('scanners.keyboards_hint')}</p>
+              <div class="table-wrap">
+                <table>
+                  <tbody>
+                    ${this.keyboards.map(
+                      (k) =>
+                        html`<tr data-keyboard-id=${k.id}>
+                          <td>
+                            ${k.name || k.id}
+                            <div class="muted">${k.id}</div>
+                          </td>
+                          <td>
+                            <button @click=${() => void this.patch(k, { is_scanner: true })}>
+                              ${t('scanners.mark')}
+                            </button>
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+          : ''
       }
     `;
   }

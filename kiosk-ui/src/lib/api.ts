@@ -202,16 +202,30 @@ export const dailyReport = (date: string) =>
 export const pairingSecret = (tid: string) =>
   request<PairingSecret>(`/api/v1/scanner/pairing-secret?terminal_id=${enc(tid)}`);
 
-export const listScanners = async () =>
-  unwrap<ScannerInfo[]>(
-    await request<ScannerInfo[] | { scanners: ScannerInfo[] }>('/api/v1/scanners'),
-    'scanners',
-  );
+/** Known scanners, and keyboard-class devices an admin may mark as scanners. */
+export async function listScanners(): Promise<{
+  scanners: ScannerInfo[];
+  keyboards: ScannerInfo[];
+}> {
+  const data = await request<
+    ScannerInfo[] | { scanners: ScannerInfo[]; keyboards?: ScannerInfo[] }
+  >('/api/v1/scanners');
+  if (Array.isArray(data)) return { scanners: data, keyboards: [] };
+  return { scanners: data.scanners ?? [], keyboards: data.keyboards ?? [] };
+}
 
-export const updateScanner = (
-  id: string,
-  patch: Partial<Pick<ScannerInfo, 'name' | 'layout' | 'enabled'>>,
-) => request<ScannerInfo>(`/api/v1/scanners/${enc(id)}`, { method: 'PATCH', json: patch });
+export interface ScannerPatch {
+  name?: string;
+  layout?: 'us' | 'de';
+  enabled?: boolean;
+  /** Marks a keyboard-class device as a scanner (never the user's real keyboard). */
+  is_scanner?: boolean;
+  /** null forgets the pairing (the scanner goes back to the default terminal). */
+  terminal_id?: null;
+}
+
+export const updateScanner = (id: string, patch: ScannerPatch) =>
+  request<ScannerInfo>(`/api/v1/scanners/${enc(id)}`, { method: 'PATCH', json: patch });
 
 // -------------------------------------------------------------------------------- admin
 export const adminLogin = (token: string) =>

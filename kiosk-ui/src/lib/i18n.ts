@@ -133,6 +133,11 @@ const de = {
   'scanners.terminal': 'Gekoppelt mit',
   'scanners.unpaired': 'Standardkasse',
   'scanners.last_seen': 'Zuletzt gesehen',
+  'scanners.unpair': 'Kopplung lösen',
+  'scanners.keyboards': 'Weitere Tastatur-Geräte',
+  'scanners.keyboards_hint':
+    'Tastatur-Scanner werden nur genutzt, wenn sie hier markiert sind – nie die echte Tastatur.',
+  'scanners.mark': 'Ist ein Scanner',
   'sales.day': 'Tag',
   'sales.none': 'Keine Verkäufe an diesem Tag.',
   'sales.number': 'Nr.',
@@ -327,6 +332,11 @@ const en: Record<MessageKey, string> = {
   'scanners.terminal': 'Paired with',
   'scanners.unpaired': 'default till',
   'scanners.last_seen': 'Last seen',
+  'scanners.unpair': 'Unpair',
+  'scanners.keyboards': 'Other keyboard devices',
+  'scanners.keyboards_hint':
+    'Keyboard-wedge scanners are only used when marked here – never the real keyboard.',
+  'scanners.mark': 'Is a scanner',
   'sales.day': 'Day',
   'sales.none': 'No sales on this day.',
   'sales.number': 'No.',
