@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'ui');
 const pages = ['pos', 'admin'];
+/** Gzipped JavaScript budget per page; the build fails above it (the Pi 3 parses slowly). */
+const BUDGET_KB = { pos: 150, admin: 250 };
 
 await rm(out, { recursive: true, force: true });
 await mkdir(path.join(out, 'assets'), { recursive: true });
@@ -55,9 +57,12 @@ for (const page of pages) {
   for (const p of seen) gz += gzipSync(await readFile(path.join(root, p))).length;
   const template = await readFile(path.join(root, 'kiosk-ui', `${page}.html`), 'utf8');
   await writeFile(path.join(out, `${page}.html`), template.replace('%SCRIPT%', `/assets/${file}`));
-  console.log(
-    `ui: /${page} JavaScript ${(gz / 1024).toFixed(1)} KB gzipped (${seen.size} file(s))`,
-  );
+  const kb = gz / 1024;
+  console.log(`ui: /${page} JavaScript ${kb.toFixed(1)} KB gzipped (${seen.size} file(s))`);
+  if (kb > BUDGET_KB[page]) {
+    console.error(`ui: /${page} is over its ${BUDGET_KB[page]} KB gzipped budget`);
+    process.exitCode = 1;
+  }
 }
 await writeFile(
   path.join(out, 'build.json'),

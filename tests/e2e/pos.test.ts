@@ -150,6 +150,19 @@ describe('/pos', () => {
     await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
     const cart = await d.get('/api/v1/terminals/e2e-decline/cart');
     assert.equal(cart.body.total_cents, 213);
+
+    // Clearing asks first; "no" keeps the cart, "clear" empties it.
+    const confirm = page.locator('pos-confirm-dialog dialog');
+    await page.locator('pos-pay-bar').getByRole('button', { name: 'Leeren' }).click();
+    await confirm.getByText('Warenkorb wirklich leeren?').waitFor();
+    await screenshot(page, 'pos-clear-confirm-1280x800');
+    await confirm.getByRole('button', { name: 'Nein' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await cartLine(page, 'Decline me').waitFor();
+    await page.locator('pos-pay-bar').getByRole('button', { name: 'Leeren' }).click();
+    await confirm.getByRole('button', { name: 'Leeren' }).click();
+    await page.locator('pos-cart .empty').waitFor();
+    assert.equal((await d.get('/api/v1/terminals/e2e-decline/cart')).body.lines.length, 0);
     await context.close();
   });
 
