@@ -32,21 +32,23 @@ export class AuditHooks {
 
   constructor(private readonly deps: AuditHookDeps) {}
 
-  private record(
-    action: string,
-    target: string | null,
-    before: unknown,
-    after: unknown,
-    ctx: Context | undefined = currentRequest(),
-  ): void {
-    void this.deps.audit.append({
-      actor: actorOf(ctx),
-      ip: (ctx?.state.clientIp as string | undefined) ?? null,
-      action,
-      target,
-      before,
-      after,
-    });
+  /**
+   * Records a generic entry. Inside a request it waits for the end of the request: a route that
+   * records its own, more specific entry (app.audit) replaces the generic ones (see flush()).
+   */
+  private record(action: string, target: string | null, before: unknown, after: unknown): void {
+    const ctx = currentRequest();
+    const write = () =>
+      void this.deps.audit.append({
+        actor: actorOf(ctx),
+        ip: (ctx?.state.clientIp as string | undefined) ?? null,
+        action,
+        target,
+        before,
+        after,
+      });
+    if (ctx) ((ctx.state.pendingAudit ??= []) as Array<() => void>).push(write);
+    else write();
   }
 
   start(): void {
@@ -70,14 +72,7 @@ export class AuditHooks {
         const before = this.snapshot[key] ?? null;
         const after = clone(settingsDoc.data[key]);
         this.snapshot[key] = after;
-        if (ownSections.has(key)) continue;
-        // Inside a request the entry waits for the end of it: a route that records its own,
-        // more specific entry (app.audit) replaces this generic one (see flush()).
-        const ctx = currentRequest();
-        if (ctx) {
-          const pending = (ctx.state.pendingAudit ??= []) as Array<() => void>;
-          pending.push(() => this.record('settings.change', key, before, after, ctx));
-        } else this.record('settings.change', key, before, after);
+        if (!ownSections.has(key)) this.record('settings.change', key, before, after);
       }
     });
 
@@ -109,7 +104,7 @@ export class AuditHooks {
     });
   }
 
-  /** End of a request: generic settings entries, unless the route recorded its own. */
+  /** End of a request: its generic entries, unless the route recorded its own. */
   flush(ctx: Context): void {
     const pending = ctx.state.pendingAudit as Array<() => void> | undefined;
     if (!pending) return;

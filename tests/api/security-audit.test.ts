@@ -271,3 +271,37 @@ test('audit journal: fsync-appended JSON Lines per month, torn line skipped, ran
     await d.stop();
   }
 });
+
+test('audit: a route that records its own entry replaces the generic one of the same request', async () => {
+  const d = await startDaemon();
+  try {
+    // A route added for the test (the router dispatches over its stack at request time).
+    d.app.router.put('/api/v1/admin/test-section', d.app.auth.require, async (ctx) => {
+      const value = { n: Number(ctx.query.n) };
+      await d.app.settings.update<Record<string, unknown>>('test_section', {}, () => value);
+      if (ctx.query.own === '1') d.app.audit(ctx, 'test.own_entry', null, value);
+      ctx.body = value;
+    });
+    assert.equal(
+      (await d.request('PUT', '/api/v1/admin/test-section?n=1', { admin: true })).status,
+      200,
+    );
+    assert.equal(
+      (await d.request('PUT', '/api/v1/admin/test-section?n=2&own=1', { admin: true })).status,
+      200,
+    );
+    const list = (await entries(d)).filter(
+      (e) => e.target === 'test_section' || e.action === 'test.own_entry',
+    );
+    assert.deepEqual(
+      list.map((e) => [e.action, e.actor, (e.after as { n: number }).n]),
+      [
+        ['test.own_entry', 'admin', 2],
+        ['settings.change', 'admin', 1],
+      ],
+    );
+    assert.deepEqual(list[1].before, null);
+  } finally {
+    await d.stop();
+  }
+});
