@@ -121,6 +121,10 @@ describe('/pos', () => {
     const result = page.locator('pos-payment-screen [data-state="succeeded"]');
     await result.waitFor();
     await page.getByTestId('result-change').filter({ hasText: '11,80' }).waitFor();
+    // The digital receipt's QR code (rendered by the daemon) joins the success screen.
+    const qr = page.getByTestId('receipt-qr');
+    await qr.waitFor();
+    assert.match(decodeURIComponent((await qr.getAttribute('src')) ?? ''), /<svg/);
     await screenshotBoth(page, 'pos-cash-success');
     await page.getByRole('button', { name: 'Neuer Verkauf' }).click();
     await page.locator('pos-cart .empty').waitFor();

@@ -11,7 +11,9 @@ import type {
   PairingSecret,
   Product,
   ProductInput,
+  PrintResult,
   ProviderInfo,
+  ReceiptInfo,
   Sale,
   ScannerInfo,
   SumUpReaderInfo,
@@ -180,6 +182,15 @@ export const getSale = (id: string) => request<Sale>(`/api/v1/sales/${enc(id)}`)
 
 export const cancelSale = (id: string) =>
   request<Sale>(`/api/v1/sales/${enc(id)}/cancel`, { method: 'POST' });
+
+export type ReceiptWithPrint = ReceiptInfo & { print: PrintResult | null };
+
+/** The receipt of a paid sale; `wait` answers once the automatic print has finished. */
+export const saleReceipt = (id: string, wait = false) =>
+  request<ReceiptWithPrint>(`/api/v1/sales/${enc(id)}/receipt${wait ? '?wait=1' : ''}`);
+
+export const printReceiptCopy = (id: string) =>
+  request<PrintResult>(`/api/v1/sales/${enc(id)}/receipt/print`, { method: 'POST' });
 
 export const listProviders = async () =>
   unwrap<ProviderInfo[]>(

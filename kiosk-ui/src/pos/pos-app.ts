@@ -165,6 +165,7 @@ export class PosApp extends LitElement {
   @state() private cashOpen = false;
   /** The sale shown on the payment screen (pending, or a result until acknowledged). */
   @state() private sale: Sale | null = null;
+  @state() private receipt: api.ReceiptWithPrint | null = null;
   @state() private pairingOpen = false;
   @state() private pairing: PairingSecret | null = null;
   @state() private pairingError = '';
@@ -283,9 +284,12 @@ export class PosApp extends LitElement {
       if (sale.updated_at < cur.updated_at) return;
       if (isFinal(cur.state) && !isFinal(sale.state)) return;
     }
+    const wasPaid = cur?.id === sale.id && cur.state === 'succeeded';
+    if (cur?.id !== sale.id) this.receipt = null;
     this.sale = sale;
     // The event may beat the HTTP answer: once the payment exists, the keypad is done.
     this.cashOpen = false;
+    if (sale.state === 'succeeded' && !wasPaid) void this.loadReceipt(sale.id);
   }
 
   private applyCart(cart: Cart): void {
@@ -482,6 +486,28 @@ export class PosApp extends LitElement {
     }
   }
 
+  /** The receipt QR code and print result for the success screen (after the auto print). */
+  private async loadReceipt(saleId: string): Promise<void> {
+    try {
+      const r = await api.saleReceipt(saleId, true);
+      if (this.sale?.id === saleId) this.receipt = r;
+    } catch {
+      /* no receipts module, or the sale was refunded meanwhile: the screen works without */
+    }
+  }
+
+  private async printCopy(saleId: string): Promise<void> {
+    try {
+      const r = await api.printReceiptCopy(saleId);
+      this.toast(
+        r.printed ? t('receipt.printed') : t('receipt.not_printed', { message: r.message ?? '–' }),
+        r.printed ? 'success' : 'error',
+      );
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   private async cancelPayment(saleId: string): Promise<void> {
     this.busy = true;
     try {
@@ -636,11 +662,17 @@ export class PosApp extends LitElement {
         this.sale
           ? html`<pos-payment-screen
               .sale=${this.sale}
+              .receipt=${this.receipt}
               .currency=${this.currency}
               ?busy=${this.busy}
               @pos-payment-cancel=${(e: CustomEvent<{ sale_id: string }>) =>
                 void this.cancelPayment(e.detail.sale_id)}
-              @pos-payment-done=${() => (this.sale = null)}
+              @pos-receipt-print=${(e: CustomEvent<{ sale_id: string }>) =>
+                void this.printCopy(e.detail.sale_id)}
+              @pos-payment-done=${() => {
+                this.sale = null;
+                this.receipt = null;
+              }}
             ></pos-payment-screen>`
           : ''
       }

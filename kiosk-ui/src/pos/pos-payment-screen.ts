@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Sale } from '../../../daemon/protocol.js';
+import type { ReceiptWithPrint } from '../lib/api.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
@@ -13,6 +14,7 @@ import { appSwitchOf } from '../lib/sale.js';
  *
  * @fires pos-payment-cancel - {sale_id}: cancel pressed while waiting
  * @fires pos-payment-done - the result was acknowledged
+ * @fires pos-receipt-print - {sale_id}: print a copy of the receipt
  */
 @customElement('pos-payment-screen')
 export class PosPaymentScreen extends LitElement {
@@ -96,11 +98,62 @@ export class PosPaymentScreen extends LitElement {
         min-width: 220px;
         font-size: 1.2rem;
       }
+      .receipt {
+        display: flex;
+        gap: 14px;
+        align-items: center;
+        text-align: left;
+      }
+      .receipt-qr {
+        width: 110px;
+        height: 110px;
+      }
+      .receipt-side {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .receipt-side button {
+        min-height: 48px;
+        min-width: 0;
+        font-size: 1rem;
+      }
+      .not-printed {
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
+        overflow: hidden;
+        font-size: 0.9rem;
+        color: var(--pos-warning-fg);
+        background: var(--pos-warning-bg);
+        padding: 0 8px;
+        border-top: 3px solid var(--pos-warning-bg);
+        border-bottom: 3px solid var(--pos-warning-bg);
+        border-radius: 6px;
+      }
+      @media (max-height: 520px) {
+        .panel {
+          padding: 20px 18px 12px;
+          gap: 4px;
+        }
+        h2 {
+          font-size: 1.6rem;
+        }
+        .change {
+          font-size: 2.4rem;
+        }
+        .receipt-qr {
+          width: 84px;
+          height: 84px;
+        }
+      }
     `,
   ];
 
   @property({ attribute: false }) sale: Sale | null = null;
   @property({ attribute: false }) currency = 'EUR';
+  /** The paid sale's receipt (QR code of the digital receipt, automatic print result). */
+  @property({ attribute: false }) receipt: ReceiptWithPrint | null = null;
   /** A cancel request is running. */
   @property({ type: Boolean }) busy = false;
   private i18n = new I18nController(this);
@@ -183,11 +236,42 @@ export class PosPaymentScreen extends LitElement {
           : nothing
       }
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
+      ${ok ? this.renderReceipt(s) : nothing}
       ${!ok && s.reason ? html`<p class="reason" data-testid="result-reason">${s.reason}</p>` : nothing}
       ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}
       <button class=${ok ? 'success' : 'primary'} @click=${() => this.emit('pos-payment-done', {})}>
         ${ok ? t('result.new_sale') : t('common.ok')}
       </button>
+    </div>`;
+  }
+
+  private renderReceipt(s: Sale) {
+    const r = this.receipt;
+    if (!r) return nothing;
+    return html`<div class="receipt">
+      <img
+        class="receipt-qr"
+        data-testid="receipt-qr"
+        alt=${t('receipt.qr')}
+        src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.qr_svg)}`}
+      />
+      <div class="receipt-side">
+        <div>${t('receipt.qr')}</div>
+        ${
+          r.print
+            ? html`<div class=${r.print.printed ? 'printed' : 'not-printed'} role="status">
+                ${
+                  r.print.printed
+                    ? t('receipt.printed')
+                    : t('receipt.not_printed', { message: r.print.message ?? '–' })
+                }
+              </div>`
+            : nothing
+        }
+        <button @click=${() => this.emit('pos-receipt-print', { sale_id: s.id })}>
+          ${t('receipt.print_copy')}
+        </button>
+      </div>
     </div>`;
   }
 
