@@ -176,11 +176,34 @@ export function rangeContains(range: IpRange, addr: Bytes16): boolean {
 
 export type IpMatcher = (addr: string) => boolean;
 
-/** A matcher over pre-parsed ranges; addresses that do not parse never match. */
+/** The first `bits` bits of an address as a string key (no intermediate array). */
+function maskedKey(b: Bytes16, bits: number): string {
+  let k = '';
+  for (let i = 0; i < 16; i++) {
+    const keep = bits - 8 * i;
+    k += String.fromCharCode(keep >= 8 ? b[i] : keep <= 0 ? 0 : b[i] & (0xff << (8 - keep)) & 0xff);
+  }
+  return k;
+}
+
+/**
+ * A matcher over pre-parsed ranges; addresses that do not parse never match. Ranges are
+ * grouped by prefix length, so one check costs one mask and one Set lookup per distinct
+ * length in the list (a few), not one comparison per entry.
+ */
 export function rangeMatcher(ranges: IpRange[]): IpMatcher {
+  const byBits = new Map<number, Set<string>>();
+  for (const r of ranges) {
+    const set = byBits.get(r.bits) ?? new Set<string>();
+    set.add(maskedKey(r.net, r.bits));
+    byBits.set(r.bits, set);
+  }
+  const groups = [...byBits];
   return (addr) => {
     const b = parseIp(addr);
-    return b !== null && ranges.some((r) => rangeContains(r, b));
+    if (b === null) return false;
+    for (const [bits, nets] of groups) if (nets.has(maskedKey(b, bits))) return true;
+    return false;
   };
 }
 
