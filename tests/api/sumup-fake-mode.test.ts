@@ -10,7 +10,7 @@ import { fillCart, pay, waitForSale } from '../helpers/sumup.js';
 
 test('SUMUP_FAKE=1: a Solo payment and a Tap to Pay link work without a SumUp account', async () => {
   const dataDir = await tempDir();
-  const d = await spawnDaemon({ SUMUP_FAKE: '1', DATA_DIR: dataDir });
+  const d = await spawnDaemon({ SUMUP_FAKE: '1', DATA_DIR: dataDir }, { timeoutMs: 60_000 });
   const td = d as unknown as TestDaemon;
   try {
     const fakeUrl = /fake SumUp server at (http:\/\/127\.0\.0\.1:\d+)/.exec(d.output())?.[1];

@@ -21,7 +21,7 @@ test('sumup_solo: SIGKILL during pending payments; the restarted daemon reconcil
     ...sumupEnv(fake, reader1.id, { SUMUP_POLL_MS: poll }),
     DATA_DIR: dataDir,
   });
-  let d = await spawnDaemon(env('600000'));
+  let d = await spawnDaemon(env('600000'), { timeoutMs: 60_000 });
   try {
     // Three tills, three readers.
     for (const [t, r] of [
@@ -51,7 +51,7 @@ test('sumup_solo: SIGKILL during pending payments; the restarted daemon reconcil
       'nobody was there to hear the callbacks',
     );
 
-    d = await spawnDaemon(env('30'));
+    d = await spawnDaemon(env('30'), { timeoutMs: 60_000 });
     const [s1, s2] = await Promise.all([
       waitForSale(asTest(d), sales[0], (s) => s.state !== 'pending'),
       waitForSale(asTest(d), sales[1], (s) => s.state !== 'pending'),
