@@ -365,6 +365,38 @@ describe('/pos', () => {
     await context.close();
   });
 
+  test('a long cart scrolls inside its box; totals and pay bar do not move', async () => {
+    const { context, page } = await openPos('e2e-long', SIZES.small);
+    const bar = page.locator('pos-pay-bar');
+    const before = await bar.boundingBox();
+    const names = [
+      'Apfel',
+      'Banane',
+      'Brezel',
+      'Kaffee',
+      'Tee',
+      'Cola 0,33 l',
+      'Schokoriegel',
+      'Radler 0,5 l',
+    ];
+    for (const n of names) {
+      await page.getByRole('button', { name: new RegExp(`^${n} hinzufügen`) }).click();
+      await cartLine(page, n).first().waitFor();
+    }
+    const after = await bar.boundingBox();
+    assert.deepEqual(after, before);
+    const list = page.locator('pos-cart');
+    const scrolls = await list.evaluate((el) => el.scrollHeight > el.clientHeight);
+    assert.ok(scrolls, 'the cart list scrolls');
+    // The newest line was scrolled into view.
+    await page.locator('pos-cart li[aria-current="true"]', { hasText: 'Radler' }).waitFor();
+    assert.ok(await page.locator('pos-cart li', { hasText: 'Radler' }).isVisible());
+    const box = await page.locator('pos-cart li', { hasText: 'Radler' }).boundingBox();
+    assert.ok(box && after && box.y + box.height <= after.y, 'the last line is above the pay bar');
+    await screenshot(page, 'pos-long-cart-800x480');
+    await context.close();
+  });
+
   test('English switch: strings and money format change, choice survives a reload', async () => {
     const { context, page } = await openPos('e2e-lang');
     await page.getByRole('button', { name: /Bier 0,5 l/ }).click();
