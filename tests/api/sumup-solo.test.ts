@@ -424,3 +424,29 @@ test('sumup_solo: with an affiliate key the sale id travels as foreign_transacti
     await rig.stop();
   }
 });
+
+test('sumup_solo: availability is cached for 30 s, then re-checked and explained', async () => {
+  const clock = new ManualClock(Date.now());
+  const rig = await startRig({ clock });
+  const solo = async () =>
+    (await rig.d.get('/api/v1/payments/providers/available')).body.find(
+      (p: { id: string }) => p.id === 'sumup_solo',
+    );
+  const listCalls = () => rig.fake.requests.filter((r) => r.endsWith('/readers')).length;
+  try {
+    assert.equal((await solo()).available, true);
+    const calls = listCalls();
+    rig.fake.switches.rateLimited = true;
+    assert.equal((await solo()).available, true, 'within 30 s the cached answer stands');
+    assert.equal(listCalls(), calls, 'SumUp was not asked again');
+    clock.advance(31_000);
+    const now = await solo();
+    assert.equal(now.available, false);
+    assert.match(now.reason, /limiting requests/);
+    rig.fake.switches.rateLimited = false;
+    clock.advance(11_000);
+    assert.equal((await solo()).available, true, 'a failure is re-checked after 10 s');
+  } finally {
+    await rig.stop();
+  }
+});
