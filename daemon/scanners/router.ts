@@ -56,6 +56,7 @@ export const MAX_QUEUED_PER_SCANNER = 64;
 
 export class ScanRouter {
   private queues = new Map<string, { tail: Promise<unknown>; depth: number }>();
+  private inflight = new Set<Promise<void>>();
 
   constructor(private readonly deps: ScanRouterDeps) {}
 
@@ -67,38 +68,68 @@ export class ScanRouter {
     return this.deps.secrets.isPairingValue(value);
   }
 
-  /** Handles one scan after the previous scans of the same scanner. */
+  /**
+   * Handles one scan after the previous scans of the same scanner. A product scan lets the
+   * next one proceed as soon as it has been handed to checkout (checkout keeps the order from
+   * there; waiting for its durable write would make a quick second scan wait for the first
+   * one's fsync). A pairing scan holds the queue until the pairing is stored.
+   */
   handle(scannerId: string, barcode: string, kind?: ScannerKind): Promise<ScanResult> {
     const q = this.queues.get(scannerId) ?? { tail: Promise.resolve(), depth: 0 };
     if (q.depth >= MAX_QUEUED_PER_SCANNER) {
-      return Promise.resolve({
-        result: 'refused',
-        terminal_id: this.terminalOf(scannerId),
-        reason: 'Too many scans waiting; slow down.',
+      const terminal = this.terminalOf(scannerId);
+      const reason = 'Too many scans waiting; scan more slowly.';
+      this.deps.events.emit('scan.refused', {
+        terminal_id: terminal,
+        reason,
+        scanner_id: scannerId,
       });
+      return Promise.resolve({ result: 'refused', terminal_id: terminal, reason });
     }
+    // depth counts scans not yet handed on (waiting behind earlier ones).
     q.depth++;
     this.queues.set(scannerId, q);
-    const run = q.tail.then(() => this.route(scannerId, barcode, kind));
-    q.tail = run.catch(() => {});
-    return run.finally(() => {
+    let handed = false;
+    let resolveHandedOn!: () => void;
+    const handedOn = new Promise<void>((resolve) => (resolveHandedOn = resolve));
+    const release = () => {
+      if (handed) return;
+      handed = true;
       q.depth--;
       if (q.depth === 0 && this.queues.get(scannerId) === q) this.queues.delete(scannerId);
-    });
+      resolveHandedOn();
+    };
+    const run = q.tail.then(() => this.route(scannerId, barcode, kind, release));
+    q.tail = handedOn;
+    const done = run.finally(release);
+    const settled = done.then(
+      () => {},
+      () => {},
+    );
+    this.inflight.add(settled);
+    void settled.then(() => this.inflight.delete(settled));
+    return done;
   }
 
-  /** Resolves when every scan queued so far has been handled. */
+  /** Resolves when every scan handed in so far has been fully handled. */
   async idle(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.tail));
+    while (this.inflight.size) await Promise.all([...this.inflight]);
   }
 
-  private async route(scannerId: string, barcode: string, kind?: ScannerKind): Promise<ScanResult> {
+  private async route(
+    scannerId: string,
+    barcode: string,
+    kind: ScannerKind | undefined,
+    handedOn: () => void,
+  ): Promise<ScanResult> {
     if (this.deps.secrets.isPairingValue(barcode)) return this.pair(scannerId, barcode, kind);
     const { events, sink, clock, log } = this.deps;
     const terminal = this.terminalOf(scannerId);
     events.emit('scan.received', { scanner_id: scannerId, barcode, at: clock.now() });
     try {
-      const outcome = await sink.scan({ terminal_id: terminal, barcode, scanner_id: scannerId });
+      const pending = sink.scan({ terminal_id: terminal, barcode, scanner_id: scannerId });
+      handedOn();
+      const outcome = await pending;
       log.debug(`scan ${scannerId} → ${terminal}: ${barcode} (${outcome.result})`);
       return { terminal_id: terminal, ...outcome };
     } catch (err) {
