@@ -22,6 +22,7 @@ const FAKE_ACCOUNT = {
   affiliateKey: 'fake-affiliate-key',
   appId: 'com.example.counterpos',
 };
+const FAKE_READER_ID = 'rdr_DEMOSOLO000000000000000001';
 
 export class SumUpContext {
   account: SumUpAccount;
@@ -131,7 +132,8 @@ export class SumUpContext {
       merchantCode: this.account.merchantCode || FAKE_ACCOUNT.merchantCode,
     });
     const url = await fake.start();
-    const reader = fake.addReader('Demo Solo');
+    // A fixed id, so readers chosen in admin during earlier demo runs still exist.
+    const reader = fake.addReader('Demo Solo', { id: FAKE_READER_ID });
     this.fake = fake;
     this.account = {
       apiKey: fake.apiKey,

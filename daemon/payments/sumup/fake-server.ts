@@ -131,10 +131,10 @@ export class FakeSumUp {
   }
 
   /** Adds a paired, online Solo (as if paired on the device earlier). */
-  addReader(name = 'Solo', opts: { online?: boolean } = {}): FakeReader {
+  addReader(name = 'Solo', opts: { online?: boolean; id?: string } = {}): FakeReader {
     const now = new Date().toISOString();
     const reader: FakeReader = {
-      id: 'rdr_' + randomId(26),
+      id: opts.id ?? 'rdr_' + randomId(26),
       name,
       status: 'paired',
       device: { identifier: randomId(10), model: 'solo' },
