@@ -47,6 +47,7 @@ export const CLOSING_DOC = {
 };
 
 const MAX_KEYS = 500;
+const DAY_MS = 86_400_000;
 export const MAX_CASH_CENTS = 100_000_000; // 1 million in major units: a typo guard
 
 export class ClosingError extends Error {
@@ -78,17 +79,22 @@ export class Closing {
 
   /** Catches closing.json up with Z lines the journal has and the cache missed. */
   async load(): Promise<void> {
-    const { doc, journal, dayOf, log } = this.deps;
+    const { doc, journal, dayOf, log, clock } = this.deps;
+    // Lines written after this instant are applied by close() itself (routes open later).
+    const scanned = new Date(clock.now()).toISOString();
     const missed: ZEntry[] = [];
     await replayAfter(journal, dayOf, doc.data.synced_at, (line) => {
       if (line.e === 'z' && line.z.number > doc.data.z_last_number) missed.push(line);
     });
-    if (missed.length === 0) return;
     if (doc.state.state !== 'ok') return;
+    const stale = !doc.data.synced_at || Date.parse(doc.data.synced_at) < clock.now() - DAY_MS;
+    if (missed.length === 0 && !stale) return;
     await doc.update((d) => {
       for (const line of missed.sort((a, b) => a.z.number - b.z.number)) this.applyZ(d, line);
+      // The next start reads the journal from about here on, not from the beginning again.
+      if (!d.synced_at || d.synced_at < scanned) d.synced_at = scanned;
     });
-    log.warn(`closing: caught up ${missed.length} Z report(s) from the journal`);
+    if (missed.length) log.warn(`closing: caught up ${missed.length} Z report(s) from the journal`);
   }
 
   private applyZ(d: ClosingData, line: ZEntry): void {

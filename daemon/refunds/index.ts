@@ -32,6 +32,7 @@ export const REFUNDS_DOC = {
 };
 
 const MAX_KEYS = 500;
+const DAY_MS = 86_400_000;
 
 export class RefundError extends Error {
   constructor(
@@ -70,17 +71,23 @@ export class Refunds {
   constructor(private readonly deps: RefundsDeps) {}
 
   async load(): Promise<void> {
-    const { doc, journal, dayOf, log } = this.deps;
+    const { doc, journal, dayOf, log, clock } = this.deps;
+    // Lines written after this instant are applied by refund() itself (routes open later).
+    const scanned = new Date(clock.now()).toISOString();
     const missed: RefundEntry[] = [];
     await replayAfter(journal, dayOf, doc.data.synced_at, (line) => {
       if (line.e === 'refund' && line.refund.number > doc.data.last_number) missed.push(line);
     });
-    if (missed.length === 0 || doc.state.state !== 'ok') return;
+    if (doc.state.state !== 'ok') return;
+    const stale = !doc.data.synced_at || Date.parse(doc.data.synced_at) < clock.now() - DAY_MS;
+    if (missed.length === 0 && !stale) return;
     await doc.update((d) => {
       for (const line of missed.sort((a, b) => a.refund.number - b.refund.number))
         this.apply(d, line);
+      // The next start reads the journal from about here on, not from the beginning again.
+      if (!d.synced_at || d.synced_at < scanned) d.synced_at = scanned;
     });
-    log.warn(`refunds: caught up ${missed.length} refund(s) from the journal`);
+    if (missed.length) log.warn(`refunds: caught up ${missed.length} refund(s) from the journal`);
   }
 
   private apply(d: RefundsData, line: RefundEntry): void {
