@@ -21,6 +21,8 @@ export const MAX_QUANTITY = 999;
 export const MAX_LINES = 200;
 /** Bound on stored carts so random terminal ids cannot grow carts.json without limit. */
 export const MAX_CARTS = 500;
+/** How long a lazy cart change may stay in memory only. */
+const LAZY_FLUSH_MS = 1000;
 
 export interface CartsData {
   carts: Record<string, Cart>;
@@ -41,6 +43,8 @@ export interface CartsDeps {
 export class Carts {
   /** Terminals whose sale is being written to the journal right now. */
   private creating = new Set<string>();
+  private lazyTimer: NodeJS.Timeout | null = null;
+  private lazyDirty = false;
 
   constructor(private readonly deps: CartsDeps) {}
 
@@ -158,7 +162,7 @@ export class Carts {
   /** The sale for this cart was journalled: lock the cart to it. */
   markPending(terminalId: string, saleId: string): Promise<Cart> {
     const cart = this.get(terminalId);
-    return this.write(cart, cart.lines, cart.last_line_id, saleId);
+    return this.write(cart, cart.lines, cart.last_line_id, saleId, 'lazy');
   }
 
   /** The sale settled: succeeded empties the cart, anything else unlocks it unchanged. */
@@ -170,6 +174,7 @@ export class Carts {
       succeeded ? [] : cart.lines,
       succeeded ? null : cart.last_line_id,
       null,
+      'lazy',
     );
   }
 
@@ -207,12 +212,38 @@ export class Carts {
     return Object.keys(this.deps.doc.data.carts).length;
   }
 
-  /** Applies in memory, broadcasts, and resolves when durable. */
+  /** Writes what lazy changes left in memory only; call at stop. */
+  async close(): Promise<void> {
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = null;
+    if (this.lazyDirty && this.deps.doc.state.state === 'ok') await this.deps.doc.flush();
+    this.lazyDirty = false;
+  }
+
+  private scheduleLazyFlush(): void {
+    this.lazyDirty = true;
+    if (this.lazyTimer) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = null;
+      if (!this.lazyDirty) return;
+      this.lazyDirty = false;
+      void this.deps.doc.flush().catch(() => {});
+    }, LAZY_FLUSH_MS);
+    this.lazyTimer.unref();
+  }
+
+  /**
+   * Applies in memory, broadcasts, and resolves when durable. `lazy` (lock and settle of a
+   * sale, whose truth is the journal) only marks the file for a write LAZY_FLUSH_MS later, so
+   * the cart file's fsyncs stay out of the sale's commit path; a crash before that write is
+   * healed from the journal at start.
+   */
   private write(
     cart: Cart,
     lines: CartLine[],
     last: string | null,
     pendingSaleId: string | null,
+    mode: 'durable' | 'lazy' = 'durable',
   ): Promise<Cart> {
     const doc = this.deps.doc;
     if (doc.state.state !== 'ok') {
@@ -232,9 +263,16 @@ export class Carts {
     };
     // Empty carts stay stored so `version` keeps growing across a clear (clients drop updates
     // older than the newest version they saw).
+    if (mode === 'lazy') {
+      doc.data.carts[next.terminal_id] = next;
+      this.scheduleLazyFlush();
+      this.deps.events.emit('cart.updated', { cart: next });
+      return Promise.resolve(next);
+    }
     const durable = doc.update((d) => {
       d.carts[next.terminal_id] = next;
     });
+    this.lazyDirty = false; // this write carries the lazy changes too
     this.deps.events.emit('cart.updated', { cart: next });
     return durable.then(() => next);
   }

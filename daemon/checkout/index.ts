@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
-import type { Store } from '../store/index.js';
+import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
 import type { Middleware } from '../app.js';
@@ -19,7 +19,12 @@ import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
 import { CheckoutError, money } from './errors.js';
-import { SalesJournal, type LoadStats } from './journal.js';
+import {
+  JOURNAL_INDEX_DOC,
+  SalesJournal,
+  type JournalIndexData,
+  type LoadStats,
+} from './journal.js';
 import { Ledger } from './ledger.js';
 import { dailyReport } from './report.js';
 
@@ -74,13 +79,18 @@ export class Checkout {
 
   private constructor(
     private readonly deps: CheckoutDeps,
-    cartsDoc: Awaited<ReturnType<Store['document']>>,
+    cartsDoc: JsonDocument<CartsData>,
+    indexDoc: JsonDocument<JournalIndexData>,
   ) {
     const { config, log, clock, events } = deps;
     this.calendar = new BusinessCalendar(config.timezone);
-    this.journal = new SalesJournal({ dir: deps.store.path('sales'), log: log.child('journal') });
+    this.journal = new SalesJournal({
+      dir: deps.store.path('sales'),
+      log: log.child('journal'),
+      index: indexDoc,
+    });
     this.ledger = new Ledger({ journal: this.journal, calendar: this.calendar, clock });
-    this.carts = new Carts({ doc: cartsDoc as never, events, clock });
+    this.carts = new Carts({ doc: cartsDoc, events, clock });
     this.payments = new Payments({
       ...deps,
       log: log.child('payments'),
@@ -90,8 +100,9 @@ export class Checkout {
   }
 
   static async open(deps: CheckoutDeps): Promise<Checkout> {
-    const doc = await deps.store.document<CartsData>(CARTS_DOC);
-    return new Checkout(deps, doc as never);
+    const carts = await deps.store.document<CartsData>(CARTS_DOC);
+    const index = await deps.store.document<JournalIndexData>(JOURNAL_INDEX_DOC);
+    return new Checkout(deps, carts, index);
   }
 
   // ------------------------------------------------------------------- lifecycle
@@ -100,7 +111,7 @@ export class Checkout {
     const stats = await this.ledger.load();
     this.loaded = stats;
     log.info(
-      `sales journal: ${stats.files} day files, ${stats.lines} lines, ${stats.sales} sales, last sale #${stats.last_number}`,
+      `sales journal: ${stats.files} day files (${stats.summarised} from sales-index.json), ${stats.lines} lines read, ${stats.sales} sales, last sale #${stats.last_number}`,
     );
     if (stats.torn) log.warn(`sales journal: ${stats.torn} torn last line(s) set aside`);
     if (stats.skipped) log.warn(`sales journal: ${stats.skipped} unreadable line(s) skipped`);
@@ -120,6 +131,7 @@ export class Checkout {
     this.deps.events.offOwner(this);
     await this.payments.stop();
     await this.journal.close();
+    await this.carts.close();
   }
 
   health(): Record<string, unknown> {
@@ -482,8 +494,10 @@ export class Checkout {
   async settle(saleId: string, outcome: ProviderOutcome): Promise<Sale> {
     const sale = await this.ledger.transition(saleId, outcome);
     this.deps.events.emit('payment.updated', { sale });
+    // The cart follows in memory at once; its file write is not awaited because a lost cart
+    // write is re-derived from the journal at start (healCarts).
     if (sale.state !== 'pending') {
-      await this.carts
+      void this.carts
         .settle(sale.terminal_id, sale.id, sale.state === 'succeeded')
         ?.catch((err) => this.deps.log.error(`carts: ${(err as Error).message}`));
     }

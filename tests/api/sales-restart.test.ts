@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon } from '../helpers/daemon.js';
+import { ManualClock } from '../../daemon/clock.js';
 import { addItem, makeProduct, newKey } from '../helpers/shop.js';
 
 async function dayFiles(dataDir: string): Promise<string[]> {
@@ -128,6 +129,60 @@ test(
       const declined = (await d.get('/api/v1/terminals/declined/cart')).body;
       assert.deepEqual(declined.lines, declinedBefore.lines);
       assert.equal(declined.pending_sale_id, null);
+    } finally {
+      await d.stop();
+    }
+  },
+);
+
+test(
+  'start-up takes unchanged old day files from sales-index.json; the journal stays the truth',
+  { timeout: 60_000 },
+  async () => {
+    const clock = new ManualClock(Date.UTC(2026, 2, 1, 12));
+    let d = await startDaemon({ clock, env: { TIMEZONE: 'UTC' } });
+    try {
+      const p = await makeProduct(d, { price_cents: 100 });
+      const ids: string[] = [];
+      for (let day = 0; day < 4; day++) {
+        await addItem(d, 'ix', { product_id: p.id });
+        const s = await d.post('/api/v1/terminals/ix/checkout', {
+          provider: 'cash',
+          idempotency_key: newKey(),
+        });
+        ids.push(s.body.id);
+        clock.advance(86_400_000);
+      }
+      d = await d.restart(); // builds the index
+      d = await d.restart(); // uses it
+      assert.ok(
+        d.logs.some((l) => /4 day files \(2 from sales-index\.json\)/.test(l)),
+        d.logs.join('\n'),
+      );
+      assert.equal((await d.get(`/api/v1/sales/${ids[0]}`)).body.number, 1);
+      // A summarised file that changed behind the index's back is read again.
+      const [oldest] = (await dayFiles(d.dataDir)).sort();
+      await d.app.stop();
+      await appendFile(
+        oldest,
+        JSON.stringify({
+          e: 'update',
+          at: '2026-03-01T13:00:00.000Z',
+          id: ids[0],
+          state: 'succeeded',
+        }) + '\n',
+      );
+      d = await startDaemon({ clock, dataDir: d.dataDir, env: { TIMEZONE: 'UTC' } });
+      assert.ok(
+        d.logs.some((l) => /4 day files \(1 from sales-index\.json\)/.test(l)),
+        d.logs.join('\n'),
+      );
+      await addItem(d, 'ix', { product_id: p.id });
+      const next = await d.post('/api/v1/terminals/ix/checkout', {
+        provider: 'cash',
+        idempotency_key: newKey(),
+      });
+      assert.equal(next.body.number, 5);
     } finally {
       await d.stop();
     }

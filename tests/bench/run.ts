@@ -1,0 +1,216 @@
+/**
+ * `npm run bench`: runs every benchmark, prints one table, writes bench/results.json.
+ * Not part of `npm test` (speed is measured here only). A section is one entry in SECTIONS;
+ * a failing section is reported as such and does not stop the others.
+ *
+ *   BENCH_ONLY=scan_push,commit npm run bench     (run some sections)
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/daemon.js';
+import { round, rowsOf, table, type Row } from './lib.js';
+import { benchScanPush } from './scan-push.bench.js';
+import { benchCommit } from './commit.bench.js';
+import { benchStartup } from './startup.bench.js';
+import { runScannerBench } from './scanner.bench.js';
+import { benchExport } from './export.bench.js';
+import { benchSecurity } from './security.bench.js';
+
+interface Section {
+  name: string;
+  run(): Promise<{ rows: Row[]; raw: unknown }>;
+}
+
+const ratio = (a: number, b: number) => round(a / b, 2);
+
+const SECTIONS: Section[] = [
+  {
+    name: 'scan_push',
+    async run() {
+      const r = await benchScanPush();
+      const b = 'scan→push (100 other WS clients)';
+      const e = 'bare ws echo (loopback)';
+      const rows: Row[] = [
+        { bench: b, metric: 'p50', value: r.scan_to_push_ms.p50, unit: 'ms' },
+        {
+          bench: b,
+          metric: 'p99',
+          value: r.scan_to_push_ms.p99,
+          unit: 'ms',
+          target: '< 5',
+          ok: r.scan_to_push_ms.p99 < 5,
+        },
+        { bench: e, metric: 'p50', value: r.bare_echo_ms.p50, unit: 'ms' },
+        { bench: e, metric: 'p99', value: r.bare_echo_ms.p99, unit: 'ms' },
+        {
+          bench: b,
+          metric: 'p99 / bare p99',
+          value: ratio(r.scan_to_push_ms.p99, r.bare_echo_ms.p99),
+          unit: 'x',
+          target: '≤ 3',
+          ok: r.scan_to_push_ms.p99 <= 3 * r.bare_echo_ms.p99,
+        },
+        {
+          bench: b,
+          metric: 'p50 / bare p50',
+          value: ratio(r.scan_to_push_ms.p50, r.bare_echo_ms.p50),
+          unit: 'x',
+          target: '≤ 3',
+          ok: r.scan_to_push_ms.p50 <= 3 * r.bare_echo_ms.p50,
+        },
+      ];
+      return { rows, raw: r };
+    },
+  },
+  {
+    name: 'commit',
+    async run() {
+      const small = await benchCommit(1000);
+      const big = await benchCommit(1_000_000);
+      const rows: Row[] = [];
+      for (const r of [small, big]) {
+        const b = `sale commit, cash (${r.journal_lines.toLocaleString('en')} lines)`;
+        rows.push(
+          { bench: b, metric: 'checkout p50', value: r.commit_ms.p50, unit: 'ms' },
+          { bench: b, metric: 'checkout p99', value: r.commit_ms.p99, unit: 'ms' },
+          { bench: b, metric: 'journal appends p50', value: r.journal_ms.p50, unit: 'ms' },
+          {
+            bench: b,
+            metric: 'bare append+fsync p50',
+            value: r.bare_append_fsync_ms.p50,
+            unit: 'ms',
+          },
+          {
+            bench: b,
+            metric: 'checkout p50 / bare p50',
+            value: ratio(r.commit_ms.p50, r.bare_append_fsync_ms.p50),
+            unit: 'x',
+            target: '≤ 2',
+            ok: r.commit_ms.p50 <= 2 * r.bare_append_fsync_ms.p50,
+          },
+          {
+            bench: b,
+            metric: 'journal p50 / bare p50',
+            value: ratio(r.journal_ms.p50, r.bare_append_fsync_ms.p50),
+            unit: 'x',
+            target: '≤ 2',
+            ok: r.journal_ms.p50 <= 2 * r.bare_append_fsync_ms.p50,
+          },
+        );
+      }
+      const b = 'sale commit, 1M vs 1k lines';
+      rows.push(
+        {
+          bench: b,
+          metric: 'checkout p50 ratio',
+          value: ratio(big.commit_ms.p50, small.commit_ms.p50),
+          unit: 'x',
+          target: '≤ 1.3',
+          ok: big.commit_ms.p50 <= 1.3 * small.commit_ms.p50,
+        },
+        {
+          bench: b,
+          metric: 'journal p50 ratio',
+          value: ratio(big.journal_ms.p50, small.journal_ms.p50),
+          unit: 'x',
+          target: '≤ 1.3',
+          ok: big.journal_ms.p50 <= 1.3 * small.journal_ms.p50,
+        },
+      );
+      return { rows, raw: { small, big } };
+    },
+  },
+  {
+    name: 'startup',
+    async run() {
+      const r = await benchStartup();
+      const b = `start-up, ${r.products.toLocaleString('en')} products, ${r.journal_lines.toLocaleString('en')} lines`;
+      const rows: Row[] = [
+        {
+          bench: b,
+          metric: 'warm ready',
+          value: r.warm.ready_ms,
+          unit: 'ms',
+          target: '< 3000',
+          ok: r.warm.ready_ms < 3000,
+        },
+        {
+          bench: b,
+          metric: 'warm RSS',
+          value: r.warm.rss_mb,
+          unit: 'MB',
+          target: '< 150',
+          ok: r.warm.rss_mb < 150,
+        },
+        { bench: b, metric: 'warm RSS peak', value: r.warm.hwm_mb, unit: 'MB' },
+        { bench: b, metric: 'warm journal load', value: r.warm.journal_load_ms ?? NaN, unit: 'ms' },
+        { bench: b, metric: 'cold ready (index rebuilt)', value: r.cold.ready_ms, unit: 'ms' },
+        { bench: b, metric: 'cold RSS', value: r.cold.rss_mb, unit: 'MB' },
+        { bench: b, metric: 'cold journal load', value: r.cold.journal_load_ms ?? NaN, unit: 'ms' },
+      ];
+      return { rows, raw: r };
+    },
+  },
+  {
+    name: 'scanner',
+    async run() {
+      const r = await runScannerBench();
+      return {
+        rows: rowsOf('USB scanner path (HID → push)', r as unknown as Record<string, unknown>),
+        raw: r,
+      };
+    },
+  },
+  {
+    name: 'export',
+    async run() {
+      const r = await benchExport();
+      return { rows: rowsOf('sales CSV export', r as unknown as Record<string, unknown>), raw: r };
+    },
+  },
+  {
+    name: 'security',
+    async run() {
+      const r = await benchSecurity();
+      return {
+        rows: rowsOf('security (IP whitelist, auth)', r as unknown as Record<string, unknown>),
+        raw: r,
+      };
+    },
+  },
+];
+
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const machine = {
+  cpus: cpus().length,
+  cpu_model: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  load_average_at_start: loadavg().map((x) => round(x, 2)),
+};
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+for (const s of SECTIONS) {
+  if (only.length && !only.includes(s.name)) continue;
+  process.stderr.write(`bench: ${s.name}…\n`);
+  try {
+    const r = await s.run();
+    rows.push(...r.rows);
+    raw[s.name] = r.raw;
+  } catch (err) {
+    process.stderr.write(`bench: ${s.name} failed: ${(err as Error)?.stack ?? err}\n`);
+    rows.push({ bench: s.name, metric: 'FAILED', value: NaN, unit: '', ok: false });
+    raw[s.name] = { error: String((err as Error)?.message ?? err) };
+  }
+}
+console.log(table(rows));
+console.log(
+  `\nmachine: ${machine.cpus} × ${machine.cpu_model}, node ${machine.node}, load average at start ${machine.load_average_at_start.join(' ')}`,
+);
+const out = path.join(ROOT, 'bench', 'results.json');
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(
+  out,
+  JSON.stringify({ at: new Date().toISOString(), machine, rows, raw }, null, 1) + '\n',
+);
+console.log(`written: ${path.relative(ROOT, out)}`);
