@@ -43,6 +43,7 @@ function page(c: Context, status: number, title: string, text: string): void {
 <body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
 }
 
+/** One query value; repeated or missing → undefined (never guessed). JSON-quoted in logs. */
 function single(c: Context, name: string): string | undefined {
   const v = c.query[name];
   return Array.isArray(v) ? undefined : v;
@@ -58,7 +59,7 @@ export function tapRoutes(router: Router, deps: TapRouteDeps): void {
       !ctx.tokens.verify('tap', saleId, c.params.token)
     ) {
       ctx.log.warn(
-        `refused a Tap to Pay callback for sale ${saleId.slice(0, 64)}: token does not match`,
+        `refused a Tap to Pay callback for sale ${JSON.stringify(saleId.slice(0, 64))}: token does not match`,
       );
       return page(
         c,
@@ -70,7 +71,7 @@ export function tapRoutes(router: Router, deps: TapRouteDeps): void {
     const foreign = single(c, 'foreign-tx-id');
     if (foreign !== undefined && foreign !== saleId) {
       ctx.log.warn(
-        `refused a Tap to Pay callback for sale ${saleId}: foreign-tx-id is ${foreign.slice(0, 64)}`,
+        `refused a Tap to Pay callback for sale ${saleId}: foreign-tx-id is ${JSON.stringify(foreign.slice(0, 64))}`,
       );
       return page(
         c,
