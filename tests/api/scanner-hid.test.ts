@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { loadFixture } from '../helpers/scanner-fixtures.js';
+import { germanKeyReports, loadFixture, posReport } from '../helpers/scanner-fixtures.js';
 
 const WEDGE = { vendor_id: 0x1eab, product_id: 0x0c03, serial: 'WEDGE-1', kind: 'keyboard' };
 const WEDGE_ID = '1eab:0c03:WEDGE-1';
@@ -17,39 +17,6 @@ const simulate = (d: TestDaemon, device: object, reports: string[]) =>
   d.post('/api/v1/scanners/simulate', { ...device, reports }, { admin: true });
 
 const fixtureReports = (name: string) => loadFixture(name).reports.map((r) => r.hex);
-
-/**
- * What a German-layout keyboard-wedge scanner sends for a pairing code, from the HID usage
- * tables: A-X with Shift (usage 0x04 + letter), digits 0x1E-0x27, "-" on usage 0x38 in German.
- */
-function germanKeyReports(text: string): string[] {
-  const out: string[] = [];
-  const key = (mods: number, usage: number) => {
-    out.push(
-      `${mods.toString(16).padStart(2, '0')} 00 ${usage.toString(16).padStart(2, '0')} 00 00 00 00 00`,
-    );
-    out.push('00 00 00 00 00 00 00 00');
-  };
-  for (const c of text) {
-    if (/[A-X]/.test(c)) key(0x02, 0x04 + c.charCodeAt(0) - 65);
-    else if (/[1-9]/.test(c)) key(0, 0x1e + Number(c) - 1);
-    else if (c === '0') key(0, 0x27);
-    else if (c === '-') key(0, 0x38);
-    else throw new Error(`no key for ${c}`);
-  }
-  key(0, 0x28); // Enter
-  return out;
-}
-
-/** A HID POS Scanned Data Report (id 2, length, AIM id, data, flags) with the given text. */
-function posReport(text: string, aim = ']C0'): string {
-  const r = Buffer.alloc(64);
-  r[0] = 2;
-  r[1] = text.length;
-  r.write(aim, 2, 'latin1');
-  r.write(text, 5, 'latin1');
-  return r.toString('hex');
-}
 
 async function cartCodes(d: TestDaemon, terminal: string): Promise<string[]> {
   const c = await d.get(`/api/v1/terminals/${terminal}/cart`);
