@@ -450,3 +450,19 @@ test('sumup_solo: availability is cached for 30 s, then re-checked and explained
     await rig.stop();
   }
 });
+
+test('sumup_solo: slow SumUp answers within SUMUP_TIMEOUT_MS still complete the payment', async () => {
+  const rig = await startRig({ env: { SUMUP_TIMEOUT_MS: '3000' } });
+  try {
+    await fillCart(rig.d, 'kiosk');
+    rig.fake.switches.responseDelayMs = 300;
+    const res = await pay(rig.d, 'kiosk', 'sumup_solo');
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.payment.unconfirmed, undefined);
+    await rig.fake.present(rig.readerId, 'approve');
+    const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
+    assert.equal(sale.state, 'succeeded');
+  } finally {
+    await rig.stop();
+  }
+});
