@@ -138,7 +138,7 @@ describe('/admin', () => {
   });
 
   test('POS security: "Add my IP", save, and a per-row validation error', async () => {
-    await page.getByRole('link', { name: 'POS-Sicherheit' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'POS-Sicherheit' }).click();
     await page.getByTestId('current-ip').filter({ hasText: '127.0.0.1' }).waitFor();
     await page.getByTestId('whitelist-empty').waitFor();
     await page.getByRole('button', { name: 'Meine IP hinzufügen' }).click();
@@ -176,6 +176,34 @@ describe('/admin', () => {
     });
   });
 
+  test('employees: add one with a PIN (field error first), then switch PIN login on', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Mitarbeiter' }).click();
+    const form = page.locator('admin-employees form.add');
+    await form.getByLabel('Name').fill('Ben');
+    await form.getByLabel('PIN (4–8 Ziffern)').fill('12');
+    await form.getByRole('button', { name: 'Mitarbeiter anlegen' }).click();
+    await form.locator('#emp-err-pin').waitFor();
+    await form.getByLabel('PIN (4–8 Ziffern)').fill('2468');
+    await form.getByRole('button', { name: 'Mitarbeiter anlegen' }).click();
+    await page.locator('admin-employees tr', { hasText: 'PIN seit 0 Tagen' }).waitFor();
+    const list = await d.get('/api/v1/admin/employees', { admin: true });
+    assert.deepEqual(
+      list.body.employees.map((e: { name: string }) => e.name),
+      ['Ben'],
+    );
+    assert.ok(!JSON.stringify(list.body).includes('2468'), 'the PIN never comes back');
+    await screenshotBoth(page, 'admin-employees', { fullPage: true });
+
+    await page.getByRole('navigation').getByRole('link', { name: 'POS-Sicherheit' }).click();
+    await page.getByTestId('pin-toggle').check();
+    await page.getByText('PIN-Anmeldung ist in Kraft.').waitFor();
+    const cashier = await d.get('/api/v1/terminals/e2e-any/cashier');
+    assert.equal(cashier.body.required, true);
+    await page.getByTestId('pin-toggle').uncheck();
+    await page.getByText('PIN-Anmeldung ist nicht in Kraft', { exact: false }).waitFor();
+    assert.equal((await d.get('/api/v1/terminals/e2e-any/cashier')).body.required, false);
+  });
+
   test('sales page: a sale in the list, its detail and the day report chart', async () => {
     const cart = await d.post('/api/v1/terminals/e2e-report/cart/items', {
       barcode: (await d.get('/api/v1/products?q=Kaffee')).body.products[0].barcode,
@@ -187,7 +215,7 @@ describe('/admin', () => {
       tendered_cents: 500,
     });
     assert.ok(sale.status < 300, sale.text);
-    await page.getByRole('link', { name: 'Verkäufe' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Verkäufe' }).click();
     const row = page.locator('admin-sales tbody tr', { hasText: 'e2e-report' });
     await row.waitFor();
     await row.getByRole('button').click();
@@ -198,7 +226,7 @@ describe('/admin', () => {
   });
 
   test('providers page: availability and minimums', async () => {
-    await page.getByRole('link', { name: 'Zahlungsarten' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Zahlungsarten' }).click();
     const card = page.locator('admin-providers tr[data-provider="fake_card"]');
     await card.waitFor();
     assert.match((await card.textContent()) ?? '', /Verfügbar/);
@@ -214,7 +242,7 @@ describe('/admin', () => {
       headers: { 'x-scanner-secret': 'demo-scanner-secret', 'x-scanner-id': 'e2e-net-9' },
     });
     assert.ok(paired.status < 300, paired.text);
-    await page.getByRole('link', { name: 'Scanner' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Scanner' }).click();
     const row = page.locator('admin-scanners tr[data-scanner-id="e2e-net-9"]');
     await row.filter({ hasText: 'till-x' }).waitFor();
     await row.getByLabel('Name e2e-net-9').fill('Tresen links');

@@ -13,8 +13,9 @@ import './admin-scanners.js';
 import './admin-sales.js';
 import './admin-security.js';
 import './admin-providers.js';
+import './admin-employees.js';
 
-const PAGES = ['products', 'scanners', 'sales', 'security', 'providers'] as const;
+const PAGES = ['products', 'scanners', 'sales', 'security', 'employees', 'providers'] as const;
 type Page = (typeof PAGES)[number];
 
 function pageFromHash(hash: string): Page {
@@ -191,6 +192,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-security .live=${this.live}></admin-security>`;
       case 'providers':
         return html`<admin-providers .live=${this.live}></admin-providers>`;
+      case 'employees':
+        return html`<admin-employees></admin-employees>`;
     }
   }
 }

@@ -63,6 +63,8 @@ export class AdminSecurity extends LitElement {
 
   @property({ attribute: false }) live: ServerMessage | null = null;
   @state() private enabled = false;
+  @state() private pinLogin = false;
+  @state() private pinInForce = false;
   @state() private rows: IpRow[] = [];
   @state() private savedRows: IpRow[] = [];
   @state() private myIp = '';
@@ -81,11 +83,33 @@ export class AdminSecurity extends LitElement {
     try {
       const [s, ip] = await Promise.all([api.getPosSecurity(), api.currentIp()]);
       this.enabled = s.enabled;
+      this.applyPin(s);
       this.rows = s.allowed_ips.map((r) => ({ ...r }));
       this.savedRows = s.allowed_ips;
       this.myIp = ip.ip;
     } catch (err) {
       this.error = (err as Error).message;
+    }
+  }
+
+  private applyPin(s: api.PosSecurity): void {
+    this.pinLogin = !!s.pin_login_enabled;
+    this.pinInForce = !!s.effective?.pin_login_in_force;
+  }
+
+  private async togglePin(e: Event): Promise<void> {
+    const box = e.target as HTMLInputElement;
+    this.busy = true;
+    this.error = '';
+    this.status = '';
+    try {
+      this.applyPin(await api.putPosSecurity({ pin_login_enabled: box.checked }));
+      this.status = t('security.saved');
+    } catch (err) {
+      box.checked = this.pinLogin;
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -153,6 +177,23 @@ export class AdminSecurity extends LitElement {
           ${t('security.enabled')}
         </label>
         <p class="muted">${t('security.enabled_hint')}</p>
+      </div>
+      <div class="card">
+        <label class="check switch">
+          <input
+            type="checkbox"
+            data-testid="pin-toggle"
+            .checked=${this.pinLogin}
+            ?disabled=${this.busy}
+            @change=${this.togglePin}
+          />
+          ${t('security.pin_login')}
+        </label>
+        <p class="muted">${t('security.pin_login_hint')}</p>
+        <p class=${this.pinInForce ? 'ok' : 'muted'}>
+          ${this.pinInForce ? t('security.pin_in_force') : t('security.pin_not_in_force')}
+          <a href="#employees">${t('nav.employees')}</a>
+        </p>
       </div>
       <div class="card toolbar">
         <span

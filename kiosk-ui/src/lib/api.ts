@@ -256,6 +256,30 @@ export async function adminSession(): Promise<boolean> {
   }
 }
 
+export interface Employee {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  active: boolean;
+  pin_set_at: string;
+  pin_age_days: number;
+  pin_rotation_due: boolean;
+}
+
+export const listEmployees = async () =>
+  (await request<{ employees: Employee[] }>('/api/v1/admin/employees')).employees;
+
+export const createEmployee = (body: { name: string; role: Employee['role']; pin: string }) =>
+  request<Employee>('/api/v1/admin/employees', { method: 'POST', json: body });
+
+export const updateEmployee = (
+  id: string,
+  patch: Partial<{ name: string; role: Employee['role']; pin: string; active: boolean }>,
+) => request<Employee>(`/api/v1/admin/employees/${enc(id)}`, { method: 'PATCH', json: patch });
+
+export const deleteEmployee = (id: string) =>
+  request<void>(`/api/v1/admin/employees/${enc(id)}`, { method: 'DELETE' });
+
 export interface AllowedIp {
   ip: string;
   name: string;
@@ -263,6 +287,9 @@ export interface AllowedIp {
 export interface PosSecurity {
   enabled: boolean;
   allowed_ips: AllowedIp[];
+  /** Cashiers log in with a PIN on each till (in force once an active employee exists). */
+  pin_login_enabled?: boolean;
+  effective?: { pin_login_in_force?: boolean; message?: string | null };
 }
 
 export const getPosSecurity = () => request<PosSecurity>('/api/v1/admin/settings/pos-security');
