@@ -58,6 +58,8 @@ export interface ShopJournal {
   append(day: string, line: ShopEntry): Promise<unknown>;
   readDay(day: string, onLine: (line: AnyLine) => void): Promise<boolean>;
   days(): Promise<string[]>;
+  /** Resolves once every append queued before the call is durable. */
+  idle(): Promise<void>;
 }
 
 /** Business day (YYYY-MM-DD in TIMEZONE) of an instant. */

@@ -128,6 +128,18 @@ export class Closing {
     return new Date(this.deps.clock.now()).toISOString();
   }
 
+  /**
+   * The end of a report: one millisecond before now, after every journal line queued so far
+   * is durable. Any line stamped at or before the cut-off was built before it was taken and
+   * is therefore on disk when the period is read; a line stamped later belongs to the next
+   * period. Nothing falls between two Z reports.
+   */
+  private async cutOff(): Promise<string> {
+    const end = new Date(this.deps.clock.now() - 1).toISOString();
+    await this.deps.journal.idle();
+    return end;
+  }
+
   private async fold(start: string, end: string): Promise<PeriodFold> {
     const { journal, dayOf } = this.deps;
     const fold = new PeriodFold(start, end);
@@ -148,7 +160,7 @@ export class Closing {
   /** X report: totals of the open period up to now. Changes nothing. */
   async x(): Promise<XReport> {
     const d = this.deps.doc.data;
-    const fold = await this.fold(d.period_start, this.nowIso());
+    const fold = await this.fold(d.period_start, await this.cutOff());
     return fold.report({
       openingFloatCents: d.opening_float_cents,
       timezone: this.deps.timezone,
@@ -252,7 +264,7 @@ export class Closing {
           'The float left in the drawer cannot be more than the cash counted',
           'next_float_cents',
         );
-      const at = this.nowIso();
+      const at = await this.cutOff();
       const d = doc.data;
       const x = (await this.fold(d.period_start, at)).report({
         openingFloatCents: d.opening_float_cents,
