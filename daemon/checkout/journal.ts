@@ -20,7 +20,7 @@
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { fsyncDir, writeFileDurable, StorageError } from '../store/index.js';
+import { fsyncDir, writeFileDurable, StorageError, type JsonDocument } from '../store/index.js';
 import type { Logger } from '../log.js';
 import type { PaymentState, Sale } from '../protocol.js';
 
@@ -74,6 +74,34 @@ interface OpenFile {
   size: number;
 }
 
+/** What start-up needs from a day file it does not read again (sales-index.json). */
+export interface FileSummary {
+  size: number;
+  mtime_ms: number;
+  sales: number;
+  max_number: number;
+  /** Sales still pending at the end of the file: such a file is always read again. */
+  pending: number;
+}
+
+export interface JournalIndexData {
+  files: Record<string, FileSummary>;
+}
+
+/**
+ * sales-index.json: a summary per day file, so a start reads only files that changed since
+ * the last start (plus the two newest days, for the recent-sales memory). Losing or corrupting
+ * it costs one slow start, never data: the journal stays the truth.
+ */
+export const JOURNAL_INDEX_DOC = {
+  name: 'sales-index.json',
+  schemaVersion: 1,
+  defaults: (): JournalIndexData => ({ files: {} }),
+};
+
+/** Newest day files always read in full at start (recent sales, idempotency keys). */
+const ALWAYS_READ_DAYS = 2;
+
 export interface LoadStats {
   files: number;
   lines: number;
@@ -83,6 +111,8 @@ export interface LoadStats {
   last_number: number;
   /** Numbers between 1 and last_number that no `created` line carries. */
   missing_numbers: number;
+  /** Day files taken from sales-index.json without reading them. */
+  summarised: number;
 }
 
 export class SalesJournal {
@@ -92,7 +122,9 @@ export class SalesJournal {
   private files = new Map<string, OpenFile>();
   private broken: string | null = null;
 
-  constructor(private readonly deps: { dir: string; log: Logger }) {}
+  constructor(
+    private readonly deps: { dir: string; log: Logger; index?: JsonDocument<JournalIndexData> },
+  ) {}
 
   /** Highest sale number durably in the journal. */
   get lastNumber(): number {
@@ -122,23 +154,69 @@ export class SalesJournal {
       sales: 0,
       last_number: 0,
       missing_numbers: 0,
+      summarised: 0,
     };
     let max = 0;
-    for (const day of await this.days()) {
+    const index = this.deps.index;
+    const known = index?.state.state === 'ok' ? index.data.files : {};
+    const summaries: Record<string, FileSummary> = {};
+    let changed = false;
+    const days = await this.days();
+    const newest = new Set(days.slice(-ALWAYS_READ_DAYS));
+    for (const day of days) {
       stats.files++;
+      const file = this.fileOf(day);
+      const st = await stat(file);
+      const known1 = known[day];
+      if (
+        known1 &&
+        !newest.has(day) &&
+        known1.pending === 0 &&
+        known1.size === st.size &&
+        known1.mtime_ms === st.mtimeMs
+      ) {
+        stats.summarised++;
+        stats.sales += known1.sales;
+        if (known1.max_number > max) max = known1.max_number;
+        summaries[day] = known1;
+        continue;
+      }
       if (await this.repairTail(day)) stats.torn++;
+      const pending = new Set<string>();
+      let sales = 0;
+      let dayMax = 0;
       await this.readDay(
         day,
         (line) => {
           stats.lines++;
           if (line.e === 'created') {
-            stats.sales++;
-            if (line.sale.number > max) max = line.sale.number;
-          }
+            sales++;
+            if (line.sale.number > dayMax) dayMax = line.sale.number;
+            if (line.sale.state === 'pending') pending.add(line.sale.id);
+          } else if (line.e === 'update' && line.state !== 'pending') pending.delete(line.id);
           onLine(line, day);
         },
         () => stats.skipped++,
       );
+      stats.sales += sales;
+      if (dayMax > max) max = dayMax;
+      const after = await stat(file);
+      summaries[day] = {
+        size: after.size,
+        mtime_ms: after.mtimeMs,
+        sales,
+        max_number: dayMax,
+        pending: pending.size,
+      };
+      changed ||= JSON.stringify(summaries[day]) !== JSON.stringify(known1);
+    }
+    changed ||= Object.keys(known).length !== days.length;
+    if (index && changed) {
+      await index
+        .update((d) => {
+          d.files = summaries;
+        })
+        .catch((err: Error) => this.deps.log.warn(`sales-index.json not written: ${err.message}`));
     }
     this.last = max;
     stats.last_number = max;
