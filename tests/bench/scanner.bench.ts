@@ -6,9 +6,18 @@
  *
  *   node --import tsx tests/bench/scanner.bench.ts
  */
-import { startDaemon } from '../helpers/daemon.js';
+import { EventEmitter } from 'node:events';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { benchScanPush, type ScanPushResult } from './scan-push.bench.js';
+import { ScannerReader } from '../../daemon/scanners/reader.js';
+import { systemTimers } from '../../daemon/scanners/timers.js';
 import { connectWs, wsUrl } from '../helpers/ws.js';
-import { loadFixture, reportBytes } from '../helpers/scanner-fixtures.js';
+import {
+  germanKeyReports,
+  loadFixture,
+  posReport,
+  reportBytes,
+} from '../helpers/scanner-fixtures.js';
 import { KeyboardDecoder } from '../../daemon/scanners/keyboard-decoder.js';
 import { HidPosDecoder } from '../../daemon/scanners/hid-pos-decoder.js';
 import {
@@ -18,6 +27,10 @@ import {
 
 export interface ScannerBench {
   scans: number;
+  /** The checkout bench's scan→push (100 other clients) with HID reports as the entry. */
+  scan_push_hid_pos: ScanPushResult['scan_to_push_ms'];
+  scan_push_keyboard_de: ScanPushResult['scan_to_push_ms'];
+  scan_push_bare_echo: ScanPushResult['bare_echo_ms'];
   keyboard_decode_us_per_scan: number;
   pos_decode_us_per_scan: number;
   hid_to_push_ms: { p50: number; p95: number; p99: number; max: number };
@@ -42,6 +55,42 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/**
+ * An entry for benchScanPush: the barcode becomes recorded-style HID reports (HID POS report,
+ * or German keyboard reports) fed through the reader and decoder a USB scanner uses, then the
+ * scanners' router (a scanner paired with the bench terminal), then checkout.
+ */
+export function hidEntry(kind: 'hid_pos' | 'keyboard') {
+  const readers = new WeakMap<TestDaemon, EventEmitter>();
+  const cache = new Map<string, Buffer[]>();
+  return (d: TestDaemon, terminal: string, barcode: string): void => {
+    let device = readers.get(d);
+    if (!device) {
+      const dev = new EventEmitter();
+      const id = `bench-${kind}`;
+      void d.app.scanners.pairings.pair(id, terminal, new Date().toISOString(), kind);
+      new ScannerReader(Object.assign(dev, { close() {} }), {
+        kind,
+        layout: 'de',
+        gapMs: 80,
+        clock: d.app.clock,
+        timers: systemTimers,
+        onScan: (s) => void d.app.scanners.router.handle(id, s.barcode, kind),
+        onFailure: () => {},
+      });
+      readers.set(d, dev);
+      device = dev;
+    }
+    let reports = cache.get(barcode);
+    if (!reports) {
+      const hex = kind === 'hid_pos' ? [posReport(barcode)] : germanKeyReports(barcode);
+      reports = hex.map(reportBytes);
+      cache.set(barcode, reports);
+    }
+    for (const r of reports) device.emit('data', r);
+  };
+}
+
 function decodeBench(): { keyboard: number; pos: number } {
   const kbd = loadFixture('kbd-de-ean13-enter').reports.map((r) => reportBytes(r.hex));
   const pos = loadFixture('pos-ean13').reports.map((r) => reportBytes(r.hex));
@@ -59,6 +108,8 @@ function decodeBench(): { keyboard: number; pos: number } {
 
 export async function runScannerBench(scans = 400): Promise<ScannerBench> {
   const decode = decodeBench();
+  const pos = await benchScanPush({ scans: 1000, entry: hidEntry('hid_pos') });
+  const kbd = await benchScanPush({ scans: 1000, entry: hidEntry('keyboard') });
   const d = await startDaemon({
     env: { SCANNER_SIMULATOR: '1', SCANNER_KEYBOARD_IDS: '1eab:0c03' },
   });
@@ -115,6 +166,9 @@ export async function runScannerBench(scans = 400): Promise<ScannerBench> {
     times.sort((a, b) => a - b);
     return {
       scans,
+      scan_push_hid_pos: pos.scan_to_push_ms,
+      scan_push_keyboard_de: kbd.scan_to_push_ms,
+      scan_push_bare_echo: pos.bare_echo_ms,
       keyboard_decode_us_per_scan: round(decode.keyboard, 2),
       pos_decode_us_per_scan: round(decode.pos, 2),
       hid_to_push_ms: {
