@@ -233,13 +233,13 @@ export class Scanners {
     for (const [id, at] of this.networkSeen) {
       if (!out.has(id)) out.set(id, this.info(id, 'network', now - at < NETWORK_CONNECTED_MS));
     }
-    const remembered = new Set([
-      ...Object.keys(this.prefs.devices()),
-      ...Object.keys(this.pairings.all()),
-    ]);
+    const devices = this.prefs.devices();
+    const remembered = new Set([...Object.keys(devices), ...Object.keys(this.pairings.all())]);
+    // Attached keyboards that are not read are listed under keyboards(), not here.
+    const unread = new Set((this.manager?.keyboards() ?? []).map((k) => k.id));
     for (const id of remembered) {
-      if (out.has(id)) continue;
-      const s = this.prefs.devices()[id];
+      if (out.has(id) || unread.has(id)) continue;
+      const s = devices[id];
       if (s && s.is_scanner === false && s.kind === 'keyboard') continue; // a keyboard, unmarked
       out.set(id, this.info(id, s?.kind ?? this.pairings.kindOf(id) ?? guessKind(id), false));
     }

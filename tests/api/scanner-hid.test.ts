@@ -77,8 +77,17 @@ test('an unmarked keyboard is never read; marking it as a scanner in the admin A
       listed.keyboards.map((k: { id: string; enabled: boolean }) => [k.id, k.enabled]),
       [[WEDGE_ID, false]],
     );
+    // Naming it alone does not make it a scanner.
+    const named = await d.request('PATCH', `/api/v1/scanners/${encodeURIComponent(WEDGE_ID)}`, {
+      body: { name: 'Kasse 1 Handscanner' },
+      admin: true,
+    });
+    assert.equal(named.status, 200);
+    const again = (await d.get('/api/v1/scanners', { admin: true })).body;
+    assert.deepEqual(again.scanners, []);
+    assert.equal(again.keyboards[0].name, 'Kasse 1 Handscanner');
     const p = await d.request('PATCH', `/api/v1/scanners/${encodeURIComponent(WEDGE_ID)}`, {
-      body: { is_scanner: true, layout: 'us', name: 'Kasse 1 Handscanner' },
+      body: { is_scanner: true, layout: 'us' },
       admin: true,
     });
     assert.equal(p.status, 200);
