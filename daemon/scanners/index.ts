@@ -207,7 +207,9 @@ export class Scanners {
     this.networkSeen.delete(scannerId);
     this.networkSeen.set(scannerId, now);
     if (this.networkSeen.size > MAX_NETWORK_SEEN) {
-      this.networkSeen.delete(this.networkSeen.keys().next().value!);
+      const oldest = this.networkSeen.keys().next().value!;
+      this.networkSeen.delete(oldest);
+      this.lastSeen.delete(oldest);
     }
     this.lastSeen.set(scannerId, now);
     if (isNew) this.changed();

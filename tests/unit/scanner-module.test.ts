@@ -11,6 +11,7 @@ import type { HidBackend, HidDeviceInfo } from '../../daemon/scanners/device.js'
 import type { Hotplug } from '../../daemon/scanners/hotplug.js';
 import {
   Scanners,
+  MAX_NETWORK_SEEN,
   POLL_MS,
   type ScanRequest,
   type ScannersDeps,
@@ -210,5 +211,16 @@ test('a HID code longer than 512 characters is dropped with a warning, never rou
   await s.router.idle();
   assert.deepEqual(sunk, []);
   assert.ok(log.lines.some((l) => /WARN .*dropped: 560 characters/.test(l)));
+  await s.stop();
+});
+
+test('network scanner ids kept in memory are bounded (oldest forgotten first)', async () => {
+  const { s } = await make({ backend: null });
+  await s.start();
+  for (let i = 0; i < MAX_NETWORK_SEEN + 50; i++) await s.networkScan(`net-${i}`, '1');
+  const ids = s.list().map((x) => x.id);
+  assert.equal(ids.length, MAX_NETWORK_SEEN);
+  assert.ok(!ids.includes('net-0'));
+  assert.ok(ids.includes(`net-${MAX_NETWORK_SEEN + 49}`));
   await s.stop();
 });
