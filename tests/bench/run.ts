@@ -145,6 +145,8 @@ const SECTIONS: Section[] = [
         },
         { bench: b, metric: 'warm RSS peak', value: r.warm.hwm_mb, unit: 'MB' },
         { bench: b, metric: 'warm journal load', value: r.warm.journal_load_ms ?? NaN, unit: 'ms' },
+        { bench: b, metric: 'warm ready, tsx', value: r.warm_tsx.ready_ms, unit: 'ms' },
+        { bench: b, metric: 'warm RSS, tsx', value: r.warm_tsx.rss_mb, unit: 'MB' },
         { bench: b, metric: 'cold ready (index rebuilt)', value: r.cold.ready_ms, unit: 'ms' },
         { bench: b, metric: 'cold RSS', value: r.cold.rss_mb, unit: 'MB' },
         { bench: b, metric: 'cold journal load', value: r.cold.journal_load_ms ?? NaN, unit: 'ms' },
