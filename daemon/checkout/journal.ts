@@ -61,6 +61,9 @@ export interface ExtensionLine {
 export type JournalLine = CreatedLine | UpdateLine | ExtensionLine;
 
 const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const CREATED_PREFIX =
+  /^\{"e":"created","at":"[^"\\]*","key":"[^"\\]*","cart_version":\d+,"sale":\{"id":"([^"\\]+)","number":(\d+),/;
+const UPDATE_PREFIX = /^\{"e":"update","at":"[^"\\]*","id":"([^"\\]+)","state":"([a-z]+)"/;
 const MAX_OPEN = 4;
 
 interface Queued {
@@ -185,20 +188,42 @@ export class SalesJournal {
       const pending = new Set<string>();
       let sales = 0;
       let dayMax = 0;
-      await this.readDay(
-        day,
-        (line) => {
-          stats.lines++;
-          if (line.e === 'created') {
-            sales++;
-            if (line.sale.number > dayMax) dayMax = line.sale.number;
-            if (line.sale.state === 'pending') pending.add(line.sale.id);
-          } else if (line.e === 'update' && line.state !== 'pending') pending.delete(line.id);
-          onLine(line, day);
-        },
-        () => stats.skipped++,
-      );
+      let lines = 0;
+      const count = (id: string, number: number) => {
+        sales++;
+        if (number > dayMax) dayMax = number;
+        pending.add(id);
+      };
+      // Older days only feed the summary unless a sale in them is still pending: a quick scan
+      // of each line's fixed prefix instead of parsing 1M lines (the first start on a big
+      // journal, or after losing sales-index.json).
+      const quick = !newest.has(day);
+      if (quick) {
+        await this.scanDay(day, {
+          created: count,
+          settled: (id) => pending.delete(id),
+          line: () => lines++,
+          bad: () => stats.skipped++,
+        });
+      }
+      if (!quick || pending.size > 0) {
+        sales = 0;
+        dayMax = 0;
+        pending.clear();
+        lines = 0;
+        await this.readDay(
+          day,
+          (line) => {
+            lines++;
+            if (line.e === 'created') count(line.sale.id, line.sale.number);
+            else if (line.e === 'update' && line.state !== 'pending') pending.delete(line.id);
+            onLine(line, day);
+          },
+          () => stats.skipped++,
+        );
+      }
       stats.sales += sales;
+      stats.lines += lines;
       if (dayMax > max) max = dayMax;
       const after = await stat(file);
       summaries[day] = {
@@ -225,6 +250,41 @@ export class SalesJournal {
   }
 
   /**
+   * Counts a day's sales from each line's fixed prefix (JSON.stringify writes keys in a fixed
+   * order and keys/ids cannot hold quotes); a line that does not fit is parsed in full.
+   */
+  private async scanDay(
+    day: string,
+    on: {
+      created(id: string, number: number): void;
+      settled(id: string): void;
+      line(): void;
+      bad(): void;
+    },
+  ): Promise<void> {
+    await this.eachLine(day, (text, lineNo) => {
+      if (!text) return;
+      on.line();
+      let m = CREATED_PREFIX.exec(text);
+      if (m) return on.created(m[1], Number(m[2]));
+      m = UPDATE_PREFIX.exec(text);
+      if (m) {
+        if (m[2] !== 'pending') on.settled(m[1]);
+        return;
+      }
+      let parsed: JournalLine;
+      try {
+        parsed = JSON.parse(text) as JournalLine;
+      } catch {
+        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+        return on.bad();
+      }
+      if (parsed?.e === 'created') on.created(parsed.sale.id, parsed.sale.number);
+      else if (parsed?.e === 'update' && parsed.state !== 'pending') on.settled(parsed.id);
+    });
+  }
+
+  /**
    * Streams one day's complete lines. A trailing fragment without newline (an append in
    * progress) is not delivered. Returns false when the day has no file.
    */
@@ -233,11 +293,7 @@ export class SalesJournal {
     onLine: (line: JournalLine) => void,
     onBad: (lineNo: number) => void = () => {},
   ): Promise<boolean> {
-    const file = this.fileOf(day);
-    let rest = '';
-    let lineNo = 0;
-    const handle = (text: string) => {
-      lineNo++;
+    return this.eachLine(day, (text, lineNo) => {
       if (!text) return;
       let parsed: JournalLine;
       try {
@@ -258,20 +314,31 @@ export class SalesJournal {
         return;
       }
       onLine(parsed);
-    };
+    });
+  }
+
+  /** Streams one day's complete lines as text; false when the day has no file. */
+  private async eachLine(
+    day: string,
+    handle: (text: string, lineNo: number) => void,
+  ): Promise<boolean> {
+    const file = this.fileOf(day);
+    let rest = '';
+    let lineNo = 0;
+    const emit = (text: string) => handle(text, ++lineNo);
     try {
       const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
       for await (const chunk of stream as AsyncIterable<string>) {
         let start = 0;
         let nl = chunk.indexOf('\n');
         if (nl !== -1 && rest) {
-          handle(rest + chunk.slice(0, nl));
+          emit(rest + chunk.slice(0, nl));
           rest = '';
           start = nl + 1;
           nl = chunk.indexOf('\n', start);
         }
         while (nl !== -1) {
-          handle(chunk.slice(start, nl));
+          emit(chunk.slice(start, nl));
           start = nl + 1;
           nl = chunk.indexOf('\n', start);
         }

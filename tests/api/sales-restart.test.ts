@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon } from '../helpers/daemon.js';
 import { ManualClock } from '../../daemon/clock.js';
@@ -183,6 +183,44 @@ test(
         idempotency_key: newKey(),
       });
       assert.equal(next.body.number, 5);
+    } finally {
+      await d.stop();
+    }
+  },
+);
+
+test(
+  'a sale still pending in an old day file is found and reconciled without the index',
+  { timeout: 60_000 },
+  async () => {
+    const clock = new ManualClock(Date.UTC(2026, 3, 1, 12));
+    const env = { TIMEZONE: 'UTC', FAKE_CARD_DELAY_MS: '600000' };
+    let d = await startDaemon({ clock, env });
+    try {
+      const p = await makeProduct(d, { price_cents: 500 });
+      await addItem(d, 'old', { product_id: p.id });
+      const stuck = (
+        await d.post('/api/v1/terminals/old/checkout', {
+          provider: 'fake_card',
+          idempotency_key: newKey(),
+        })
+      ).body;
+      assert.equal(stuck.state, 'pending');
+      for (let day = 1; day <= 3; day++) {
+        clock.advance(86_400_000);
+        await addItem(d, 'new', { product_id: p.id });
+        await d.post('/api/v1/terminals/new/checkout', {
+          provider: 'cash',
+          idempotency_key: newKey(),
+        });
+      }
+      await d.app.stop();
+      await rm(path.join(d.dataDir, 'sales-index.json'), { force: true });
+      d = await startDaemon({ clock, env, dataDir: d.dataDir });
+      const after = (await d.get(`/api/v1/sales/${stuck.id}`)).body;
+      assert.equal(after.state, 'failed');
+      assert.equal(after.reason, 'interrupted by restart');
+      assert.equal((await d.get('/api/v1/terminals/old/cart')).body.pending_sale_id, null);
     } finally {
       await d.stop();
     }
