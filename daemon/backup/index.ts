@@ -38,6 +38,8 @@ export interface Manifest {
   app_version: string;
   created_at: string;
   files: Array<{ path: string; size: number; sha256: string }>;
+  /** Entries left out because restore would refuse their names (or not regular files). */
+  skipped?: string[];
 }
 
 export class BackupError extends Error {
@@ -63,7 +65,7 @@ function excluded(rel: string): boolean {
   );
 }
 
-async function listFiles(root: string, rel = ''): Promise<string[]> {
+async function listFiles(root: string, rel = '', skipped: string[] = []): Promise<string[]> {
   const out: string[] = [];
   let names: string[];
   try {
@@ -76,8 +78,9 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
     if (excluded(r)) continue;
     const st = await stat(path.join(root, r)).catch(() => null);
     if (!st) continue;
-    if (st.isDirectory()) out.push(...(await listFiles(root, r)));
+    if (st.isDirectory()) out.push(...(await listFiles(root, r, skipped)));
     else if (st.isFile() && SAFE_PATH.test(r)) out.push(r);
+    else skipped.push(r);
   }
   return out;
 }
@@ -108,6 +111,7 @@ export async function* backupTar(opts: {
   appVersion: string;
   now: number;
   flush: () => Promise<void>;
+  warn?: (msg: string) => void;
 }): AsyncGenerator<Buffer> {
   await opts.flush();
   const manifest: Manifest = {
@@ -117,7 +121,8 @@ export async function* backupTar(opts: {
     created_at: new Date(opts.now).toISOString(),
     files: [],
   };
-  for (const rel of await listFiles(opts.dataDir)) {
+  const skipped: string[] = [];
+  for (const rel of await listFiles(opts.dataDir, '', skipped)) {
     let data: Buffer;
     try {
       data = await snapshot(path.join(opts.dataDir, rel));
@@ -131,6 +136,12 @@ export async function* backupTar(opts: {
       sha256: createHash('sha256').update(data).digest('hex'),
     });
     yield* tarEntry(rel, data, opts.now);
+  }
+  if (skipped.length) {
+    manifest.skipped = skipped;
+    opts.warn?.(
+      `backup: left out ${skipped.length} entries with odd names: ${skipped.slice(0, 5).join(', ')}`,
+    );
   }
   yield* tarEntry(MANIFEST, Buffer.from(JSON.stringify(manifest, null, 1) + '\n'), opts.now);
   yield tarEnd();

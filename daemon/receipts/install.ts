@@ -103,11 +103,13 @@ export async function installShopOps(app: PosApp): Promise<ShopOps> {
     today: () => dayOf(clock.now()),
     requireAdmin: app.auth.require,
   });
+  const backupLog = app.log.child('backup');
   backupRoutes(router, {
     dataDir: config.dataDir,
     appVersion: VERSION,
     now: () => clock.now(),
     flush: () => store.idle(),
+    warn: (m) => backupLog.warn(m),
     requireAdmin: app.auth.require,
     audit,
     requestRestart: () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readTar, tarEnd, tarEntry } from '../../daemon/backup/tar.js';
@@ -231,6 +231,22 @@ test('restore refuses bad archives with 4xx and changes nothing', async () => {
     for (const name of await readdir(d.dataDir)) assert.ok(!name.startsWith('.restore'), name);
     assert.equal((await d.get('/api/v1/products/by-barcode/8001')).status, 200);
     await assert.rejects(stat(path.join(d.dataDir, 'evil.json')));
+  } finally {
+    await d.stop();
+  }
+});
+
+test('backup: files restore would refuse are listed as skipped in the manifest, not silently lost', async () => {
+  const { d } = await startShop();
+  try {
+    await writeFile(path.join(d.dataDir, 'odd name.json'), '{}');
+    const files = await entries(await download(d));
+    const manifest = JSON.parse(files.at(-1)!.data.toString()) as Manifest;
+    assert.deepEqual(manifest.skipped, ['odd name.json']);
+    assert.ok(!manifest.files.some((f) => f.path === 'odd name.json'));
+    assert.ok(
+      d.logs.some((l) => /backup: left out 1 entries with odd names: odd name\.json/.test(l)),
+    );
   } finally {
     await d.stop();
   }

@@ -20,6 +20,7 @@ export interface BackupRouteDeps {
   flush(): Promise<void>;
   requireAdmin: Middleware;
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
+  warn(msg: string): void;
   /** Asks the service manager to restart us (systemd); false when nobody would restart us. */
   requestRestart(): boolean;
 }
@@ -34,7 +35,13 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
     ctx.attachment(`counter-pos-backup-${stamp}.tar.gz`);
     ctx.set('Cache-Control', 'no-store');
     const tar = Readable.from(
-      backupTar({ dataDir: deps.dataDir, appVersion: deps.appVersion, now, flush: deps.flush }),
+      backupTar({
+        dataDir: deps.dataDir,
+        appVersion: deps.appVersion,
+        now,
+        flush: deps.flush,
+        warn: deps.warn,
+      }),
     );
     const gz = createGzip();
     tar.on('error', (err) => gz.destroy(err));
