@@ -5,7 +5,6 @@
 export interface HidDevice {
   on(event: 'data', fn: (report: Buffer) => void): unknown;
   on(event: 'error', fn: (err: Error) => void): unknown;
-  removeAllListeners(event?: string): unknown;
   close(): Promise<void> | void;
 }
 

@@ -88,10 +88,10 @@ export class ScannerReader {
     this.closed = true;
     if (this.gapTimer !== null) this.deps.timers.clear(this.gapTimer);
     this.gapTimer = null;
-    this.device.removeAllListeners('data');
-    // Keep an error listener: a late 'error' without one would crash the process.
-    this.device.removeAllListeners('error');
-    this.device.on('error', () => {});
+    // Listeners stay: the closed flag makes them no-ops, and the 'error' one must exist until
+    // the device is gone (an 'error' without a listener would throw). node-hid's HIDAsync
+    // stops its read thread and drops its listeners itself in close(); removing the 'data'
+    // listener first would schedule a pause() on a device that is being closed.
     try {
       await this.device.close();
     } catch {

@@ -201,7 +201,13 @@ test('disabling a scanner in settings closes it; enabling opens it again', async
   s.prefs['0c2e:0b81:21045B0123'] = { enabled: false };
   await s.m.applyPrefs();
   assert.equal(s.m.openCount, 0);
-  assert.equal(s.backend.opened.get('/dev/hidraw3')!.closed, true);
+  const closedDev = s.backend.opened.get('/dev/hidraw3')!;
+  assert.equal(closedDev.closed, true);
+  // A late error or report from the closed device is ignored (no throw, no reopen, no scan).
+  closedDev.fail('late error after close');
+  for (const r of loadFixture('pos-ean13').reports) closedDev.report(r.hex);
+  assert.equal(s.timers.pending, 0);
+  assert.deepEqual(s.scans, []);
   s.prefs['0c2e:0b81:21045B0123'] = { enabled: true };
   await s.m.applyPrefs();
   assert.equal(s.m.openCount, 1);
