@@ -1,7 +1,8 @@
 /**
  * The POS guard, mounted once for every request before routing (so no route can forget it):
  *
- * 1. runs the rest of the request inside the request context (actor and address for audit);
+ * 1. runs the rest of the request inside the request context (actor and address for audit),
+ *    and refuses state-changing requests a browser marks as cross-site (cross-site.ts);
  * 2. POS requests (pos-policy.ts) from an address the whitelist refuses get 403 — an
  *    "Access denied" page for /pos, a JSON error for the API — unless they carry valid admin
  *    credentials (bearer token, rate limited, or admin session cookie);
@@ -16,6 +17,7 @@ import type { Context, Next } from 'koa';
 import { errorPage, fail } from '../http/errors.js';
 import type { AdminAuth } from './auth.js';
 import { CashierSessions, type Cashier } from './cashier-sessions.js';
+import { isCrossSite } from './cross-site.js';
 import { isPosRequest, needsCashier, terminalOfPath } from './pos-policy.js';
 import { runInRequest } from './request-context.js';
 import type { PosWhitelist } from './whitelist.js';
@@ -87,6 +89,8 @@ export function createGuards(deps: GuardDeps) {
     runInRequest(ctx, async () => {
       const state = securityState(ctx);
       ctx.state.security = state;
+      if (isCrossSite(ctx))
+        fail(403, 'cross_site', 'Refused: this request came from a page of another site');
       if (isPosRequest(ctx.method, ctx.path)) {
         if (!allowed(ctx)) return deny(ctx);
         state.posChecked = true;

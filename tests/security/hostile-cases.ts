@@ -214,6 +214,25 @@ export function generate(routes: RouteInfo[], opts: GenerateOptions): HostileCas
       }
     }
 
+    if (!WRITE.has(r.method)) continue;
+
+    // A page of another site posting through a till's browser (a "simple" request: no preflight).
+    for (const headers of [
+      { origin: 'http://evil.example', 'content-type': 'text/plain' },
+      { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+      { origin: 'null', 'content-type': 'text/plain' },
+    ]) {
+      cases.push({
+        route,
+        group: 'cross-site request',
+        method: r.method,
+        path,
+        headers,
+        body: '{}',
+        accept: (s) => s === 403,
+      });
+    }
+
     if (!WITH_BODY.has(r.method)) continue;
 
     for (const [name, body] of RAW_BODIES) {
