@@ -87,7 +87,11 @@ only until the first admin login.</p>
 export function installFirstBootToken(app: PosApp): FirstBootToken {
   const fbt = new FirstBootToken(app, path.join(app.config.dataDir, FIRST_BOOT_TOKEN_FILE));
   const pending = async (ctx: Context): Promise<string> => {
-    const token = isLoopback(ctx.req.socket.remoteAddress ?? '') ? await fbt.read() : null;
+    // Both must be local: the socket (a forged X-Forwarded-For cannot make a request local)
+    // and the client address (behind a reverse proxy on the Pi every socket is loopback).
+    const local =
+      isLoopback(ctx.req.socket.remoteAddress ?? '') && isLoopback(ctx.state.clientIp as string);
+    const token = local ? await fbt.read() : null;
     return token ?? fail(404, 'not_found', 'No first-boot admin token to show');
   };
   app.router.get('/api/internal/first-boot-token', async (ctx) => {

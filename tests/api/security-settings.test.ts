@@ -224,3 +224,23 @@ test('a bad ALLOWED_POS_IPS or TRUST_PROXY entry refuses to start, naming the va
     );
   }
 });
+
+test('loopback-only endpoints stay local behind a reverse proxy on the Pi (TRUST_PROXY loopback)', async () => {
+  const dataDir = await tempDir();
+  await writeFile(path.join(dataDir, 'first-boot-token'), 'k7Qm2xVb9Lp4Rt8Wn3Yc6Zd1');
+  const d = await startDaemon({ dataDir, env: { TRUST_PROXY: '127.0.0.1' } });
+  try {
+    // A LAN client through the local proxy: the socket is loopback, the client is not.
+    const lan = { headers: { 'x-forwarded-for': '192.168.1.44' } };
+    assert.equal((await d.get('/api/internal/first-boot-token', lan)).status, 404);
+    assert.equal((await d.get('/api/internal/first-boot-token/page', lan)).status, 404);
+    assert.equal((await d.get('/api/internal/allowed-ips', lan)).status, 403);
+    // The kiosk itself (no proxy hop) still gets them.
+    const own = await d.get('/api/internal/first-boot-token');
+    assert.equal(own.status, 200);
+    assert.equal(own.body.admin_token, 'k7Qm2xVb9Lp4Rt8Wn3Yc6Zd1');
+    assert.equal((await d.get('/api/internal/allowed-ips')).status, 200);
+  } finally {
+    await d.stop();
+  }
+});
