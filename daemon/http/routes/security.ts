@@ -91,8 +91,12 @@ export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
   });
 
   router.get('/api/internal/allowed-ips', (ctx) => {
-    if (!isLoopbackIp(ctx.state.clientIp as string))
-      fail(403, 'loopback_only', 'This endpoint answers callers on this machine only');
+    // Local means both: the socket (headers cannot fake it) and the client address (behind a
+    // reverse proxy on the Pi every socket is loopback).
+    const local =
+      isLoopbackIp(ctx.req.socket.remoteAddress ?? '') &&
+      isLoopbackIp(ctx.state.clientIp as string);
+    if (!local) fail(403, 'loopback_only', 'This endpoint answers callers on this machine only');
     const s = whitelist.status();
     ctx.body = { ips: s.entries, enabled: s.enabled };
   });
