@@ -16,34 +16,56 @@ export interface CommitResult {
   /** Of that, the time inside the journal's two appends (write + fdatasync each). */
   journal_ms: Latency;
   bare_append_fsync_ms: Latency;
+  /** Raw samples (ms), so runs can be merged. */
+  samples: { commit: number[]; journal: number[]; bare: number[] };
 }
 
-async function bareAppend(dir: string, lines: string[], n: number): Promise<Latency> {
+/** A file beside the journal, appended and fdatasync'd like the journal, the baseline. */
+async function bareFile(dir: string) {
   const file = path.join(dir, `bare-append-${process.pid}.jsonl`);
   const fh = await open(file, 'a');
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < n + 20; i++) {
+  return {
+    async append(lines: string[]): Promise<number> {
       const t0 = performance.now();
       for (const l of lines) {
         await fh.write(l);
         await fh.datasync();
       }
-      if (i >= 20) times.push(performance.now() - t0);
-    }
-  } finally {
-    await fh.close();
-    await rm(file, { force: true });
-  }
-  return latency(times);
+      return performance.now() - t0;
+    },
+    async close() {
+      await fh.close();
+      await rm(file, { force: true });
+    },
+  };
 }
 
+/** The last sale's two journal lines, as the journal wrote them. */
+async function lastLines(salesDir: string): Promise<string[]> {
+  const newest = (await readdir(salesDir))
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f))
+    .sort()
+    .pop()!;
+  const text = await readFile(path.join(salesDir, newest), 'utf8');
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-2)
+    .map((l) => l + '\n');
+}
+
+/**
+ * `n` cash checkouts on a journal of `journalLines`; after each one, the bare baseline appends
+ * the same bytes the same way, so both see the same machine load.
+ */
 export async function benchCommit(journalLines: number, n = 300): Promise<CommitResult> {
   const data = await benchData(journalLines >= 1_000_000 ? 10_000 : 100, journalLines);
+  const salesDir = path.join(data.dir, 'sales');
   const d = await startDaemon({ dataDir: data.dir, env: { LOG_LEVEL: 'warn' } });
   const terminal = `commit-${process.pid}`;
   const times: number[] = [];
   const journalTimes: number[] = [];
+  const bareTimes: number[] = [];
   // Time spent inside the journal's appends during one checkout.
   let inJournal = 0;
   const journal = d.app.checkout.journal;
@@ -59,8 +81,10 @@ export async function benchCommit(journalLines: number, n = 300): Promise<Commit
     };
   journal.append = wrap(journal.append.bind(journal));
   journal.appendCreated = wrap(journal.appendCreated.bind(journal));
+  const bare = await bareFile(salesDir);
   try {
     const product = d.app.catalog.list()[0];
+    let bytes: string[] = [];
     for (let i = 0; i < n + 20; i++) {
       await d.app.checkout.addItem(terminal, { product_id: product.id, quantity: 1 + (i % 3) });
       inJournal = 0;
@@ -71,32 +95,26 @@ export async function benchCommit(journalLines: number, n = 300): Promise<Commit
         cashier: null,
         base_url: '',
       });
-      if (i >= 20) {
-        times.push(performance.now() - t0);
-        journalTimes.push(inJournal);
-      }
+      const t = performance.now() - t0;
       if (sale.state !== 'succeeded') throw new Error(`bench sale ${sale.id} is ${sale.state}`);
+      if (i === 0) bytes = await lastLines(salesDir);
+      const b = await bare.append(bytes);
+      if (i >= 20) {
+        times.push(t);
+        journalTimes.push(inJournal);
+        bareTimes.push(b);
+      }
     }
   } finally {
+    await bare.close();
     await d.stop();
   }
-  // The bare baseline writes the very bytes the journal got for the last sale.
-  const salesDir = path.join(data.dir, 'sales');
-  const newest = (await readdir(salesDir))
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .pop()!;
-  const text = await readFile(path.join(salesDir, newest), 'utf8');
-  const last = text
-    .trimEnd()
-    .split('\n')
-    .slice(-2)
-    .map((l) => l + '\n');
   return {
     journal_lines: journalLines,
     commit_ms: latency(times),
     journal_ms: latency(journalTimes),
-    bare_append_fsync_ms: await bareAppend(salesDir, last, n),
+    bare_append_fsync_ms: latency(bareTimes),
+    samples: { commit: times, journal: journalTimes, bare: bareTimes },
   };
 }
 

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/daemon.js';
-import { round, rowsOf, table, type Row } from './lib.js';
+import { latency, round, rowsOf, table, type Row } from './lib.js';
 import { benchScanPush } from './scan-push.bench.js';
 import { benchCommit } from './commit.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -66,8 +66,27 @@ const SECTIONS: Section[] = [
   {
     name: 'commit',
     async run() {
-      const small = await benchCommit(1000);
-      const big = await benchCommit(1_000_000);
+      // Alternating rounds, so a change in machine load does not favour one size.
+      const merged = new Map<number, { commit: number[]; journal: number[]; bare: number[] }>();
+      for (const lines of [1000, 1_000_000, 1000, 1_000_000]) {
+        const r = await benchCommit(lines, 150);
+        const m = merged.get(lines) ?? { commit: [], journal: [], bare: [] };
+        m.commit.push(...r.samples.commit);
+        m.journal.push(...r.samples.journal);
+        m.bare.push(...r.samples.bare);
+        merged.set(lines, m);
+      }
+      const result = (lines: number) => {
+        const m = merged.get(lines)!;
+        return {
+          journal_lines: lines,
+          commit_ms: latency(m.commit),
+          journal_ms: latency(m.journal),
+          bare_append_fsync_ms: latency(m.bare),
+        };
+      };
+      const small = result(1000);
+      const big = result(1_000_000);
       const rows: Row[] = [];
       for (const r of [small, big]) {
         const b = `sale commit, cash (${r.journal_lines.toLocaleString('en')} lines)`;

@@ -56,25 +56,30 @@ async function openClient(url: string): Promise<{
   };
 }
 
-async function bareEcho(n: number, bytes: number): Promise<Latency> {
+/** A bare `ws` echo server on loopback and a client of it: the baseline round trip. */
+async function bareEcho(): Promise<{
+  roundTrip(payload: string): Promise<number>;
+  close(): Promise<void>;
+}> {
   const server = http.createServer();
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
   wss.on('connection', (ws) => ws.on('message', (m) => ws.send(m.toString())));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const c = await openClient(`ws://127.0.0.1:${port}/`);
-  const payload = 'x'.repeat(bytes);
-  const times: number[] = [];
-  for (let i = 0; i < n + 200; i++) {
-    const t0 = performance.now();
-    c.ws.send(payload);
-    await c.next();
-    if (i >= 200) times.push(performance.now() - t0);
-  }
-  c.ws.close();
-  wss.close();
-  await new Promise((r) => server.close(r));
-  return latency(times);
+  return {
+    async roundTrip(payload) {
+      const t0 = performance.now();
+      c.ws.send(payload);
+      await c.next();
+      return performance.now() - t0;
+    },
+    async close() {
+      c.ws.close();
+      wss.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
 
 export async function benchScanPush(opts: ScanPushOptions = {}): Promise<ScanPushResult> {
@@ -103,8 +108,11 @@ export async function benchScanPush(opts: ScanPushOptions = {}): Promise<ScanPus
     await Promise.all(others.map((o) => o.next()));
     const c = await openClient(wsUrl(d.url, `terminal_id=${TERMINAL}`));
     await c.next(); // snapshot
+    // Scan and echo alternate in one loop, so both see the same machine load.
+    const echo = await bareEcho();
     const times: number[] = [];
-    let bytes = 0;
+    const echoes: number[] = [];
+    let payload = '';
     for (let i = 0; i < scans + 200; i++) {
       if (i % 500 === 0) {
         await d.app.checkout.clearCart(TERMINAL);
@@ -114,16 +122,21 @@ export async function benchScanPush(opts: ScanPushOptions = {}): Promise<ScanPus
       entry(d, TERMINAL, codes[i % codes.length]);
       const msg = await c.next();
       const t = performance.now() - t0;
-      if (i >= 200) times.push(t);
-      bytes = msg.length;
+      // The echo carries a message of the size the scan pushed.
+      if (payload.length !== msg.length) payload = 'x'.repeat(msg.length);
+      const e = await echo.roundTrip(payload);
+      if (i >= 200) {
+        times.push(t);
+        echoes.push(e);
+      }
     }
+    await echo.close();
     for (const o of [...others, c]) o.ws.close();
-    const scanToPush = latency(times);
     return {
-      scan_to_push_ms: scanToPush,
-      bare_echo_ms: await bareEcho(scans, bytes),
+      scan_to_push_ms: latency(times),
+      bare_echo_ms: latency(echoes),
       others: othersCount,
-      message_bytes: bytes,
+      message_bytes: payload.length,
     };
   } finally {
     await d.stop();
