@@ -217,7 +217,7 @@ export function generate(routes: RouteInfo[], opts: GenerateOptions): HostileCas
     if (!WRITE.has(r.method)) continue;
 
     // A page of another site posting through a till's browser (a "simple" request: no preflight).
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { origin: 'http://evil.example', 'content-type': 'text/plain' },
       { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
       { origin: 'null', 'content-type': 'text/plain' },

@@ -245,6 +245,62 @@ test('hostile input against every route: 4xx, no 5xx, no crash, no data change',
     ];
     await runCases(d, cases, tally);
 
+    // Forged pairing secrets from a scanner that knows the scanner secret: refused (the scan
+    // endpoint answers 200 {result: "pairing_refused"} so the scanner can beep), never paired.
+    const scanRoute = routes.some((r) => r.method === 'POST' && r.path === '/api/v1/scanner/scan');
+    if (scanRoute) {
+      const start = JSON.stringify([...(await hashTree(d.dataDir, skipAudit))]);
+      const real = (await d.get('/api/v1/scanner/pairing-secret?terminal_id=kiosk')).body
+        .secret as string;
+      const prefix = d.app.config.scannerPairingPrefix;
+      const flip = (ch: string) => (ch === 'A' ? 'B' : 'A');
+      const forged = [
+        `${prefix}${'A'.repeat(real.length - prefix.length)}`,
+        real.slice(0, -1) + flip(real.slice(-1)),
+        real.slice(0, prefix.length) + flip(real[prefix.length]) + real.slice(prefix.length + 1),
+        real.slice(0, -4),
+        real + 'AAAA',
+        `${prefix}${'Z'.repeat(300)}`,
+        `${prefix}../../etc/passwd`,
+        `${prefix}\u0000`,
+      ];
+      for (const barcode of forged) {
+        const res = await d.post(
+          '/api/v1/scanner/scan',
+          { barcode },
+          {
+            headers: {
+              'x-scanner-secret': d.app.config.scannerApiSecret,
+              'x-scanner-id': 'hostile-scan',
+            },
+          },
+        );
+        tally.ran += 1;
+        const refused =
+          is4xx(res.status) || (res.status === 200 && res.body?.result === 'pairing_refused');
+        if (res.status >= 500)
+          tally.fiveHundreds.push(`forged pairing ${barcode.slice(0, 40)} → ${res.status}`);
+        else if (!refused)
+          tally.unexpected.push(
+            `forged pairing ${barcode.slice(0, 40)} → ${res.status} ${res.text.slice(0, 80)}`,
+          );
+      }
+      // Near-miss scanner secrets.
+      const secret = d.app.config.scannerApiSecret;
+      for (const wrong of [secret.slice(0, -1), `${secret}x`, secret.toUpperCase(), '']) {
+        const res = await d.request('GET', '/api/v1/scanner/validate-token', {
+          headers: wrong ? { 'x-scanner-secret': wrong } : {},
+        });
+        tally.ran += 1;
+        if (!is4xx(res.status))
+          tally.unexpected.push(`scanner secret ${JSON.stringify(wrong)} → ${res.status}`);
+      }
+      await d.app.store.idle();
+      const now = await hashTree(d.dataDir, skipAudit);
+      if (JSON.stringify([...now]) !== start)
+        tally.changedData.push('forged pairing / scanner secrets');
+    }
+
     // WebSocket upgrades with bad parameters or without credentials.
     const ws = d.url.replace('http', 'ws');
     for (const [url, headers] of [
