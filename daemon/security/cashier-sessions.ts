@@ -2,7 +2,7 @@
  * Per-terminal cashier sessions: after a PIN login a till carries a random token (HttpOnly
  * cookie `pos_cashier`, or the `X-Cashier-Session` header for clients that drive several
  * terminals). One cashier per terminal; a new login on a terminal replaces the old session.
- * A session ends on logout, after the idle time without a POS request, or when the employee
+ * A session ends on logout, after the idle time without a till write, or when the employee
  * is deactivated or deleted. Sessions live in memory: a daemon restart logs every till out.
  */
 import { randomBytes } from 'node:crypto';
@@ -77,11 +77,12 @@ export class CashierSessions {
   }
 
   /**
-   * The cashier behind a token, for a request about `terminalId` (null = not about one
-   * terminal, e.g. /sales/:id/cancel: the session's own terminal then). Refreshes the idle
-   * timer; an idle or orphaned session ends here.
+   * The cashier behind a token, for a request about `terminalId` (null = any terminal; the
+   * caller decides what a foreign terminal may do). `touch` (a till write: scanning, paying)
+   * refreshes the idle timer; reads do not, so a screen that polls its status still logs out
+   * when nobody works the till. An idle or orphaned session ends here.
    */
-  lookup(token: string | undefined, terminalId: string | null): Cashier | null {
+  lookup(token: string | undefined, terminalId: string | null, touch = true): Cashier | null {
     if (!token) return null;
     const s = this.byToken.get(token);
     if (!s) return null;
@@ -96,7 +97,7 @@ export class CashierSessions {
       return null;
     }
     if (terminalId !== null && terminalId !== s.terminalId) return null;
-    s.lastSeen = now;
+    if (touch) s.lastSeen = now;
     return cashier;
   }
 

@@ -72,7 +72,8 @@ export function createGuards(deps: GuardDeps) {
    * (DELETE /api/v1/terminals/:id/cart) is accepted.
    */
   const attachCashier = (ctx: Context): Cashier | null => {
-    const cashier = cashiers.lookup(CashierSessions.tokenOf(ctx), null);
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method);
+    const cashier = cashiers.lookup(CashierSessions.tokenOf(ctx), null, write);
     if (!cashier) return null;
     const terminal = terminalOfPath(ctx.path);
     if (terminal !== null && terminal !== cashier.terminal_id) {
