@@ -14,7 +14,7 @@ test('cross-site writes are refused; same-origin and non-browser clients are not
         headers: { 'content-type': type, ...headers },
       });
     const own = new URL(d.url).host;
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { origin: 'http://evil.example' },
       { origin: `http://${own}.evil.example` },
       { origin: 'null' },
