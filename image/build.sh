@@ -148,7 +148,10 @@ echo "app: $(du -sh "$APP" | cut -f1) ($(du -sh "$APP/node_modules" | cut -f1) n
 
 # ---------------------------------------------------------------------------------------------
 step "root filesystem: mmdebstrap $SUITE arm64 ($VARIANT), customize"
-packages() { grep -hv '^\s*#' "$@" | awk 'NF { print $1 }' | paste -sd, -; }
+# The kernel is installed last, in its own apt run: its initramfs is then generated once,
+# after every package whose trigger would otherwise have it rebuilt (slow under emulation).
+KERNEL_PKG=linux-image-arm64
+packages() { grep -hv '^\s*#' "$@" | awk -v k="$KERNEL_PKG" 'NF && $1 != k { print $1 }' | paste -sd, -; }
 lists=("$SRC/image/packages.txt")
 [ "$VARIANT" = full ] && lists+=("$SRC/image/packages-kiosk.txt")
 ROOTFS="$WORK/rootfs"
@@ -169,6 +172,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --skip=download/empty --skip=essential/unlink \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives" "$1/boot/firmware"' \
   --setup-hook="sync-in '$CACHE/apt' /var/cache/apt/archives/" \
+  --customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $KERNEL_PKG" \
   --customize-hook="sync-out /var/cache/apt/archives '$CACHE/apt'" \
   --customize-hook="'$SRC/image/customize.sh' \"\$1\"" \
   "$SUITE" "$ROOTFS" \
