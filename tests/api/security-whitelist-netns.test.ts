@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ADMIN, ROOT, client, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { canonicalIp } from '../../daemon/security/ip-match.js';
 
@@ -24,6 +28,7 @@ const V4 = (host: number) => `10.${a}.${b}.${host}`;
 const V6 = (host: number) => canonicalIp(`fd00:${tag.slice(0, 4)}:${tag.slice(4)}::${host}`)!;
 
 let skipReason: string | null = null;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 async function ip(...args: string[]): Promise<void> {
   await run('ip', args);
@@ -256,6 +261,56 @@ test('X-Forwarded-For is believed only from a TRUST_PROXY peer (CIDR)', async (t
     });
     assert.equal(JSON.parse(seen.body).ip, V4(4));
     assert.equal(JSON.parse(seen.body).via_proxy, true);
+  } finally {
+    await d.stop();
+  }
+});
+
+/** Real Chromium inside the namespace: the DOM it renders for a URL (--dump-dom). */
+async function chromiumDom(url: string): Promise<string> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'pos-chromium-'));
+  try {
+    const { stdout } = await run(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        CHROMIUM,
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${profile}`,
+        '--dump-dom',
+        url,
+      ],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+    );
+    return stdout;
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+test('a real browser on a denied address sees the Access denied page; on a listed one the till', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  if (!existsSync(CHROMIUM)) return t.skip(`no Chromium at ${CHROMIUM}`);
+  const d = await daemonOn(V4(1));
+  try {
+    // Chromium in the namespace has one address (its default source): list another one first.
+    await setList(d, true, [V4(9)]);
+    const denied = await chromiumDom(`${hostUrl(d)}/pos`);
+    assert.match(denied, /<title>Access denied<\/title>/);
+    assert.match(denied, /not on the POS whitelist/);
+    await setList(d, true, [`${V4(0)}/24`]);
+    const allowed = await chromiumDom(`${hostUrl(d)}/pos`);
+    assert.doesNotMatch(allowed, /Access denied/);
+    // The till page itself (or, in a checkout without a UI build, the daemon's "not built" note).
+    assert.match(allowed, /<pos-app|npm run build/);
   } finally {
     await d.stop();
   }
