@@ -62,10 +62,10 @@ in_root node -e '
 in_root sh -c 'cd /opt/pos && node -e "
   const sharp = require(\"sharp\");
   const hid = require(\"node-hid\");
-  const usb = require(\"usb\");
+  const usb = require(\"usb/index.js\");
   const check = (ok, what) => { if (!ok) { console.error(what + \" did not load\"); process.exit(1); } };
   check(typeof hid.devices === \"function\", \"node-hid\");
-  check(typeof usb.usb.getDeviceList === \"function\", \"usb\");
+  check(typeof usb.nativeGetDevices === \"function\", \"usb (native binding)\");
   console.log(\"customize: native modules load on arm64: sharp \" + sharp.versions.sharp + \" (libvips \" + sharp.versions.vips + \"), node-hid, usb\");
 "' | tee -a "$POS_REPORT"
 
