@@ -234,12 +234,14 @@ export class Refunds {
         payment = out.payment ?? {};
         method = 'provider';
       } catch (err) {
-        if (err instanceof ProviderError)
+        if (err instanceof ProviderError) {
+          const refused = err.status >= 400 && err.status < 500;
           throw new RefundError(
-            err.status >= 400 && err.status < 500 ? 422 : 502,
+            refused ? 422 : 502,
             err.code,
-            `${provider.label} refused the refund: ${err.message}`,
+            `${provider.label} ${refused ? 'refused the refund' : 'refund failed'}: ${err.message}`,
           );
+        }
         throw new RefundError(
           502,
           'refund_failed',

@@ -7,6 +7,7 @@
  * transactions. One sale never gets a second checkout; one reader never gets two live ones.
  * Cancel asks the reader to terminate; the sale only becomes cancelled once SumUp reports the
  * checkout as failed — a card approved just before the terminate leaves the sale succeeded.
+ * Refunds go back to the card through SumUp's refund API (../sumup/refund.ts).
  */
 import type { Sale } from '../../protocol.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ProviderDeps,
   type ProviderFactory,
   type ProviderOutcome,
+  type RefundOutcome,
   type StartOptions,
 } from '../provider.js';
 import { CachedAvailability } from '../sumup/availability.js';
@@ -23,6 +25,7 @@ import { SumUpContext } from '../sumup/context.js';
 import { isApiError } from '../sumup/sdk.js';
 import { describeSumUpError, outcomeUnknown, toProviderError } from '../sumup/errors.js';
 import { minorUnit, toMinor } from '../sumup/money.js';
+import { refundThroughSumUp } from '../sumup/refund.js';
 import { soloRoutes, type SoloCallback } from '../sumup/solo-routes.js';
 import type { CheckoutRecord } from '../sumup/state.js';
 
@@ -258,6 +261,11 @@ export class SumUpSoloProvider implements PaymentProvider {
     const outcome = await this.resolve(record).catch(() => null);
     if (outcome) await ctx.finish(record, outcome);
     return { state: 'pending' };
+  }
+
+  /** Pays `amount_cents` of a paid sale back to the card (SumUp's refund API). */
+  refund(sale: Sale, amount_cents: number): Promise<RefundOutcome> {
+    return refundThroughSumUp(this.ctx, sale, amount_cents, this.deps.config.currency);
   }
 
   /** SumUp's callback for a sale (token already verified by the route). */

@@ -6,7 +6,9 @@
  * smp-status / smp-tx-code / foreign-tx-id; the URL carries our HMAC token because the app does
  * not sign anything. With an API key a reported success is cross-checked with the
  * transactions API before the sale counts as paid, and the poller finds payments whose
- * callback never came back (foreign_transaction_id = sale id).
+ * callback never came back (foreign_transaction_id = sale id). With an API key refunds go
+ * back to the card through SumUp's refund API; without one there is no refund() and the
+ * refunds module records them as manual (refund in the SumUp app).
  */
 import bwipjs from 'bwip-js';
 import type { Sale } from '../../protocol.js';
@@ -22,6 +24,7 @@ import {
 import { SumUpContext } from '../sumup/context.js';
 import { isApiError } from '../sumup/sdk.js';
 import { toMinor } from '../sumup/money.js';
+import { refundThroughSumUp } from '../sumup/refund.js';
 import type { CheckoutRecord } from '../sumup/state.js';
 import { buildTapUrl } from '../sumup/tap-url.js';
 import { tapRoutes, type TapCallback, type TapCallbackResult } from '../sumup/tap-routes.js';
@@ -96,6 +99,13 @@ export class SumUpTapProvider implements PaymentProvider {
       payment.warning =
         'The phone cannot reach this till at its local address; set PUBLIC_URL to the address phones use.';
     return { state: 'pending', payment };
+  }
+
+  /** SumUp's refund API, only when an API key lets us find the transaction. */
+  get refund(): PaymentProvider['refund'] {
+    if (!this.ctx.hasApi) return undefined;
+    return (sale, amount_cents) =>
+      refundThroughSumUp(this.ctx, sale, amount_cents, this.deps.config.currency);
   }
 
   async cancel(sale: Sale): Promise<ProviderOutcome> {

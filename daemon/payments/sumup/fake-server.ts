@@ -7,9 +7,12 @@
  * Paths (all under /v0.1/merchants/{merchant_code} unless noted):
  *   GET/POST /readers, GET/PATCH/DELETE /readers/{id}, POST /readers/{id}/checkout,
  *   GET /readers/{id}/checkout/{checkout_id}, GET /readers/{id}/status,
- *   POST /readers/{id}/terminate, GET /v2.1/merchants/{code}/transactions?…
+ *   POST /readers/{id}/terminate, GET /v2.1/merchants/{code}/transactions?…,
+ *   POST /v1.0/merchants/{code}/payments/{transaction_id}/refunds {amount?} (major units).
  * Errors follow the spec: 401 {errors:{detail,type}}, 422 READER_BUSY / READER_OFFLINE,
- * 404 {errors:{detail}} (readers) or {error_code, message} (transactions).
+ * 404 {errors:{detail}} (readers) or {error_code, message} (transactions); refunds answer
+ * 201 {} or RFC 9457 problems (400 bad amount, 404, 409 not refundable, 422 declined).
+ * Accepted refunds are kept in `refunds` (what SumUp received), so tests can check amounts.
  *
  * Switches (`fake.switches`, or POST /_fake/switches with JSON) make the awkward cases
  * reproducible: decline, a card never presented, lost callbacks, slow or hanging answers,
@@ -37,6 +40,11 @@ export interface FakeSwitches {
   loseCheckoutAnswer: boolean;
   /** terminate is accepted (202) but the card was already approved: the payment goes through. */
   terminateTooLate: boolean;
+  /**
+   * Refund requests fail: `not_refundable` (409), `declined` (422 from the processor),
+   * `server_error` (500); `none` (default) refunds normally.
+   */
+  refundFailure: 'none' | 'not_refundable' | 'declined' | 'server_error';
 }
 
 export interface FakeReader {
@@ -54,6 +62,10 @@ export interface FakeReader {
 export interface FakeCheckout {
   checkout_id: string;
   client_transaction_id: string;
+  /** The transaction's own id (TransactionFull.id), which refunds are addressed to. */
+  transaction_id: string;
+  /** Refunded so far, in minor units. */
+  refunded_value: number;
   reader_id: string;
   merchant_code: string;
   status: 'pending' | 'successful' | 'failed' | 'cancelled';
@@ -65,6 +77,16 @@ export interface FakeCheckout {
   updated_at: string;
   transaction_code?: string;
   timer?: NodeJS.Timeout;
+}
+
+/** A refund SumUp accepted: `amount` exactly as received (major units; absent = full). */
+export interface FakeRefund {
+  transaction_id: string;
+  checkout_id: string;
+  amount?: number;
+  /** Refunded amount in minor units. */
+  value: number;
+  at: string;
 }
 
 export interface FakeSumUpOptions {
@@ -88,6 +110,8 @@ export class FakeSumUp {
   readonly requests: string[] = [];
   /** Callback deliveries: url, status answered (0 = unreachable). */
   readonly callbacks: Array<{ url: string; status: number; body: unknown }> = [];
+  /** Refunds accepted, in order. */
+  readonly refunds: FakeRefund[] = [];
   url = '';
   private server: http.Server | null = null;
   private readonly retryMs: number;
@@ -106,6 +130,7 @@ export class FakeSumUp {
       rateLimited: false,
       loseCheckoutAnswer: false,
       terminateTooLate: false,
+      refundFailure: 'none',
       ...opts.switches,
     };
   }
@@ -169,6 +194,8 @@ export class FakeSumUp {
     const c: FakeCheckout = {
       checkout_id: randomUUID(),
       client_transaction_id: randomUUID(),
+      transaction_id: randomUUID(),
+      refunded_value: 0,
       reader_id: '',
       merchant_code: this.merchantCode,
       status: p.status ?? 'successful',
@@ -241,6 +268,13 @@ export class FakeSumUp {
     if (method === 'GET' && p[0] === 'v2.1' && p[1] === 'merchants' && p[3] === 'transactions') {
       if (p[2] !== this.merchantCode) return notFoundTx(res);
       return this.getTransaction(url.searchParams, res);
+    }
+    // /v1.0/merchants/{code}/payments/{transaction_id}/refunds
+    if (p[0] === 'v1.0' && p[1] === 'merchants' && p[3] === 'payments' && p[5] === 'refunds') {
+      if (method !== 'POST' || p.length !== 6)
+        return send(res, 404, { errors: { detail: 'Not Found' } });
+      if (p[2] !== this.merchantCode) return send(res, 404, txNotFound());
+      return this.refund(decodeURIComponent(p[4]), body, res);
     }
     if (p[0] !== 'v0.1' || p[1] !== 'merchants' || p[3] !== 'readers') {
       return send(res, 404, { errors: { detail: 'Not Found' } });
@@ -355,6 +389,8 @@ export class FakeSumUp {
     const c: FakeCheckout = {
       checkout_id: randomUUID(),
       client_transaction_id: randomUUID(),
+      transaction_id: randomUUID(),
+      refunded_value: 0,
       reader_id: reader.id,
       merchant_code: this.merchantCode,
       status: 'pending',
@@ -454,19 +490,21 @@ export class FakeSumUp {
         (q.get('foreign_transaction_id') &&
           x.foreign_transaction_id === q.get('foreign_transaction_id')) ||
         (q.get('transaction_code') && x.transaction_code === q.get('transaction_code')) ||
-        (q.get('id') && x.checkout_id === q.get('id')),
+        (q.get('id') && x.transaction_id === q.get('id')),
     );
     if (!c) return notFoundTx(res);
     const status =
       c.status === 'successful'
-        ? 'SUCCESSFUL'
+        ? c.refunded_value >= c.total_amount.value
+          ? 'REFUNDED'
+          : 'SUCCESSFUL'
         : c.status === 'pending'
           ? 'PENDING'
           : c.status === 'cancelled'
             ? 'CANCELLED'
             : 'FAILED';
     send(res, 200, {
-      id: c.checkout_id,
+      id: c.transaction_id,
       transaction_code: c.transaction_code,
       // Transactions carry the amount in major units (SumUp's TransactionBase.amount).
       amount: c.total_amount.value / 10 ** c.total_amount.minor_unit,
@@ -480,6 +518,53 @@ export class FakeSumUp {
       foreign_transaction_id: c.foreign_transaction_id,
       entry_mode: 'CONTACTLESS',
     });
+  }
+
+  /** RefundTransaction: the whole rest without `amount`, else `amount` (major units). */
+  private refund(transactionId: string, body: Record<string, unknown>, res: http.ServerResponse) {
+    const c = [...this.checkouts.values()].find((x) => x.transaction_id === transactionId);
+    if (!c) return send(res, 404, txNotFound());
+    const sw = this.switches.refundFailure;
+    if (sw === 'server_error')
+      return send(res, 500, problem(500, 'Internal Server Error', 'Something went wrong.'));
+    const refundable = c.status === 'successful' ? c.total_amount.value - c.refunded_value : 0;
+    if (sw === 'not_refundable' || refundable <= 0)
+      return send(
+        res,
+        409,
+        problem(409, 'Conflict', 'The transaction is not refundable in its current state'),
+      );
+    const amount = body.amount;
+    let value = refundable;
+    if (amount !== undefined) {
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0)
+        return send(res, 400, problem(400, 'Bad Request', 'amount must be greater than zero'));
+      value = Math.round(amount * 10 ** c.total_amount.minor_unit);
+    }
+    if (sw === 'declined' || value > refundable)
+      return send(res, 422, {
+        ...problem(422, 'Unprocessable Entity', 'Refund failed.'),
+        errors: [
+          sw === 'declined'
+            ? { code: 'REFUND_DECLINED', detail: 'The card issuer declined the refund' }
+            : {
+                code: 'INVALID_AMOUNT',
+                detail: 'Amount exceeds the refundable amount',
+                reason: 'amount_too_high',
+                max_refundable_amount: refundable / 10 ** c.total_amount.minor_unit,
+              },
+        ],
+      });
+    c.refunded_value += value;
+    c.updated_at = new Date().toISOString();
+    this.refunds.push({
+      transaction_id: c.transaction_id,
+      checkout_id: c.checkout_id,
+      ...(amount !== undefined ? { amount: amount as number } : {}),
+      value,
+      at: c.updated_at,
+    });
+    send(res, 201, {});
   }
 
   /** Test/demo controls: POST /_fake/switches, POST /_fake/readers/{id}/present, GET /_fake/state. */
@@ -511,6 +596,7 @@ export class FakeSumUp {
         switches: this.switches,
         readers: [...this.readers.values()],
         checkouts: [...this.checkouts.values()].map(({ timer: _t, ...c }) => c),
+        refunds: this.refunds,
       });
     }
     send(res, 404, { error: 'unknown control' });
@@ -543,6 +629,10 @@ function checkoutWire(c: FakeCheckout, reader: FakeReader) {
 
 function problem(status: number, title: string, detail: string) {
   return { type: 'https://developer.sumup.com/problem/', title, status, detail };
+}
+
+function txNotFound() {
+  return problem(404, 'Not Found', 'Transaction not found');
 }
 
 function notFoundTx(res: http.ServerResponse): void {

@@ -4,7 +4,8 @@
  * Why the local types: the SDK's published .d.ts files import their siblings without file
  * extensions ("./client"), which TypeScript's NodeNext resolution (our tsconfig) cannot follow,
  * so its classes arrive untyped. The shapes below restate the SumUp API's documented shapes
- * (ReaderCheckout, StatusResponse, Reader, TransactionFull) for the fields we read.
+ * (ReaderCheckout, StatusResponse, Reader, TransactionFull, RefundTransaction) for the fields
+ * we read.
  */
 import * as sdk from '@sumup/sdk';
 
@@ -99,6 +100,16 @@ export interface SumUpApi {
   };
   transactions: {
     get(merchantCode: string, query: TransactionQuery): Promise<Transaction>;
+    /**
+     * POST /v1.0/merchants/{merchant_code}/payments/{transaction_id}/refunds (RefundTransaction):
+     * `amount` in major units (e.g. 2.5); without it SumUp refunds the whole transaction.
+     * 201 with an empty object; 400 / 404 / 409 / 422 as RFC 9457 problem details.
+     */
+    refund(
+      merchantCode: string,
+      transactionId: string,
+      body?: { amount?: number },
+    ): Promise<Record<string, unknown>>;
   };
 }
 
