@@ -24,6 +24,7 @@ import { AdminAuth } from './security/auth.js';
 import { clientAddress, exactProxyMatcher } from './security/client-ip.js';
 import { errorMiddleware, fail } from './http/errors.js';
 import { readJson } from './http/body.js';
+import { redactPath } from './http/redact.js';
 import { staticUi } from './http/static.js';
 import { productRoutes } from './http/routes/products.js';
 import { Checkout } from './checkout/index.js';
@@ -203,7 +204,7 @@ export class PosApp {
         // closes, so shutdown does not wait for keep-alive connections to time out.
         if (this.stopping && !ctx.headerSent) ctx.set('Connection', 'close');
         const ms = (performance.now() - t0).toFixed(1);
-        const line = `${ctx.state.clientIp} ${ctx.method} ${ctx.path} ${ctx.status} ${ms}ms`;
+        const line = `${ctx.state.clientIp} ${ctx.method} ${redactPath(ctx.path)} ${ctx.status} ${ms}ms`;
         if (ctx.status >= 500) log.error(line);
         else log.info(line);
       }

@@ -6,6 +6,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log.js';
 import { StorageError } from '../store/index.js';
+import { redactPath } from './redact.js';
 
 export class HttpError extends Error {
   constructor(
@@ -51,7 +52,7 @@ export function errorMiddleware(log: Logger) {
         body = { code: 'bad_request', message: (err as Error).message };
       } else {
         log.error(
-          `unhandled error on ${ctx.method} ${ctx.path}: ${(err as Error)?.stack ?? String(err)}`,
+          `unhandled error on ${ctx.method} ${redactPath(ctx.path)}: ${(err as Error)?.stack ?? String(err)}`,
         );
         body = {
           code: 'internal_error',
