@@ -31,7 +31,18 @@ async function main(): Promise<void> {
   log.info(
     `counter-pos ${VERSION} starting (APP_ENV=${config.appEnv}, DATA_DIR=${config.dataDir}${config.envFile ? `, env file ${config.envFile}` : ''})`,
   );
-  const app = await createApp({ config, log });
+  let app;
+  try {
+    app = await createApp({ config, log });
+  } catch (err) {
+    // Some rules can only be checked once modules exist (e.g. PAYMENT_MINIMUM_<ID>_CENTS must
+    // name a registered provider): the same one clear line as for the env rules.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pos-daemon: refusing to start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const notify = new SdNotify({
     socket: config.notifySocket,
     watchdogUsec: config.watchdogUsec,

@@ -336,3 +336,22 @@ test('daemon with APP_ENV=production and a weak ADMIN_TOKEN exits non-zero namin
   assert.doesNotMatch(output, /POS_READY/);
   assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
 });
+
+test('daemon refuses a PAYMENT_MINIMUM_<ID>_CENTS naming no provider with one clear line', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pos-minimum-'));
+  try {
+    const { code, output } = await runDaemonExpectExit({
+      PAYMENT_MINIMUM_FOO_CENTS: '5',
+      DATA_DIR: dataDir,
+    });
+    assert.equal(code, 2);
+    assert.match(
+      output,
+      /refusing to start: config: PAYMENT_MINIMUM_FOO_CENTS: names no payment provider/,
+    );
+    assert.doesNotMatch(output, /POS_READY/);
+    assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
