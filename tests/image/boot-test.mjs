@@ -323,14 +323,16 @@ while (Date.now() < deadline && qemuExit === null) {
 
 const status = {};
 for (const line of (statusText ?? '').split('\n')) {
-  const m = /POS_STATUS ([\w-]+)=(.*)$/.exec(line.replace(/\r/g, ''));
+  const m = /POS_STATUS ([\w.-]+)=(.*)$/.exec(line.replace(/\r/g, ''));
   if (m) status[m[1]] = m[2].trim();
 }
-const bootS = multiUserAt ? sec(multiUserAt) : null;
+// systemd stops its console status lines once a getty owns the console, so the guest's own
+// clock (pos-status) says when multi-user.target was reached.
+const bootS = status.multi_user_s ?? (multiUserAt ? sec(multiUserAt) : null);
 check(
   'multi-user.target reached',
-  Boolean(multiUserAt),
-  bootS ? `${bootS} s after QEMU start` : 'not seen',
+  status['multi-user.target'] === 'active' || Boolean(multiUserAt),
+  bootS ? `${bootS} s after kernel start` : 'not seen',
 );
 check('pos-status printed on the console', Boolean(statusText));
 check(
@@ -382,9 +384,9 @@ if (qemuExit === null) {
 const saved = saveLog();
 console.log(`boot-test: serial console log: ${saved}`);
 console.log(
-  `boot-test: boot to multi-user ${bootS ?? '-'} s, daemon ready ${status.daemon_ready_s ?? '-'} s ` +
-    `after kernel start (guest clock), health from host at ${healthAt ? sec(healthAt) : '-'} s ` +
-    `after QEMU start; total ${since()} s`,
+  `boot-test: multi-user reached ${bootS ?? '-'} s, daemon ready (READY=1) ` +
+    `${status.daemon_ready_s ?? '-'} s after kernel start (guest clock); /api/v1/health ` +
+    `answered the host ${healthAt ? sec(healthAt) : '-'} s after QEMU start; total ${since()} s`,
 );
 rmSync(work, { recursive: true, force: true });
 finish();
