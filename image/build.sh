@@ -202,9 +202,9 @@ mcopy -s -p -Q -i "$PARTS/boot.vfat" "$WORK/boot/"* ::/
 # Root: what is there plus 25 % and 300 MiB for updates (kernel, initrd, packages).
 root_mb=$(du -sm "$ROOTFS" | cut -f1)
 ROOT_MB=$((root_mb + root_mb / 4 + 300))
-mke2fs -q -t ext4 -L posroot -d "$ROOTFS" "$PARTS/root.ext4" "${ROOT_MB}M"
+mke2fs -q -t ext4 -b 4096 -L posroot -d "$ROOTFS" "$PARTS/root.ext4" "${ROOT_MB}M"
 # Data: small in the image; pos-firstboot grows the partition and file system to the card.
-mke2fs -q -t ext4 -L posdata -d "$WORK/data" "$PARTS/data.ext4" 128M
+mke2fs -q -t ext4 -b 4096 -L posdata -d "$WORK/data" "$PARTS/data.ext4" 128M
 echo "boot ${BOOT_MB} MiB, root ${ROOT_MB} MiB (content ${root_mb} MiB), data 128 MiB"
 
 # ---------------------------------------------------------------------------------------------
