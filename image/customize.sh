@@ -123,3 +123,4 @@ say "udevadm verify:"
 in_root udevadm verify --resolve-names=never /etc/udev/rules.d/70-pos-scanners.rules \
   /usr/lib/udev/rules.d/71-pos-kiosk-input.rules 2>&1 | sed 's/^/  /' | tee -a "$POS_REPORT"
 rm -f "$R/tmp/verify.log" ${stub:+"$stub"}
+say "systemd-analyze security --offline=true pos-daemon.service: $(in_root systemd-analyze security --offline=true /usr/lib/systemd/system/pos-daemon.service 2>&1 | tail -1)"
