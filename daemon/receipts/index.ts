@@ -70,7 +70,14 @@ export class Receipts {
   start(): void {
     this.deps.events.on(this, 'payment.updated', ({ sale }) => {
       if (sale.state !== 'succeeded') return;
-      const p = this.onPaid(sale).finally(() => this.printing.delete(sale.id));
+      this.last.set(sale.terminal_id, { kind: 'sale', id: sale.id });
+      // The bus delivers synchronously inside the checkout: building the receipt there would
+      // delay every sale's answer. The sale is durable already and the receipt is derived from
+      // it, so the print (and the drawer kick) runs right after the answer: setImmediate keeps
+      // sales in order, and printed()/idle() see the job from this moment on.
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.onPaid(sale))
+        .finally(() => this.printing.delete(sale.id));
       this.printing.set(sale.id, p);
       this.track(p);
     });
@@ -181,7 +188,6 @@ export class Receipts {
   }
 
   private async onPaid(sale: Sale): Promise<void> {
-    this.last.set(sale.terminal_id, { kind: 'sale', id: sale.id });
     const cash = sale.provider === 'cash';
     try {
       if (this.settings().auto_print) await this.printSale(sale, { copy: false });

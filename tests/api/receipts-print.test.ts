@@ -217,3 +217,46 @@ test('GET /sales/:id/receipt?wait=1 answers after the automatic print, with its 
     await d.stop();
   }
 });
+
+test('the automatic print runs after the checkout has answered, in order, and still kicks the drawer', async () => {
+  const { d, dev } = await startShop();
+  try {
+    await product(d, { barcode: '4001', name: 'Apfelschorle', price_cents: 250, vat_rate: 19 });
+    const receipts = d.app.shop.receipts;
+    const built: string[] = [];
+    const saleReceipt = receipts.saleReceipt.bind(receipts);
+    receipts.saleReceipt = (sale, base) => {
+      built.push(sale.id);
+      return saleReceipt(sale, base);
+    };
+    const sales = [];
+    for (let i = 0; i < 2; i++) {
+      await d.app.checkout.addItem('kiosk', { barcode: '4001', quantity: 1 });
+      const { sale } = await d.app.checkout.checkout('kiosk', {
+        provider: 'cash',
+        idempotency_key: `after-answer-${i}`,
+        tendered_cents: 300,
+        cashier: null,
+        base_url: '',
+      });
+      assert.equal(sale.state, 'succeeded');
+      // The receipt is not built inside the commit: the answer came first.
+      assert.ok(!built.includes(sale.id), 'receipt built before the checkout answered');
+      sales.push(sale);
+    }
+    // printed() knows the jobs at once; they run in sale order.
+    await receipts.printed(sales[1].id);
+    await receipts.idle();
+    assert.deepEqual(
+      built,
+      sales.map((s) => s.id),
+    );
+    const lines = decodeEscPos(dev.bytes()).lines;
+    const at = sales.map((s) => lines.indexOf(`Receipt no. ${s.number}`));
+    assert.ok(at[0] !== -1 && at[0] < at[1], `receipts printed in order: ${at.join(', ')}`);
+    assert.equal(drawerKicks(dev.bytes()), 2);
+    assert.deepEqual(receipts.printResult(sales[0].id), { printed: true, message: null });
+  } finally {
+    await d.stop();
+  }
+});
