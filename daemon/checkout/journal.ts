@@ -64,6 +64,8 @@ const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const CREATED_PREFIX =
   /^\{"e":"created","at":"[^"\\]*","key":"[^"\\]*","cart_version":\d+,"sale":\{"id":"([^"\\]+)","number":(\d+),/;
 const UPDATE_PREFIX = /^\{"e":"update","at":"[^"\\]*","id":"([^"\\]+)","state":"([a-z]+)"/;
+/** The kind of a line as JSON.stringify writes it (`e` first); null for anything else. */
+const KIND_PREFIX = /^\{"e":"([a-z]+)"/;
 const MAX_OPEN = 4;
 
 interface Queued {
@@ -85,6 +87,11 @@ export interface FileSummary {
   max_number: number;
   /** Sales still pending at the end of the file: such a file is always read again. */
   pending: number;
+  /**
+   * Kinds of shop lines (refund, cash, z) the file holds, so refunds and closing find theirs
+   * without reading every day. A summary without it (older index) is read again once.
+   */
+  shop?: string[];
 }
 
 export interface JournalIndexData {
@@ -124,6 +131,8 @@ export class SalesJournal {
   private writing: Promise<void> | null = null;
   private files = new Map<string, OpenFile>();
   private broken: string | null = null;
+  /** Day → kinds of shop lines in its file (from load(), then from appends). */
+  private shopKinds = new Map<string, Set<string>>();
 
   constructor(
     private readonly deps: { dir: string; log: Logger; index?: JsonDocument<JournalIndexData> },
@@ -175,6 +184,7 @@ export class SalesJournal {
         known1 &&
         !newest.has(day) &&
         known1.pending === 0 &&
+        Array.isArray(known1.shop) &&
         known1.size === st.size &&
         known1.mtime_ms === st.mtimeMs
       ) {
@@ -182,10 +192,12 @@ export class SalesJournal {
         stats.sales += known1.sales;
         if (known1.max_number > max) max = known1.max_number;
         summaries[day] = known1;
+        if (known1.shop!.length) this.shopKinds.set(day, new Set(known1.shop));
         continue;
       }
       if (await this.repairTail(day)) stats.torn++;
       const pending = new Set<string>();
+      const shop = new Set<string>();
       let sales = 0;
       let dayMax = 0;
       let lines = 0;
@@ -202,6 +214,7 @@ export class SalesJournal {
         await this.scanDay(day, {
           created: count,
           settled: (id) => pending.delete(id),
+          shop: (kind) => shop.add(kind),
           line: () => lines++,
           bad: () => stats.skipped++,
         });
@@ -210,13 +223,16 @@ export class SalesJournal {
         sales = 0;
         dayMax = 0;
         pending.clear();
+        shop.clear();
         lines = 0;
         await this.readDay(
           day,
           (line) => {
             lines++;
             if (line.e === 'created') count(line.sale.id, line.sale.number);
-            else if (line.e === 'update' && line.state !== 'pending') pending.delete(line.id);
+            else if (line.e === 'update') {
+              if (line.state !== 'pending') pending.delete(line.id);
+            } else shop.add(line.e);
             onLine(line, day);
           },
           () => stats.skipped++,
@@ -232,7 +248,9 @@ export class SalesJournal {
         sales,
         max_number: dayMax,
         pending: pending.size,
+        shop: [...shop].sort(),
       };
+      if (shop.size) this.shopKinds.set(day, shop);
       changed ||= JSON.stringify(summaries[day]) !== JSON.stringify(known1);
     }
     changed ||= Object.keys(known).length !== days.length;
@@ -258,6 +276,7 @@ export class SalesJournal {
     on: {
       created(id: string, number: number): void;
       settled(id: string): void;
+      shop(kind: string): void;
       line(): void;
       bad(): void;
     },
@@ -272,6 +291,8 @@ export class SalesJournal {
         if (m[2] !== 'pending') on.settled(m[1]);
         return;
       }
+      m = KIND_PREFIX.exec(text);
+      if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) return on.shop(m[1]);
       let parsed: JournalLine;
       try {
         parsed = JSON.parse(text) as JournalLine;
@@ -281,6 +302,43 @@ export class SalesJournal {
       }
       if (parsed?.e === 'created') on.created(parsed.sale.id, parsed.sale.number);
       else if (parsed?.e === 'update' && parsed.state !== 'pending') on.settled(parsed.id);
+      else if ((EXTENSION_KINDS as readonly string[]).includes(parsed?.e)) on.shop(parsed.e);
+    });
+  }
+
+  /**
+   * Days whose file holds lines of one of `kinds` (refund, cash, z), oldest first: what
+   * load() found (or sales-index.json summarised) plus what was appended since. Refunds and
+   * closing catch up from these instead of reading every day.
+   */
+  async daysWith(kinds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const [day, set] of this.shopKinds) if (kinds.some((k) => set.has(k))) out.push(day);
+    return out.sort();
+  }
+
+  /**
+   * Streams one day's lines of the given kinds only. A line whose fixed prefix names another
+   * kind is skipped without parsing it (most lines of a day are sales), so reading a day for
+   * its few shop lines costs little more than reading the bytes.
+   */
+  async readKinds(
+    day: string,
+    kinds: readonly string[],
+    onLine: (line: JournalLine) => void,
+  ): Promise<boolean> {
+    return this.eachLine(day, (text, lineNo) => {
+      if (!text) return;
+      const m = KIND_PREFIX.exec(text);
+      if (m && !kinds.includes(m[1])) return;
+      let parsed: JournalLine;
+      try {
+        parsed = JSON.parse(text) as JournalLine;
+      } catch {
+        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+        return;
+      }
+      if (parsed && kinds.includes(parsed.e)) onLine(parsed);
     });
   }
 
@@ -417,9 +475,11 @@ export class SalesJournal {
       const next = () => ++number;
       const byDay = new Map<string, string[]>();
       const built: JournalLine[] = [];
+      const shopLines: Array<[string, string]> = [];
       for (const q of batch) {
         const { day, line } = q.build(next);
         built.push(line);
+        if (line.e !== 'created' && line.e !== 'update') shopLines.push([day, line.e]);
         const list = byDay.get(day) ?? [];
         list.push(JSON.stringify(line) + '\n');
         byDay.set(day, list);
@@ -440,6 +500,11 @@ export class SalesJournal {
         }
         await Promise.all(touched.map((t) => t.f.fh.datasync()));
         this.last = number;
+        for (const [day, kind] of shopLines) {
+          const set = this.shopKinds.get(day) ?? new Set<string>();
+          set.add(kind);
+          this.shopKinds.set(day, set);
+        }
         batch.forEach((q, i) => q.resolve(built[i]));
       } catch (err) {
         await this.rollBack(touched, err);

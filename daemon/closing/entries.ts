@@ -58,6 +58,17 @@ export interface ShopJournal {
   append(day: string, line: ShopEntry): Promise<unknown>;
   readDay(day: string, onLine: (line: AnyLine) => void): Promise<boolean>;
   days(): Promise<string[]>;
+  /**
+   * Days whose file holds lines of these kinds (the journal knows from its start-up scan,
+   * sales-index.json and its own appends). Without it, every day is read.
+   */
+  daysWith?(kinds: readonly ShopEntry['e'][]): Promise<string[]>;
+  /** One day's lines of these kinds only (sale lines skipped unparsed). */
+  readKinds?(
+    day: string,
+    kinds: readonly ShopEntry['e'][],
+    onLine: (line: AnyLine) => void,
+  ): Promise<boolean>;
   /** Resolves once every append queued before the call is durable. */
   idle(): Promise<void>;
 }
@@ -66,25 +77,29 @@ export interface ShopJournal {
 export type DayOf = (ms: number) => string;
 
 /**
- * Calls `fn` for every shop line written at or after `sinceAt` (ISO; fn must be idempotent),
- * reading only the journal days from sinceAt's day on. Used at start to catch a small state document up with
- * the journal after a power cut between the journal append and the document write.
+ * Calls `fn` for every shop line of `kinds` written at or after `sinceAt` (ISO; fn must be
+ * idempotent), reading only the journal days from sinceAt's day on that hold such lines. Used
+ * at start to catch a small state document up with the journal after a power cut between the
+ * journal append and the document write, or to build it on a first start (sinceAt null):
+ * that reads the few days with shop lines, not a whole journal of sales.
  */
 export async function replayAfter(
   journal: ShopJournal,
   dayOf: DayOf,
   sinceAt: string | null,
+  kinds: readonly ShopEntry['e'][],
   fn: (line: ShopEntry) => void,
 ): Promise<void> {
   const fromDay = sinceAt ? dayOf(Date.parse(sinceAt)) : '';
-  for (const day of await journal.days()) {
+  const days = journal.daysWith ? await journal.daysWith(kinds) : await journal.days();
+  const wanted = (line: AnyLine) =>
+    (kinds as readonly string[]).includes(line.e) && (!sinceAt || line.at >= sinceAt);
+  for (const day of days) {
     if (day < fromDay) continue;
-    await journal.readDay(day, (line) => {
-      if (
-        (SHOP_ENTRY_KINDS as readonly string[]).includes(line.e) &&
-        (!sinceAt || line.at >= sinceAt)
-      )
-        fn(line as ShopEntry);
-    });
+    const each = (line: AnyLine) => {
+      if (wanted(line)) fn(line as ShopEntry);
+    };
+    if (journal.readKinds) await journal.readKinds(day, kinds, each);
+    else await journal.readDay(day, each);
   }
 }

@@ -83,7 +83,7 @@ export class Closing {
     // Lines written after this instant are applied by close() itself (routes open later).
     const scanned = new Date(clock.now()).toISOString();
     const missed: ZEntry[] = [];
-    await replayAfter(journal, dayOf, doc.data.synced_at, (line) => {
+    await replayAfter(journal, dayOf, doc.data.synced_at, ['z'], (line) => {
       if (line.e === 'z' && line.z.number > doc.data.z_last_number) missed.push(line);
     });
     if (doc.state.state !== 'ok') return;

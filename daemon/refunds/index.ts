@@ -75,7 +75,7 @@ export class Refunds {
     // Lines written after this instant are applied by refund() itself (routes open later).
     const scanned = new Date(clock.now()).toISOString();
     const missed: RefundEntry[] = [];
-    await replayAfter(journal, dayOf, doc.data.synced_at, (line) => {
+    await replayAfter(journal, dayOf, doc.data.synced_at, ['refund'], (line) => {
       if (line.e === 'refund' && line.refund.number > doc.data.last_number) missed.push(line);
     });
     if (doc.state.state !== 'ok') return;

@@ -1,8 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { SalesJournal, type CreatedLine } from '../../daemon/checkout/journal.js';
+import path from 'node:path';
+import {
+  JOURNAL_INDEX_DOC,
+  SalesJournal,
+  type CreatedLine,
+  type JournalIndexData,
+} from '../../daemon/checkout/journal.js';
+import { replayAfter, type ShopEntry, type ShopJournal } from '../../daemon/closing/entries.js';
+import { Store } from '../../daemon/store/index.js';
 import { memoryLogger } from '../../daemon/log.js';
 import { tempDir } from '../helpers/daemon.js';
 import type { Sale } from '../../daemon/protocol.js';
@@ -80,4 +88,101 @@ test('SalesJournal: appends queued during a write are committed as one batch, in
     Array.from({ length: 50 }, (_, i) => i + 1),
   );
   await j.close();
+});
+
+test('shop lines by kind: refunds and closing read only the days that hold theirs, also after a start from sales-index.json', async () => {
+  const root = await tempDir('pos-journal-shop-');
+  const dir = path.join(root, 'sales');
+  await mkdir(dir);
+  const sale = (day: string, n: number) =>
+    JSON.stringify({
+      e: 'created',
+      at: `${day}T10:00:00.000Z`,
+      key: `k${n}`,
+      cart_version: 1,
+      sale: { id: `s_${day.replaceAll('-', '')}_${n}`, number: n, state: 'pending' },
+    }) +
+    '\n' +
+    JSON.stringify({
+      e: 'update',
+      at: `${day}T10:00:01.000Z`,
+      id: `s_${day.replaceAll('-', '')}_${n}`,
+      state: 'succeeded',
+    }) +
+    '\n';
+  const shopLine = (e: string, day: string, n: number) =>
+    JSON.stringify({ e, at: `${day}T12:00:00.000Z`, key: `${e}${n}`, [e]: { number: n } }) + '\n';
+  const days = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06'];
+  let n = 0;
+  for (const day of days) {
+    let text = sale(day, ++n) + sale(day, ++n);
+    if (day === '2026-01-02') text += shopLine('refund', day, 1);
+    if (day === '2026-01-03') text += shopLine('z', day, 1) + shopLine('cash', day, 1);
+    await writeFile(path.join(dir, `${day}.jsonl`), text + sale(day, ++n));
+  }
+  const open = async () => {
+    const store = new Store(root);
+    const index = await store.document<JournalIndexData>(JOURNAL_INDEX_DOC);
+    const j = new SalesJournal({ dir, log: memoryLogger(), index });
+    const stats = await j.load(() => {});
+    return { j, stats };
+  };
+  // Which days each replay reads, and what it hands over.
+  const replay = async (j: SalesJournal, kinds: ShopEntry['e'][], since: string | null) => {
+    const read: string[] = [];
+    // As app.ts hands checkout's journal to refunds and closing.
+    const real = j as unknown as Required<ShopJournal>;
+    const spy: ShopJournal = {
+      append: () => Promise.resolve(),
+      idle: () => real.idle(),
+      days: () => real.days(),
+      daysWith: (k) => real.daysWith(k),
+      readDay: (day, on) => (read.push(day), real.readDay(day, on)),
+      readKinds: (day, k, on) => (read.push(day), real.readKinds(day, k, on)),
+    };
+    const got: string[] = [];
+    await replayAfter(
+      spy,
+      (ms) => new Date(ms).toISOString().slice(0, 10),
+      since,
+      kinds,
+      (l) => got.push(`${l.e}@${l.at.slice(0, 10)}`),
+    );
+    return { read, got };
+  };
+
+  // First start, no index: the start-up scan notes the shop lines.
+  const first = await open();
+  assert.equal(first.stats.summarised, 0);
+  assert.deepEqual(await replay(first.j, ['refund'], null), {
+    read: ['2026-01-02'],
+    got: ['refund@2026-01-02'],
+  });
+  assert.deepEqual(await replay(first.j, ['z'], null), {
+    read: ['2026-01-03'],
+    got: ['z@2026-01-03'],
+  });
+  // An append is known at once.
+  await first.j.append('2026-01-06', {
+    e: 'refund',
+    at: '2026-01-06T13:00:00.000Z',
+    key: 'refund2',
+    refund: { number: 2 },
+  });
+  assert.deepEqual((await replay(first.j, ['refund'], null)).read, ['2026-01-02', '2026-01-06']);
+  assert.deepEqual((await replay(first.j, ['refund'], '2026-01-05T00:00:00.000Z')).got, [
+    'refund@2026-01-06',
+  ]);
+  await first.j.close();
+
+  // Next start: old days come from sales-index.json unread, and it still knows their lines.
+  const second = await open();
+  assert.equal(second.stats.summarised, 4);
+  assert.deepEqual((await replay(second.j, ['refund', 'z'], null)).read, [
+    '2026-01-02',
+    '2026-01-03',
+    '2026-01-06',
+  ]);
+  assert.deepEqual((await replay(second.j, ['cash'], null)).got, ['cash@2026-01-03']);
+  await second.j.close();
 });
