@@ -67,6 +67,31 @@ const UPDATE_PREFIX = /^\{"e":"update","at":"[^"\\]*","id":"([^"\\]+)","state":"
 /** The kind of a line as JSON.stringify writes it (`e` first); null for anything else. */
 const KIND_PREFIX = /^\{"e":"([a-z]+)"/;
 const MAX_OPEN = 4;
+/** Bytes of a line the start-up scan looks at; a sale line's prefix fits easily. */
+const PREFIX_BYTES = 512;
+const SCAN_CHUNK = 1 << 20;
+/** Day files scanned at once at start (each with its own read buffer). */
+const SCAN_PARALLEL = 3;
+
+/** `fn` over `items` with at most `n` running at once, each worker with its own `state`. */
+async function inPool<T, S, R>(
+  items: T[],
+  n: number,
+  state: () => S,
+  fn: (item: T, state: S) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    const st = state();
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], st);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
 
 interface Queued {
   build: (nextNumber: () => number) => { day: string; line: JournalLine };
@@ -155,7 +180,12 @@ export class SalesJournal {
       .sort();
   }
 
-  /** Reads every file in day order, repairing torn tails; `onLine` folds the lines. */
+  /**
+   * Reads every file in day order, repairing torn tails; `onLine` folds the lines. Older days
+   * the index vouches for are not read; other older days are scanned a few at a time (one
+   * file's I/O overlaps another's scan) and parsed only when a sale in them is still pending;
+   * the newest days and those are then read in full, in day order.
+   */
   async load(onLine: (line: JournalLine, day: string) => void): Promise<LoadStats> {
     await mkdir(this.deps.dir, { recursive: true });
     const stats: LoadStats = {
@@ -175,83 +205,66 @@ export class SalesJournal {
     let changed = false;
     const days = await this.days();
     const newest = new Set(days.slice(-ALWAYS_READ_DAYS));
-    for (const day of days) {
+    const pre = await inPool(
+      days,
+      SCAN_PARALLEL,
+      () => Buffer.allocUnsafe(SCAN_CHUNK),
+      (day, buf) => this.prepareDay(day, known[day], newest.has(day), buf),
+    );
+    for (let i = 0; i < days.length; i++) {
+      const day = days[i];
+      const p = pre[i];
       stats.files++;
-      const file = this.fileOf(day);
-      const st = await stat(file);
-      const known1 = known[day];
-      if (
-        known1 &&
-        !newest.has(day) &&
-        known1.pending === 0 &&
-        Array.isArray(known1.shop) &&
-        known1.size === st.size &&
-        known1.mtime_ms === st.mtimeMs
-      ) {
+      if (p.torn) stats.torn++;
+      if (p.kind === 'summary') {
         stats.summarised++;
-        stats.sales += known1.sales;
-        if (known1.max_number > max) max = known1.max_number;
-        summaries[day] = known1;
-        if (known1.shop!.length) this.shopKinds.set(day, new Set(known1.shop));
+        stats.sales += p.summary.sales;
+        if (p.summary.max_number > max) max = p.summary.max_number;
+        summaries[day] = p.summary;
+        if (p.summary.shop!.length) this.shopKinds.set(day, new Set(p.summary.shop));
         continue;
       }
-      if (await this.repairTail(day)) stats.torn++;
-      const pending = new Set<string>();
-      const shop = new Set<string>();
-      let sales = 0;
-      let dayMax = 0;
-      let lines = 0;
-      const count = (id: string, number: number) => {
-        sales++;
-        if (number > dayMax) dayMax = number;
-        pending.add(id);
-      };
-      // Older days only feed the summary unless a sale in them is still pending: a quick scan
-      // of each line's fixed prefix instead of parsing 1M lines (the first start on a big
-      // journal, or after losing sales-index.json).
-      const quick = !newest.has(day);
-      if (quick) {
-        await this.scanDay(day, {
-          created: count,
-          settled: (id) => pending.delete(id),
-          shop: (kind) => shop.add(kind),
-          line: () => lines++,
-          bad: () => stats.skipped++,
-        });
-      }
-      if (!quick || pending.size > 0) {
-        sales = 0;
-        dayMax = 0;
-        pending.clear();
-        shop.clear();
-        lines = 0;
+      let summary: FileSummary;
+      if (p.kind === 'scanned') {
+        summary = p.summary;
+        stats.lines += p.lines;
+        stats.skipped += p.skipped;
+      } else {
+        // The newest days, and older ones with a pending sale: parsed, every line to the ledger.
+        const pending = new Set<string>();
+        const shop = new Set<string>();
+        let sales = 0;
+        let dayMax = 0;
         await this.readDay(
           day,
           (line) => {
-            lines++;
-            if (line.e === 'created') count(line.sale.id, line.sale.number);
-            else if (line.e === 'update') {
+            stats.lines++;
+            if (line.e === 'created') {
+              sales++;
+              if (line.sale.number > dayMax) dayMax = line.sale.number;
+              pending.add(line.sale.id);
+            } else if (line.e === 'update') {
               if (line.state !== 'pending') pending.delete(line.id);
             } else shop.add(line.e);
             onLine(line, day);
           },
           () => stats.skipped++,
         );
+        const after = await stat(this.fileOf(day));
+        summary = {
+          size: after.size,
+          mtime_ms: after.mtimeMs,
+          sales,
+          max_number: dayMax,
+          pending: pending.size,
+          shop: [...shop].sort(),
+        };
       }
-      stats.sales += sales;
-      stats.lines += lines;
-      if (dayMax > max) max = dayMax;
-      const after = await stat(file);
-      summaries[day] = {
-        size: after.size,
-        mtime_ms: after.mtimeMs,
-        sales,
-        max_number: dayMax,
-        pending: pending.size,
-        shop: [...shop].sort(),
-      };
-      if (shop.size) this.shopKinds.set(day, shop);
-      changed ||= JSON.stringify(summaries[day]) !== JSON.stringify(known1);
+      stats.sales += summary.sales;
+      if (summary.max_number > max) max = summary.max_number;
+      summaries[day] = summary;
+      if (summary.shop!.length) this.shopKinds.set(day, new Set(summary.shop));
+      changed ||= JSON.stringify(summary) !== JSON.stringify(known[day]);
     }
     changed ||= Object.keys(known).length !== days.length;
     if (index && changed) {
@@ -268,11 +281,79 @@ export class SalesJournal {
   }
 
   /**
+   * The part of loading one day that needs no other day: its summary from the index when the
+   * file is unchanged, else the tail repaired and (older days) a scan of each line's prefix.
+   */
+  private async prepareDay(
+    day: string,
+    known: FileSummary | undefined,
+    isNewest: boolean,
+    buf: Buffer,
+  ): Promise<
+    | { kind: 'summary'; summary: FileSummary; torn: false }
+    | { kind: 'scanned'; summary: FileSummary; lines: number; skipped: number; torn: boolean }
+    | { kind: 'full'; torn: boolean }
+  > {
+    const file = this.fileOf(day);
+    const st = await stat(file);
+    if (
+      known &&
+      !isNewest &&
+      known.pending === 0 &&
+      Array.isArray(known.shop) &&
+      known.size === st.size &&
+      known.mtime_ms === st.mtimeMs
+    )
+      return { kind: 'summary', summary: known, torn: false };
+    const torn = await this.repairTail(day);
+    if (isNewest) return { kind: 'full', torn };
+    // Older days only feed the summary unless a sale in them is still pending: a quick scan
+    // of each line's fixed prefix instead of parsing every line (the first start on a big
+    // journal, or after losing sales-index.json).
+    const pending = new Set<string>();
+    const shop = new Set<string>();
+    let sales = 0;
+    let dayMax = 0;
+    let lines = 0;
+    let skipped = 0;
+    await this.scanDay(day, buf, {
+      created: (id, number) => {
+        sales++;
+        if (number > dayMax) dayMax = number;
+        pending.add(id);
+      },
+      settled: (id) => pending.delete(id),
+      shop: (kind) => shop.add(kind),
+      line: () => lines++,
+      bad: () => skipped++,
+    });
+    if (pending.size > 0) return { kind: 'full', torn };
+    const after = await stat(file);
+    return {
+      kind: 'scanned',
+      torn,
+      lines,
+      skipped,
+      summary: {
+        size: after.size,
+        mtime_ms: after.mtimeMs,
+        sales,
+        max_number: dayMax,
+        pending: 0,
+        shop: [...shop].sort(),
+      },
+    };
+  }
+
+  /**
    * Counts a day's sales from each line's fixed prefix (JSON.stringify writes keys in a fixed
-   * order and keys/ids cannot hold quotes); a line that does not fit is parsed in full.
+   * order and keys/ids cannot hold quotes); a line that does not fit is parsed in full. Works
+   * on the bytes: only each line's first bytes become a (short-lived) string, so scanning a
+   * million lines neither decodes the whole journal nor leaves megabytes of text to collect.
    */
   private async scanDay(
     day: string,
+    buf: Buffer,
     on: {
       created(id: string, number: number): void;
       settled(id: string): void;
@@ -281,21 +362,22 @@ export class SalesJournal {
       bad(): void;
     },
   ): Promise<void> {
-    await this.eachLine(day, (text, lineNo) => {
-      if (!text) return;
+    await this.eachLineBytes(day, buf, (buf, start, end, lineNo) => {
+      if (start === end) return;
       on.line();
-      let m = CREATED_PREFIX.exec(text);
+      const head = buf.toString('latin1', start, Math.min(end, start + PREFIX_BYTES));
+      let m = CREATED_PREFIX.exec(head);
       if (m) return on.created(m[1], Number(m[2]));
-      m = UPDATE_PREFIX.exec(text);
+      m = UPDATE_PREFIX.exec(head);
       if (m) {
         if (m[2] !== 'pending') on.settled(m[1]);
         return;
       }
-      m = KIND_PREFIX.exec(text);
+      m = KIND_PREFIX.exec(head);
       if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) return on.shop(m[1]);
       let parsed: JournalLine;
       try {
-        parsed = JSON.parse(text) as JournalLine;
+        parsed = JSON.parse(buf.toString('utf8', start, end)) as JournalLine;
       } catch {
         this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
         return on.bad();
@@ -373,6 +455,52 @@ export class SalesJournal {
       }
       onLine(parsed);
     });
+  }
+
+  /**
+   * Calls `handle` with each complete line of a day as a byte range of a reused buffer (valid
+   * during the call only); a trailing fragment without newline is not delivered.
+   */
+  private async eachLineBytes(
+    day: string,
+    buf: Buffer,
+    handle: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  ): Promise<void> {
+    const fh = await open(this.fileOf(day), 'r').catch((err: Error) => {
+      throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${err.message}`);
+    });
+    let lineNo = 0;
+    let carry: Buffer | null = null; // a line cut by the chunk boundary
+    try {
+      let pos = 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        let start = 0;
+        let nl = buf.indexOf(0x0a, 0);
+        if (carry && nl !== -1 && nl < bytesRead) {
+          const line: Buffer = Buffer.concat([carry, buf.subarray(0, nl)]);
+          carry = null;
+          handle(line, 0, line.length, ++lineNo);
+          start = nl + 1;
+          nl = buf.indexOf(0x0a, start);
+        }
+        while (nl !== -1 && nl < bytesRead) {
+          handle(buf, start, nl, ++lineNo);
+          start = nl + 1;
+          nl = buf.indexOf(0x0a, start);
+        }
+        if (start < bytesRead) {
+          const rest = Buffer.from(buf.subarray(start, bytesRead));
+          carry = carry ? Buffer.concat([carry, rest]) : rest;
+        }
+      }
+    } catch (err) {
+      throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${(err as Error).message}`);
+    } finally {
+      await fh.close();
+    }
   }
 
   /** Streams one day's complete lines as text; false when the day has no file. */

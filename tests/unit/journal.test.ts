@@ -186,3 +186,53 @@ test('shop lines by kind: refunds and closing read only the days that hold their
   assert.deepEqual((await replay(second.j, ['cash'], null)).got, ['cash@2026-01-03']);
   await second.j.close();
 });
+
+test('start-up scan of an older day larger than its read chunk: every sale counted, lines cut at chunk edges included', async () => {
+  const root = await tempDir('pos-journal-scan-');
+  const dir = path.join(root, 'sales');
+  await mkdir(dir);
+  let text = '';
+  const total = 8000;
+  for (let n = 1; n <= total; n++) {
+    const id = `s_20260201_${n}`;
+    // Varying lengths (and multi-byte text), so line ends fall anywhere in a chunk.
+    const name = `Brötchen ${'x'.repeat(n % 197)}`;
+    text +=
+      JSON.stringify({
+        e: 'created',
+        at: '2026-02-01T10:00:00.000Z',
+        key: `k${n}`,
+        cart_version: n,
+        sale: { id, number: n, state: 'pending', lines: [{ name }] },
+      }) + '\n';
+    text +=
+      JSON.stringify({ e: 'update', at: '2026-02-01T10:00:01.000Z', id, state: 'succeeded' }) +
+      '\n';
+  }
+  assert.ok(Buffer.byteLength(text) > 2 * (1 << 20), 'the day spans several read chunks');
+  await writeFile(path.join(dir, '2026-02-01.jsonl'), text);
+  for (const day of ['2026-02-02', '2026-02-03'])
+    await writeFile(path.join(dir, `${day}.jsonl`), '');
+  const store = new Store(root);
+  const index = await store.document<JournalIndexData>(JOURNAL_INDEX_DOC);
+  const j = new SalesJournal({ dir, log: memoryLogger(), index });
+  const seen: number[] = [];
+  const stats = await j.load((line) => {
+    if (line.e === 'created') seen.push(line.sale.number);
+  });
+  assert.equal(stats.sales, total);
+  assert.equal(stats.last_number, total);
+  assert.equal(stats.skipped, 0);
+  assert.equal(stats.lines, 2 * total);
+  // Counted from the bytes alone: no line of that day was parsed for the ledger.
+  assert.equal(seen.length, 0);
+  assert.deepEqual(index.data.files['2026-02-01'], {
+    size: Buffer.byteLength(text),
+    mtime_ms: index.data.files['2026-02-01'].mtime_ms,
+    sales: total,
+    max_number: total,
+    pending: 0,
+    shop: [],
+  });
+  await j.close();
+});
