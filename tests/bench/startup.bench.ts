@@ -2,8 +2,9 @@
  * Start-up time and memory with 10k products and 1M journal lines: the daemon is spawned as a
  * child process (built, and through tsx as `npm run dev` runs it); ready = spawn
  * until it prints POS_READY; RSS from /proc/<pid>/status at that moment (VmRSS, VmHWM peak).
- * Warm = sales-index.json present (every start after the first); cold = index removed, so
- * every day file is read once and the index rebuilt.
+ * Warm = sales-index.json present (every start after the first); cold = the first start on
+ * that data: sales-index.json, refunds.json and closing.json removed, so every day file is
+ * scanned once, the index rebuilt, and refunds and closing build their caches from scratch.
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
@@ -28,7 +29,10 @@ export interface StartupResult {
   warm: StartupRun;
   /** The same through tsx (`npm run dev`), which compiles TypeScript at start. */
   warm_tsx: StartupRun;
-  /** Built daemon, sales-index.json removed: every day file read once, the index rebuilt. */
+  /**
+   * Built daemon, first start on the data: sales-index.json, refunds.json and closing.json
+   * removed, so every day file is scanned once and every cache is built from the journal.
+   */
   cold: StartupRun;
 }
 
@@ -99,7 +103,8 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
   const data = await benchData(10_000, 1_000_000);
   const built = ['--enable-source-maps', await buildDaemon()];
   const tsx = ['--import', 'tsx', path.join(ROOT, 'daemon', 'main.ts')];
-  await rm(path.join(data.dir, 'sales-index.json'), { force: true });
+  for (const cache of ['sales-index.json', 'refunds.json', 'closing.json'])
+    await rm(path.join(data.dir, cache), { force: true });
   const cold = await startOnce(data.dir, built);
   const median = async (entry: string[]) => {
     const all: StartupRun[] = [];
