@@ -39,7 +39,7 @@ export class PosPicker extends LitElement {
         overflow-y: auto;
         overscroll-behavior: contain;
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(130px, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
         grid-auto-rows: minmax(72px, auto);
         gap: 6px;
         align-content: start;
@@ -58,6 +58,7 @@ export class PosPicker extends LitElement {
       }
       .tile .n {
         font-weight: 600;
+        font-size: 0.95rem;
       }
       .tile .p {
         color: var(--pos-muted);
