@@ -36,11 +36,20 @@ if (files.length === 0) {
 }
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--import', 'tsx', ...files],
+  // A test that never finishes fails after 5 minutes instead of holding CI until its limit.
+  ['--test', '--test-concurrency=2', '--test-timeout=300000', '--import', 'tsx', ...files],
   {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, POS_ENV_FILE: '' },
   },
 );
+// Whole-run bound: a test file whose process never exits (a leaked handle) would otherwise
+// keep the runner waiting forever. TEST_RUN_LIMIT_S overrides the default 40 minutes.
+const limitS = Number(process.env.TEST_RUN_LIMIT_S || 2400);
+const watchdog = setTimeout(() => {
+  console.error(`run-tests: the suite ran longer than ${limitS} s; stopping it`);
+  child.kill('SIGKILL');
+}, limitS * 1000);
+watchdog.unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
