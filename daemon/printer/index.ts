@@ -205,8 +205,12 @@ export function parsePrinterSettings(
   current: PrinterSettings,
 ): PrinterSettings | { field: string; message: string } {
   const next = { ...current };
+  // Own keys only: `key in` would let "__proto__" or "constructor" through.
+  if (Object.keys(body).length === 0)
+    return { field: '', message: 'Send at least one field to change' };
   for (const key of Object.keys(body)) {
-    if (!(key in PRINTER_DEFAULTS)) return { field: key, message: `Unknown field "${key}"` };
+    if (!Object.hasOwn(PRINTER_DEFAULTS, key))
+      return { field: key, message: `Unknown field "${key}"` };
   }
   for (const key of ['vendor_id', 'product_id'] as const) {
     if (body[key] === undefined) continue;

@@ -281,8 +281,12 @@ export function parseReceiptSettings(
   current: ReceiptSettings,
 ): ReceiptSettings | { field: string; message: string } {
   const next = { ...current };
+  // Own keys only: `key in` would let "__proto__" or "constructor" through.
+  if (Object.keys(body).length === 0)
+    return { field: '', message: 'Send at least one field to change' };
   for (const key of Object.keys(body)) {
-    if (!(key in RECEIPT_DEFAULTS)) return { field: key, message: `Unknown field "${key}"` };
+    if (!Object.hasOwn(RECEIPT_DEFAULTS, key))
+      return { field: key, message: `Unknown field "${key}"` };
   }
   // eslint-disable-next-line no-control-regex
   const bad = (s: string) => /[\u0000-\u001f\u007f]/.test(s);

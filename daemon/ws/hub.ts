@@ -178,6 +178,16 @@ export class WsHub {
         return this.reject(socket, 403, 'forbidden', 'Cross-origin WebSocket refused');
     }
     const ip = this.deps.clientIp(req);
+    // A repeated parameter is refused, as queryParam() does for HTTP: never guess which counts.
+    for (const name of ['role', 'terminal_id']) {
+      if (url.searchParams.getAll(name).length > 1)
+        return this.reject(
+          socket,
+          400,
+          'invalid_query',
+          `Query parameter "${name}" given more than once`,
+        );
+    }
     const role = url.searchParams.get('role');
     const terminalId = url.searchParams.get('terminal_id');
     let admin = false;

@@ -115,20 +115,7 @@ function documented(r: RouteInfo): ((s: number) => boolean) | undefined {
  * Findings in routes this suite has reported and that are not fixed yet. They are listed as a
  * TODO subtest (visible in every run, not failing it); everything else must pass.
  */
-const KNOWN_FINDINGS: Array<{ match: RegExp; why: string }> = [
-  {
-    match: /^PUT \/api\/v1\/admin\/settings\/(printer|receipts) /,
-    why: 'daemon/printer/index.ts and daemon/receipts: the unknown-field check uses `key in DEFAULTS`, so "__proto__" and "constructor" pass (Object.hasOwn would not); an empty {} answers 200 and rewrites settings.json',
-  },
-  {
-    match: /^PUT \/api\/v1\/admin\/settings\/(printer|receipts)$/,
-    why: 'same finding: bad bodies changed settings.json',
-  },
-  {
-    match: /^ws .*terminal_id=a&terminal_id=b/,
-    why: 'daemon/ws/hub.ts accepts a repeated terminal_id instead of refusing it as queryParam() does',
-  },
-];
+const KNOWN_FINDINGS: Array<{ match: RegExp; why: string }> = [];
 
 const isKnown = (label: string) => KNOWN_FINDINGS.some((k) => k.match.test(label));
 
