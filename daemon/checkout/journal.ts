@@ -61,15 +61,20 @@ export interface ExtensionLine {
 export type JournalLine = CreatedLine | UpdateLine | ExtensionLine;
 
 const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
-const CREATED_PREFIX =
-  /^\{"e":"created","at":"[^"\\]*","key":"[^"\\]*","cart_version":\d+,"sale":\{"id":"([^"\\]+)","number":(\d+),/;
-const UPDATE_PREFIX = /^\{"e":"update","at":"[^"\\]*","id":"([^"\\]+)","state":"([a-z]+)"/;
 /** The kind of a line as JSON.stringify writes it (`e` first); null for anything else. */
 const KIND_PREFIX = /^\{"e":"([a-z]+)"/;
 const MAX_OPEN = 4;
-/** Bytes of a line the start-up scan looks at; a sale line's prefix fits easily. */
-const PREFIX_BYTES = 512;
-const SCAN_CHUNK = 1 << 20;
+/**
+ * The start-up scan's patterns, matched at a line's start (sticky) in latin1 text: the fixed
+ * prefix JSON.stringify writes for sale lines. A quote inside a string value is always escaped
+ * and no value holds a raw newline, so these cannot match inside a value or across lines.
+ */
+const CREATED_AT =
+  /\{"e":"created","at":"[^"\\\n]*","key":"[^"\\\n]*","cart_version":\d+,"sale":\{"id":"([^"\\\n]+)","number":(\d+),/y;
+const UPDATE_AT = /\{"e":"update","at":"[^"\\\n]*","id":"([^"\\\n]+)","state":"([a-z]+)"/y;
+const KIND_AT = /\{"e":"([a-z]+)"/y;
+/** Below V8's large-object size, so each chunk's text is young garbage, collected cheaply. */
+const SCAN_CHUNK = 64 * 1024;
 /** Day files scanned at once at start (each with its own read buffer). */
 const SCAN_PARALLEL = 3;
 
@@ -295,97 +300,104 @@ export class SalesJournal {
     | { kind: 'full'; torn: boolean }
   > {
     const file = this.fileOf(day);
-    const st = await stat(file);
-    if (
-      known &&
-      !isNewest &&
-      known.pending === 0 &&
-      Array.isArray(known.shop) &&
-      known.size === st.size &&
-      known.mtime_ms === st.mtimeMs
-    )
-      return { kind: 'summary', summary: known, torn: false };
-    const torn = await this.repairTail(day);
-    if (isNewest) return { kind: 'full', torn };
+    if (known && !isNewest && known.pending === 0 && Array.isArray(known.shop)) {
+      const st = await stat(file);
+      if (known.size === st.size && known.mtime_ms === st.mtimeMs)
+        return { kind: 'summary', summary: known, torn: false };
+    }
+    if (isNewest) return { kind: 'full', torn: await this.repairTail(day) };
     // Older days only feed the summary unless a sale in them is still pending: a quick scan
     // of each line's fixed prefix instead of parsing every line (the first start on a big
     // journal, or after losing sales-index.json).
-    const pending = new Set<string>();
-    const shop = new Set<string>();
-    let sales = 0;
-    let dayMax = 0;
-    let lines = 0;
-    let skipped = 0;
-    await this.scanDay(day, buf, {
-      created: (id, number) => {
-        sales++;
-        if (number > dayMax) dayMax = number;
-        pending.add(id);
-      },
-      settled: (id) => pending.delete(id),
-      shop: (kind) => shop.add(kind),
-      line: () => lines++,
-      bad: () => skipped++,
-    });
-    if (pending.size > 0) return { kind: 'full', torn };
-    const after = await stat(file);
+    let torn = false;
+    let scan = await this.scanDay(day, buf);
+    if (!scan.complete) {
+      // A torn last line: set it aside (rare), then count the repaired file.
+      torn = await this.repairTail(day);
+      scan = await this.scanDay(day, buf);
+    }
+    if (scan.pending > 0 || !scan.complete) return { kind: 'full', torn };
     return {
       kind: 'scanned',
       torn,
-      lines,
-      skipped,
+      lines: scan.lines,
+      skipped: scan.skipped,
       summary: {
-        size: after.size,
-        mtime_ms: after.mtimeMs,
-        sales,
-        max_number: dayMax,
+        size: scan.size,
+        mtime_ms: scan.mtime_ms,
+        sales: scan.sales,
+        max_number: scan.max_number,
         pending: 0,
-        shop: [...shop].sort(),
+        shop: [...scan.shop].sort(),
       },
     };
   }
 
   /**
    * Counts a day's sales from each line's fixed prefix (JSON.stringify writes keys in a fixed
-   * order and keys/ids cannot hold quotes); a line that does not fit is parsed in full. Works
-   * on the bytes: only each line's first bytes become a (short-lived) string, so scanning a
-   * million lines neither decodes the whole journal nor leaves megabytes of text to collect.
+   * order; see CREATED_AT); a line that does not fit is parsed in full. Each read chunk is
+   * decoded once as latin1 (a byte per char, no UTF-8 work) and matched in place, so a million
+   * lines cost a few hundred small strings, not a million.
+   * `complete` is false when the file ends in a fragment without newline (a torn append).
    */
   private async scanDay(
     day: string,
     buf: Buffer,
-    on: {
-      created(id: string, number: number): void;
-      settled(id: string): void;
-      shop(kind: string): void;
-      line(): void;
-      bad(): void;
-    },
-  ): Promise<void> {
-    await this.eachLineBytes(day, buf, (buf, start, end, lineNo) => {
+  ): Promise<{
+    sales: number;
+    max_number: number;
+    pending: number;
+    shop: Set<string>;
+    lines: number;
+    skipped: number;
+    size: number;
+    mtime_ms: number;
+    complete: boolean;
+  }> {
+    const pending = new Set<string>();
+    const shop = new Set<string>();
+    let sales = 0;
+    let max = 0;
+    let lines = 0;
+    let skipped = 0;
+    const created = (id: string, number: number) => {
+      sales++;
+      if (number > max) max = number;
+      pending.add(id);
+    };
+    const at = (re: RegExp, text: string, start: number, end: number) => {
+      re.lastIndex = start;
+      const m = re.exec(text);
+      return m && re.lastIndex <= end ? m : null;
+    };
+    const file = await this.eachLineLatin1(day, buf, (text, start, end, lineNo) => {
       if (start === end) return;
-      on.line();
-      const head = buf.toString('latin1', start, Math.min(end, start + PREFIX_BYTES));
-      let m = CREATED_PREFIX.exec(head);
-      if (m) return on.created(m[1], Number(m[2]));
-      m = UPDATE_PREFIX.exec(head);
+      lines++;
+      let m = at(CREATED_AT, text, start, end);
+      if (m) return created(m[1], Number(m[2]));
+      m = at(UPDATE_AT, text, start, end);
       if (m) {
-        if (m[2] !== 'pending') on.settled(m[1]);
+        if (m[2] !== 'pending') pending.delete(m[1]);
         return;
       }
-      m = KIND_PREFIX.exec(head);
-      if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) return on.shop(m[1]);
+      m = at(KIND_AT, text, start, end);
+      if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) return void shop.add(m[1]);
       let parsed: JournalLine;
       try {
-        parsed = JSON.parse(buf.toString('utf8', start, end)) as JournalLine;
+        // latin1 maps byte n to char n, so this gives back the line's bytes to decode as UTF-8.
+        parsed = JSON.parse(
+          Buffer.from(text.slice(start, end), 'latin1').toString('utf8'),
+        ) as JournalLine;
       } catch {
         this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
-        return on.bad();
+        skipped++;
+        return;
       }
-      if (parsed?.e === 'created') on.created(parsed.sale.id, parsed.sale.number);
-      else if (parsed?.e === 'update' && parsed.state !== 'pending') on.settled(parsed.id);
-      else if ((EXTENSION_KINDS as readonly string[]).includes(parsed?.e)) on.shop(parsed.e);
+      if (parsed?.e === 'created') created(parsed.sale.id, parsed.sale.number);
+      else if (parsed?.e === 'update' && parsed.state !== 'pending') pending.delete(parsed.id);
+      else if ((EXTENSION_KINDS as readonly string[]).includes(parsed?.e)) shop.add(parsed.e);
     });
+    return { sales, max_number: max, pending: pending.size, shop, lines, skipped, ...file };
   }
 
   /**
@@ -458,44 +470,45 @@ export class SalesJournal {
   }
 
   /**
-   * Calls `handle` with each complete line of a day as a byte range of a reused buffer (valid
-   * during the call only); a trailing fragment without newline is not delivered.
+   * Calls `handle` with each complete line of a day as a range of a latin1 text (the chunk
+   * just read; a line cut by a chunk edge comes as its own text). A trailing fragment without
+   * newline is not delivered (`complete` false).
    */
-  private async eachLineBytes(
+  private async eachLineLatin1(
     day: string,
     buf: Buffer,
-    handle: (buf: Buffer, start: number, end: number, lineNo: number) => void,
-  ): Promise<void> {
+    handle: (text: string, start: number, end: number, lineNo: number) => void,
+  ): Promise<{ size: number; mtime_ms: number; complete: boolean }> {
     const fh = await open(this.fileOf(day), 'r').catch((err: Error) => {
       throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${err.message}`);
     });
     let lineNo = 0;
-    let carry: Buffer | null = null; // a line cut by the chunk boundary
+    let carry = ''; // the start of a line cut by the chunk edge
     try {
+      const st = await fh.stat();
       let pos = 0;
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      while (pos < st.size) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, st.size - pos), pos);
         if (bytesRead === 0) break;
         pos += bytesRead;
+        const text = buf.toString('latin1', 0, bytesRead);
         let start = 0;
-        let nl = buf.indexOf(0x0a, 0);
-        if (carry && nl !== -1 && nl < bytesRead) {
-          const line: Buffer = Buffer.concat([carry, buf.subarray(0, nl)]);
-          carry = null;
+        let nl = text.indexOf('\n');
+        if (carry && nl !== -1) {
+          const line = carry + text.slice(0, nl);
+          carry = '';
           handle(line, 0, line.length, ++lineNo);
           start = nl + 1;
-          nl = buf.indexOf(0x0a, start);
+          nl = text.indexOf('\n', start);
         }
-        while (nl !== -1 && nl < bytesRead) {
-          handle(buf, start, nl, ++lineNo);
+        while (nl !== -1) {
+          handle(text, start, nl, ++lineNo);
           start = nl + 1;
-          nl = buf.indexOf(0x0a, start);
+          nl = text.indexOf('\n', start);
         }
-        if (start < bytesRead) {
-          const rest = Buffer.from(buf.subarray(start, bytesRead));
-          carry = carry ? Buffer.concat([carry, rest]) : rest;
-        }
+        if (start < text.length) carry += text.slice(start);
       }
+      return { size: pos, mtime_ms: st.mtimeMs, complete: carry === '' };
     } catch (err) {
       throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${(err as Error).message}`);
     } finally {

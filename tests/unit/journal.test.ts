@@ -201,7 +201,8 @@ test('start-up scan of an older day larger than its read chunk: every sale count
       JSON.stringify({
         e: 'created',
         at: '2026-02-01T10:00:00.000Z',
-        key: `k${n}`,
+        // One key the prefix pattern cannot take (an escaped quote): that line is parsed.
+        key: n === 42 ? `k"${n} ü` : `k${n}`,
         cart_version: n,
         sale: { id, number: n, state: 'pending', lines: [{ name }] },
       }) + '\n';
