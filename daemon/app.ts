@@ -385,6 +385,7 @@ async function wireCheckout(app: PosApp): Promise<void> {
       server_time: new Date(app.clock.now()).toISOString(),
       timezone: app.config.timezone,
       currency: app.config.currency,
+      default_terminal_id: app.config.defaultTerminalId,
     }),
   });
   app.use(app.ws);

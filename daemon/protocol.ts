@@ -191,6 +191,8 @@ export type ServerMessage =
       server_time: string;
       timezone: string;
       currency: string;
+      /** DEFAULT_TERMINAL_ID: the kiosk screen's till (loopback browsers use it). */
+      default_terminal_id: string;
     }
   | { type: 'cart.updated'; cart: Cart }
   | {

@@ -4,6 +4,7 @@ import {
   chooseTerminal,
   isLoopbackHost,
   TERMINAL_KEY,
+  withDefaultTerminal,
   type KeyValueStore,
 } from '../../kiosk-ui/src/lib/terminal.js';
 
@@ -24,7 +25,7 @@ test('isLoopbackHost recognises the kiosk addresses', () => {
 test('the kiosk (loopback, nothing stored) uses the default terminal, stores nothing', () => {
   const s = store();
   const c = chooseTerminal('', 'localhost', s, uuid);
-  assert.deepEqual(c, { id: 'kiosk', own: 'kiosk', watching: false });
+  assert.deepEqual(c, { id: 'kiosk', own: 'kiosk', watching: false, defaulted: true });
   assert.deepEqual(s.data, {});
 });
 
@@ -49,4 +50,28 @@ test('?watch=<id> watches another terminal without replacing the own one', () =>
   const c = chooseTerminal('?watch=kiosk', '10.0.0.2', s, uuid);
   assert.deepEqual(c, { id: 'kiosk', own: 'till-mine', watching: true });
   assert.equal(s.data[TERMINAL_KEY], 'till-mine');
+});
+
+test('withDefaultTerminal(choice, id): the kiosk takes DEFAULT_TERMINAL_ID from the snapshot', () => {
+  const s = store();
+  const c = chooseTerminal('', '127.0.0.1', s, uuid);
+  assert.deepEqual(withDefaultTerminal(c, 'counter-1'), {
+    id: 'counter-1',
+    own: 'counter-1',
+    watching: false,
+    defaulted: true,
+  });
+  assert.equal(withDefaultTerminal(c, 'kiosk'), null, 'already on it');
+  assert.equal(withDefaultTerminal(c, undefined), null, 'older daemon without the field');
+  assert.equal(withDefaultTerminal(c, 'bad id'), null);
+  assert.deepEqual(s.data, {}, 'nothing stored: a later DEFAULT_TERMINAL_ID change applies');
+});
+
+test('withDefaultTerminal keeps ?terminal= pins, stored ids and remote tills', () => {
+  const pinned = chooseTerminal('?terminal=front', '127.0.0.1', store(), uuid);
+  assert.equal(withDefaultTerminal(pinned, 'counter-1'), null);
+  const stored = chooseTerminal('', 'localhost', store({ [TERMINAL_KEY]: 'till-mine' }), uuid);
+  assert.equal(withDefaultTerminal(stored, 'counter-1'), null);
+  const remote = chooseTerminal('', '10.0.0.9', store(), uuid);
+  assert.equal(withDefaultTerminal(remote, 'counter-1'), null);
 });

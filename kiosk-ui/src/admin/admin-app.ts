@@ -14,8 +14,19 @@ import './admin-sales.js';
 import './admin-security.js';
 import './admin-providers.js';
 import './admin-employees.js';
+import './admin-closing.js';
+import './admin-settings.js';
 
-const PAGES = ['products', 'scanners', 'sales', 'security', 'employees', 'providers'] as const;
+const PAGES = [
+  'products',
+  'scanners',
+  'sales',
+  'closing',
+  'security',
+  'employees',
+  'providers',
+  'settings',
+] as const;
 type Page = (typeof PAGES)[number];
 
 function pageFromHash(hash: string): Page {
@@ -88,6 +99,14 @@ export class PosAdminApp extends LitElement {
         padding: 16px;
         max-width: 1200px;
         margin: 0 auto;
+      }
+      @media print {
+        header {
+          display: none;
+        }
+        :host {
+          background: #fff;
+        }
       }
     `,
   ];
@@ -194,6 +213,13 @@ export class PosAdminApp extends LitElement {
         return html`<admin-providers .live=${this.live}></admin-providers>`;
       case 'employees':
         return html`<admin-employees></admin-employees>`;
+      case 'closing':
+        return html`<admin-closing .live=${this.live} .timezone=${this.timezone}></admin-closing>`;
+      case 'settings':
+        return html`<admin-settings
+          .live=${this.live}
+          .timezone=${this.timezone}
+        ></admin-settings>`;
     }
   }
 }

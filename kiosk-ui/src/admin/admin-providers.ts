@@ -4,6 +4,7 @@ import type { ProviderInfo, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
+import { providerLabel } from '../lib/providers.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
 import './admin-sumup-readers.js';
@@ -58,7 +59,7 @@ export class AdminProviders extends LitElement {
                     (p) =>
                       html`<tr data-provider=${p.id}>
                         <td>
-                          <strong>${p.label}</strong>
+                          <strong>${providerLabel(p.id, lang(), p.label)}</strong>
                           <div class="muted">${p.id}</div>
                         </td>
                         <td>

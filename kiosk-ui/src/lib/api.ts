@@ -12,9 +12,14 @@ import type {
   Product,
   ProductInput,
   PrintResult,
+  PrinterStatus,
   ProviderInfo,
   ReceiptInfo,
+  Refund,
   Sale,
+  CashMovement,
+  XReport,
+  ZReport,
   ScannerInfo,
   SumUpReaderInfo,
   SumUpReaders,
@@ -328,6 +333,133 @@ export const setDefaultSumupReader = (readerId: string | null) =>
     method: 'PUT',
     json: { reader_id: readerId },
   });
+
+// --------------------------------------------------------------- receipts and printer
+/** Prints a copy of the last receipt printed on this till (since the daemon started). */
+export const reprintLast = (tid: string) =>
+  request<PrintResult>(`${terminal(tid)}/receipt/reprint-last`, { method: 'POST' });
+
+export const printerStatus = () => request<PrinterStatus>('/api/v1/printer');
+
+export const openDrawer = (reason: string) =>
+  request<PrintResult>('/api/v1/printer/open-drawer', {
+    method: 'POST',
+    json: reason ? { reason } : {},
+  });
+
+export interface PrinterSettings {
+  vendor_id: string;
+  product_id: string;
+  paper_width_mm: 58 | 80;
+  drawer_kick: boolean;
+  enabled: boolean;
+}
+export type PrinterSettingsView = PrinterSettings & { status: PrinterStatus };
+
+export const getPrinterSettings = () =>
+  request<PrinterSettingsView>('/api/v1/admin/settings/printer');
+
+export const putPrinterSettings = (body: Partial<PrinterSettings>) =>
+  request<PrinterSettingsView>('/api/v1/admin/settings/printer', { method: 'PUT', json: body });
+
+export const printTestPage = () =>
+  request<PrintResult>('/api/v1/admin/printer/test', { method: 'POST' });
+
+export interface ReceiptSettings {
+  shop_name: string;
+  address_lines: string[];
+  tax_id: string;
+  footer: string;
+  auto_print: boolean;
+}
+
+export const getReceiptSettings = () => request<ReceiptSettings>('/api/v1/admin/settings/receipts');
+
+export const putReceiptSettings = (body: Partial<ReceiptSettings>) =>
+  request<ReceiptSettings>('/api/v1/admin/settings/receipts', { method: 'PUT', json: body });
+
+// ----------------------------------------------------------------------------- refunds
+export interface RefundResult {
+  refund: Refund;
+  receipt_url: string;
+  print: PrintResult;
+  refunded_line_indexes: number[];
+}
+
+export const saleRefunds = (saleId: string) =>
+  request<{ refunds: Refund[]; refunded_line_indexes: number[] }>(
+    `/api/v1/sales/${enc(saleId)}/refunds`,
+  );
+
+/** No `line_indexes`: every line not refunded yet. */
+export const refundSale = (
+  saleId: string,
+  body: { line_indexes?: number[]; reason: string; idempotency_key: string },
+) => request<RefundResult>(`/api/v1/sales/${enc(saleId)}/refunds`, { method: 'POST', json: body });
+
+// ------------------------------------------------------------------------- day closing
+export const xReport = () => request<XReport>('/api/v1/closing/x');
+
+export const printXReport = () =>
+  request<PrintResult>('/api/v1/closing/x/print', { method: 'POST' });
+
+export const cashMovement = (body: {
+  kind: CashMovement['kind'];
+  amount_cents: number;
+  reason: string;
+  idempotency_key: string;
+}) => request<CashMovement>('/api/v1/closing/movements', { method: 'POST', json: body });
+
+export const closeDay = (body: {
+  counted_cents?: number;
+  denominations?: Record<string, number>;
+  next_float_cents: number;
+  idempotency_key: string;
+}) =>
+  request<{ z: ZReport; print: PrintResult | null }>('/api/v1/closing/z', {
+    method: 'POST',
+    json: body,
+  });
+
+export interface ZReportEntry {
+  number: number;
+  /** When it was closed (ISO 8601 UTC). */
+  at: string;
+  day: string;
+}
+
+export const listZReports = () =>
+  request<{ z_reports: ZReportEntry[]; opening_float_cents: number }>('/api/v1/closing/z');
+
+export const getZReport = (n: number) => request<ZReport>(`/api/v1/closing/z/${n}`);
+
+export const printZReport = (n: number) =>
+  request<PrintResult>(`/api/v1/closing/z/${n}/print`, { method: 'POST' });
+
+// --------------------------------------------------------------------- exports, backup
+export const salesCsvUrl = (from: string, to: string) =>
+  `/api/v1/admin/exports/sales.csv?from=${enc(from)}&to=${enc(to)}`;
+export const Z_REPORTS_CSV_URL = '/api/v1/admin/exports/z-reports.csv';
+export const BACKUP_URL = '/api/v1/admin/backup';
+
+export interface RestoreResult {
+  staged: boolean;
+  files: number;
+  bytes: number;
+  created_at: string;
+  app_version: string;
+  restart: 'restarting' | 'required';
+  message: string;
+}
+
+export const uploadRestore = (file: Blob) =>
+  request<RestoreResult>('/api/v1/admin/restore', {
+    method: 'POST',
+    body: file,
+    contentType: 'application/gzip',
+  });
+
+export const restoreStatus = () => request<{ pending: boolean }>('/api/v1/admin/restore');
 
 /** Lists come either bare or wrapped ({providers: [...]}); accept both. */
 function unwrap<T>(data: unknown, key: string): T {

@@ -19,6 +19,11 @@ export interface TerminalChoice {
   /** The browser's own terminal id (what it returns to after watching another). */
   own: string;
   watching: boolean;
+  /**
+   * `own` is the loopback fallback (nothing pinned or stored): the daemon's
+   * default_terminal_id from the snapshot replaces it (see withDefaultTerminal).
+   */
+  defaulted?: boolean;
 }
 
 export interface KeyValueStore {
@@ -55,15 +60,33 @@ export function chooseTerminal(
     storage.setItem(TERMINAL_KEY, pinned);
     own = pinned;
   }
+  let defaulted = false;
   if (!own) {
-    if (isLoopbackHost(hostname)) own = kioskId;
-    else {
+    if (isLoopbackHost(hostname)) {
+      own = kioskId;
+      defaulted = true;
+    } else {
       own = generateTerminalId(random);
       storage.setItem(TERMINAL_KEY, own);
     }
   }
   if (watch && isValidTerminalId(watch) && watch !== own) {
-    return { id: watch, own, watching: true };
+    return { id: watch, own, watching: true, ...(defaulted ? { defaulted } : {}) };
   }
-  return { id: own, own, watching: false };
+  return { id: own, own, watching: false, ...(defaulted ? { defaulted } : {}) };
+}
+
+/**
+ * The choice once the daemon said which till the kiosk is (snapshot `default_terminal_id`):
+ * a loopback browser that fell back to the built-in id switches to it; a pinned or stored id
+ * (`?terminal=`) stays. Returns null when nothing changes.
+ */
+export function withDefaultTerminal(
+  choice: TerminalChoice,
+  defaultId: string | undefined,
+): TerminalChoice | null {
+  if (!choice.defaulted || !defaultId || !isValidTerminalId(defaultId)) return null;
+  if (choice.own === defaultId) return null;
+  const watching = choice.watching && choice.id !== defaultId;
+  return { id: watching ? choice.id : defaultId, own: defaultId, watching, defaulted: true };
 }

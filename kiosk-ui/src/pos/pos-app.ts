@@ -16,6 +16,7 @@ import {
   chooseTerminal,
   isLoopbackHost,
   KIOSK_TERMINAL_ID,
+  withDefaultTerminal,
   type TerminalChoice,
 } from '../lib/terminal.js';
 import { t, lang, setLang, initLang, I18nController } from '../lib/i18n.js';
@@ -160,6 +161,8 @@ export class PosApp extends LitElement {
   @state() private timezone = 'Europe/Berlin';
   @state() private currency = 'EUR';
   @state() private toasts: Toast[] = [];
+  /** DEFAULT_TERMINAL_ID from the snapshot: the kiosk's till ("watch kiosk"). */
+  @state() private kioskId = KIOSK_TERMINAL_ID;
   @state() private busy = false;
   @state() private confirmClear = false;
   @state() private cashOpen = false;
@@ -211,7 +214,17 @@ export class PosApp extends LitElement {
   private onMessage(m: ServerMessage): void {
     const mine = (tid: string | null | undefined) => !!tid && tid === this.terminalId;
     switch (m.type) {
-      case 'snapshot':
+      case 'snapshot': {
+        if (m.default_terminal_id) this.kioskId = m.default_terminal_id;
+        const adopted = withDefaultTerminal(this.choice, m.default_terminal_id);
+        if (adopted) {
+          // The kiosk's till is not the built-in id: watch the configured one instead.
+          this.choice = adopted;
+          this.terminalId = adopted.id;
+          this.cart = null;
+          this.socket?.reconnect();
+          break;
+        }
         this.cart = m.cart;
         this.providers = m.providers;
         this.scanners = m.scanners;
@@ -222,6 +235,7 @@ export class PosApp extends LitElement {
         if (!m.cart) void this.refreshCart();
         void this.checkCashier();
         break;
+      }
       case 'cart.updated':
         if (mine(m.cart.terminal_id)) this.applyCart(m.cart);
         break;
@@ -508,6 +522,19 @@ export class PosApp extends LitElement {
     }
   }
 
+  /** Prints a copy of the last receipt this till printed (from the main screen). */
+  private async reprintLast(): Promise<void> {
+    try {
+      const r = await api.reprintLast(this.terminalId);
+      this.toast(
+        r.printed ? t('receipt.printed') : t('receipt.not_printed', { message: r.message ?? '–' }),
+        r.printed ? 'success' : 'error',
+      );
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   private async cancelPayment(saleId: string): Promise<void> {
     this.busy = true;
     try {
@@ -578,6 +605,9 @@ export class PosApp extends LitElement {
               </button>`
             : ''
         }
+        <button data-testid="reprint-last" @click=${() => void this.reprintLast()}>
+          ${t('receipt.reprint_last')}
+        </button>
         <button data-testid="pair-button" @click=${() => void this.openPairing()}>
           ${t('pairing.button')}
         </button>
@@ -587,7 +617,7 @@ export class PosApp extends LitElement {
                 ${t('terminal.back_own')}
               </button>`
             : remote
-              ? html`<button @click=${() => this.switchTerminal(KIOSK_TERMINAL_ID)}>
+              ? html`<button @click=${() => this.switchTerminal(this.kioskId)}>
                   ${t('terminal.watch_kiosk')}
                 </button>`
               : ''

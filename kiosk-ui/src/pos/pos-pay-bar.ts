@@ -4,6 +4,7 @@ import type { ProviderInfo } from '../../../daemon/protocol.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney, formatTopupHint } from '../lib/format.js';
+import { providerLabel } from '../lib/providers.js';
 import { payButtonState, payableProviders } from '../lib/payment.js';
 
 /**
@@ -113,10 +114,10 @@ export class PosPayBar extends LitElement {
                   data-provider=${p.id}
                   ?disabled=${!s.enabled}
                   title=${s.can_top_up ? t('pay.topup_note') : ''}
-                  aria-label=${t('pay.with', { label: p.label }) + (hint ? ` ${hint}` : '')}
+                  aria-label=${t('pay.with', { label: providerLabel(p.id, lang(), p.label) }) + (hint ? ` ${hint}` : '')}
                   @click=${() => this.emit('pos-pay', { provider: p.id })}
                 >
-                  <span>${p.label}</span>
+                  <span>${providerLabel(p.id, lang(), p.label)}</span>
                   ${hint ? html`<span class="hint" data-testid="min-hint">${hint}</span>` : ''}
                 </button>`;
               })

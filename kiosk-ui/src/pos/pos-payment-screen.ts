@@ -71,6 +71,14 @@ export class PosPaymentScreen extends LitElement {
       .reason {
         font-size: 1.15rem;
       }
+      .warning {
+        margin: 0;
+        padding: 6px 10px;
+        border-radius: 6px;
+        color: var(--pos-warning-fg);
+        background: var(--pos-warning-bg);
+        text-align: left;
+      }
       .spinner {
         width: 56px;
         height: 56px;
@@ -201,6 +209,13 @@ export class PosPaymentScreen extends LitElement {
                   : nothing
               }`
             : html`<p>${t('card.waiting_hint')}</p>`
+        }
+        ${
+          typeof s.payment.warning === 'string' && s.payment.warning
+            ? html`<p class="warning" role="status" data-testid="payment-warning">
+                ${s.payment.warning}
+              </p>`
+            : nothing
         }
         <button
           class="danger"

@@ -1,0 +1,388 @@
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ServerMessage } from '../../../daemon/protocol.js';
+import * as api from '../lib/api.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
+import { formatDateTime, isoDateIn } from '../lib/format.js';
+import { tokens, controls } from '../lib/styles.js';
+import { pageStyles } from './admin-styles.js';
+
+/**
+ * Shop settings: receipt and shop data, the receipt printer (VID:PID, paper width, status,
+ * test print, open the drawer with a note for the audit log), exports (CSV downloads for a
+ * date range), backup download and restore upload (validated by the daemon; it applies at
+ * the next start).
+ */
+@customElement('admin-settings')
+export class AdminSettings extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    pageStyles,
+    css`
+      .cols {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        gap: 14px;
+        align-items: start;
+      }
+      @media (max-width: 900px) {
+        .cols {
+          grid-template-columns: 1fr;
+        }
+      }
+      form,
+      .stack {
+        display: flex;
+        flex-direction: column;
+        gap: 10px;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: end;
+      }
+      textarea {
+        font: inherit;
+        min-height: 5.5em;
+        padding: 8px;
+        border: 1px solid var(--pos-border);
+        border-radius: var(--pos-radius);
+      }
+      .hex {
+        width: 6em;
+      }
+      .status-ok {
+        color: var(--pos-success);
+        font-weight: 600;
+      }
+      .status-bad {
+        color: var(--pos-danger);
+        font-weight: 600;
+      }
+      a.btn {
+        text-decoration: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) live: ServerMessage | null = null;
+  @property() timezone = 'Europe/Berlin';
+  @state() private receipts: api.ReceiptSettings | null = null;
+  @state() private receiptMsg = '';
+  @state() private receiptErr = '';
+  @state() private printer: api.PrinterSettingsView | null = null;
+  @state() private printerMsg = '';
+  @state() private printerErr = '';
+  @state() private drawerReason = '';
+  @state() private from = '';
+  @state() private to = '';
+  @state() private restoreMsg = '';
+  @state() private restoreErr = '';
+  @state() private restorePending = false;
+  @state() private busy = false;
+  private i18n = new I18nController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.from = this.to = isoDateIn(new Date(), this.timezone);
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const [r, p, s] = await Promise.allSettled([
+      api.getReceiptSettings(),
+      api.getPrinterSettings(),
+      api.restoreStatus(),
+    ]);
+    if (r.status === 'fulfilled') this.receipts = r.value;
+    else this.receiptErr = (r.reason as Error).message;
+    if (p.status === 'fulfilled') this.printer = p.value;
+    else this.printerErr = (p.reason as Error).message;
+    if (s.status === 'fulfilled') this.restorePending = s.value.pending;
+  }
+
+  private async run(fn: () => Promise<void>, setErr: (m: string) => void): Promise<void> {
+    this.busy = true;
+    setErr('');
+    try {
+      await fn();
+    } catch (err) {
+      setErr((err as Error).message);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private saveReceipts(e: Event): void {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const body: api.ReceiptSettings = {
+      shop_name: String(f.get('shop_name') ?? '').trim(),
+      address_lines: String(f.get('address') ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+      tax_id: String(f.get('tax_id') ?? '').trim(),
+      footer: String(f.get('footer') ?? '').trim(),
+      auto_print: f.get('auto_print') === 'on',
+    };
+    this.receiptMsg = '';
+    void this.run(
+      async () => {
+        this.receipts = await api.putReceiptSettings(body);
+        this.receiptMsg = t('security.saved');
+      },
+      (m) => (this.receiptErr = m),
+    );
+  }
+
+  private savePrinter(e: Event): void {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const body: api.PrinterSettings = {
+      vendor_id: String(f.get('vendor_id') ?? '').trim(),
+      product_id: String(f.get('product_id') ?? '').trim(),
+      paper_width_mm: f.get('paper') === '58' ? 58 : 80,
+      drawer_kick: f.get('drawer_kick') === 'on',
+      enabled: f.get('enabled') === 'on',
+    };
+    this.printerMsg = '';
+    void this.run(
+      async () => {
+        this.printer = await api.putPrinterSettings(body);
+        this.printerMsg = t('security.saved');
+      },
+      (m) => (this.printerErr = m),
+    );
+  }
+
+  private printerAction(fn: () => Promise<{ printed: boolean; message: string | null }>) {
+    this.printerMsg = '';
+    void this.run(
+      async () => {
+        const r = await fn();
+        this.printerMsg = r.printed
+          ? t('settings.printer_done')
+          : t('receipt.not_printed', { message: r.message ?? '–' });
+        this.printer = await api.getPrinterSettings();
+      },
+      (m) => (this.printerErr = m),
+    );
+  }
+
+  private restore(e: Event): void {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type=file]');
+    const file = input?.files?.[0];
+    if (!file) {
+      this.restoreErr = t('settings.restore_pick');
+      return;
+    }
+    this.restoreMsg = '';
+    void this.run(
+      async () => {
+        const r = await api.uploadRestore(file);
+        this.restorePending = true;
+        this.restoreMsg = t(
+          r.restart === 'restarting' ? 'settings.restore_restarting' : 'settings.restore_staged',
+          { files: r.files, at: formatDateTime(r.created_at, lang(), this.timezone) },
+        );
+      },
+      (m) => (this.restoreErr = t('settings.restore_refused', { message: m })),
+    );
+  }
+
+  override render() {
+    return html`<h2>${t('nav.settings')}</h2>
+      <div class="cols">
+        <section class="card" data-testid="receipt-settings">${this.renderReceipts()}</section>
+        <section class="card" data-testid="printer-settings">${this.renderPrinter()}</section>
+        <section class="card" data-testid="exports">${this.renderExports()}</section>
+        <section class="card" data-testid="backup">${this.renderBackup()}</section>
+      </div>`;
+  }
+
+  private renderReceipts() {
+    const r = this.receipts;
+    return html`<h3>${t('settings.receipts')}</h3>
+      ${
+        r
+          ? html`<form @submit=${(e: Event) => this.saveReceipts(e)}>
+              <label class="field"
+                >${t('settings.shop_name')}<input name="shop_name" .value=${r.shop_name}
+              /></label>
+              <label class="field"
+                >${t('settings.address')}<textarea
+                  name="address"
+                  .value=${r.address_lines.join('\n')}
+                ></textarea>
+              </label>
+              <label class="field"
+                >${t('settings.tax_id')}<input name="tax_id" .value=${r.tax_id}
+              /></label>
+              <label class="field"
+                >${t('settings.footer')}<input name="footer" .value=${r.footer}
+              /></label>
+              <label class="check"
+                ><input type="checkbox" name="auto_print" .checked=${r.auto_print} />
+                ${t('settings.auto_print')}</label
+              >
+              <p class="muted">${t('settings.vat_hint')}</p>
+              <div class="row">
+                <button class="primary" type="submit" ?disabled=${this.busy}>
+                  ${t('common.save')}
+                </button>
+                ${this.receiptMsg ? html`<span class="ok" role="status">${this.receiptMsg}</span>` : nothing}
+              </div>
+            </form>`
+          : nothing
+      }
+      ${this.receiptErr ? html`<p class="error" role="alert">${this.receiptErr}</p>` : nothing}`;
+  }
+
+  private renderPrinter() {
+    const p = this.printer;
+    const s = p?.status;
+    return html`<h3>${t('settings.printer')}</h3>
+      ${
+        p && s
+          ? html`<p data-testid="printer-status">
+                <span class=${s.connected ? 'status-ok' : 'status-bad'}
+                  >${s.connected ? t('settings.printer_connected') : t('settings.printer_offline')}</span
+                >
+                ${s.name ? html` · ${s.name}` : nothing}
+                ${s.vendor_id ? html` · ${s.vendor_id}:${s.product_id}` : nothing}
+                ${s.message ? html`<br /><span class="muted">${s.message}</span>` : nothing}
+              </p>
+              <form @submit=${(e: Event) => this.savePrinter(e)}>
+                <div class="row">
+                  <label class="field"
+                    >${t('settings.vendor_id')}<input
+                      class="hex"
+                      name="vendor_id"
+                      placeholder="04b8"
+                      .value=${p.vendor_id}
+                  /></label>
+                  <label class="field"
+                    >${t('settings.product_id')}<input
+                      class="hex"
+                      name="product_id"
+                      placeholder="0e28"
+                      .value=${p.product_id}
+                  /></label>
+                  <label class="field"
+                    >${t('settings.paper')}
+                    <select name="paper" .value=${String(p.paper_width_mm)}>
+                      <option value="80" ?selected=${p.paper_width_mm === 80}>80 mm</option>
+                      <option value="58" ?selected=${p.paper_width_mm === 58}>58 mm</option>
+                    </select></label
+                  >
+                </div>
+                <p class="muted">${t('settings.vid_pid_hint')}</p>
+                <label class="check"
+                  ><input type="checkbox" name="enabled" .checked=${p.enabled} />
+                  ${t('settings.printer_enabled')}</label
+                >
+                <label class="check"
+                  ><input type="checkbox" name="drawer_kick" .checked=${p.drawer_kick} />
+                  ${t('settings.drawer_kick')}</label
+                >
+                <div class="row">
+                  <button class="primary" type="submit" ?disabled=${this.busy}>
+                    ${t('common.save')}
+                  </button>
+                  <button
+                    type="button"
+                    ?disabled=${this.busy}
+                    @click=${() => this.printerAction(api.printTestPage)}
+                  >
+                    ${t('settings.test_print')}
+                  </button>
+                </div>
+              </form>
+              <div class="row" style="margin-top:10px">
+                <label class="field" style="flex:1"
+                  >${t('settings.drawer_reason')}
+                  <input
+                    .value=${this.drawerReason}
+                    @input=${(e: Event) =>
+                      (this.drawerReason = (e.target as HTMLInputElement).value)}
+                /></label>
+                <button
+                  ?disabled=${this.busy}
+                  @click=${() => this.printerAction(() => api.openDrawer(this.drawerReason.trim()))}
+                >
+                  ${t('settings.open_drawer')}
+                </button>
+              </div>
+              <p class="muted">${t('settings.drawer_audit')}</p>`
+          : nothing
+      }
+      ${this.printerMsg ? html`<p class="notice" role="status">${this.printerMsg}</p>` : nothing}
+      ${this.printerErr ? html`<p class="error" role="alert">${this.printerErr}</p>` : nothing}`;
+  }
+
+  private renderExports() {
+    const valid = this.from && this.to && this.from <= this.to;
+    return html`<h3>${t('settings.exports')}</h3>
+      <div class="stack">
+        <div class="row">
+          <label class="field"
+            >${t('settings.from')}<input
+              type="date"
+              .value=${this.from}
+              @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
+          /></label>
+          <label class="field"
+            >${t('settings.to')}<input
+              type="date"
+              .value=${this.to}
+              @change=${(e: Event) => (this.to = (e.target as HTMLInputElement).value)}
+          /></label>
+        </div>
+        ${
+          valid
+            ? html`<a
+                class="btn primary"
+                data-testid="sales-csv"
+                href=${api.salesCsvUrl(this.from, this.to)}
+                download
+                >${t('settings.sales_csv')}</a
+              >`
+            : html`<p class="error">${t('settings.range_invalid')}</p>`
+        }
+        <a class="btn" data-testid="z-csv" href=${api.Z_REPORTS_CSV_URL} download
+          >${t('settings.z_csv')}</a
+        >
+        <p class="muted">${t('settings.csv_hint')}</p>
+      </div>`;
+  }
+
+  private renderBackup() {
+    return html`<h3>${t('settings.backup')}</h3>
+      <div class="stack">
+        <a class="btn primary" data-testid="backup-download" href=${api.BACKUP_URL} download
+          >${t('settings.backup_download')}</a
+        >
+        <p class="muted">${t('settings.backup_hint')}</p>
+        <h4>${t('settings.restore')}</h4>
+        <form @submit=${(e: Event) => this.restore(e)}>
+          <label class="field"
+            >${t('settings.restore_file')} <input type="file" accept=".gz,.tar.gz,application/gzip"
+          /></label>
+          <div class="row">
+            <button type="submit" ?disabled=${this.busy}>${t('settings.restore_upload')}</button>
+          </div>
+        </form>
+        ${
+          this.restorePending && !this.restoreMsg
+            ? html`<p class="notice">${t('settings.restore_pending')}</p>`
+            : nothing
+        }
+        ${this.restoreMsg ? html`<p class="notice" role="status">${this.restoreMsg}</p>` : nothing}
+        ${this.restoreErr ? html`<p class="error" role="alert">${this.restoreErr}</p>` : nothing}
+      </div>`;
+  }
+}

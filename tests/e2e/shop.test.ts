@@ -1,0 +1,158 @@
+/**
+ * Running the shop in real Chromium against the real daemon (fake USB receipt printer): the
+ * Z report closes the day with a counted-cash difference shown, a manager refunds one line
+ * from the admin sales detail, the sales export link downloads the documented CSV, and the
+ * POS "reprint last receipt" button prints a copy.
+ */
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { ZReport } from '../../daemon/protocol.js';
+import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
+import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop-ops.js';
+import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
+
+let shop: Shop;
+let browser: Browser;
+
+let page: Page;
+
+/** Intl writes a narrow no-break space before € and may use U+2212 for minus. */
+const norm = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/−/g, '-');
+
+before(async () => {
+  shop = await startShop();
+  browser = await launchBrowser();
+  await product(shop.d, { barcode: '5001', name: 'Kaffee', price_cents: 250, vat_rate: 19 });
+  await product(shop.d, { barcode: '5002', name: 'Brezel', price_cents: 120, vat_rate: 7 });
+  ({ page } = await openPage(browser, `${shop.d.url}/admin`, SIZES.large));
+  await page.getByLabel('Admin-Token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('link', { name: 'Tagesabschluss' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.d.stop();
+});
+
+describe('shop operations in the UI', () => {
+  test('Z report: count the drawer by note and coin, close the day, difference shown', async () => {
+    const { d, dev } = shop;
+    // 2 × 2,50 € in cash: the drawer should hold 5,00 € (no opening float yet).
+    await sell(d, [['5001', 2]], 'cash', 500);
+    await page.goto(`${d.url}/admin#closing`);
+    const x = page.locator('[data-testid="x-report"]');
+    await x.locator('[data-testid="expected"]').filter({ hasText: '5,00' }).waitFor();
+    const form = page.locator('[data-testid="z-form"]');
+    // Counted: 2 × 2 € + 1 × 0,50 € = 4,50 € → 0,50 € missing.
+    await form.getByRole('button', { name: '2 €: eins mehr', exact: true }).click();
+    await form.getByRole('button', { name: '2 €: eins mehr', exact: true }).click();
+    await form.getByLabel('Anzahl 0,50 €', { exact: true }).fill('1');
+    await form.locator('[data-testid="counted"]').filter({ hasText: '4,50' }).waitFor();
+    const diff = form.locator('[data-testid="difference"]');
+    assert.equal(await diff.getAttribute('data-kind'), 'missing');
+    assert.match(norm(await diff.textContent()), /-0,50 €/);
+    await screenshotBoth(page, 'shop-closing-count', { fullPage: true });
+    dev.clear();
+    await form.getByRole('button', { name: 'Tag abschließen' }).click();
+    await page
+      .locator('pos-confirm-dialog')
+      .getByRole('button', { name: 'Tag abschließen' })
+      .click();
+    const z = page.locator('[data-testid="z-report"]');
+    await z.getByRole('heading', { name: 'Z-Bericht Nr. 1' }).waitFor();
+    assert.match(norm(await z.locator('[data-testid="z-difference"]').textContent()), /-0,50 €/);
+    const stored = await d.get<ZReport>('/api/v1/closing/z/1', { admin: ADMIN_TOKEN });
+    assert.equal(stored.status, 200, stored.text);
+    assert.equal(stored.body.counted_cents, 450);
+    assert.deepEqual(stored.body.denominations, { '200': 2, '50': 1 });
+    assert.equal(stored.body.difference_cents, -50);
+    // The report came out of the receipt printer, and the past list names it.
+    await page.getByRole('status').filter({ hasText: 'Beleg gedruckt' }).waitFor();
+    assert.ok(decodeEscPos(dev.bytes()).lines.some((l) => /Z/.test(l) && /\b1\b/.test(l)));
+    await page.getByRole('cell', { name: 'Z-Bericht Nr. 1' }).waitFor();
+    await screenshotBoth(page, 'shop-closing-z', { fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('a manager refunds one line in the sales detail; the line shows as refunded', async () => {
+    const { d } = shop;
+    const sale = await sell(
+      d,
+      [
+        ['5001', 1],
+        ['5002', 1],
+      ],
+      'cash',
+      370,
+    );
+    await page.goto(`${d.url}/admin#sales`);
+    await page.getByRole('button', { name: `Verkauf Nr. ${sale.number}` }).click();
+    const detail = page.locator('[data-testid="sale-detail"]');
+    await detail.getByRole('checkbox', { name: 'Brezel erstatten' }).check();
+    await detail.getByLabel('Grund der Erstattung').fill('Brezel war hart');
+    await detail.getByRole('button', { name: 'Ausgewählte erstatten (1)' }).click();
+    const result = detail.locator('[data-testid="refund-result"]');
+    await result.waitFor();
+    assert.match(norm(await result.textContent()), /Erstattung R-1 gebucht: 1,20 €/);
+    assert.match((await result.textContent()) ?? '', /Bar aus der Kasse/);
+    const line = detail.locator('tr[data-line="1"]');
+    await line.locator('[data-testid="refunded-tag"]').waitFor();
+    assert.equal(
+      await detail.getByRole('checkbox', { name: 'Brezel erstatten' }).isDisabled(),
+      true,
+    );
+    assert.equal(
+      await detail.getByRole('checkbox', { name: 'Kaffee erstatten' }).isDisabled(),
+      false,
+    );
+    const r = await d.get<{ refunded_line_indexes: number[] }>(`/api/v1/sales/${sale.id}/refunds`, {
+      admin: ADMIN_TOKEN,
+    });
+    assert.deepEqual(r.body.refunded_line_indexes, [1]);
+    await screenshotBoth(page, 'shop-refund', { fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('the sales export link downloads the CSV with the documented header', async () => {
+    await page.goto(`${shop.d.url}/admin#settings`);
+    const link = page.locator('[data-testid="sales-csv"]');
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = await download.path();
+    const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    const [header, ...rows] = csv.split('\r\n').filter(Boolean);
+    assert.ok(header?.startsWith('kind,number,sale_number,business_day,at_utc,at_local'), header);
+    assert.ok(
+      rows.some((row) => row.startsWith('refund,1,')),
+      'the refund row is exported',
+    );
+    assert.ok(rows.some((row) => row.includes('Brezel')));
+    await screenshotBoth(page, 'shop-settings', { fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('POS: "reprint last receipt" on the main screen prints a copy', async () => {
+    const { d, dev } = shop;
+    const sale = await sell(d, [['5002', 2]], 'cash', 500);
+    const pos = await openPage(browser, `${d.url}/pos`, SIZES.small);
+    try {
+      await pos.page
+        .locator('[data-testid="terminal-label"]')
+        .filter({ hasText: 'kiosk' })
+        .waitFor();
+      dev.clear();
+      await pos.page.getByRole('button', { name: 'Letzten Beleg drucken' }).click();
+      await pos.page.getByText('Beleg gedruckt').waitFor();
+      const printed = decodeEscPos(dev.bytes()).lines.join('\n');
+      assert.match(printed, /COPY/);
+      assert.match(printed, new RegExp(`\\b${sale.number}\\b`));
+      await screenshotBoth(pos.page, 'shop-pos-reprint');
+      assert.deepEqual(pageErrors(pos.page), []);
+    } finally {
+      await pos.context.close();
+    }
+  });
+});
