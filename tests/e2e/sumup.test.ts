@@ -85,6 +85,11 @@ describe('/pos with SumUp', () => {
     await page.locator('pos-pay-bar button[data-provider="sumup_tap"]').click();
     const screen = page.locator('pos-payment-screen [data-state="pending"]');
     await screen.locator('img.qr').waitFor();
+    // The till is on 127.0.0.1: the daemon warns that a phone cannot call that back.
+    await screen
+      .locator('[data-testid="payment-warning"]')
+      .filter({ hasText: 'PUBLIC_URL' })
+      .waitFor();
     const href = await screen.locator('a.btn').getAttribute('href');
     assert.ok(href?.startsWith('sumupmerchant://pay/1.0?amount='), href ?? '');
     await screenshotBoth(page, 'pos-sumup-tap-qr');

@@ -211,7 +211,8 @@ export class AdminClosing extends LitElement {
   }
 
   private counted(): number | null {
-    if (this.byDenomination) return countTotal(this.count);
+    // Nothing counted yet is not a count of zero (an empty drawer is entered as a total).
+    if (this.byDenomination) return Object.keys(this.count).length ? countTotal(this.count) : null;
     return this.totalText.trim() ? parseEuroInput(this.totalText) : null;
   }
 
@@ -343,7 +344,7 @@ export class AdminClosing extends LitElement {
             </tr>
             <tr>
               <td>${t('closing.refunds', { n: r.refund_count })}</td>
-              <td class="num">${this.money(-r.refunds_total_cents)}</td>
+              <td class="num">${this.money(r.refunds_total_cents ? -r.refunds_total_cents : 0)}</td>
             </tr>
             ${r.by_provider.map(
               (p) =>
@@ -402,7 +403,7 @@ export class AdminClosing extends LitElement {
     return html`<h3>${t('closing.x_title')}</h3>
       <p class="muted">
         ${
-          x.period_start
+          hasStart(x.period_start)
             ? t('closing.since', { time: formatDateTime(x.period_start, lang(), tz) })
             : t('closing.since_start')
         }
@@ -542,7 +543,7 @@ export class AdminClosing extends LitElement {
       <h3 class="z-number">${t('closing.z_number', { n: z.number })}</h3>
       <p>
         ${t('closing.period', {
-          from: z.period_start ? formatDateTime(z.period_start, lang(), tz) : '–',
+          from: hasStart(z.period_start) ? formatDateTime(z.period_start, lang(), tz) : '–',
           to: formatDateTime(z.at, lang(), tz),
         })}
         ${z.closed_by ? html` · ${z.closed_by}` : nothing}
@@ -664,4 +665,9 @@ export class AdminClosing extends LitElement {
             </div>`
       }`;
   }
+}
+
+/** The first period starts at the epoch (no Z report yet): show "since the first sale". */
+function hasStart(iso: string): boolean {
+  return !!iso && Date.parse(iso) > 0;
 }

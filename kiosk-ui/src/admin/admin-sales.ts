@@ -426,7 +426,7 @@ export class AdminSales extends LitElement {
             ${r.by_provider.map(
               (p) =>
                 html`<tr>
-                  <td>${p.provider}</td>
+                  <td>${providerLabel(p.provider, lang())}</td>
                   <td class="num">${p.count}</td>
                   <td class="num">${money(p.total_cents)}</td>
                 </tr>`,

@@ -253,7 +253,7 @@ export class AdminSettings extends LitElement {
                   >${s.connected ? t('settings.printer_connected') : t('settings.printer_offline')}</span
                 >
                 ${s.name ? html` · ${s.name}` : nothing}
-                ${s.vendor_id ? html` · ${s.vendor_id}:${s.product_id}` : nothing}
+                ${!s.name && s.vendor_id ? html` · ${s.vendor_id}:${s.product_id}` : nothing}
                 ${s.message ? html`<br /><span class="muted">${s.message}</span>` : nothing}
               </p>
               <form @submit=${(e: Event) => this.savePrinter(e)}>

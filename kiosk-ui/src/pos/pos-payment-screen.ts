@@ -154,6 +154,19 @@ export class PosPaymentScreen extends LitElement {
           width: 84px;
           height: 84px;
         }
+        /* Tap to Pay: QR code, app button, a warning and cancel fit 480 px without scrolling. */
+        .qr {
+          width: 132px;
+          height: 132px;
+        }
+        .spinner {
+          width: 32px;
+          height: 32px;
+          border-width: 4px;
+        }
+        .warning {
+          font-size: 0.9rem;
+        }
       }
     `,
   ];
