@@ -21,6 +21,7 @@ test(
       assert.ok(s.providers.some((x) => x.id === 'cash' && x.available));
       assert.equal(s.timezone, d.app.config.timezone);
       assert.equal(s.currency, 'EUR');
+      assert.equal(s.default_terminal_id, 'kiosk');
       assert.ok(Array.isArray(s.scanners));
       // watch switches the terminal and answers with that terminal's snapshot.
       c.send({ type: 'watch', terminal_id: 'other' });

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ZReport } from '../../daemon/protocol.js';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
+import { startDaemon } from '../helpers/daemon.js';
 import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop-ops.js';
 import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
 
@@ -153,6 +154,34 @@ describe('shop operations in the UI', () => {
       assert.deepEqual(pageErrors(pos.page), []);
     } finally {
       await pos.context.close();
+    }
+  });
+
+  test('POS on the kiosk itself takes DEFAULT_TERMINAL_ID from the snapshot; ?terminal= wins', async () => {
+    const d = await startDaemon({ env: { DEFAULT_TERMINAL_ID: 'tresen' } });
+    try {
+      const kiosk = await openPage(browser, `${d.url}/pos`, SIZES.small);
+      const label = kiosk.page.locator('[data-testid="terminal-label"]');
+      await label.filter({ hasText: 'Kasse tresen' }).waitFor();
+      await kiosk.page.locator('pos-status-dot [data-state="connected"]').waitFor();
+      // The cart shown is the configured till's: a scan routed to it appears here.
+      const r = await d.post('/api/v1/terminals/tresen/cart/items', {
+        product_id: d.app.catalog.list()[0]!.id,
+        quantity: 1,
+      });
+      assert.equal(r.status, 200, r.text);
+      await kiosk.page.locator('pos-cart li').first().waitFor();
+      assert.deepEqual(pageErrors(kiosk.page), []);
+      await kiosk.context.close();
+      const pinned = await openPage(browser, `${d.url}/pos?terminal=hinten`, SIZES.small);
+      await pinned.page.locator('pos-status-dot [data-state="connected"]').waitFor();
+      assert.equal(
+        await pinned.page.locator('[data-testid="terminal-label"]').innerText(),
+        'Kasse hinten',
+      );
+      await pinned.context.close();
+    } finally {
+      await d.stop();
     }
   });
 });
