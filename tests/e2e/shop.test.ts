@@ -46,12 +46,24 @@ describe('shop operations in the UI', () => {
     await page.goto(`${d.url}/admin#closing`);
     const x = page.locator('[data-testid="x-report"]');
     await x.locator('[data-testid="expected"]').filter({ hasText: '5,00' }).waitFor();
+    // A payout of 1,00 € (with its reason) opens the drawer and lowers the expected cash.
+    dev.clear();
+    await page.getByRole('button', { name: 'Entnahme' }).click();
+    await page.getByLabel('Betrag (€)').fill('1,00');
+    await page.getByLabel('Grund', { exact: true }).fill('Milch gekauft');
+    await page.getByRole('button', { name: 'Buchen' }).click();
+    await page.getByRole('cell', { name: 'Milch gekauft' }).waitFor();
+    await x.locator('[data-testid="expected"]').filter({ hasText: '4,00' }).waitFor();
+    assert.ok(
+      decodeEscPos(dev.bytes()).ops.some((o) => o.op === 'drawer'),
+      'drawer opened',
+    );
     const form = page.locator('[data-testid="z-form"]');
-    // Counted: 2 × 2 € + 1 × 0,50 € = 4,50 € → 0,50 € missing.
+    // Counted: 1 × 2 € + 1 × 1 € + 1 × 0,50 € = 3,50 € → 0,50 € missing.
     await form.getByRole('button', { name: '2 €: eins mehr', exact: true }).click();
-    await form.getByRole('button', { name: '2 €: eins mehr', exact: true }).click();
+    await form.getByRole('button', { name: '1 €: eins mehr', exact: true }).click();
     await form.getByLabel('Anzahl 0,50 €', { exact: true }).fill('1');
-    await form.locator('[data-testid="counted"]').filter({ hasText: '4,50' }).waitFor();
+    await form.locator('[data-testid="counted"]').filter({ hasText: '3,50' }).waitFor();
     const diff = form.locator('[data-testid="difference"]');
     assert.equal(await diff.getAttribute('data-kind'), 'missing');
     assert.match(norm(await diff.textContent()), /-0,50 €/);
@@ -67,8 +79,9 @@ describe('shop operations in the UI', () => {
     assert.match(norm(await z.locator('[data-testid="z-difference"]').textContent()), /-0,50 €/);
     const stored = await d.get<ZReport>('/api/v1/closing/z/1', { admin: ADMIN_TOKEN });
     assert.equal(stored.status, 200, stored.text);
-    assert.equal(stored.body.counted_cents, 450);
-    assert.deepEqual(stored.body.denominations, { '200': 2, '50': 1 });
+    assert.equal(stored.body.counted_cents, 350);
+    assert.equal(stored.body.cash.payouts_cents, 100);
+    assert.deepEqual(stored.body.denominations, { '200': 1, '100': 1, '50': 1 });
     assert.equal(stored.body.difference_cents, -50);
     // The report came out of the receipt printer, and the past list names it.
     await page.getByRole('status').filter({ hasText: 'Beleg gedruckt' }).waitFor();
@@ -132,6 +145,55 @@ describe('shop operations in the UI', () => {
     );
     assert.ok(rows.some((row) => row.includes('Brezel')));
     await screenshotBoth(page, 'shop-settings', { fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('settings: shop data saved, printer test page, backup downloaded and restore staged', async () => {
+    const { d, dev } = shop;
+    await page.goto(`${d.url}/admin#settings`);
+    const receipts = page.locator('[data-testid="receipt-settings"]');
+    await receipts.getByLabel('Name des Geschäfts').fill('Kiosk Nord');
+    await receipts.getByLabel('Steuernummer / USt-IdNr.').fill('DE123456789');
+    await receipts.getByRole('button', { name: 'Speichern' }).click();
+    await receipts.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+    const saved = await d.get<{ shop_name: string; tax_id: string }>(
+      '/api/v1/admin/settings/receipts',
+      { admin: ADMIN_TOKEN },
+    );
+    assert.equal(saved.body.shop_name, 'Kiosk Nord');
+    assert.equal(saved.body.tax_id, 'DE123456789');
+
+    const printer = page.locator('[data-testid="printer-settings"]');
+    await printer.getByText('Verbunden').waitFor();
+    dev.clear();
+    await printer.getByRole('button', { name: 'Testseite drucken' }).click();
+    await printer.getByRole('status').filter({ hasText: 'Erledigt' }).waitFor();
+    assert.ok(decodeEscPos(dev.bytes()).lines.includes('Printer test'));
+
+    const backup = page.locator('[data-testid="backup"]');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      backup.getByRole('link', { name: 'Sicherung herunterladen (.tar.gz)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^counter-pos-backup-.*\.tar\.gz$/);
+    // A file that is no backup is refused in plain words and nothing is staged.
+    await backup.getByLabel('Sicherungsdatei').setInputFiles({
+      name: 'kaputt.tar.gz',
+      mimeType: 'application/gzip',
+      buffer: Buffer.from('not a backup'),
+    });
+    await backup.getByRole('button', { name: 'Hochladen und prüfen' }).click();
+    await backup.getByRole('alert').filter({ hasText: 'Nicht übernommen' }).waitFor();
+    assert.equal(await backup.getByRole('status').count(), 0);
+    await backup.getByLabel('Sicherungsdatei').setInputFiles(await download.path());
+    await backup.getByRole('button', { name: 'Hochladen und prüfen' }).click();
+    await backup.getByRole('status').filter({ hasText: 'ab dem nächsten Start' }).waitFor();
+    const pending = await d.get<{ pending: boolean }>('/api/v1/admin/restore', {
+      admin: ADMIN_TOKEN,
+    });
+    assert.equal(pending.body.pending, true);
+    assert.equal(await backup.getByRole('alert').count(), 0, 'no error shown next to it');
+    await screenshotBoth(page, 'shop-settings-restored', { fullPage: true });
     assert.deepEqual(pageErrors(page), []);
   });
 

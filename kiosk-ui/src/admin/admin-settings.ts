@@ -190,7 +190,7 @@ export class AdminSettings extends LitElement {
           { files: r.files, at: formatDateTime(r.created_at, lang(), this.timezone) },
         );
       },
-      (m) => (this.restoreErr = t('settings.restore_refused', { message: m })),
+      (m) => (this.restoreErr = m ? t('settings.restore_refused', { message: m }) : ''),
     );
   }
 
