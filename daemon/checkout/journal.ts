@@ -61,8 +61,6 @@ export interface ExtensionLine {
 export type JournalLine = CreatedLine | UpdateLine | ExtensionLine;
 
 const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
-/** The kind of a line as JSON.stringify writes it (`e` first); null for anything else. */
-const KIND_PREFIX = /^\{"e":"([a-z]+)"/;
 const MAX_OPEN = 4;
 /**
  * The start-up scan's patterns, matched at a line's start (sticky) in latin1 text: the fixed
@@ -72,6 +70,7 @@ const MAX_OPEN = 4;
 const CREATED_AT =
   /\{"e":"created","at":"[^"\\\n]*","key":"[^"\\\n]*","cart_version":\d+,"sale":\{"id":"([^"\\\n]+)","number":(\d+),/y;
 const UPDATE_AT = /\{"e":"update","at":"[^"\\\n]*","id":"([^"\\\n]+)","state":"([a-z]+)"/y;
+/** A line's kind as JSON.stringify writes it (`e` first). */
 const KIND_AT = /\{"e":"([a-z]+)"/y;
 /** Below V8's large-object size, so each chunk's text is young garbage, collected cheaply. */
 const SCAN_CHUNK = 64 * 1024;
@@ -122,7 +121,12 @@ export interface FileSummary {
    * without reading every day. A summary without it (older index) is read again once.
    */
   shop?: string[];
+  /** Where those lines are: [kind, byte offset, byte length], so they are read alone. */
+  shop_at?: ShopAt[];
 }
+
+/** A shop line's place in its day file: kind, byte offset, byte length (without newline). */
+export type ShopAt = [kind: string, offset: number, length: number];
 
 export interface JournalIndexData {
   files: Record<string, FileSummary>;
@@ -163,6 +167,8 @@ export class SalesJournal {
   private broken: string | null = null;
   /** Day → kinds of shop lines in its file (from load(), then from appends). */
   private shopKinds = new Map<string, Set<string>>();
+  /** Day → every shop line's place in its file, for days where that list is complete. */
+  private shopAt = new Map<string, ShopAt[]>();
 
   constructor(
     private readonly deps: { dir: string; log: Logger; index?: JsonDocument<JournalIndexData> },
@@ -227,11 +233,13 @@ export class SalesJournal {
         if (p.summary.max_number > max) max = p.summary.max_number;
         summaries[day] = p.summary;
         if (p.summary.shop!.length) this.shopKinds.set(day, new Set(p.summary.shop));
+        this.shopAt.set(day, p.summary.shop_at!);
         continue;
       }
       let summary: FileSummary;
       if (p.kind === 'scanned') {
         summary = p.summary;
+        this.shopAt.set(day, p.summary.shop_at!);
         stats.lines += p.lines;
         stats.skipped += p.skipped;
       } else {
@@ -300,7 +308,13 @@ export class SalesJournal {
     | { kind: 'full'; torn: boolean }
   > {
     const file = this.fileOf(day);
-    if (known && !isNewest && known.pending === 0 && Array.isArray(known.shop)) {
+    if (
+      known &&
+      !isNewest &&
+      known.pending === 0 &&
+      Array.isArray(known.shop) &&
+      Array.isArray(known.shop_at)
+    ) {
       const st = await stat(file);
       if (known.size === st.size && known.mtime_ms === st.mtimeMs)
         return { kind: 'summary', summary: known, torn: false };
@@ -329,6 +343,7 @@ export class SalesJournal {
         max_number: scan.max_number,
         pending: 0,
         shop: [...scan.shop].sort(),
+        shop_at: scan.shop_at,
       },
     };
   }
@@ -348,6 +363,7 @@ export class SalesJournal {
     max_number: number;
     pending: number;
     shop: Set<string>;
+    shop_at: ShopAt[];
     lines: number;
     skipped: number;
     size: number;
@@ -356,6 +372,7 @@ export class SalesJournal {
   }> {
     const pending = new Set<string>();
     const shop = new Set<string>();
+    const shopAt: ShopAt[] = [];
     let sales = 0;
     let max = 0;
     let lines = 0;
@@ -370,7 +387,7 @@ export class SalesJournal {
       const m = re.exec(text);
       return m && re.lastIndex <= end ? m : null;
     };
-    const file = await this.eachLineLatin1(day, buf, (text, start, end, lineNo) => {
+    const file = await this.eachLineLatin1(day, buf, (text, start, end, lineNo, offset) => {
       if (start === end) return;
       lines++;
       let m = at(CREATED_AT, text, start, end);
@@ -381,7 +398,11 @@ export class SalesJournal {
         return;
       }
       m = at(KIND_AT, text, start, end);
-      if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) return void shop.add(m[1]);
+      if (m && (EXTENSION_KINDS as readonly string[]).includes(m[1])) {
+        shop.add(m[1]);
+        shopAt.push([m[1], offset, end - start]);
+        return;
+      }
       let parsed: JournalLine;
       try {
         // latin1 maps byte n to char n, so this gives back the line's bytes to decode as UTF-8.
@@ -395,9 +416,25 @@ export class SalesJournal {
       }
       if (parsed?.e === 'created') created(parsed.sale.id, parsed.sale.number);
       else if (parsed?.e === 'update' && parsed.state !== 'pending') pending.delete(parsed.id);
-      else if ((EXTENSION_KINDS as readonly string[]).includes(parsed?.e)) shop.add(parsed.e);
+      else if ((EXTENSION_KINDS as readonly string[]).includes(parsed?.e)) {
+        shop.add(parsed.e);
+        shopAt.push([parsed.e, offset, end - start]);
+      }
     });
-    return { sales, max_number: max, pending: pending.size, shop, lines, skipped, ...file };
+    if (!file) throw new StorageError(`sales/${day}.jsonl`, 'disappeared during start-up');
+    const { size, mtime_ms, complete } = file;
+    return {
+      sales,
+      max_number: max,
+      pending: pending.size,
+      shop,
+      shop_at: shopAt,
+      lines,
+      skipped,
+      size,
+      mtime_ms,
+      complete,
+    };
   }
 
   /**
@@ -421,19 +458,42 @@ export class SalesJournal {
     kinds: readonly string[],
     onLine: (line: JournalLine) => void,
   ): Promise<boolean> {
-    return this.eachLine(day, (text, lineNo) => {
-      if (!text) return;
-      const m = KIND_PREFIX.exec(text);
-      if (m && !kinds.includes(m[1])) return;
-      let parsed: JournalLine;
-      try {
-        parsed = JSON.parse(text) as JournalLine;
-      } catch {
-        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
-        return;
+    const places = this.shopAt.get(day);
+    if (places) {
+      const lines = await this.readPlaces(
+        day,
+        places.filter(([kind]) => kinds.includes(kind)),
+      );
+      if (lines) {
+        lines.forEach(onLine);
+        return true;
       }
-      if (parsed && kinds.includes(parsed.e)) onLine(parsed);
-    });
+      this.shopAt.delete(day); // not where the index said: read the whole day below
+      this.deps.log.warn(
+        `journal ${day}.jsonl: shop lines not at their recorded places; reading the day`,
+      );
+    }
+    const read = await this.eachLineLatin1(
+      day,
+      Buffer.allocUnsafe(SCAN_CHUNK),
+      (text, start, end, lineNo) => {
+        if (start === end) return;
+        KIND_AT.lastIndex = start;
+        const m = KIND_AT.exec(text);
+        if (m && KIND_AT.lastIndex <= end && !kinds.includes(m[1])) return;
+        let parsed: JournalLine;
+        try {
+          parsed = JSON.parse(
+            Buffer.from(text.slice(start, end), 'latin1').toString('utf8'),
+          ) as JournalLine;
+        } catch {
+          this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+          return;
+        }
+        if (parsed && kinds.includes(parsed.e)) onLine(parsed);
+      },
+    );
+    return read !== null;
   }
 
   /**
@@ -470,6 +530,40 @@ export class SalesJournal {
   }
 
   /**
+   * The lines at these places of a day file, or null when any of them is not a whole journal
+   * line of its recorded kind (then the caller reads the day instead).
+   */
+  private async readPlaces(day: string, places: ShopAt[]): Promise<JournalLine[] | null> {
+    if (places.length === 0) return [];
+    const fh = await open(this.fileOf(day), 'r').catch(() => null);
+    if (!fh) return null;
+    try {
+      const out: JournalLine[] = [];
+      for (const [kind, offset, length] of places) {
+        const buf = Buffer.alloc(length + 1);
+        const { bytesRead } = await fh.read(buf, 0, length + 1, offset);
+        if (bytesRead !== length + 1 || buf[length] !== 0x0a) return null;
+        if (offset > 0) {
+          const before = Buffer.alloc(1);
+          await fh.read(before, 0, 1, offset - 1);
+          if (before[0] !== 0x0a) return null;
+        }
+        let line: JournalLine;
+        try {
+          line = JSON.parse(buf.toString('utf8', 0, length)) as JournalLine;
+        } catch {
+          return null;
+        }
+        if (line?.e !== kind) return null;
+        out.push(line);
+      }
+      return out;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
    * Calls `handle` with each complete line of a day as a range of a latin1 text (the chunk
    * just read; a line cut by a chunk edge comes as its own text). A trailing fragment without
    * newline is not delivered (`complete` false).
@@ -477,19 +571,23 @@ export class SalesJournal {
   private async eachLineLatin1(
     day: string,
     buf: Buffer,
-    handle: (text: string, start: number, end: number, lineNo: number) => void,
-  ): Promise<{ size: number; mtime_ms: number; complete: boolean }> {
-    const fh = await open(this.fileOf(day), 'r').catch((err: Error) => {
+    handle: (text: string, start: number, end: number, lineNo: number, offset: number) => void,
+  ): Promise<{ size: number; mtime_ms: number; complete: boolean } | null> {
+    const fh = await open(this.fileOf(day), 'r').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
       throw new StorageError(`sales/${day}.jsonl`, `unreadable: ${err.message}`);
     });
+    if (!fh) return null;
     let lineNo = 0;
     let carry = ''; // the start of a line cut by the chunk edge
+    let carryAt = 0; // its byte offset (latin1: one char per byte)
     try {
       const st = await fh.stat();
       let pos = 0;
       while (pos < st.size) {
         const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, st.size - pos), pos);
         if (bytesRead === 0) break;
+        const base = pos;
         pos += bytesRead;
         const text = buf.toString('latin1', 0, bytesRead);
         let start = 0;
@@ -497,16 +595,19 @@ export class SalesJournal {
         if (carry && nl !== -1) {
           const line = carry + text.slice(0, nl);
           carry = '';
-          handle(line, 0, line.length, ++lineNo);
+          handle(line, 0, line.length, ++lineNo, carryAt);
           start = nl + 1;
           nl = text.indexOf('\n', start);
         }
         while (nl !== -1) {
-          handle(text, start, nl, ++lineNo);
+          handle(text, start, nl, ++lineNo, base + start);
           start = nl + 1;
           nl = text.indexOf('\n', start);
         }
-        if (start < text.length) carry += text.slice(start);
+        if (start < text.length) {
+          if (!carry) carryAt = base + start;
+          carry += text.slice(start);
+        }
       }
       return { size: pos, mtime_ms: st.mtimeMs, complete: carry === '' };
     } catch (err) {
@@ -616,21 +717,22 @@ export class SalesJournal {
       const next = () => ++number;
       const byDay = new Map<string, string[]>();
       const built: JournalLine[] = [];
-      const shopLines: Array<[string, string]> = [];
+      // Shop lines of this batch: day, kind, index among that day's parts.
+      const shopLines: Array<[string, string, number]> = [];
       for (const q of batch) {
         const { day, line } = q.build(next);
         built.push(line);
-        if (line.e !== 'created' && line.e !== 'update') shopLines.push([day, line.e]);
         const list = byDay.get(day) ?? [];
+        if (line.e !== 'created' && line.e !== 'update') shopLines.push([day, line.e, list.length]);
         list.push(JSON.stringify(line) + '\n');
         byDay.set(day, list);
       }
-      const touched: Array<{ f: OpenFile; before: number }> = [];
+      const touched: Array<{ f: OpenFile; before: number; day: string }> = [];
       try {
         if (this.broken) throw new StorageError('sales journal', this.broken);
         for (const [day, parts] of byDay) {
           const f = await this.file(day);
-          touched.push({ f, before: f.size });
+          touched.push({ f, before: f.size, day });
           const buf = Buffer.from(parts.join(''), 'utf8');
           let off = 0;
           while (off < buf.length) {
@@ -641,10 +743,18 @@ export class SalesJournal {
         }
         await Promise.all(touched.map((t) => t.f.fh.datasync()));
         this.last = number;
-        for (const [day, kind] of shopLines) {
+        for (const [day, kind, i] of shopLines) {
           const set = this.shopKinds.get(day) ?? new Set<string>();
           set.add(kind);
           this.shopKinds.set(day, set);
+          const at = this.shopAt.get(day);
+          if (at) {
+            const parts = byDay.get(day)!;
+            const t = touched.find((x) => x.day === day)!;
+            let offset = t.before;
+            for (let k = 0; k < i; k++) offset += Buffer.byteLength(parts[k]);
+            at.push([kind, offset, Buffer.byteLength(parts[i]) - 1]);
+          }
         }
         batch.forEach((q, i) => q.resolve(built[i]));
       } catch (err) {
@@ -689,6 +799,8 @@ export class SalesJournal {
     const { size } = await fh.stat();
     // A new file's directory entry must be durable too, or a power cut can lose the file.
     if (!existed) await fsyncDir(this.deps.dir);
+    // A new file's shop lines are all appended here, so their places are known completely.
+    if (!existed && !this.shopAt.has(day)) this.shopAt.set(day, []);
     const f = { fh, size };
     this.files.set(day, f);
     while (this.files.size > MAX_OPEN) {

@@ -120,6 +120,12 @@ test('shop lines by kind: refunds and closing read only the days that hold their
     if (day === '2026-01-03') text += shopLine('z', day, 1) + shopLine('cash', day, 1);
     await writeFile(path.join(dir, `${day}.jsonl`), text + sale(day, ++n));
   }
+  const readIndex = async () =>
+    (
+      JSON.parse(await readFile(path.join(root, 'sales-index.json'), 'utf8')) as {
+        data: JournalIndexData;
+      }
+    ).data;
   const open = async () => {
     const store = new Store(root);
     const index = await store.document<JournalIndexData>(JOURNAL_INDEX_DOC);
@@ -184,7 +190,26 @@ test('shop lines by kind: refunds and closing read only the days that hold their
     '2026-01-06',
   ]);
   assert.deepEqual((await replay(second.j, ['cash'], null)).got, ['cash@2026-01-03']);
+  // The index says where each shop line is, so a replay reads those bytes alone.
+  const file2 = await readFile(path.join(dir, '2026-01-02.jsonl'), 'utf8');
+  const refundLine = shopLine('refund', '2026-01-02', 1);
+  const at2 = Buffer.byteLength(file2.slice(0, file2.indexOf(refundLine)));
+  assert.deepEqual((await readIndex()).files['2026-01-02'].shop_at, [
+    ['refund', at2, Buffer.byteLength(refundLine) - 1],
+  ]);
   await second.j.close();
+
+  // A recorded place that is wrong (an index from elsewhere): the day is read instead.
+  const doc = await readIndex();
+  doc.files['2026-01-03'].shop_at = [['z', 5, 40]];
+  await writeFile(
+    path.join(root, 'sales-index.json'),
+    JSON.stringify({ schema_version: 1, data: doc }),
+  );
+  const third = await open();
+  assert.equal(third.stats.summarised, 4);
+  assert.deepEqual((await replay(third.j, ['z'], null)).got, ['z@2026-01-03']);
+  await third.j.close();
 });
 
 test('start-up scan of an older day larger than its read chunk: every sale counted, lines cut at chunk edges included', async () => {
@@ -234,6 +259,7 @@ test('start-up scan of an older day larger than its read chunk: every sale count
     max_number: total,
     pending: 0,
     shop: [],
+    shop_at: [],
   });
   await j.close();
 });
