@@ -96,6 +96,18 @@ export class PosApp extends LitElement {
         --pos-fg: #fff;
         color: #fff;
       }
+      header .short {
+        display: none;
+      }
+      /* 800 px wide: room for the cashier's logout and "watch kiosk" next to it. */
+      @media (max-width: 900px) {
+        header .long {
+          display: none;
+        }
+        header .short {
+          display: inline;
+        }
+      }
       main {
         display: grid;
         grid-template-columns: 1.15fr 1fr;
@@ -605,8 +617,13 @@ export class PosApp extends LitElement {
               </button>`
             : ''
         }
-        <button data-testid="reprint-last" @click=${() => void this.reprintLast()}>
-          ${t('receipt.reprint_last')}
+        <button
+          data-testid="reprint-last"
+          aria-label=${t('receipt.reprint_last')}
+          @click=${() => void this.reprintLast()}
+        >
+          <span class="long">${t('receipt.reprint_last')}</span
+          ><span class="short">${t('receipt.reprint_short')}</span>
         </button>
         <button data-testid="pair-button" @click=${() => void this.openPairing()}>
           ${t('pairing.button')}
