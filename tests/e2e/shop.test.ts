@@ -12,7 +12,14 @@ import type { ZReport } from '../../daemon/protocol.js';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop-ops.js';
-import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
+import {
+  launchBrowser,
+  openPage,
+  pageErrors,
+  screenshot,
+  screenshotBoth,
+  SIZES,
+} from './support.js';
 
 let shop: Shop;
 let browser: Browser;
@@ -76,6 +83,7 @@ describe('shop operations in the UI', () => {
       .click();
     const z = page.locator('[data-testid="z-report"]');
     await z.getByRole('heading', { name: 'Z-Bericht Nr. 1' }).waitFor();
+    await z.getByRole('cell', { name: 'Milch gekauft' }).waitFor();
     assert.match(norm(await z.locator('[data-testid="z-difference"]').textContent()), /-0,50 €/);
     const stored = await d.get<ZReport>('/api/v1/closing/z/1', { admin: ADMIN_TOKEN });
     assert.equal(stored.status, 200, stored.text);
@@ -88,6 +96,14 @@ describe('shop operations in the UI', () => {
     assert.ok(decodeEscPos(dev.bytes()).lines.some((l) => /Z/.test(l) && /\b1\b/.test(l)));
     await page.getByRole('cell', { name: 'Z-Bericht Nr. 1' }).waitFor();
     await screenshotBoth(page, 'shop-closing-z', { fullPage: true });
+    // The browser's print view shows the Z report alone (no forms, no navigation).
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await z.isVisible(), true);
+    assert.equal(await page.locator('[data-testid="z-form"]').isVisible(), false);
+    assert.equal(await page.getByRole('link', { name: 'Artikel' }).isVisible(), false);
+    assert.equal(await z.getByRole('button', { name: 'Druckansicht' }).isVisible(), false);
+    await screenshot(page, 'shop-closing-z-print', { fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
     assert.deepEqual(pageErrors(page), []);
   });
 

@@ -542,10 +542,14 @@ export class AdminClosing extends LitElement {
     return html`<section class="card z-view" data-testid="z-report" style="grid-column: 1 / -1">
       <h3 class="z-number">${t('closing.z_number', { n: z.number })}</h3>
       <p>
-        ${t('closing.period', {
-          from: hasStart(z.period_start) ? formatDateTime(z.period_start, lang(), tz) : '–',
-          to: formatDateTime(z.at, lang(), tz),
-        })}
+        ${
+          hasStart(z.period_start)
+            ? t('closing.period', {
+                from: formatDateTime(z.period_start, lang(), tz),
+                to: formatDateTime(z.at, lang(), tz),
+              })
+            : t('closing.period_first', { to: formatDateTime(z.at, lang(), tz) })
+        }
         ${z.closed_by ? html` · ${z.closed_by}` : nothing}
       </p>
       <div class="recon">
@@ -557,7 +561,7 @@ export class AdminClosing extends LitElement {
           ${t(`closing.diff_${kind}` as 'closing.diff_missing')}
         </div>
       </div>
-      ${this.renderSummary(z)}
+      ${this.renderSummary(z)} ${z.movements.length ? this.renderMovementTable(z) : nothing}
       <p>
         ${t('closing.next_float')}: ${this.money(z.next_float_cents)} · ${t('closing.taken_out')}:
         ${this.money(z.counted_cents - z.next_float_cents)}
@@ -619,25 +623,29 @@ export class AdminClosing extends LitElement {
       </form>
       ${
         x && x.movements.length
-          ? html`<div class="table-wrap">
-              <table>
-                <tbody>
-                  ${x.movements.map(
-                    (m) =>
-                      html`<tr>
-                        <td>${formatDateTime(m.at, lang(), x.timezone || this.timezone)}</td>
-                        <td>${m.kind === 'payout' ? t('closing.payout') : t('closing.pay_in')}</td>
-                        <td>${m.reason}</td>
-                        <td class="num">
-                          ${this.money(m.kind === 'payout' ? -m.amount_cents : m.amount_cents)}
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          ? this.renderMovementTable(x)
           : html`<p class="muted">${t('closing.no_movements')}</p>`
       }`;
+  }
+
+  private renderMovementTable(r: XReport) {
+    return html`<div class="table-wrap">
+      <table aria-label=${t('closing.movements')}>
+        <tbody>
+          ${r.movements.map(
+            (m) =>
+              html`<tr>
+                <td>${formatDateTime(m.at, lang(), r.timezone || this.timezone)}</td>
+                <td>${m.kind === 'payout' ? t('closing.payout') : t('closing.pay_in')}</td>
+                <td>${m.reason}</td>
+                <td class="num">
+                  ${this.money(m.kind === 'payout' ? -m.amount_cents : m.amount_cents)}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
   }
 
   private renderList() {
