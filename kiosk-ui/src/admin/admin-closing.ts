@@ -561,7 +561,13 @@ export class AdminClosing extends LitElement {
           ${t(`closing.diff_${kind}` as 'closing.diff_missing')}
         </div>
       </div>
-      ${this.renderSummary(z)} ${z.movements.length ? this.renderMovementTable(z) : nothing}
+      ${this.renderSummary(z)}
+      ${
+        z.movements.length
+          ? html`<h4>${t('closing.movements')}</h4>
+              ${this.renderMovementTable(z)}`
+          : nothing
+      }
       <p>
         ${t('closing.next_float')}: ${this.money(z.next_float_cents)} · ${t('closing.taken_out')}:
         ${this.money(z.counted_cents - z.next_float_cents)}
