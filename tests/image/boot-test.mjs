@@ -135,6 +135,17 @@ async function health(port) {
   }
 }
 
+async function fetchStatus(port, p) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+      signal: globalThis.AbortSignal.timeout(10000),
+    });
+    return res.status;
+  } catch {
+    return null;
+  }
+}
+
 function qmp(sock, command) {
   return new Promise((resolve, reject) => {
     const c = connect(sock);
@@ -212,6 +223,8 @@ const append = [
   'console=ttyAMA0,115200',
   'systemd.show_status=1',
   'systemd.wants=pos-status-console.service',
+  // No login prompt on the serial console: it would interleave with the status lines.
+  'systemd.mask=serial-getty@ttyAMA0.service',
 ].join(' ');
 
 const overlay = path.join(work, 'disk.qcow2');
@@ -360,6 +373,15 @@ check('pos-kiosk enabled', /^enabled\//.test(status['pos-kiosk'] ?? ''), status[
 const dataMiB = Number(/ (\d+)MiB/.exec(status.data ?? '')?.[1] ?? 0);
 check('first boot grew /data (> 512 MiB)', dataMiB > 512, status.data);
 check('first-boot admin token kept for one showing', status.first_boot_token === 'present');
+check(
+  'the daemon serves the first-boot token page to the kiosk (loopback)',
+  status.first_boot_page === '200',
+  status.first_boot_page,
+);
+check(
+  'the first-boot token page is not served to the network',
+  (await fetchStatus(port, '/api/internal/first-boot-token/page')) === 404,
+);
 check('no failed units', status.failed_units === '', status.failed_units || status.system);
 
 // Power off with the virtual power button; the guest must shut down by itself.
