@@ -301,6 +301,7 @@ let multiUserAt = null;
 let healthAt = null;
 let healthBody = null;
 let statusText = null;
+let statusAt = null;
 let seen = 0;
 
 while (Date.now() < deadline && qemuExit === null) {
@@ -327,9 +328,11 @@ while (Date.now() < deadline && qemuExit === null) {
     }
   }
   const m = /POS_STATUS version=[\s\S]*?POS_STATUS done=\S+/.exec(text);
-  if (m && healthAt) {
+  if (m) {
     statusText = m[0];
-    break;
+    // The guest has said its piece; the daemon gets one more minute to answer the host.
+    statusAt ??= Date.now();
+    if (healthAt || Date.now() - statusAt > 60_000) break;
   }
   if (/Kernel panic/.test(text)) break;
 }
