@@ -48,6 +48,11 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
+/** A new product from validated fields: fresh id, no image, created and updated `now`. */
+function newProduct(fields: ReturnType<Catalog['validate']>, now: string): Product {
+  return { id: newId('prd'), ...fields, image_url: null, created_at: now, updated_at: now };
+}
+
 export class Catalog {
   private byId = new Map<string, Product>();
   private byBarcode = new Map<string, Product>();
@@ -211,13 +216,7 @@ export class Catalog {
   async create(input: ProductInput | Record<string, unknown>): Promise<Product> {
     const fields = this.validate(input as Record<string, unknown>);
     const now = new Date(this.clock.now()).toISOString();
-    const product: Product = {
-      id: newId('prd'),
-      ...fields,
-      image_url: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const product = newProduct(fields, now);
     await this.doc.update((d) => {
       d.products.push(product);
       this.index(product);
@@ -243,13 +242,7 @@ export class Catalog {
             'barcode',
           );
       }
-      const product: Product = {
-        id: newId('prd'),
-        ...fields,
-        image_url: null,
-        created_at: now,
-        updated_at: now,
-      };
+      const product = newProduct(fields, now);
       if (product.barcode) staged.set(product.barcode, product);
       products.push(product);
     }
@@ -294,12 +287,14 @@ export class Catalog {
   }
 
   private async replace(before: Product, after: Product): Promise<void> {
-    await this.doc.update((d) => {
-      const i = d.products.findIndex((p) => p.id === before.id);
-      d.products[i] = after;
-      this.unindex(before);
-      this.index(after);
-    });
+    await this.doc.update((d) => this.swap(d, before, after));
+  }
+
+  /** Puts `after` in the place of `before`, in the document and in the lookup indexes. */
+  private swap(d: CatalogData, before: Product, after: Product): void {
+    d.products[d.products.findIndex((p) => p.id === before.id)] = after;
+    this.unindex(before);
+    this.index(after);
   }
 
   async remove(id: string): Promise<Product> {
@@ -422,19 +417,11 @@ export class Catalog {
       for (const { base, fields } of planned) {
         if (base) {
           const after: Product = { ...base, ...fields, updated_at: now };
-          d.products[d.products.findIndex((p) => p.id === base.id)] = after;
-          this.unindex(base);
-          this.index(after);
+          this.swap(d, base, after);
           report.updated++;
           changed.push(after.id);
         } else {
-          const product: Product = {
-            id: newId('prd'),
-            ...fields,
-            image_url: null,
-            created_at: now,
-            updated_at: now,
-          };
+          const product = newProduct(fields, now);
           d.products.push(product);
           this.index(product);
           report.created++;
