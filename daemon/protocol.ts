@@ -43,15 +43,9 @@ export interface CsvImportReport {
 }
 
 // ----------------------------------------------------------------------------------- carts
-export interface CartLine {
+/** A cart line is a sale line (below) with the id the cart edits it by. */
+export interface CartLine extends SaleLine {
   line_id: string;
-  product_id: string;
-  barcode: string | null;
-  name: string;
-  unit_price_cents: number;
-  vat_rate: number;
-  quantity: number;
-  line_total_cents: number;
 }
 
 export interface Cart {

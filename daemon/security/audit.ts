@@ -10,17 +10,11 @@
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
+import type { AuditEntryWire } from '../protocol.js';
 import { fsyncDir } from '../store/index.js';
 
-export interface AuditEntry {
-  time: string;
-  actor: string;
-  ip: string | null;
-  action: string;
-  target: string | null;
-  before: unknown;
-  after: unknown;
-}
+/** One journal line is exactly what GET /api/v1/admin/audit sends. */
+export type AuditEntry = AuditEntryWire;
 
 export type AuditInput = Omit<AuditEntry, 'time' | 'target'> & { target?: string | null };
 
