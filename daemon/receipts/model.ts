@@ -3,7 +3,7 @@
  * and the shop settings. One model feeds both the printer layout and the public HTML page, so
  * paper and screen never disagree.
  */
-import type { Receipt, Refund, Sale } from '../protocol.js';
+import type { Receipt, Refund, Sale, SaleLine } from '../protocol.js';
 import { vatBreakdown } from './vat.js';
 
 export interface ReceiptSettings {
@@ -62,14 +62,30 @@ function reference(payment: Record<string, unknown>): string | null {
   return null;
 }
 
-function withCodes<L extends { vat_rate: number; line_total_cents: number }>(lines: L[]) {
+type LineIn = Pick<
+  SaleLine,
+  'quantity' | 'name' | 'unit_price_cents' | 'line_total_cents' | 'vat_rate'
+>;
+
+/** The VAT breakdown and the receipt lines, each line marked with its rate's VAT code. */
+function withCodes(lines: LineIn[]): Pick<Receipt, 'vat' | 'lines'> {
   const vat = vatBreakdown(lines);
   const code = new Map(vat.map((r) => [r.rate, r.code]));
-  return { vat, code: (rate: number) => code.get(Math.round(rate * 100) / 100) ?? '' };
+  return {
+    vat,
+    lines: lines.map((l) => ({
+      quantity: l.quantity,
+      name: l.name,
+      unit_price_cents: l.unit_price_cents,
+      line_total_cents: l.line_total_cents,
+      vat_rate: l.vat_rate,
+      vat_code: code.get(Math.round(l.vat_rate * 100) / 100) ?? '',
+    })),
+  };
 }
 
 export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
-  const { vat, code } = withCodes(sale.lines);
+  const { vat, lines } = withCodes(sale.lines);
   return {
     kind: 'sale',
     shop: shop(ctx),
@@ -80,14 +96,7 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
     ended_at: sale.updated_at,
     timezone: ctx.timezone,
     currency: ctx.currency,
-    lines: sale.lines.map((l) => ({
-      quantity: l.quantity,
-      name: l.name,
-      unit_price_cents: l.unit_price_cents,
-      line_total_cents: l.line_total_cents,
-      vat_rate: l.vat_rate,
-      vat_code: code(l.vat_rate),
-    })),
+    lines,
     total_cents: sale.total_cents,
     vat,
     payment: {
@@ -104,8 +113,9 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
 
 /** A refund receipt: the refunded lines with negative amounts, pointing at the sale. */
 export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): Receipt {
-  const lines = refund.lines.map((l) => ({ ...l, line_total_cents: -l.line_total_cents }));
-  const { vat, code } = withCodes(lines);
+  const { vat, lines } = withCodes(
+    refund.lines.map((l) => ({ ...l, line_total_cents: -l.line_total_cents })),
+  );
   return {
     kind: 'refund',
     shop: shop(ctx),
@@ -116,14 +126,7 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
     ended_at: refund.created_at,
     timezone: ctx.timezone,
     currency: ctx.currency,
-    lines: lines.map((l) => ({
-      quantity: l.quantity,
-      name: l.name,
-      unit_price_cents: l.unit_price_cents,
-      line_total_cents: l.line_total_cents,
-      vat_rate: l.vat_rate,
-      vat_code: code(l.vat_rate),
-    })),
+    lines,
     total_cents: -refund.total_cents,
     vat,
     payment: {
