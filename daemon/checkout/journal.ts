@@ -403,14 +403,8 @@ export class SalesJournal {
         shopAt.push([m[1], offset, end - start]);
         return;
       }
-      let parsed: JournalLine;
-      try {
-        // latin1 maps byte n to char n, so this gives back the line's bytes to decode as UTF-8.
-        parsed = JSON.parse(
-          Buffer.from(text.slice(start, end), 'latin1').toString('utf8'),
-        ) as JournalLine;
-      } catch {
-        this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+      const parsed = this.parseLatin1(day, text, start, end, lineNo);
+      if (parsed === undefined) {
         skipped++;
         return;
       }
@@ -481,15 +475,7 @@ export class SalesJournal {
         KIND_AT.lastIndex = start;
         const m = KIND_AT.exec(text);
         if (m && KIND_AT.lastIndex <= end && !kinds.includes(m[1])) return;
-        let parsed: JournalLine;
-        try {
-          parsed = JSON.parse(
-            Buffer.from(text.slice(start, end), 'latin1').toString('utf8'),
-          ) as JournalLine;
-        } catch {
-          this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
-          return;
-        }
+        const parsed = this.parseLatin1(day, text, start, end, lineNo);
         if (parsed && kinds.includes(parsed.e)) onLine(parsed);
       },
     );
@@ -560,6 +546,27 @@ export class SalesJournal {
       return out;
     } finally {
       await fh.close();
+    }
+  }
+
+  /**
+   * Parses the line at text[start, end) of eachLineLatin1(); undefined (logged) when it is not
+   * JSON. latin1 maps byte n to char n, so this gives back the line's bytes to decode as UTF-8.
+   */
+  private parseLatin1(
+    day: string,
+    text: string,
+    start: number,
+    end: number,
+    lineNo: number,
+  ): JournalLine | undefined {
+    try {
+      return JSON.parse(
+        Buffer.from(text.slice(start, end), 'latin1').toString('utf8'),
+      ) as JournalLine;
+    } catch {
+      this.deps.log.warn(`journal ${day}.jsonl line ${lineNo} is not JSON; skipped`);
+      return undefined;
     }
   }
 
