@@ -10,6 +10,7 @@
  */
 import type { Refund, Sale, ZReport } from '../protocol.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
+import { localTimestamp } from '../time.js';
 
 export const SALES_COLUMNS = [
   'kind',
@@ -79,24 +80,6 @@ export interface ExportDeps {
   timezone: string;
 }
 
-function localFormatter(timezone: string) {
-  const fmt = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (iso: string) => {
-    const p: Record<string, string> = {};
-    for (const part of fmt.formatToParts(new Date(iso))) p[part.type] = part.value;
-    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-  };
-}
-
 /**
  * Sales lines of paid sales and refund lines (negative amounts) for business days
  * from..to (inclusive, YYYY-MM-DD), in journal order. One row per line.
@@ -106,7 +89,7 @@ export async function* salesCsv(
   from: string,
   to: string,
 ): AsyncGenerator<string> {
-  const local = localFormatter(deps.timezone);
+  const local = (iso: string) => localTimestamp(iso, deps.timezone);
   yield '\ufeff' + csvRow([...SALES_COLUMNS]);
   for (const day of await deps.journal.days()) {
     if (day < from || day > to) continue;
@@ -180,7 +163,7 @@ export async function* zReportsCsv(
   reports: AsyncIterable<ZReport>,
   timezone: string,
 ): AsyncGenerator<string> {
-  const local = localFormatter(timezone);
+  const local = (iso: string) => localTimestamp(iso, timezone);
   yield '\ufeff' + csvRow([...Z_COLUMNS]);
   for await (const z of reports) {
     yield csvRow([

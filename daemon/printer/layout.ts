@@ -3,7 +3,8 @@
  * 58 mm paper prints 32 columns (384 dots / 12), 80 mm paper 48 columns (576 dots / 12).
  */
 import type { Receipt, XReport, ZReport } from '../protocol.js';
-import { formatCents, formatRate, localDateTime } from '../receipts/model.js';
+import { formatCents, formatRate } from '../receipts/model.js';
+import { localDateTime } from '../time.js';
 import { EscPos } from './escpos.js';
 
 export type PaperWidth = 58 | 80;

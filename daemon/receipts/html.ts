@@ -5,7 +5,8 @@
  */
 import type { Receipt } from '../protocol.js';
 import { escapeHtml as e } from '../http/errors.js';
-import { formatCents, formatRate, localDateTime } from './model.js';
+import { localDateTime } from '../time.js';
+import { formatCents, formatRate } from './model.js';
 
 export function receiptPage(r: Receipt): string {
   const start = localDateTime(r.started_at, r.timezone);

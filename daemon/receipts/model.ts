@@ -151,37 +151,6 @@ export function formatCents(cents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let fmt = formatters.get(timezone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timezone, fmt);
-  }
-  return fmt;
-}
-
-/** "2026-03-01 14:05" in the shop's time zone. */
-export function localDateTime(iso: string, timezone: string): { date: string; time: string } {
-  const parts: Record<string, string> = {};
-  const fmt = formatter(timezone);
-  for (const p of fmt.formatToParts(new Date(iso))) parts[p.type] = p.value;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    time: `${parts.hour}:${parts.minute}`,
-  };
-}
-
 export function formatRate(rate: number): string {
   return `${Number.isInteger(rate) ? rate : rate.toFixed(rate * 10 === Math.round(rate * 10) ? 1 : 2)} %`;
 }

@@ -10,6 +10,7 @@ import type { Middleware } from '../../app.js';
 import type { Closing } from '../../closing/index.js';
 import type { ShopJournal } from '../../closing/entries.js';
 import { salesCsv, zReportsCsv } from '../../exports/index.js';
+import { isCalendarDate } from '../../time.js';
 import { queryParam } from '../body.js';
 import { fail } from '../errors.js';
 
@@ -21,12 +22,6 @@ export interface ExportRouteDeps {
   requireAdmin: Middleware;
 }
 
-function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
   router.get('/api/v1/admin/exports/sales.csv', deps.requireAdmin, (ctx) => {
     const today = deps.today();
@@ -36,7 +31,7 @@ export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
       ['from', from],
       ['to', to],
     ] as const)
-      if (!isDate(v)) fail(400, 'invalid_query', `${name} must be a date YYYY-MM-DD`, name);
+      if (!isCalendarDate(v)) fail(400, 'invalid_query', `${name} must be a date YYYY-MM-DD`, name);
     if (from > to) fail(400, 'invalid_query', 'from must not be after to', 'from');
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`sales_${from}_${to}.csv`);

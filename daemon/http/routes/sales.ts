@@ -5,7 +5,7 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Checkout } from '../../checkout/index.js';
-import { isCalendarDate } from '../../checkout/calendar.js';
+import { isCalendarDate } from '../../time.js';
 import { queryParam } from '../body.js';
 import { fail } from '../errors.js';
 import { idParam } from '../validate.js';
