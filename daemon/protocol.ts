@@ -290,6 +290,17 @@ export interface Receipt {
   url: string;
 }
 
+/** GET/PUT /api/v1/admin/settings/receipts */
+export interface ReceiptSettings {
+  /** Empty = SHOP_NAME from the configuration. */
+  shop_name: string;
+  address_lines: string[];
+  tax_id: string;
+  footer: string;
+  /** Print the receipt automatically after every succeeded sale. */
+  auto_print: boolean;
+}
+
 /** GET /api/v1/sales/:id/receipt */
 export interface ReceiptInfo {
   receipt: Receipt;

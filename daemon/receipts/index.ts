@@ -17,6 +17,7 @@ import type {
   PrintResult,
   Receipt,
   ReceiptInfo,
+  ReceiptSettings,
   Refund,
   Sale,
   XReport,
@@ -24,13 +25,7 @@ import type {
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
 import { drawerKickBytes, receiptBytes, reportBytes } from '../printer/layout.js';
-import {
-  refundReceipt,
-  saleReceipt,
-  RECEIPT_DEFAULTS,
-  RECEIPT_SETTINGS_SECTION,
-  type ReceiptSettings,
-} from './model.js';
+import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
 import type { ReceiptRef, ReceiptTokens } from './tokens.js';
 
 export interface ReceiptsDeps {

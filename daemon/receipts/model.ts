@@ -3,18 +3,8 @@
  * and the shop settings. One model feeds both the printer layout and the public HTML page, so
  * paper and screen never disagree.
  */
-import type { Receipt, Refund, Sale, SaleLine } from '../protocol.js';
+import type { Receipt, ReceiptSettings, Refund, Sale, SaleLine } from '../protocol.js';
 import { vatBreakdown } from './vat.js';
-
-export interface ReceiptSettings {
-  /** Empty = SHOP_NAME from the configuration. */
-  shop_name: string;
-  address_lines: string[];
-  tax_id: string;
-  footer: string;
-  /** Print the receipt automatically after every succeeded sale. */
-  auto_print: boolean;
-}
 
 export const RECEIPT_SETTINGS_SECTION = 'receipts';
 

@@ -8,6 +8,7 @@ import type {
   Cart,
   CsvImportReport,
   DailyReport,
+  EmployeeInfo,
   PairingSecret,
   Product,
   ProductInput,
@@ -15,6 +16,7 @@ import type {
   PrinterStatus,
   ProviderInfo,
   ReceiptInfo,
+  ReceiptSettings,
   Refund,
   Sale,
   CashMovement,
@@ -24,6 +26,8 @@ import type {
   SumUpReaderInfo,
   SumUpReaders,
 } from '../../../daemon/protocol.js';
+
+export type { ReceiptSettings };
 
 export class ApiRequestError extends Error {
   constructor(
@@ -261,15 +265,7 @@ export async function adminSession(): Promise<boolean> {
   }
 }
 
-export interface Employee {
-  id: string;
-  name: string;
-  role: 'cashier' | 'manager';
-  active: boolean;
-  pin_set_at: string;
-  pin_age_days: number;
-  pin_rotation_due: boolean;
-}
+export type Employee = EmployeeInfo;
 
 export const listEmployees = async () =>
   (await request<{ employees: Employee[] }>('/api/v1/admin/employees')).employees;
@@ -364,14 +360,6 @@ export const putPrinterSettings = (body: Partial<PrinterSettings>) =>
 
 export const printTestPage = () =>
   request<PrintResult>('/api/v1/admin/printer/test', { method: 'POST' });
-
-export interface ReceiptSettings {
-  shop_name: string;
-  address_lines: string[];
-  tax_id: string;
-  footer: string;
-  auto_print: boolean;
-}
 
 export const getReceiptSettings = () => request<ReceiptSettings>('/api/v1/admin/settings/receipts');
 
