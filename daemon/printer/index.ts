@@ -5,7 +5,7 @@
  * Printing never fails a sale: print() resolves with {printed:false, message} in plain words
  * ("Printer 04b8:0e15 is not connected") and the caller shows it; nothing throws.
  */
-import type { Settings } from '../settings/index.js';
+import { sectionKeysProblem, type Settings } from '../settings/index.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
@@ -205,13 +205,8 @@ export function parsePrinterSettings(
   current: PrinterSettings,
 ): PrinterSettings | { field: string; message: string } {
   const next = { ...current };
-  // Own keys only: `key in` would let "__proto__" or "constructor" through.
-  if (Object.keys(body).length === 0)
-    return { field: '', message: 'Send at least one field to change' };
-  for (const key of Object.keys(body)) {
-    if (!Object.hasOwn(PRINTER_DEFAULTS, key))
-      return { field: key, message: `Unknown field "${key}"` };
-  }
+  const keys = sectionKeysProblem(body, PRINTER_DEFAULTS);
+  if (keys) return keys;
   for (const key of ['vendor_id', 'product_id'] as const) {
     if (body[key] === undefined) continue;
     const v = body[key];

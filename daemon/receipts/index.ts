@@ -12,7 +12,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import type { Settings } from '../settings/index.js';
+import { sectionKeysProblem, type Settings } from '../settings/index.js';
 import type {
   PrintResult,
   Receipt,
@@ -276,13 +276,8 @@ export function parseReceiptSettings(
   current: ReceiptSettings,
 ): ReceiptSettings | { field: string; message: string } {
   const next = { ...current };
-  // Own keys only: `key in` would let "__proto__" or "constructor" through.
-  if (Object.keys(body).length === 0)
-    return { field: '', message: 'Send at least one field to change' };
-  for (const key of Object.keys(body)) {
-    if (!Object.hasOwn(RECEIPT_DEFAULTS, key))
-      return { field: key, message: `Unknown field "${key}"` };
-  }
+  const keys = sectionKeysProblem(body, RECEIPT_DEFAULTS);
+  if (keys) return keys;
   // eslint-disable-next-line no-control-regex
   const bad = (s: string) => /[\u0000-\u001f\u007f]/.test(s);
   for (const key of ['shop_name', 'tax_id', 'footer'] as const) {

@@ -54,3 +54,20 @@ export class Settings {
     return next;
   }
 }
+
+/**
+ * The field error of a PUT to a section whose body is empty or names a key the section does not
+ * have (`defaults` lists its keys); null when every key is known.
+ */
+export function sectionKeysProblem(
+  body: Record<string, unknown>,
+  defaults: object,
+): { field: string; message: string } | null {
+  // Own keys only: `key in` would let "__proto__" or "constructor" through.
+  if (Object.keys(body).length === 0)
+    return { field: '', message: 'Send at least one field to change' };
+  for (const key of Object.keys(body)) {
+    if (!Object.hasOwn(defaults, key)) return { field: key, message: `Unknown field "${key}"` };
+  }
+  return null;
+}
