@@ -1,3 +1,5 @@
+import { formatCents } from '../receipts/model.js';
+
 /** A refusal the cashier should read; routes turn it into a 4xx JSON error unchanged. */
 export class CheckoutError extends Error {
   constructor(
@@ -14,7 +16,5 @@ export class CheckoutError extends Error {
 
 /** Money for messages: 1234 → "12.34 EUR". Display formatting lives in the UI. */
 export function money(cents: number, currency: string): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+  return `${formatCents(cents)} ${currency}`;
 }
