@@ -331,7 +331,3 @@ export async function applyStagedRestore(
   log(`backup: restored data from the staged archive; the previous data is kept in ${keep}`);
   return keep;
 }
-
-export async function readManifest(dataDir: string): Promise<string | null> {
-  return readFile(path.join(dataDir, MANIFEST), 'utf8').catch(() => null);
-}

@@ -34,8 +34,6 @@ export interface ZEntry {
 
 export type ShopEntry = RefundEntry | CashEntry | ZEntry;
 
-export const SHOP_ENTRY_KINDS = ['refund', 'cash', 'z'] as const;
-
 /** Any journal line as read back (checkout's sale lines included). */
 export type AnyLine =
   | ShopEntry

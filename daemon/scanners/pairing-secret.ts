@@ -30,8 +30,6 @@ const MIN_PAYLOAD = 1 + ISSUED_CHARS + 1 + MAC_CHARS;
 /** Tolerated clock difference for codes "issued in the future" (another clock, NTP steps). */
 const FUTURE_SKEW_S = 300;
 
-export const PAIRING_OVERHEAD = MIN_PAYLOAD - 1;
-
 /** Maps long terminal ids to short numbers (persisted by the pairing store). */
 export interface TerminalHandles {
   handleFor(terminalId: string): Promise<number>;

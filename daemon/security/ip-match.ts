@@ -170,10 +170,6 @@ export function parseRange(text: unknown): IpRange {
   return { net, bits, text: bits === 128 ? formatIp(net) : shown };
 }
 
-export function rangeContains(range: IpRange, addr: Bytes16): boolean {
-  return sameBytes(maskBits(addr, range.bits), range.net);
-}
-
 export type IpMatcher = (addr: string) => boolean;
 
 /** The first `bits` bits of an address as a string key (no intermediate array). */
