@@ -21,6 +21,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Reader } from './sdk.js';
 
 export type FakeOutcome = 'approve' | 'decline' | 'manual';
 
@@ -47,14 +48,8 @@ export interface FakeSwitches {
   refundFailure: 'none' | 'not_refundable' | 'declined' | 'server_error';
 }
 
-export interface FakeReader {
-  id: string;
-  name: string;
-  status: 'unknown' | 'processing' | 'paired' | 'expired';
-  device: { identifier: string; model: 'solo' | 'virtual-solo' };
-  metadata?: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
+/** A reader as the Readers API shows it, plus the fake's own device state. */
+export interface FakeReader extends Reader {
   online: boolean;
   state: 'IDLE' | 'WAITING_FOR_CARD' | 'WAITING_FOR_PIN';
 }
