@@ -9,7 +9,9 @@
  *
  * `key` is the idempotency key of the request that wrote the line.
  */
+import type { Clock } from '../clock.js';
 import type { CashMovement, Refund, Sale, ZReport } from '../protocol.js';
+import type { JsonDocument } from '../store/index.js';
 
 export interface RefundEntry {
   e: 'refund';
@@ -100,4 +102,38 @@ export async function replayAfter(
     if (journal.readKinds) await journal.readKinds(day, kinds, each);
     else await journal.readDay(day, each);
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Catches a state document (refunds.json, closing.json) up with the journal at start: the lines
+ * of `kind` since its synced_at numbered above its last number are applied in number order,
+ * and synced_at moves to this scan's start (also without missed lines once it is a day old, so
+ * the next start reads little). Lines written after the scan started are the caller's own
+ * (its routes open later). Returns how many lines were caught up; 0 when the document cannot
+ * be written.
+ */
+export async function catchUp<D extends { synced_at: string | null }, L extends ShopEntry>(
+  deps: { doc: JsonDocument<D>; journal: ShopJournal; dayOf: DayOf; clock: Clock },
+  kind: L['e'],
+  numberOf: (line: L) => number,
+  lastNumber: (d: D) => number,
+  apply: (d: D, line: L) => void,
+): Promise<number> {
+  const { doc, journal, dayOf, clock } = deps;
+  const scanned = new Date(clock.now()).toISOString();
+  const missed: L[] = [];
+  await replayAfter(journal, dayOf, doc.data.synced_at, [kind], (line) => {
+    if (line.e === kind && numberOf(line as L) > lastNumber(doc.data)) missed.push(line as L);
+  });
+  if (doc.state.state !== 'ok') return 0;
+  const stale = !doc.data.synced_at || Date.parse(doc.data.synced_at) < clock.now() - DAY_MS;
+  if (missed.length === 0 && !stale) return 0;
+  await doc.update((d) => {
+    for (const line of missed.sort((a, b) => numberOf(a) - numberOf(b))) apply(d, line);
+    // The next start reads the journal from about here on, not from the beginning again.
+    if (!d.synced_at || d.synced_at < scanned) d.synced_at = scanned;
+  });
+  return missed.length;
 }

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
 import type { CashMovement, XReport, ZCloseBody, ZReport } from '../protocol.js';
 import { countDenominations, CountError, difference } from './cash.js';
-import { replayAfter, type DayOf, type ShopJournal, type ZEntry } from './entries.js';
+import { catchUp, type DayOf, type ShopJournal, type ZEntry } from './entries.js';
 import { PeriodFold } from './period.js';
 
 export interface ZIndexEntry {
@@ -47,7 +47,6 @@ export const CLOSING_DOC = {
 };
 
 const MAX_KEYS = 500;
-const DAY_MS = 86_400_000;
 export const MAX_CASH_CENTS = 100_000_000; // 1 million in major units: a typo guard
 
 export class ClosingError extends Error {
@@ -79,22 +78,14 @@ export class Closing {
 
   /** Catches closing.json up with Z lines the journal has and the cache missed. */
   async load(): Promise<void> {
-    const { doc, journal, dayOf, log, clock } = this.deps;
-    // Lines written after this instant are applied by close() itself (routes open later).
-    const scanned = new Date(clock.now()).toISOString();
-    const missed: ZEntry[] = [];
-    await replayAfter(journal, dayOf, doc.data.synced_at, ['z'], (line) => {
-      if (line.e === 'z' && line.z.number > doc.data.z_last_number) missed.push(line);
-    });
-    if (doc.state.state !== 'ok') return;
-    const stale = !doc.data.synced_at || Date.parse(doc.data.synced_at) < clock.now() - DAY_MS;
-    if (missed.length === 0 && !stale) return;
-    await doc.update((d) => {
-      for (const line of missed.sort((a, b) => a.z.number - b.z.number)) this.applyZ(d, line);
-      // The next start reads the journal from about here on, not from the beginning again.
-      if (!d.synced_at || d.synced_at < scanned) d.synced_at = scanned;
-    });
-    if (missed.length) log.warn(`closing: caught up ${missed.length} Z report(s) from the journal`);
+    const missed = await catchUp(
+      this.deps,
+      'z',
+      (line: ZEntry) => line.z.number,
+      (d) => d.z_last_number,
+      (d, line) => this.applyZ(d, line),
+    );
+    if (missed) this.deps.log.warn(`closing: caught up ${missed} Z report(s) from the journal`);
   }
 
   private applyZ(d: ClosingData, line: ZEntry): void {

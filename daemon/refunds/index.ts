@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Refund, Sale } from '../protocol.js';
 import { ProviderError, type PaymentProvider } from '../payments/provider.js';
-import { replayAfter, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
+import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
 
 export interface RefundsData {
   last_number: number;
@@ -32,7 +32,6 @@ export const REFUNDS_DOC = {
 };
 
 const MAX_KEYS = 500;
-const DAY_MS = 86_400_000;
 
 export class RefundError extends Error {
   constructor(
@@ -70,24 +69,16 @@ export class Refunds {
 
   constructor(private readonly deps: RefundsDeps) {}
 
+  /** Catches refunds.json up with refund lines the journal has and the cache missed. */
   async load(): Promise<void> {
-    const { doc, journal, dayOf, log, clock } = this.deps;
-    // Lines written after this instant are applied by refund() itself (routes open later).
-    const scanned = new Date(clock.now()).toISOString();
-    const missed: RefundEntry[] = [];
-    await replayAfter(journal, dayOf, doc.data.synced_at, ['refund'], (line) => {
-      if (line.e === 'refund' && line.refund.number > doc.data.last_number) missed.push(line);
-    });
-    if (doc.state.state !== 'ok') return;
-    const stale = !doc.data.synced_at || Date.parse(doc.data.synced_at) < clock.now() - DAY_MS;
-    if (missed.length === 0 && !stale) return;
-    await doc.update((d) => {
-      for (const line of missed.sort((a, b) => a.refund.number - b.refund.number))
-        this.apply(d, line);
-      // The next start reads the journal from about here on, not from the beginning again.
-      if (!d.synced_at || d.synced_at < scanned) d.synced_at = scanned;
-    });
-    if (missed.length) log.warn(`refunds: caught up ${missed.length} refund(s) from the journal`);
+    const missed = await catchUp(
+      this.deps,
+      'refund',
+      (line: RefundEntry) => line.refund.number,
+      (d) => d.last_number,
+      (d, line) => this.apply(d, line),
+    );
+    if (missed) this.deps.log.warn(`refunds: caught up ${missed} refund(s) from the journal`);
   }
 
   private apply(d: RefundsData, line: RefundEntry): void {
