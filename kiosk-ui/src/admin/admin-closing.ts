@@ -34,17 +34,6 @@ export class AdminClosing extends LitElement {
     controls,
     pageStyles,
     css`
-      .cols {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-        gap: 14px;
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .cols {
-          grid-template-columns: 1fr;
-        }
-      }
       .grid {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));

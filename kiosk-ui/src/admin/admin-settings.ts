@@ -20,17 +20,6 @@ export class AdminSettings extends LitElement {
     controls,
     pageStyles,
     css`
-      .cols {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-        gap: 14px;
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .cols {
-          grid-template-columns: 1fr;
-        }
-      }
       form,
       .stack {
         display: flex;

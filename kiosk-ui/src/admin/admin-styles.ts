@@ -2,6 +2,19 @@
 import { css } from 'lit';
 
 export const pageStyles = css`
+  /* Two columns of cards on wide screens, one below 900 px (day closing, settings). */
+  .cols {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    gap: 14px;
+    align-items: start;
+  }
+  @media (max-width: 900px) {
+    .cols {
+      grid-template-columns: 1fr;
+    }
+  }
+
   :host {
     display: block;
   }
