@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +37,12 @@ before(async () => {
   try {
     await ip('netns', 'add', NS);
   } catch (err) {
-    skipReason = `network namespaces unavailable (${(err as Error).message.split('\n')[0]})`;
+    const reason = `network namespaces unavailable (${(err as Error).message.split('\n')[0]})`;
+    // CI must verify the whitelist from real addresses: there a missing namespace is a failure.
+    // A developer machine without them (an unprivileged container) skips, and says why.
+    if (process.env.CI)
+      throw new Error(`whitelist namespace tests cannot run in CI: ${reason}`, { cause: err });
+    skipReason = reason;
     console.log(`# SKIP whitelist namespace tests: ${skipReason}`);
     return;
   }
@@ -298,7 +302,6 @@ async function chromiumDom(url: string): Promise<string> {
 
 test('a real browser on a denied address sees the Access denied page; on a listed one the till', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  if (!existsSync(CHROMIUM)) return t.skip(`no Chromium at ${CHROMIUM}`);
   const d = await daemonOn(V4(1));
   try {
     // Chromium in the namespace has one address (its default source): list another one first.
