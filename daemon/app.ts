@@ -7,9 +7,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Koa, { type Context, type Next } from 'koa';
+import Koa from 'koa';
 import Router from '@koa/router';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -40,15 +38,10 @@ import { scannerRoutes } from './http/routes/scanners.js';
 import { installShopOps, type ShopOps } from './receipts/install.js';
 import { applyStagedRestore } from './backup/index.js';
 import type { Health } from './protocol.js';
-
-/** Something with a lifecycle. stop() must undo exactly what start() did. */
-export interface Module {
-  readonly name: string;
-  start?(): Promise<void> | void;
-  stop?(): Promise<void> | void;
-}
-
-export type Middleware = (ctx: Context, next: Next) => Promise<void>;
+import type { Context, Middleware } from './core/http.js';
+import type { Module } from './core/module.js';
+import { PACKAGE_ROOT, VERSION } from './core/version.js';
+import type { AppHost } from './app-host.js';
 
 export interface AppOptions {
   config: Config;
@@ -58,27 +51,9 @@ export interface AppOptions {
   uiDir?: string;
 }
 
-export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-export const VERSION: string = JSON.parse(
-  readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'),
-).version;
-
-function findPackageRoot(dir: string): string {
-  let d = dir;
-  for (let i = 0; i < 6; i++) {
-    try {
-      readFileSync(path.join(d, 'package.json'));
-      return d;
-    } catch {
-      d = path.dirname(d);
-    }
-  }
-  return process.cwd();
-}
-
 const passThrough: Middleware = (_ctx, next) => next();
 
-export class PosApp {
+export class PosApp implements AppHost {
   readonly config: Config;
   readonly log: Logger;
   readonly clock: Clock;

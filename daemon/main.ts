@@ -4,7 +4,8 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { createApp, VERSION } from './app.js';
+import { createApp } from './app.js';
+import { VERSION } from './core/version.js';
 import { SdNotify } from './sd-notify.js';
 
 /** listen() failures an operator can fix, in plain words (no stack trace). */

@@ -12,7 +12,7 @@ import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
-import type { Middleware } from '../app.js';
+import type { Middleware } from '../core/http.js';
 import type Router from '@koa/router';
 import { ProviderError, type ProviderFactory, type ProviderOutcome } from '../payments/provider.js';
 import { Payments } from '../payments/index.js';

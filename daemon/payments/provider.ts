@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
 import type { PaymentState, Sale } from '../protocol.js';
-import type { Middleware } from '../app.js';
+import type { Middleware } from '../core/http.js';
 
 export interface Availability {
   available: boolean;

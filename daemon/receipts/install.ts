@@ -4,8 +4,8 @@
  * They use checkout only through what it exposes: its journal (for their own line kinds), its
  * sales, its business calendar and its payment providers.
  */
-import type { PosApp } from '../app.js';
-import { VERSION } from '../app.js';
+import type { AppHost } from '../app-host.js';
+import { VERSION } from '../core/version.js';
 import { Printer } from '../printer/index.js';
 import { Receipts } from './index.js';
 import { ReceiptTokens, RECEIPT_KEY_FILE } from './tokens.js';
@@ -25,7 +25,7 @@ export interface ShopOps {
   closing: Closing;
 }
 
-export async function installShopOps(app: PosApp): Promise<ShopOps> {
+export async function installShopOps(app: AppHost): Promise<ShopOps> {
   const { config, clock, events, settings, store, router } = app;
   const checkout = app.checkout;
   const journal = checkout.journal as unknown as ShopJournal;

@@ -11,7 +11,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from 'koa';
-import type { PosApp } from '../app.js';
+import type { AppHost } from '../app-host.js';
 import { fail } from '../http/errors.js';
 import type { AuthEvents } from './auth.js';
 import { isLoopback } from './client-ip.js';
@@ -23,7 +23,7 @@ export class FirstBootToken {
   private previousOnLogin: AuthEvents['onLogin'];
 
   constructor(
-    private readonly app: Pick<PosApp, 'auth' | 'log'>,
+    private readonly app: Pick<AppHost, 'auth' | 'log'>,
     readonly file: string,
   ) {}
 
@@ -84,7 +84,7 @@ only until the first admin login.</p>
 }
 
 /** Registers the routes and the login hook; call from the security wiring. */
-export function installFirstBootToken(app: PosApp): FirstBootToken {
+export function installFirstBootToken(app: AppHost): FirstBootToken {
   const fbt = new FirstBootToken(app, path.join(app.config.dataDir, FIRST_BOOT_TOKEN_FILE));
   const pending = async (ctx: Context): Promise<string> => {
     // Both must be local: the socket (a forged X-Forwarded-For cannot make a request local)

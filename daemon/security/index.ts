@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Context } from 'koa';
-import type { PosApp } from '../app.js';
+import type { AppHost } from '../app-host.js';
 import { ConfigError } from '../config.js';
 import { SETTINGS_DOC, type SettingsData } from '../settings/index.js';
 import { auditRoutes } from '../http/routes/audit.js';
@@ -46,7 +46,7 @@ export interface Security {
   audit: AuditLog;
 }
 
-export async function installSecurity(app: PosApp): Promise<Security> {
+export async function installSecurity(app: AppHost): Promise<Security> {
   const { config, log, clock, events, settings, auth, router } = app;
   const slog = log.child('security');
   checkList('TRUST_PROXY', config.trustProxy);

@@ -9,7 +9,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import type { Middleware } from '../../app.js';
+import type { Middleware } from '../../core/http.js';
 import { backupTar, BackupError, restoreArchive, restorePending } from '../../backup/index.js';
 import { fail } from '../errors.js';
 

@@ -6,7 +6,7 @@
  */
 import type Router from '@koa/router';
 import { Readable } from 'node:stream';
-import type { Middleware } from '../../app.js';
+import type { Middleware } from '../../core/http.js';
 import type { Closing } from '../../closing/index.js';
 import type { ShopJournal } from '../../closing/entries.js';
 import { salesCsv, zReportsCsv } from '../../exports/index.js';

@@ -11,7 +11,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Middleware } from '../../app.js';
+import type { Middleware } from '../../core/http.js';
 import type { Sale } from '../../protocol.js';
 import { receiptPage } from '../../receipts/html.js';
 import { parseReceiptSettings, type Receipts } from '../../receipts/index.js';

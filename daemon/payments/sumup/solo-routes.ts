@@ -8,7 +8,7 @@
  *   each terminal and the default reader.
  */
 import type Router from '@koa/router';
-import type { Middleware } from '../../app.js';
+import type { Middleware } from '../../core/http.js';
 import { readJson } from '../../http/body.js';
 import { fail } from '../../http/errors.js';
 import { idParam, onlyKeys, str } from '../../http/validate.js';
