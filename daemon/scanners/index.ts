@@ -17,6 +17,7 @@ import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
 import { PairingSecrets } from './pairing-secret.js';
 import { PairingStore } from './pairings.js';
 import { usbPortPath } from './port-path.js';
+import { ScannerList, resolveListPath } from './scanner-list.js';
 import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
 import { ScannerSettings, type DeviceSettings } from './settings.js';
 import { SimulatedBackend } from './simulator.js';
@@ -55,6 +56,8 @@ export class Scanners {
   readonly secrets: PairingSecrets;
   readonly router: ScanRouter;
   readonly prefs: ScannerSettings;
+  /** Known scanner vendors/models (scanners.list, shared with the udev rules). */
+  readonly knownList: ScannerList;
   /** The demo simulator when SCANNER_SIMULATOR=1. */
   readonly simulator: SimulatedBackend | null;
   manager: HidManager | null = null;
@@ -96,6 +99,7 @@ export class Scanners {
       onPairingChanged: () => this.changed(),
     });
     this.simulator = config.scannerSimulator ? new SimulatedBackend() : null;
+    this.knownList = new ScannerList(resolveListPath(config.scannerList), (m) => this.log.warn(m));
   }
 
   /** Opens pairings.json (so health reports it from the start). */
@@ -124,6 +128,10 @@ export class Scanners {
     this.deps.events.on(this, 'settings.changed', ({ keys }) => {
       if (keys.includes('scanners')) void this.manager?.applyPrefs();
     });
+    this.knownList.refresh();
+    this.log.info(
+      `scanner list ${this.knownList.file}: ${this.knownList.describe().join(' ') || 'empty'}`,
+    );
     if (backends.length === 0) return;
     this.manager = new HidManager({
       backend: backends.length === 1 ? backends[0] : compositeBackend(backends),
@@ -132,6 +140,8 @@ export class Scanners {
       timers: this.timers,
       gapMs: this.deps.config.scannerGapMs,
       keyboardIds: this.deps.config.scannerKeyboardIds,
+      known: (info) => this.knownList.has(info.vendorId, info.productId),
+      beforeScan: () => this.knownList.refresh(),
       prefs: (id) => this.prefs.prefs(id),
       portPath: this.deps.portPath ?? ((p) => usbPortPath(p)),
       onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind),

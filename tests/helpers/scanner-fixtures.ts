@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { ROOT } from './daemon.js';
 import type { HidDevice } from '../../daemon/scanners/device.js';
+import { typeText, type Layout } from '../../daemon/scanners/keymaps.js';
 
 export const FIXTURE_DIR = path.join(ROOT, 'tests', 'fixtures', 'hid');
 
@@ -89,4 +90,27 @@ export function posReport(text: string, aim = ']C0'): string {
   r.write(aim, 2, 'latin1');
   r.write(text, 5, 'latin1');
   return r.toString('hex');
+}
+
+/**
+ * Boot keyboard reports a scanner set to `layout` sends for `text`: each key pressed and
+ * released (from the layout tables, HID usage page 0x07), then the terminator key.
+ */
+export function keyReports(
+  text: string,
+  layout: Layout,
+  terminator: 'enter' | 'tab' | 'none' = 'enter',
+): string[] {
+  const presses = typeText(text, layout);
+  if (!presses) throw new Error(`keyReports: "${text}" cannot be typed on ${layout}`);
+  const h = (n: number) => n.toString(16).padStart(2, '0');
+  const out: string[] = [];
+  const key = (mods: number, usage: number) => {
+    out.push(`${h(mods)} 00 ${h(usage)} 00 00 00 00 00`);
+    out.push('00 00 00 00 00 00 00 00');
+  };
+  for (const p of presses) key(p.mods, p.usage);
+  if (terminator === 'enter') key(0, 0x28);
+  if (terminator === 'tab') key(0, 0x2b);
+  return out;
 }

@@ -20,7 +20,7 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Clock } from '../../clock.js';
-import type { PairingSecret } from '../../protocol.js';
+import type { PairingSecret, ScannerInfo } from '../../protocol.js';
 import { FailureLimiter } from '../../security/rate-limit.js';
 import { secretEquals } from '../../security/secrets.js';
 import { BarcodeRenderError, barcodePng, barcodeSvg } from '../../scanners/barcode-image.js';
@@ -194,7 +194,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     onlyKeys(body, ['name', 'layout', 'enabled', 'is_scanner', 'terminal_id']);
     const name = body.name === null ? null : str(body, 'name', { min: 1, max: 60, optional: true });
     if (body.layout !== undefined && !isLayout(body.layout))
-      fail(400, 'invalid_field', 'layout must be "us" or "de"', 'layout');
+      fail(400, 'invalid_field', 'layout must be one of us, de, fr, uk, ch', 'layout');
     const enabled = boolField(body, 'enabled', { optional: true });
     const isScanner = boolField(body, 'is_scanner', { optional: true });
     if (body.terminal_id !== undefined && body.terminal_id !== null)
@@ -206,7 +206,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
       );
     await scanners.patch(id, {
       ...(body.name !== undefined ? { name: name ?? undefined } : {}),
-      ...(body.layout !== undefined ? { layout: body.layout as 'us' | 'de' } : {}),
+      ...(body.layout !== undefined ? { layout: body.layout as ScannerInfo['layout'] } : {}),
       ...(enabled !== undefined ? { enabled } : {}),
       ...(isScanner !== undefined ? { is_scanner: isScanner } : {}),
       ...(body.terminal_id === null ? { unpair: true } : {}),

@@ -133,11 +133,14 @@ export class AdminScanners extends LitElement {
                             ?disabled=${s.kind !== 'keyboard'}
                             @change=${(e: Event) =>
                               void this.patch(s, {
-                                layout: (e.target as HTMLSelectElement).value as 'us' | 'de',
+                                layout: (e.target as HTMLSelectElement).value as
+                                  'us' | 'de' | 'fr' | 'uk' | 'ch',
                               })}
                           >
-                            <option value="us" ?selected=${s.layout === 'us'}>us</option>
-                            <option value="de" ?selected=${s.layout === 'de'}>de</option>
+                            ${(['us', 'de', 'fr', 'uk', 'ch'] as const).map(
+                              (l) =>
+                                html`<option value=${l} ?selected=${s.layout === l}>${l}</option>`,
+                            )}
                           </select>
                         </td>
                         <td>

@@ -236,7 +236,7 @@ export async function listScanners(): Promise<{
 
 export interface ScannerPatch {
   name?: string;
-  layout?: 'us' | 'de';
+  layout?: 'us' | 'de' | 'fr' | 'uk' | 'ch';
   enabled?: boolean;
   /** Marks a keyboard-class device as a scanner (never the user's real keyboard). */
   is_scanner?: boolean;
