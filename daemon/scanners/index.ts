@@ -17,6 +17,8 @@ import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
 import { PairingSecrets } from './pairing-secret.js';
 import { PairingStore } from './pairings.js';
 import { usbPortPath } from './port-path.js';
+import type { Layout } from './keymaps.js';
+import { learnLayout } from './layout-learning.js';
 import { ScannerList, resolveListPath } from './scanner-list.js';
 import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
 import { ScannerSettings, type DeviceSettings } from './settings.js';
@@ -144,7 +146,7 @@ export class Scanners {
       beforeScan: () => this.knownList.refresh(),
       prefs: (id) => this.prefs.prefs(id),
       portPath: this.deps.portPath ?? ((p) => usbPortPath(p)),
-      onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind),
+      onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind, scan.typed),
       onChange: () => this.changed(),
     });
     if (this.hidAvailable) {
@@ -196,8 +198,26 @@ export class Scanners {
     barcode: string,
     aim: string | null,
     kind: HidKind,
+    typed?: Uint8Array[],
   ): Promise<void> {
     this.lastSeen.set(id, this.deps.clock.now());
+    let learned: Layout | null = null;
+    if (kind === 'keyboard' && typed) {
+      const current = this.prefs.prefs(id).layout;
+      const l = learnLayout(typed, current, {
+        isPairingValue: (v) => this.router.isPairingValue(v),
+        verifies: (v) => this.secrets.verify(v).ok,
+      });
+      if (l.kind === 'layout_test') {
+        this.log.info(`scanner ${id}: layout test read as ${l.layout}`);
+        await this.learnLayout(id, l.layout);
+        return;
+      }
+      if (l.kind === 'pairing') {
+        barcode = l.text;
+        if (l.verified && l.layout !== current) learned = l.layout;
+      }
+    }
     if (barcode.length > MAX_SCAN_CHARS) {
       // Same bound as the network API; a code this long is no product and no pairing code.
       this.log.warn(
@@ -207,7 +227,24 @@ export class Scanners {
     }
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
-    await this.router.handle(id, barcode, kind);
+    // Routed first (keeps the scanner's order), then the learned layout is saved.
+    const routed = this.router.handle(id, barcode, kind);
+    if (learned) {
+      this.log.info(`scanner ${id}: keyboard layout ${learned} learned from the pairing code`);
+      await this.learnLayout(id, learned);
+    }
+    await routed;
+  }
+
+  /** The reader decodes in the new layout at once; the setting is saved for next time. */
+  private async learnLayout(id: string, layout: Layout): Promise<void> {
+    this.manager?.readerOf(id)?.setLayout(layout);
+    try {
+      await this.prefs.patch(id, { layout, kind: 'keyboard' });
+    } catch (err) {
+      this.log.warn(`scanner ${id}: learned layout ${layout} not saved: ${firstLine(err)}`);
+    }
+    this.changed();
   }
 
   /** A scan from the network API (already authenticated). */

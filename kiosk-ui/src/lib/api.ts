@@ -244,6 +244,14 @@ export interface ScannerPatch {
   terminal_id?: null;
 }
 
+export interface LayoutTest {
+  text: string;
+  barcode_format: string;
+  barcode_svg: string;
+}
+
+export const layoutTest = () => request<LayoutTest>('/api/v1/scanners/layout-test');
+
 export const updateScanner = (id: string, patch: ScannerPatch) =>
   request<ScannerInfo>(`/api/v1/scanners/${enc(id)}`, { method: 'PATCH', json: patch });
 
