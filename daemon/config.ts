@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { LAYOUTS, type Layout } from './scanners/keymaps.js';
 
 export type AppEnv = 'demo' | 'production';
 
@@ -37,8 +38,9 @@ export interface Config {
   scannerPairingMaxAgeDays: number;
   scannerPairingBarcodeFormat: string;
   scannerPairingBarcodeMaxLength: number;
-  scannerKeyboardLayout: 'us' | 'de';
+  scannerKeyboardLayout: Layout;
   scannerKeyboardIds: string[];
+  scannerList: string;
   scannerGapMs: number;
   /** Demo only: virtual HID scanners fed recorded reports over the admin API. */
   scannerSimulator: boolean;
@@ -180,8 +182,13 @@ export const VARS: VarSpec[] = [
   },
   {
     name: 'SCANNER_KEYBOARD_LAYOUT',
-    def: 'de',
-    doc: 'Default keyboard layout for keyboard-wedge scanners (`us` or `de`), overridable per scanner',
+    def: 'us',
+    doc: 'Keyboard layout of a keyboard-wedge scanner nobody has taught yet (`us`, `de`, `fr`, `uk`, `ch`; factory scanners type `us`); learned per scanner from the pairing or layout-test code',
+  },
+  {
+    name: 'SCANNER_LIST',
+    def: '',
+    doc: 'Known scanner vendors/models (`VID:PID`, `VID:*`); empty: `/etc/pos/scanners.list` when it exists, else the shipped `systemd/scanners.list`. The same file makes the udev rules',
   },
   {
     name: 'SCANNER_KEYBOARD_IDS',
@@ -459,10 +466,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       paymentMinimumCents[m[1].toLowerCase()] = int(name, raw, 0, 10_000_000);
   }
 
-  const layout = oneOf('SCANNER_KEYBOARD_LAYOUT', get('SCANNER_KEYBOARD_LAYOUT'), [
-    'us',
-    'de',
-  ] as const);
+  const layout = oneOf('SCANNER_KEYBOARD_LAYOUT', get('SCANNER_KEYBOARD_LAYOUT'), LAYOUTS);
   const keyboardIds = list(get('SCANNER_KEYBOARD_IDS')).map((id) => {
     if (!/^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(id)) {
       throw new ConfigError(
@@ -538,6 +542,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     scannerPairingBarcodeMaxLength: pairingMaxLength,
     scannerKeyboardLayout: layout,
     scannerKeyboardIds: keyboardIds,
+    scannerList: get('SCANNER_LIST'),
     scannerGapMs: int('SCANNER_GAP_MS', get('SCANNER_GAP_MS'), 5, 5000),
     scannerSimulator,
 

@@ -156,7 +156,7 @@ export interface ScannerInfo {
   id: string;
   name: string;
   kind: 'hid_pos' | 'keyboard' | 'network';
-  layout: 'us' | 'de';
+  layout: 'us' | 'de' | 'fr' | 'uk' | 'ch';
   enabled: boolean;
   connected: boolean;
   terminal_id: string | null;

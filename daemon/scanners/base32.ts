@@ -1,10 +1,12 @@
 /**
- * The base32 alphabet of pairing secrets: digits and upper-case letters without I and O
- * (easy to misread) and without Y and Z (swapped between US QWERTY and German QWERTZ, so a
- * keyboard-wedge scanner set to the wrong country would garble them). Every other character
- * sits on the same key with the same Shift state in both layouts, and all are CODE128 set B.
+ * The base32 alphabet of pairing secrets: only letters that every supported scanner layout
+ * (us, de, fr, uk, ch; ./keymaps.ts) puts on the same key with the same Shift state, so a
+ * keyboard-wedge scanner set to any of them types the code unchanged. Left out: digits (Shift
+ * on French AZERTY), A Q W Z M (AZERTY) and Y (QWERTZ), I and O and their lower case plus l
+ * (easy to misread). Upper and lower case count apart; all are CODE128 set B.
+ * tests/unit/scanner-layouts.test.ts checks the invariance over every pair of layouts.
  */
-export const ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWX';
+export const ALPHABET = 'BCDEFGHJKLNPRSTUVXbcdefghjknprst';
 
 const INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
 

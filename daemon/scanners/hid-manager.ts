@@ -2,8 +2,9 @@
  * Which HID devices are scanners, and keeping them open.
  *
  * - HID POS devices (usage page 0x8C) are always read. Keyboard-class devices (Generic
- *   Desktop / Keyboard) only when their VID:PID is in SCANNER_KEYBOARD_IDS or an admin marked
- *   them as a scanner; every other keyboard is listed for the admin and never opened.
+ *   Desktop / Keyboard) only when their VID:PID is on the scanner list (scanners.list, the
+ *   file that also makes udev hide them from libinput), in SCANNER_KEYBOARD_IDS, or an admin
+ *   marked them as a scanner; every other keyboard is listed for the admin and never read.
  * - A physical device may show several HID collections (a POS interface and a keyboard
  *   interface); the POS one wins, so each scanner is read once.
  * - rescan() enumerates and reconciles: new scanners are opened, vanished ones closed. It
@@ -46,6 +47,10 @@ export interface HidManagerDeps {
   gapMs: number;
   /** SCANNER_KEYBOARD_IDS, lower-case "vid:pid". */
   keyboardIds: string[];
+  /** Is the device on the scanner list (scanners.list)? Asked on every rescan. */
+  known?(info: HidDeviceInfo): boolean;
+  /** Called before each enumeration (the scanner list re-reads a changed file). */
+  beforeScan?(): void;
   prefs(id: string): HidPrefs;
   portPath(hidPath: string): Promise<string | null>;
   onScan(scannerId: string, scan: DecodedScan, kind: HidKind): void;
@@ -142,6 +147,7 @@ export class HidManager {
   private async reconcile(): Promise<void> {
     const { deps } = this;
     let list: HidDeviceInfo[];
+    deps.beforeScan?.();
     try {
       list = await deps.backend.devices();
       this.enumerateFailed = false;
@@ -166,6 +172,7 @@ export class HidManager {
       const allowed =
         c.kind === 'hid_pos' ||
         deps.keyboardIds.includes(vidPid(c.info)) ||
+        deps.known?.(c.info) === true ||
         deps.prefs(id).isScanner;
       if (allowed) present.set(id, c);
       else keyboards.push({ id, info: c.info });

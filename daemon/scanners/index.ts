@@ -17,6 +17,9 @@ import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
 import { PairingSecrets } from './pairing-secret.js';
 import { PairingStore } from './pairings.js';
 import { usbPortPath } from './port-path.js';
+import type { Layout } from './keymaps.js';
+import { learnLayout } from './layout-learning.js';
+import { ScannerList, resolveListPath } from './scanner-list.js';
 import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
 import { ScannerSettings, type DeviceSettings } from './settings.js';
 import { SimulatedBackend } from './simulator.js';
@@ -55,6 +58,8 @@ export class Scanners {
   readonly secrets: PairingSecrets;
   readonly router: ScanRouter;
   readonly prefs: ScannerSettings;
+  /** Known scanner vendors/models (scanners.list, shared with the udev rules). */
+  readonly knownList: ScannerList;
   /** The demo simulator when SCANNER_SIMULATOR=1. */
   readonly simulator: SimulatedBackend | null;
   manager: HidManager | null = null;
@@ -96,6 +101,7 @@ export class Scanners {
       onPairingChanged: () => this.changed(),
     });
     this.simulator = config.scannerSimulator ? new SimulatedBackend() : null;
+    this.knownList = new ScannerList(resolveListPath(config.scannerList), (m) => this.log.warn(m));
   }
 
   /** Opens pairings.json (so health reports it from the start). */
@@ -124,6 +130,10 @@ export class Scanners {
     this.deps.events.on(this, 'settings.changed', ({ keys }) => {
       if (keys.includes('scanners')) void this.manager?.applyPrefs();
     });
+    this.knownList.refresh();
+    this.log.info(
+      `scanner list ${this.knownList.file}: ${this.knownList.describe().join(' ') || 'empty'}`,
+    );
     if (backends.length === 0) return;
     this.manager = new HidManager({
       backend: backends.length === 1 ? backends[0] : compositeBackend(backends),
@@ -132,9 +142,11 @@ export class Scanners {
       timers: this.timers,
       gapMs: this.deps.config.scannerGapMs,
       keyboardIds: this.deps.config.scannerKeyboardIds,
+      known: (info) => this.knownList.has(info.vendorId, info.productId),
+      beforeScan: () => this.knownList.refresh(),
       prefs: (id) => this.prefs.prefs(id),
       portPath: this.deps.portPath ?? ((p) => usbPortPath(p)),
-      onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind),
+      onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind, scan.typed),
       onChange: () => this.changed(),
     });
     if (this.hidAvailable) {
@@ -186,8 +198,26 @@ export class Scanners {
     barcode: string,
     aim: string | null,
     kind: HidKind,
+    typed?: Uint8Array[],
   ): Promise<void> {
     this.lastSeen.set(id, this.deps.clock.now());
+    let learned: Layout | null = null;
+    if (kind === 'keyboard' && typed) {
+      const current = this.prefs.prefs(id).layout;
+      const l = learnLayout(typed, current, {
+        isPairingValue: (v) => this.router.isPairingValue(v),
+        verifies: (v) => this.secrets.verify(v).ok,
+      });
+      if (l.kind === 'layout_test') {
+        this.log.info(`scanner ${id}: layout test read as ${l.layout}`);
+        await this.learnLayout(id, l.layout);
+        return;
+      }
+      if (l.kind === 'pairing') {
+        barcode = l.text;
+        if (l.verified && l.layout !== current) learned = l.layout;
+      }
+    }
     if (barcode.length > MAX_SCAN_CHARS) {
       // Same bound as the network API; a code this long is no product and no pairing code.
       this.log.warn(
@@ -197,7 +227,24 @@ export class Scanners {
     }
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
-    await this.router.handle(id, barcode, kind);
+    // Routed first (keeps the scanner's order), then the learned layout is saved.
+    const routed = this.router.handle(id, barcode, kind);
+    if (learned) {
+      this.log.info(`scanner ${id}: keyboard layout ${learned} learned from the pairing code`);
+      await this.learnLayout(id, learned);
+    }
+    await routed;
+  }
+
+  /** The reader decodes in the new layout at once; the setting is saved for next time. */
+  private async learnLayout(id: string, layout: Layout): Promise<void> {
+    this.manager?.readerOf(id)?.setLayout(layout);
+    try {
+      await this.prefs.patch(id, { layout, kind: 'keyboard' });
+    } catch (err) {
+      this.log.warn(`scanner ${id}: learned layout ${layout} not saved: ${firstLine(err)}`);
+    }
+    this.changed();
   }
 
   /** A scan from the network API (already authenticated). */

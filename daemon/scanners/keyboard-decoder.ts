@@ -31,8 +31,17 @@ const KEYPAD_DIGITS: Record<number, number> = {
   0x61: 9,
 };
 
+/** A completed code and the reports it was typed with (to decode again in another layout). */
+export interface TypedCode {
+  text: string;
+  reports: Uint8Array[];
+}
+
 export class KeyboardDecoder {
   private held = new Set<number>();
+  /** Reports of the code in progress (kept only until it ends; never stored or logged). */
+  private raw: Uint8Array[] = [];
+  private codes: TypedCode[] | null = null;
   private buffer = '';
   private dead: string | null = null;
   private capsLock = false;
@@ -53,9 +62,26 @@ export class KeyboardDecoder {
 
   /** Feeds one input report received at time `at` (ms); returns completed barcodes. */
   feed(report: Uint8Array, at: number): string[] {
+    return this.feedCodes(report, at).map((c) => c.text);
+  }
+
+  /** Like feed(), with each code's reports. */
+  feedCodes(report: Uint8Array, at: number): TypedCode[] {
+    const codes: TypedCode[] = [];
+    this.codes = codes;
+    try {
+      this.feedReport(report, at);
+    } finally {
+      this.codes = null;
+    }
+    return codes;
+  }
+
+  private feedReport(report: Uint8Array, at: number): string[] {
     const out: string[] = [];
     if (this.pending && at - this.lastAt > this.gapMs) this.finish(out);
     this.lastAt = at;
+    if (this.raw.length < MAX_BARCODE_CHARS * 4) this.raw.push(Uint8Array.from(report));
     // 8 bytes; 9 when the device numbers its reports (report id first).
     if (report.length !== 8 && report.length !== 9) {
       this.malformed++;
@@ -77,14 +103,26 @@ export class KeyboardDecoder {
       if (!this.held.has(k)) this.press(k, mods, out);
     }
     this.held = new Set(keys);
+    // Between codes nothing is kept (key releases, modifier-only reports).
+    if (!this.pending && this.altCode === null) this.raw = [];
     return out;
   }
 
   /** Called by the gap timer: ends a barcode that had no terminator. */
   flush(): string[] {
-    const out: string[] = [];
-    this.finish(out);
-    return out;
+    return this.flushCodes().map((c) => c.text);
+  }
+
+  flushCodes(): TypedCode[] {
+    const codes: TypedCode[] = [];
+    this.codes = codes;
+    try {
+      this.finish([]);
+    } finally {
+      this.codes = null;
+    }
+    this.raw = [];
+    return codes;
   }
 
   private press(key: number, mods: number, out: string[]): void {
@@ -161,6 +199,20 @@ export class KeyboardDecoder {
     if (this.dead) this.append(' ');
     const code = this.buffer;
     this.buffer = '';
-    if (code.length > 0 && code.length <= MAX_BARCODE_CHARS) out.push(code);
+    const reports = this.raw;
+    this.raw = [];
+    if (code.length > 0 && code.length <= MAX_BARCODE_CHARS) {
+      out.push(code);
+      this.codes?.push({ text: code, reports });
+    }
   }
+}
+
+/** What the same reports say in another layout (the first code they make, or ""). */
+export function decodeAs(reports: readonly Uint8Array[], layout: Layout): string {
+  const d = new KeyboardDecoder(layout, Infinity);
+  const out: string[] = [];
+  for (const r of reports) out.push(...d.feed(r, 0));
+  out.push(...d.flush());
+  return out[0] ?? '';
 }

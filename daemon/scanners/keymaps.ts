@@ -7,9 +7,13 @@
  * The German table follows the T2 layout (DIN 2137) as the Linux xkb `de` map does:
  * y/z swapped, ß ü ö ä on the US punctuation keys, Shift+digit symbols (" § & / ( ) =), and
  * AltGr (Right Alt) for @ € µ { [ ] } \ ~ |. ^ ´ ` are dead keys there.
+ * French (xkb `fr`, AZERTY): a/q and z/w swapped, m on the US `;` key, digits with Shift.
+ * UK (xkb `gb`): US letters and digits; " and @ swapped, £ on Shift+3, # ~ on the ISO key.
+ * Swiss German (xkb `ch`): QWERTZ, Shift+digits + " * ç % & / ( ) =, ü ö ä with è é à on Shift.
  */
-export type Layout = 'us' | 'de';
-export const LAYOUTS: readonly Layout[] = ['us', 'de'];
+export type Layout = 'us' | 'de' | 'fr' | 'uk' | 'ch';
+/** Supported layouts; `us` first: what scanners ship with. */
+export const LAYOUTS: readonly Layout[] = ['us', 'de', 'fr', 'uk', 'ch'];
 
 /** A key's output: plain, with Shift, with AltGr. `dead:` marks a dead (accent) key. */
 export type KeyDef = readonly [plain: string, shift: string, altGr?: string];
@@ -128,10 +132,132 @@ const DE: Record<number, KeyDef> = {
   ...keypad(','),
 };
 
-export const KEYMAPS: Record<Layout, Readonly<Record<number, KeyDef>>> = { us: US, de: DE };
+function swap(map: Record<number, KeyDef>, a: number, b: number): void {
+  const t = map[a];
+  map[a] = map[b];
+  map[b] = t;
+}
+
+const FR: Record<number, KeyDef> = {
+  ...letters(false),
+  0x08: ['e', 'E', '€'],
+  0x1e: ['&', '1'],
+  0x1f: ['é', '2', `${DEAD_PREFIX}~`],
+  0x20: ['"', '3', '#'],
+  0x21: ["'", '4', '{'],
+  0x22: ['(', '5', '['],
+  0x23: ['-', '6', '|'],
+  0x24: ['è', '7', `${DEAD_PREFIX}\``],
+  0x25: ['_', '8', '\\'],
+  0x26: ['ç', '9', '^'],
+  0x27: ['à', '0', '@'],
+  0x2c: [' ', ' '],
+  0x2d: [')', '°', ']'],
+  0x2e: ['=', '+', '}'],
+  0x2f: [`${DEAD_PREFIX}^`, `${DEAD_PREFIX}¨`],
+  0x30: ['$', '£', '¤'],
+  0x31: ['*', 'µ'],
+  0x32: ['*', 'µ'],
+  0x33: ['m', 'M'],
+  0x34: ['ù', '%'],
+  0x35: ['²', '²'],
+  0x10: [',', '?'],
+  0x36: [';', '.'],
+  0x37: [':', '/'],
+  0x38: ['!', '§'],
+  0x64: ['<', '>'],
+  ...keypad('.'),
+};
+swap(FR, 0x04, 0x14); // a ↔ q
+swap(FR, 0x1a, 0x1d); // w ↔ z
+
+const UK: Record<number, KeyDef> = {
+  ...US,
+  0x1f: ['2', '"'],
+  0x20: ['3', '£'],
+  0x21: ['4', '$', '€'],
+  0x31: ['#', '~'],
+  0x32: ['#', '~'],
+  0x34: ["'", '@'],
+  0x35: ['`', '¬', '|'],
+  0x64: ['\\', '|'],
+};
+
+const CH: Record<number, KeyDef> = {
+  ...letters(true),
+  0x08: ['e', 'E', '€'],
+  0x1e: ['1', '+', '¦'],
+  0x1f: ['2', '"', '@'],
+  0x20: ['3', '*', '#'],
+  0x21: ['4', 'ç'],
+  0x22: ['5', '%'],
+  0x23: ['6', '&', '¬'],
+  0x24: ['7', '/', '|'],
+  0x25: ['8', '(', '¢'],
+  0x26: ['9', ')'],
+  0x27: ['0', '='],
+  0x2c: [' ', ' '],
+  0x2d: ["'", '?', `${DEAD_PREFIX}´`],
+  0x2e: [`${DEAD_PREFIX}^`, `${DEAD_PREFIX}\``, `${DEAD_PREFIX}~`],
+  0x2f: ['ü', 'è', '['],
+  0x30: [`${DEAD_PREFIX}¨`, '!', ']'],
+  0x31: ['$', '£', '}'],
+  0x32: ['$', '£', '}'],
+  0x33: ['ö', 'é'],
+  0x34: ['ä', 'à', '{'],
+  0x35: ['§', '°'],
+  0x36: [',', ';'],
+  0x37: ['.', ':'],
+  0x38: ['-', '_'],
+  0x64: ['<', '>', '\\'],
+  ...keypad('.'),
+};
+
+export const KEYMAPS: Record<Layout, Readonly<Record<number, KeyDef>>> = {
+  us: US,
+  de: DE,
+  fr: FR,
+  uk: UK,
+  ch: CH,
+};
 
 /** Unicode combining marks for the dead keys (composed with NFC). */
-export const COMBINING: Record<string, string> = { '^': '\u0302', '´': '\u0301', '`': '\u0300' };
+export const COMBINING: Record<string, string> = {
+  '^': '\u0302',
+  '´': '\u0301',
+  '`': '\u0300',
+  '~': '\u0303',
+  '¨': '\u0308',
+};
+
+/** One key press: modifier byte (MOD bits) and usage id. */
+export interface KeyPress {
+  mods: number;
+  usage: number;
+}
+
+/**
+ * The key presses a scanner set to `layout` makes to type `text` (no terminator), or null
+ * when a character has no key (no dead-key composition). Simulator, tests, layout checks.
+ */
+export function typeText(text: string, layout: Layout): KeyPress[] | null {
+  const map = KEYMAPS[layout];
+  const out: KeyPress[] = [];
+  for (const ch of text) {
+    let found: KeyPress | null = null;
+    for (const [k, def] of Object.entries(map)) {
+      const usage = Number(k);
+      if (usage >= 0x54) continue; // not the keypad
+      if (def[0] === ch) found = { mods: 0, usage };
+      else if (def[1] === ch) found = { mods: MOD.leftShift, usage };
+      else if (def[2] === ch) found = { mods: MOD.rightAlt, usage };
+      if (found) break;
+    }
+    if (!found) return null;
+    out.push(found);
+  }
+  return out;
+}
 
 export function isLayout(v: unknown): v is Layout {
   return typeof v === 'string' && (LAYOUTS as readonly string[]).includes(v);

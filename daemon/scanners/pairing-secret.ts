@@ -1,6 +1,6 @@
 /**
  * Pairing secrets: `PREFIX + mode + issued + body + mac`, all in the layout-safe base32 of
- * ./base32.ts so CODE128 and keyboard-wedge scanners (US and DE) read them unchanged.
+ * ./base32.ts so CODE128 and keyboard-wedge scanners in every supported layout read them unchanged.
  *
  *   mode    1 char   D = the terminal id is embedded, H = a persisted short terminal handle
  *   issued  7 chars  issue time, Unix seconds (35 bits: good until the year 3058)
@@ -116,6 +116,15 @@ export class PairingSecrets {
   }
 
   verify(value: string): Verification {
+    const first = this.verifyExact(value);
+    if (first.ok || first.code === 'too_long' || first.code === 'truncated') return first;
+    // The alphabet is mixed case: a scanner typing with Caps Lock on swaps every letter.
+    const p = this.deps.prefix.length;
+    const swapped = this.verifyExact(value.slice(0, p) + swapCase(value.slice(p)));
+    return swapped.ok ? swapped : first;
+  }
+
+  private verifyExact(value: string): Verification {
     const { prefix, maxLength } = this.deps;
     if (value.length > maxLength) {
       return refuse(
@@ -123,7 +132,7 @@ export class PairingSecrets {
         `Pairing code is longer than ${maxLength} characters; it is not one of ours.`,
       );
     }
-    const payload = value.slice(prefix.length).toUpperCase();
+    const payload = value.slice(prefix.length);
     if (payload.length < MIN_PAYLOAD) {
       return refuse('truncated', 'Pairing code is incomplete (truncated read); scan it again.');
     }
@@ -207,4 +216,10 @@ function decodeEmbeddedId(body: string): string | undefined {
   for (let i = 0; i < count; i++) id += ID_ALPHABET[Number(r.read(6))];
   if (r.read(r.remaining) !== 0n) return undefined; // padding bits must be zero
   return id;
+}
+
+function swapCase(text: string): string {
+  return text.replace(/[a-z]+|[A-Z]+/g, (m) =>
+    m === m.toLowerCase() ? m.toUpperCase() : m.toLowerCase(),
+  );
 }

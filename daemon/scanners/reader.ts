@@ -13,6 +13,8 @@ export interface DecodedScan {
   barcode: string;
   /** AIM symbology identifier (HID POS only). */
   aim: string | null;
+  /** Keyboard scanners: the reports of this code, to decode in another layout. */
+  typed?: Uint8Array[];
 }
 
 export interface ReaderDeps {
@@ -62,7 +64,8 @@ export class ScannerReader {
       return;
     }
     const kb = this.keyboard!;
-    for (const barcode of kb.feed(report, at)) this.deps.onScan({ barcode, aim: null });
+    for (const c of kb.feedCodes(report, at))
+      this.deps.onScan({ barcode: c.text, aim: null, typed: c.reports });
     this.armGapTimer();
   }
 
@@ -73,7 +76,8 @@ export class ScannerReader {
     this.gapTimer = this.deps.timers.set(() => {
       this.gapTimer = null;
       if (this.closed) return;
-      for (const barcode of this.keyboard!.flush()) this.deps.onScan({ barcode, aim: null });
+      for (const c of this.keyboard!.flushCodes())
+        this.deps.onScan({ barcode: c.text, aim: null, typed: c.reports });
     }, this.deps.gapMs);
   }
 

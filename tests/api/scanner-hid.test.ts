@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { germanKeyReports, loadFixture, posReport } from '../helpers/scanner-fixtures.js';
 
-const WEDGE = { vendor_id: 0x1eab, product_id: 0x0c03, serial: 'WEDGE-1', kind: 'keyboard' };
-const WEDGE_ID = '1eab:0c03:WEDGE-1';
+// A vendor that is not on the shipped scanner list (a keyboard until configured or marked).
+const WEDGE = { vendor_id: 0x1234, product_id: 0x0c03, serial: 'WEDGE-1', kind: 'keyboard' };
+const WEDGE_ID = '1234:0c03:WEDGE-1';
 const POS = { vendor_id: 0x0c2e, product_id: 0x0b81, serial: 'POS-1', kind: 'hid_pos' };
 const POS_ID = '0c2e:0b81:POS-1';
 
@@ -27,7 +28,11 @@ async function cartCodes(d: TestDaemon, terminal: string): Promise<string[]> {
 
 test('DE keyboard-wedge EAN-13 and HID POS scans land in the paired terminal’s cart; pairing by scanning', async () => {
   const d = await startDaemon({
-    env: { SCANNER_SIMULATOR: '1', SCANNER_KEYBOARD_IDS: '1eab:0c03' },
+    env: {
+      SCANNER_SIMULATOR: '1',
+      SCANNER_KEYBOARD_IDS: '1234:0c03',
+      SCANNER_KEYBOARD_LAYOUT: 'de',
+    },
   });
   try {
     // Unpaired: plug-and-scan goes to the kiosk.

@@ -48,7 +48,7 @@ test('GET /api/v1/scanner/pairing-secret: secret with prefix, CODE128 SVG, expir
   try {
     const r = await d.get('/api/v1/scanner/pairing-secret?terminal_id=till-2');
     assert.equal(r.status, 200);
-    assert.match(r.body.secret, /^POSLINK-[0-9A-HJ-NP-X]+$/);
+    assert.match(r.body.secret, /^POSLINK-[BCDEFGHJKLNPRSTUVXbcdefghjknprst]+$/);
     assert.ok(r.body.secret.length <= 48);
     assert.equal(r.body.barcode_format, 'CODE128');
     assert.match(r.body.barcode_svg, /^<svg[\s\S]*<\/svg>\s*$/);
@@ -181,8 +181,9 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     const old = await secretFor(d, 'till-b');
     clock.advance(3 * 86_400_000 + 1000);
     const expired = await scan(d, 'phone-1', old);
-    assert.equal(expired.body.result, 'pairing_refused');
-    assert.equal(expired.body.code, 'expired');
+    assert.equal(expired.status, 422);
+    assert.equal(expired.body.error.code, 'pairing_refused');
+    assert.equal(expired.body.error.details.reason, 'expired');
     // Refusal goes to the terminal the scanner is paired with.
     const msg = (await tillA.next('scanner.pairing_refused')) as {
       reason: string;
@@ -192,7 +193,7 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     assert.match(msg.reason, /expired/i);
 
     const fresh = await secretFor(d, 'till-b');
-    const flip = fresh.slice(0, -1) + (fresh.endsWith('A') ? 'B' : 'A');
+    const flip = fresh.slice(0, -1) + (fresh.endsWith('B') ? 'C' : 'B');
     const cases: Array<[string, string]> = [
       [flip, 'forged'],
       [fresh.slice(0, 20), 'truncated'],
@@ -201,12 +202,13 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     ];
     for (const [value, code] of cases) {
       const r = await scan(d, 'phone-1', value);
-      assert.equal(r.body.result, 'pairing_refused', value);
-      assert.equal(r.body.code, code, value);
+      assert.equal(r.status, 422, value);
+      assert.equal(r.body.error.code, 'pairing_refused', value);
+      assert.equal(r.body.error.details.reason, code, value);
     }
     // An unpaired scanner's refusal goes to the default terminal.
     const r = await scan(d, 'phone-2', flip);
-    assert.equal(r.body.terminal_id, 'kiosk');
+    assert.equal(r.body.error.details.terminal_id, 'kiosk');
     assert.equal(
       ((await kiosk.next('scanner.pairing_refused')) as { scanner_id: string }).scanner_id,
       'phone-2',

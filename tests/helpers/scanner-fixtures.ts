@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { ROOT } from './daemon.js';
 import type { HidDevice } from '../../daemon/scanners/device.js';
+import { typeText, type Layout } from '../../daemon/scanners/keymaps.js';
 
 export const FIXTURE_DIR = path.join(ROOT, 'tests', 'fixtures', 'hid');
 
@@ -58,27 +59,9 @@ export class FakeHidDevice extends EventEmitter implements HidDevice {
   }
 }
 
-/**
- * What a German-layout keyboard-wedge scanner sends for text of A-X, 0-9 and "-", from the HID
- * usage tables (page 0x07): letters with Shift (usage 0x04 + letter), digits 0x1E-0x27, "-" on
- * usage 0x38 in German; each key pressed and released; Enter at the end.
- */
+/** What a German-layout keyboard-wedge scanner sends for `text`, Enter at the end. */
 export function germanKeyReports(text: string): string[] {
-  const out: string[] = [];
-  const key = (mods: number, usage: number) => {
-    const h = (n: number) => n.toString(16).padStart(2, '0');
-    out.push(`${h(mods)} 00 ${h(usage)} 00 00 00 00 00`);
-    out.push('00 00 00 00 00 00 00 00');
-  };
-  for (const c of text) {
-    if (/[A-X]/.test(c)) key(0x02, 0x04 + c.charCodeAt(0) - 65);
-    else if (/[1-9]/.test(c)) key(0, 0x1e + Number(c) - 1);
-    else if (c === '0') key(0, 0x27);
-    else if (c === '-') key(0, 0x38);
-    else throw new Error(`germanKeyReports: no key for ${c}`);
-  }
-  key(0, 0x28); // Enter
-  return out;
+  return keyReports(text, 'de');
 }
 
 /** A HID POS Scanned Data Report (id 2, length, AIM id, data, flags) carrying `text` (≤ 56 bytes). */
@@ -89,4 +72,27 @@ export function posReport(text: string, aim = ']C0'): string {
   r.write(aim, 2, 'latin1');
   r.write(text, 5, 'latin1');
   return r.toString('hex');
+}
+
+/**
+ * Boot keyboard reports a scanner set to `layout` sends for `text`: each key pressed and
+ * released (from the layout tables, HID usage page 0x07), then the terminator key.
+ */
+export function keyReports(
+  text: string,
+  layout: Layout,
+  terminator: 'enter' | 'tab' | 'none' = 'enter',
+): string[] {
+  const presses = typeText(text, layout);
+  if (!presses) throw new Error(`keyReports: "${text}" cannot be typed on ${layout}`);
+  const h = (n: number) => n.toString(16).padStart(2, '0');
+  const out: string[] = [];
+  const key = (mods: number, usage: number) => {
+    out.push(`${h(mods)} 00 ${h(usage)} 00 00 00 00 00`);
+    out.push('00 00 00 00 00 00 00 00');
+  };
+  for (const p of presses) key(p.mods, p.usage);
+  if (terminator === 'enter') key(0, 0x28);
+  if (terminator === 'tab') key(0, 0x2b);
+  return out;
 }

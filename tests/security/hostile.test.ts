@@ -233,7 +233,7 @@ test('hostile input against every route: 4xx, no 5xx, no crash, no data change',
     await runCases(d, cases, tally);
 
     // Forged pairing secrets from a scanner that knows the scanner secret: refused (the scan
-    // endpoint answers 200 {result: "pairing_refused"} so the scanner can beep), never paired.
+    // endpoint answers 422 pairing_refused), never paired.
     const scanRoute = routes.some((r) => r.method === 'POST' && r.path === '/api/v1/scanner/scan');
     if (scanRoute) {
       const start = JSON.stringify([...(await hashTree(d.dataDir, skipAudit))]);

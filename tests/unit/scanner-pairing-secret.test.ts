@@ -49,25 +49,33 @@ test('issue(terminal) → verify: valid, carries the terminal and the issue time
   });
 });
 
-test('payload uses only characters that read the same in US and DE layouts (no Y, Z, symbols)', async () => {
+test('payload uses only characters that read the same in every supported layout (no digits, A Q W Z M Y, symbols)', async () => {
   const { secrets } = make();
   for (const t of ['kiosk', 'A', 'zzzzzzzzzzzzzzzz', 'Yy_-09', 'x'.repeat(64)]) {
     const s = await secrets.issue(t);
     const payload = s.secret.slice('POSLINK-'.length);
     for (const c of payload) assert.ok(ALPHABET.includes(c), `${c} in ${s.secret}`);
-    assert.doesNotMatch(payload, /[YZyz]/);
+    assert.doesNotMatch(payload, /[0-9AQWZMYaqwzmy]/);
     assert.ok(s.secret.length <= 48, `${s.secret.length}`);
     const v = secrets.verify(s.secret);
     assert.equal(v.ok && v.terminal_id, t);
   }
 });
 
-test('verify: lower case (Caps Lock on a keyboard-wedge scanner) still verifies', async () => {
+test('verify: every letter case-swapped (Caps Lock on a keyboard-wedge scanner) still verifies', async () => {
   const { secrets } = make();
   const s = await secrets.issue('kiosk');
-  assert.equal(secrets.isPairingValue(s.secret.toLowerCase()), true);
-  const v = secrets.verify(s.secret.toLowerCase());
+  const capsLock = [...s.secret]
+    .map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))
+    .join('');
+  assert.notEqual(capsLock, s.secret);
+  assert.equal(secrets.isPairingValue(capsLock), true);
+  const v = secrets.verify(capsLock);
   assert.equal(v.ok, true);
+  // Only the whole code swapped is Caps Lock; one changed letter is a forgery.
+  const i = s.secret.length - 3;
+  const one = s.secret.slice(0, i) + capsLock[i] + s.secret.slice(i + 1);
+  assert.equal(secrets.verify(one).ok, false);
 });
 
 test('verify: expired after SCANNER_PAIRING_MAX_AGE_DAYS (clock injected)', async () => {

@@ -3,7 +3,8 @@
  *
  * Network scanners (the reference contract; own secret, not behind the IP whitelist):
  *   POST /api/v1/scanner/scan            X-Scanner-Secret, X-Scanner-Id (default
- *                                        SCANNER_DEFAULT_ID), body {barcode}
+ *                                        SCANNER_DEFAULT_ID), body {barcode}; a pairing
+ *                                        value that does not verify → 422 pairing_refused
  *   GET  /api/v1/scanner/validate-token  X-Scanner-Secret
  *   OPTIONS on both                      CORS preflight (browser-based scanner clients)
  * Wrong secret → 401, counted per client address; too many → 429 with Retry-After.
@@ -14,13 +15,15 @@
  *
  * Admin:
  *   GET /api/v1/scanners                 {scanners, keyboards}
+ *   GET /api/v1/scanners/layout-test     {text, barcode_format, barcode_svg}: scanned by a
+ *                                        keyboard scanner, teaches it its layout
  *   PATCH /api/v1/scanners/:id           {name?, layout?, enabled?, is_scanner?, terminal_id?: null}
  *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1)
  */
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Clock } from '../../clock.js';
-import type { PairingSecret } from '../../protocol.js';
+import type { PairingSecret, ScannerInfo } from '../../protocol.js';
 import { FailureLimiter } from '../../security/rate-limit.js';
 import { secretEquals } from '../../security/secrets.js';
 import { BarcodeRenderError, barcodePng, barcodeSvg } from '../../scanners/barcode-image.js';
@@ -32,6 +35,7 @@ import {
 } from '../../scanners/device.js';
 import { MAX_SCAN_CHARS, type Scanners } from '../../scanners/index.js';
 import { isLayout } from '../../scanners/keymaps.js';
+import { LAYOUT_TEST_TEXT } from '../../scanners/layout-learning.js';
 import { readJson, queryParam } from '../body.js';
 import { fail } from '../errors.js';
 import { boolField, intField, onlyKeys, str } from '../validate.js';
@@ -127,6 +131,18 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     if (!scanners.isEnabled(scannerId))
       fail(403, 'scanner_disabled', `Scanner ${scannerId} is disabled in the admin settings`);
     const result = await scanners.networkScan(scannerId, barcode);
+    if (result.result === 'pairing_refused') {
+      // A value with the pairing prefix that does not verify never reaches a cart; the
+      // scanner client hears it as an error (the refusal's own code in details).
+      const details = {
+        scanner_id: scannerId,
+        terminal_id: result.terminal_id,
+        reason: result.code,
+      };
+      if (result.code === 'storage')
+        fail(503, 'pairing_not_saved', result.reason, undefined, details);
+      fail(422, 'pairing_refused', result.reason, undefined, details);
+    }
     ctx.body = { scanner_id: scannerId, ...result };
   });
 
@@ -182,6 +198,15 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     ctx.body = await render(() => barcodePng(s.secret, deps.barcodeFormat));
   });
 
+  // The "layout test" code: a keyboard scanner that reads it learns its keyboard layout.
+  router.get('/api/v1/scanners/layout-test', requireAdmin, async (ctx) => {
+    ctx.body = {
+      text: LAYOUT_TEST_TEXT,
+      barcode_format: 'code128',
+      barcode_svg: await render(() => barcodeSvg(LAYOUT_TEST_TEXT, 'code128')),
+    };
+  });
+
   router.get('/api/v1/scanners', requireAdmin, (ctx) => {
     ctx.body = { scanners: scanners.list(), keyboards: scanners.keyboards() };
   });
@@ -194,7 +219,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     onlyKeys(body, ['name', 'layout', 'enabled', 'is_scanner', 'terminal_id']);
     const name = body.name === null ? null : str(body, 'name', { min: 1, max: 60, optional: true });
     if (body.layout !== undefined && !isLayout(body.layout))
-      fail(400, 'invalid_field', 'layout must be "us" or "de"', 'layout');
+      fail(400, 'invalid_field', 'layout must be one of us, de, fr, uk, ch', 'layout');
     const enabled = boolField(body, 'enabled', { optional: true });
     const isScanner = boolField(body, 'is_scanner', { optional: true });
     if (body.terminal_id !== undefined && body.terminal_id !== null)
@@ -206,7 +231,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
       );
     await scanners.patch(id, {
       ...(body.name !== undefined ? { name: name ?? undefined } : {}),
-      ...(body.layout !== undefined ? { layout: body.layout as 'us' | 'de' } : {}),
+      ...(body.layout !== undefined ? { layout: body.layout as ScannerInfo['layout'] } : {}),
       ...(enabled !== undefined ? { enabled } : {}),
       ...(isScanner !== undefined ? { is_scanner: isScanner } : {}),
       ...(body.terminal_id === null ? { unpair: true } : {}),

@@ -10,7 +10,8 @@ import { pageStyles } from './admin-styles.js';
 
 /**
  * Scanners: attached and known scanners with their pairing, name (saved on change), keyboard
- * layout (us/de) and enabled switch. Hotplug updates arrive as `scanners.changed`.
+ * layout (us/de/fr/uk/ch, learned from the pairing or layout-test code) and enabled switch;
+ * the layout-test barcode at the end. Hotplug updates arrive as `scanners.changed`.
  */
 @customElement('admin-scanners')
 export class AdminScanners extends LitElement {
@@ -19,6 +20,10 @@ export class AdminScanners extends LitElement {
     controls,
     pageStyles,
     css`
+      img.layout-test {
+        max-width: 100%;
+        background: #fff;
+      }
       td input:not([type='checkbox']) {
         width: 100%;
         min-width: 140px;
@@ -32,11 +37,16 @@ export class AdminScanners extends LitElement {
   @state() private keyboards: ScannerInfo[] = [];
   @state() private error = '';
   @state() private saved = '';
+  @state() private layoutTest: api.LayoutTest | null = null;
   private i18n = new I18nController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    void api
+      .layoutTest()
+      .then((l) => (this.layoutTest = l))
+      .catch(() => (this.layoutTest = null));
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
@@ -133,11 +143,14 @@ export class AdminScanners extends LitElement {
                             ?disabled=${s.kind !== 'keyboard'}
                             @change=${(e: Event) =>
                               void this.patch(s, {
-                                layout: (e.target as HTMLSelectElement).value as 'us' | 'de',
+                                layout: (e.target as HTMLSelectElement).value as
+                                  'us' | 'de' | 'fr' | 'uk' | 'ch',
                               })}
                           >
-                            <option value="us" ?selected=${s.layout === 'us'}>us</option>
-                            <option value="de" ?selected=${s.layout === 'de'}>de</option>
+                            ${(['us', 'de', 'fr', 'uk', 'ch'] as const).map(
+                              (l) =>
+                                html`<option value=${l} ?selected=${s.layout === l}>${l}</option>`,
+                            )}
                           </select>
                         </td>
                         <td>
@@ -184,6 +197,17 @@ export class AdminScanners extends LitElement {
                   </tbody>
                 </table>
               </div>`
+          : ''
+      }
+      ${
+        this.layoutTest
+          ? html`<h3>${t('scanners.layout_test')}</h3>
+              <p class="muted">${t('scanners.layout_test_hint')}</p>
+              <img
+                class="layout-test"
+                alt=${t('scanners.layout_test')}
+                src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(this.layoutTest.barcode_svg)}`}
+              />`
           : ''
       }
     `;

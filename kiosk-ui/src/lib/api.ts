@@ -236,13 +236,21 @@ export async function listScanners(): Promise<{
 
 export interface ScannerPatch {
   name?: string;
-  layout?: 'us' | 'de';
+  layout?: 'us' | 'de' | 'fr' | 'uk' | 'ch';
   enabled?: boolean;
   /** Marks a keyboard-class device as a scanner (never the user's real keyboard). */
   is_scanner?: boolean;
   /** null forgets the pairing (the scanner goes back to the default terminal). */
   terminal_id?: null;
 }
+
+export interface LayoutTest {
+  text: string;
+  barcode_format: string;
+  barcode_svg: string;
+}
+
+export const layoutTest = () => request<LayoutTest>('/api/v1/scanners/layout-test');
 
 export const updateScanner = (id: string, patch: ScannerPatch) =>
   request<ScannerInfo>(`/api/v1/scanners/${enc(id)}`, { method: 'PATCH', json: patch });

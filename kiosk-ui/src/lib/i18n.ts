@@ -162,6 +162,9 @@ const de = {
   'scanners.keyboards_hint':
     'Tastatur-Scanner werden nur genutzt, wenn sie hier markiert sind – nie die echte Tastatur.',
   'scanners.mark': 'Ist ein Scanner',
+  'scanners.layout_test': 'Belegungstest',
+  'scanners.layout_test_hint':
+    'Diesen Code mit einem Tastatur-Scanner scannen: Er lernt dabei seine Tastaturbelegung (us, de, fr, uk, ch).',
   'sales.day': 'Tag',
   'sales.none': 'Keine Verkäufe an diesem Tag.',
   'sales.number': 'Nr.',
@@ -508,6 +511,9 @@ const en: Record<MessageKey, string> = {
   'scanners.keyboards_hint':
     'Keyboard-wedge scanners are only used when marked here – never the real keyboard.',
   'scanners.mark': 'Is a scanner',
+  'scanners.layout_test': 'Layout test',
+  'scanners.layout_test_hint':
+    'Scan this code with a keyboard scanner: it learns its keyboard layout (us, de, fr, uk, ch).',
   'sales.day': 'Day',
   'sales.none': 'No sales on this day.',
   'sales.number': 'No.',
