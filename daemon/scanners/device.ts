@@ -19,12 +19,16 @@ export interface HidDeviceInfo {
   interface: number;
   usagePage?: number;
   usage?: number;
+  /** USB port path when the backend knows it (the simulator); else read from sysfs. */
+  portPath?: string;
 }
 
 export interface HidBackend {
   readonly name: string;
   devices(): Promise<HidDeviceInfo[]>;
   open(path: string): Promise<HidDevice>;
+  /** The device's HID report descriptor (Linux: sysfs of the hidraw node), null if unknown. */
+  descriptor?(path: string): Promise<Uint8Array | null>;
 }
 
 /** HID POS Bar Code Scanner page (HID POS Usage Tables 1.02, section 3). */

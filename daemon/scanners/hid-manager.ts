@@ -24,6 +24,7 @@ import {
   type HidDeviceInfo,
   type HidKind,
 } from './device.js';
+import { posLayout, type PosLayout } from './hid-descriptor.js';
 import type { Layout } from './keymaps.js';
 import { ScannerReader, type DecodedScan } from './reader.js';
 import type { Timers } from './timers.js';
@@ -162,7 +163,7 @@ export class HidManager {
     for (const info of list) {
       const kind = classify(info);
       if (!kind) continue;
-      const id = scannerId(info, await deps.portPath(info.path));
+      const id = scannerId(info, info.portPath ?? (await deps.portPath(info.path)));
       const prev = found.get(id);
       if (!prev || (prev.kind === 'keyboard' && kind === 'hid_pos')) found.set(id, { kind, info });
     }
@@ -241,7 +242,15 @@ export class HidManager {
     const { deps } = this;
     e.opening = true;
     let device;
+    let layout: PosLayout | null = null;
     try {
+      if (e.kind === 'hid_pos' && deps.backend.descriptor) {
+        const desc = await deps.backend.descriptor(e.info.path).catch(() => null);
+        layout = desc ? posLayout(desc) : null;
+        deps.log.info(
+          `scanner ${e.id}: ${layout ? `report descriptor: id ${layout.reportId}, data ${layout.dataLength} bytes at ${layout.dataOffset}, ${layout.length}-byte reports` : 'no usable report descriptor; common HID POS layout'}`,
+        );
+      }
       device = await deps.backend.open(e.info.path);
     } catch (err) {
       e.opening = false;
@@ -256,6 +265,7 @@ export class HidManager {
     e.reader = new ScannerReader(device, {
       kind: e.kind,
       layout: deps.prefs(e.id).layout,
+      posLayout: layout,
       gapMs: deps.gapMs,
       clock: deps.clock,
       timers: deps.timers,

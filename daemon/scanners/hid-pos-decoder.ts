@@ -14,7 +14,13 @@
  *   byte n-1      bit 0: Decoded Data Continued (more reports follow for this code)
  *
  * Other report ids (status, configuration) are ignored.
+ *
+ * That fixed layout is only the fallback: when the device's report descriptor is known
+ * (./hid-descriptor.ts), the report id, Byte Count, AIM bytes, data field and the Continued
+ * bit are taken from where the descriptor puts them, whatever their order and size.
  */
+import type { PosLayout } from './hid-descriptor.js';
+
 export const SCANNED_DATA_REPORT_ID = 0x02;
 /** Header (id, length, 3 AIM bytes) + trailer (2 vendor bytes, flags). */
 const OVERHEAD = 5 + 3;
@@ -36,12 +42,19 @@ export class HidPosDecoder {
   private lastAt = -Infinity;
   malformed = 0;
 
-  /** @param staleMs a continuation that arrives later than this starts a new code */
-  constructor(private readonly staleMs = 1000) {}
+  /**
+   * @param staleMs a continuation that arrives later than this starts a new code
+   * @param layout from the device's report descriptor; null: the common fixed layout
+   */
+  constructor(
+    private readonly staleMs = 1000,
+    private readonly layout: PosLayout | null = null,
+  ) {}
 
   feed(report: Uint8Array, at: number): PosBarcode[] {
     if (this.parts.length && at - this.lastAt > this.staleMs) this.reset();
     this.lastAt = at;
+    if (this.layout) return this.feedLayout(report, this.layout);
     if (report.length < OVERHEAD + 1 || report[0] !== SCANNED_DATA_REPORT_ID) {
       if (report[0] === SCANNED_DATA_REPORT_ID) this.malformed++;
       return [];
@@ -52,6 +65,50 @@ export class HidPosDecoder {
     if (this.parts.length === 0) this.aim = readAim(report);
     const data = report.subarray(5, 5 + len);
     const continued = (report[report.length - 1] & 0x01) !== 0;
+    if (this.size + data.length > MAX_CODE_BYTES) {
+      this.reset();
+      this.malformed++;
+      return [];
+    }
+    this.parts.push(data);
+    this.size += data.length;
+    if (continued) return [];
+    const bytes = Buffer.concat(this.parts);
+    const aim = this.aim;
+    this.reset();
+    const barcode = decodeText(bytes);
+    return barcode ? [{ barcode, aim }] : [];
+  }
+
+  private feedLayout(report: Uint8Array, l: PosLayout): PosBarcode[] {
+    if (l.reportId > 0 && report[0] !== l.reportId) return []; // another report (status, ...)
+    if (report.length < l.dataOffset + 1) {
+      this.malformed++;
+      return [];
+    }
+    const room = Math.min(l.dataLength, report.length - l.dataOffset);
+    let len = room;
+    if (l.byteCount !== null) {
+      len = Math.min(report[l.byteCount], room);
+      if (report[l.byteCount] > room) this.malformed++;
+    }
+    if (this.parts.length === 0 && l.aim.length === 3) {
+      const a = l.aim.map((o) => report[o]);
+      this.aim = a[0] === 0x5d ? String.fromCharCode(...a) : null;
+    }
+    let data = report.subarray(l.dataOffset, l.dataOffset + len);
+    // Without a Byte Count the padding NULs are cut off the end.
+    if (l.byteCount === null) {
+      let end = data.length;
+      while (end > 0 && data[end - 1] === 0) end--;
+      data = data.subarray(0, end);
+    }
+    const cb = l.continuedBit;
+    const continued = cb !== null && ((report[cb >> 3] ?? 0) & (1 << (cb & 7))) !== 0;
+    return this.push(data, continued);
+  }
+
+  private push(data: Uint8Array, continued: boolean): PosBarcode[] {
     if (this.size + data.length > MAX_CODE_BYTES) {
       this.reset();
       this.malformed++;

@@ -362,9 +362,10 @@ export class Scanners {
   async simulate(
     device: Omit<HidDeviceInfo, 'path' | 'interface'>,
     reports: Buffer[],
+    descriptor?: Uint8Array,
   ): Promise<{ scanner_id: string | null; fed: boolean }> {
     if (!this.simulator || !this.manager) throw new Error('simulator is off');
-    const path = this.simulator.plug(device);
+    const path = this.simulator.plug(device, descriptor);
     await this.manager.rescan();
     const entry = this.manager.attached().find((a) => a.info.path === path);
     const keyboard = this.manager.keyboards().find((k) => k.info.path === path);

@@ -2,7 +2,20 @@
  * node-hid (hidapi over hidraw on Linux), loaded lazily: on a laptop without the native
  * module or libudev the import fails, the caller logs one line and the daemon carries on.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { HidBackend, HidDevice, HidDeviceInfo } from './device.js';
+
+/** /dev/hidrawN → /sys/class/hidraw/hidrawN/device/report_descriptor (Linux hidraw). */
+export async function sysfsDescriptor(hidPath: string): Promise<Uint8Array | null> {
+  const node = path.basename(hidPath);
+  if (!/^hidraw\d+$/.test(node)) return null;
+  try {
+    return await readFile(`/sys/class/hidraw/${node}/device/report_descriptor`);
+  } catch {
+    return null;
+  }
+}
 
 export async function loadNodeHid(): Promise<HidBackend> {
   const hid = await import('node-hid');
@@ -29,6 +42,7 @@ export async function loadNodeHid(): Promise<HidBackend> {
       // HIDAsync reads in a worker thread and emits 'data' once a listener is attached.
       return (await mod.HIDAsync.open(path)) as unknown as HidDevice;
     },
+    descriptor: sysfsDescriptor,
   };
 }
 
@@ -56,6 +70,9 @@ export function compositeBackend(backends: HidBackend[]): HidBackend {
       const b = owner.get(path);
       if (!b) return Promise.reject(new Error(`no HID device at ${path}`));
       return b.open(path);
+    },
+    async descriptor(path) {
+      return (await owner.get(path)?.descriptor?.(path)) ?? null;
     },
   };
 }

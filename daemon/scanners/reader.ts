@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { HidDevice, HidKind } from './device.js';
+import type { PosLayout } from './hid-descriptor.js';
 import { HidPosDecoder } from './hid-pos-decoder.js';
 import { KeyboardDecoder } from './keyboard-decoder.js';
 import type { Layout } from './keymaps.js';
@@ -20,6 +21,8 @@ export interface DecodedScan {
 export interface ReaderDeps {
   kind: HidKind;
   layout: Layout;
+  /** HID POS: the Scanned Data Report layout from the device's report descriptor. */
+  posLayout?: PosLayout | null;
   gapMs: number;
   clock: Clock;
   timers: Timers;
@@ -42,7 +45,7 @@ export class ScannerReader {
     private readonly deps: ReaderDeps,
   ) {
     this.keyboard = deps.kind === 'keyboard' ? new KeyboardDecoder(deps.layout, deps.gapMs) : null;
-    this.pos = deps.kind === 'hid_pos' ? new HidPosDecoder() : null;
+    this.pos = deps.kind === 'hid_pos' ? new HidPosDecoder(1000, deps.posLayout ?? null) : null;
     device.on('data', (report) => this.onReport(report));
     device.on('error', (err) => this.fail(err));
   }

@@ -16,22 +16,27 @@ class VirtualDevice extends EventEmitter implements HidDevice {
 export class SimulatedBackend implements HidBackend {
   readonly name = 'simulator';
   private plugged = new Map<string, HidDeviceInfo>();
+  private descriptors = new Map<string, Uint8Array>();
   private open_ = new Map<string, VirtualDevice>();
   private seq = 0;
 
   /** Plugs a device (or returns the path of the same one already plugged). */
-  plug(info: Omit<HidDeviceInfo, 'path' | 'interface'>): string {
+  plug(info: Omit<HidDeviceInfo, 'path' | 'interface'>, descriptor?: Uint8Array): string {
     for (const [p, d] of this.plugged) {
       if (
         d.vendorId === info.vendorId &&
         d.productId === info.productId &&
         (d.serialNumber ?? '') === (info.serialNumber ?? '') &&
-        d.usagePage === info.usagePage
-      )
+        d.usagePage === info.usagePage &&
+        (d.portPath ?? '') === (info.portPath ?? '')
+      ) {
+        if (descriptor) this.descriptors.set(p, descriptor);
         return p;
+      }
     }
     const path = `sim:${++this.seq}`;
     this.plugged.set(path, { ...info, path, interface: 0 });
+    if (descriptor) this.descriptors.set(path, descriptor);
     return path;
   }
 
@@ -41,6 +46,10 @@ export class SimulatedBackend implements HidBackend {
     this.open_.delete(path);
     // What node-hid reports when a device goes away under a read.
     dev?.emit('error', new Error('could not read from HID device'));
+  }
+
+  async descriptor(path: string): Promise<Uint8Array | null> {
+    return this.descriptors.get(path) ?? null;
   }
 
   async devices(): Promise<HidDeviceInfo[]> {

@@ -245,10 +245,26 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     if (!scanners.simulator)
       fail(404, 'not_found', 'The scanner simulator is off (SCANNER_SIMULATOR=1, demo only)');
     const body = await readJson(ctx, { limit: 1024 * 1024 });
-    onlyKeys(body, ['vendor_id', 'product_id', 'serial', 'kind', 'reports', 'unplug']);
+    onlyKeys(body, [
+      'vendor_id',
+      'product_id',
+      'serial',
+      'kind',
+      'reports',
+      'unplug',
+      'port_path',
+      'descriptor',
+    ]);
     const vendorId = intField(body, 'vendor_id', { min: 0, max: 0xffff })!;
     const productId = intField(body, 'product_id', { min: 0, max: 0xffff })!;
     const serial = str(body, 'serial', { max: 48, optional: true }) ?? '';
+    const portPath = str(body, 'port_path', { max: 32, optional: true });
+    if (portPath !== undefined && !/^\d+-\d+(\.\d+)*$/.test(portPath))
+      fail(400, 'invalid_field', 'port_path must look like 1-1.3', 'port_path');
+    const descHex = str(body, 'descriptor', { max: 8192, optional: true });
+    if (descHex !== undefined && !/^([0-9a-fA-F]{2}\s*)+$/.test(descHex))
+      fail(400, 'invalid_field', 'descriptor must be hex bytes', 'descriptor');
+    const descriptor = descHex ? Buffer.from(descHex.replace(/\s+/g, ''), 'hex') : undefined;
     const kind = body.kind;
     if (kind !== 'hid_pos' && kind !== 'keyboard')
       fail(400, 'invalid_field', 'kind must be "hid_pos" or "keyboard"', 'kind');
@@ -259,6 +275,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
       product: 'Simulated scanner',
       usagePage: kind === 'hid_pos' ? USAGE_PAGE_BARCODE_SCANNER : USAGE_PAGE_GENERIC_DESKTOP,
       usage: kind === 'hid_pos' ? 0x02 : USAGE_KEYBOARD,
+      ...(portPath ? { portPath } : {}),
     };
     if (boolField(body, 'unplug', { optional: true })) {
       await scanners.unplugSimulated(device);
@@ -278,7 +295,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
         fail(400, 'invalid_field', `reports[${i}] must be 1-64 hex bytes`, 'reports');
       return Buffer.from(r.replace(/\s+/g, ''), 'hex');
     });
-    const out = await scanners.simulate(device, bytes);
+    const out = await scanners.simulate(device, bytes, descriptor);
     if (!out.fed)
       fail(
         409,
