@@ -266,7 +266,9 @@ const args = [
   '-netdev',
   `user,id=net,hostfwd=tcp:127.0.0.1:${port}-:8080`,
   '-device',
-  'virtio-net-pci,netdev=net',
+  // romfile= : no PXE option ROM. The kernel is booted directly, and Debian ships the ROM
+  // (efi-virtio.rom) in ipxe-qemu, which qemu-system-arm only recommends.
+  'virtio-net-pci,netdev=net,romfile=',
   '-device',
   'virtio-rng-pci',
   '-display',
