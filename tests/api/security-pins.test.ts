@@ -189,12 +189,12 @@ test('wrong PINs: lock-out with growing delay on the injected clock; right PIN r
     await addEmployee(d, 'Finn', '7777');
     let r = await login(d, 'k', { pin: '0000' });
     assert.equal(r.status, 401);
-    assert.equal(r.body.error.details.attempts_left, 2);
+    assert.equal(r.body.error.params.attempts_left, 2);
     r = await login(d, 'k', { pin: '0001' });
-    assert.equal(r.body.error.details.attempts_left, 1);
+    assert.equal(r.body.error.params.attempts_left, 1);
     r = await login(d, 'k', { pin: '0002' });
     assert.equal(r.status, 429);
-    assert.equal(r.body.error.details.retry_after_s, 30);
+    assert.equal(r.body.error.params.retry_after_s, 30);
     assert.equal(r.headers.get('retry-after'), '30');
     // Locked: even the right PIN is refused, and the lock is visible to the till.
     r = await login(d, 'k', { pin: '7777' });
@@ -207,17 +207,17 @@ test('wrong PINs: lock-out with growing delay on the injected clock; right PIN r
     clock.advance(1);
     // Next wrong PIN doubles the lock: 60 s, then 120 s.
     r = await login(d, 'k', { pin: '0003' });
-    assert.equal(r.body.error.details.retry_after_s, 60);
+    assert.equal(r.body.error.params.retry_after_s, 60);
     clock.advance(60_000);
     r = await login(d, 'k', { pin: '0004' });
-    assert.equal(r.body.error.details.retry_after_s, 120);
+    assert.equal(r.body.error.params.retry_after_s, 120);
     clock.advance(120_000);
     r = await login(d, 'k', { pin: '7777' });
     assert.equal(r.status, 200);
     // Success clears the counter.
     r = await login(d, 'k', { pin: '0005' });
     assert.equal(r.status, 401);
-    assert.equal(r.body.error.details.attempts_left, 2);
+    assert.equal(r.body.error.params.attempts_left, 2);
   } finally {
     await d.stop();
   }

@@ -151,7 +151,7 @@ test('sumup_solo: a reader busy at SumUp (READER_BUSY) is refused in plain words
     assert.equal(res.status, 409, res.text);
     assert.equal(res.body.error.code, 'reader_busy');
     assert.match(res.body.error.message, /busy/);
-    const sale = await rig.d.get(`/api/v1/sales/${res.body.error.details.sale_id}`);
+    const sale = await rig.d.get(`/api/v1/sales/${res.body.error.params.sale_id}`);
     assert.equal(sale.body.state, 'failed');
   } finally {
     await rig.stop();

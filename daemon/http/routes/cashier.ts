@@ -5,10 +5,9 @@
  *   POST /api/v1/terminals/:terminal_id/cashier/logout
  * Wrong PINs lock the client address out with a growing delay (pin-lockout.ts).
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { readJson } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { idParam, onlyKeys } from '../validate.js';
 import { CASHIER_COOKIE, CashierSessions } from '../../security/cashier-sessions.js';
 import type { Employees } from '../../security/employees.js';
@@ -24,7 +23,7 @@ export interface CashierRouteDeps {
   audit: (ctx: Context, action: string, before: unknown, after: unknown) => void;
 }
 
-export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
+export function cashierRoutes(routes: Routes, deps: CashierRouteDeps): void {
   const { employees, cashiers, lockout } = deps;
   const base = '/api/v1/terminals/:terminal_id/cashier';
 
@@ -39,11 +38,11 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     }
   };
 
-  router.get(base, (ctx) => {
+  routes.get(base, (ctx) => {
     const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
     const required = cashiers.required();
     const mine = ctx.state.cashier as { terminal_id: string } | undefined;
-    const ms = lockout.lockedFor(ctx.state.clientIp as string);
+    const ms = lockout.lockedFor(ctx.state.clientIp);
     ctx.body = {
       terminal_id: terminal,
       required,
@@ -60,9 +59,9 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     } satisfies CashierStatus;
   });
 
-  router.post(`${base}/login`, async (ctx) => {
+  routes.post(`${base}/login`, async (ctx) => {
     const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
-    const key = ctx.state.clientIp as string;
+    const key = ctx.state.clientIp;
     refuseWhileLocked(ctx, key);
     const body = await readJson(ctx);
     onlyKeys(body, ['pin', 'employee_id']);
@@ -108,7 +107,7 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     } satisfies CashierLogin;
   });
 
-  router.post(`${base}/logout`, (ctx) => {
+  routes.post(`${base}/logout`, (ctx) => {
     idParam(ctx.params.terminal_id, 'terminal_id');
     const token = CashierSessions.tokenOf(ctx);
     const was = token ? cashiers.logout(token) : null;

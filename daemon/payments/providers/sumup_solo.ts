@@ -26,7 +26,7 @@ import { isApiError } from '../sumup/sdk.js';
 import { describeSumUpError, outcomeUnknown, toProviderError } from '../sumup/errors.js';
 import { minorUnit, toMinor } from '../sumup/money.js';
 import { refundThroughSumUp } from '../sumup/refund.js';
-import { soloRoutes, type SoloCallback } from '../sumup/solo-routes.js';
+import type { SoloCallback } from '../sumup/callbacks.js';
 import type { CheckoutRecord } from '../sumup/state.js';
 
 /** SumUp: after accepting a checkout the device has 60 s to start it; then it is dropped. */
@@ -44,7 +44,11 @@ export class SumUpSoloProvider implements PaymentProvider {
     this.ctx = SumUpContext.for(deps);
     this.ctx.registerResolver(this.id, (r) => this.resolve(r));
     this.avail = new CachedAvailability(deps.clock, () => this.probe());
-    soloRoutes(deps.router, { ctx: this.ctx, requireAdmin: deps.requireAdmin, solo: this });
+  }
+
+  /** The SumUp account, API client and records (for the provider's HTTP routes). */
+  get sumup(): SumUpContext {
+    return this.ctx;
   }
 
   async start_module(): Promise<void> {
