@@ -272,11 +272,16 @@ export class SumUpSoloProvider implements PaymentProvider {
     return refundThroughSumUp(this.ctx, sale, amount_cents, this.deps.config.currency);
   }
 
-  /** SumUp's callback for a sale (token already verified by the route). */
+  /**
+   * SumUp's callback for a sale (token already verified by the route). SumUp does not sign
+   * callbacks, so the body is never believed: it only makes us ask SumUp (getCheckout, then
+   * transactions) and the sale settles on SumUp's own answer. A callback whose
+   * client_transaction_id is not the checkout we created is refused ('mismatch').
+   */
   async onCallback(
     saleId: string,
     body: SoloCallback,
-  ): Promise<'settled' | 'ignored' | 'mismatch'> {
+  ): Promise<'settled' | 'pending' | 'ignored' | 'mismatch'> {
     const { ctx } = this;
     await ctx.ready();
     const record = ctx.state.get(saleId);
@@ -285,11 +290,20 @@ export class SumUpSoloProvider implements PaymentProvider {
     if (record.client_transaction_id && record.client_transaction_id !== ctid) return 'mismatch';
     const sale = this.deps.getSale(saleId);
     if (!sale || sale.state !== 'pending') return 'ignored';
-    const outcome: ProviderOutcome =
-      body.payload.status === 'successful'
-        ? { state: 'succeeded', payment: { client_transaction_id: ctid, confirmed_by: 'callback' } }
-        : this.failure(record, { client_transaction_id: ctid, confirmed_by: 'callback' });
-    await ctx.finish({ ...record, client_transaction_id: ctid }, outcome);
+    let outcome: ProviderOutcome | null;
+    try {
+      outcome = await this.resolve(record);
+    } catch (err) {
+      // SumUp did not answer: the poller asks again; the callback changed nothing.
+      ctx.log.warn(
+        `sale ${saleId}: SumUp status after a callback: ${describeSumUpError(err).message}`,
+      );
+      return 'pending';
+    }
+    if (!outcome) return 'pending';
+    // confirmed_by stays what SumUp's answer came from (status or transactions).
+    const payment = { ...outcome.payment, woken_by: 'callback' };
+    await ctx.finish(record, { ...outcome, payment });
     return 'settled';
   }
 
