@@ -241,7 +241,10 @@ export interface Health {
   version: string;
   app_env: string;
   uptime_s: number;
-  storage: Record<string, { state: 'ok' | 'corrupt' | 'unreadable'; message?: string }>;
+  storage: Record<
+    string,
+    { state: 'ok' | 'corrupt' | 'unreadable' | 'write_failed'; message?: string }
+  >;
   scanners: { attached: number; hid_available: boolean; message?: string };
   [key: string]: unknown;
 }

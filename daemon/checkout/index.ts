@@ -130,6 +130,11 @@ export class Checkout {
     await this.carts.close();
   }
 
+  /** The sales journal cannot take lines right now (disk full...): why; else null. */
+  journalFailure(): string | null {
+    return this.journal.writeFailure;
+  }
+
   health(): Record<string, unknown> {
     return {
       last_number: this.journal.lastNumber,
@@ -372,6 +377,8 @@ export class Checkout {
 
   private async createAndStart(terminalId: string, input: CheckoutInput): Promise<Sale> {
     const { catalog, config } = this.deps;
+    // An edit still being written is paid only once it is on disk (or rolled back).
+    await this.carts.settled(terminalId);
     const provider = this.payments.get(input.provider);
     if (!provider)
       throw new CheckoutError(
