@@ -17,8 +17,7 @@ export { writeFileDurable, fsyncDir, removeStaleTemps } from './durable-file.js'
 export const DATA_DIR_MARKER = '.counter-pos-data';
 
 export type StorageReport =
-  | { state: 'ok' }
-  | { state: 'corrupt' | 'unreadable' | 'write_failed'; message: string };
+  { state: 'ok' } | { state: 'corrupt' | 'unreadable' | 'write_failed'; message: string };
 
 export class Store {
   private readonly docs = new Map<string, JsonDocument<unknown>>();
