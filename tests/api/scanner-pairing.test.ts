@@ -299,9 +299,18 @@ test('unpairing withdraws the code that paired: the same code pairs no other sca
     assert.equal((await scan(d, 'phone-1', fresh)).body.terminal_id, 'till-a');
     // Admin "revoke all": every code shown so far is withdrawn; pairings stay.
     const b = await secretFor(d, 'till-b');
-    const r = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
+    const unconfirmed = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
+    assert.equal(unconfirmed.status, 400);
+    assert.equal(
+      (await d.post('/api/v1/scanners/pairing-codes/revoke', { confirm: true })).status,
+      401,
+    );
+    const r = await d.post(
+      '/api/v1/scanners/pairing-codes/revoke',
+      { confirm: true },
+      { admin: true },
+    );
     assert.equal(r.status, 200, r.text);
-    assert.equal((await d.post('/api/v1/scanners/pairing-codes/revoke', {})).status, 401);
     for (const c of [fresh, b]) {
       const refused = await scan(d, 'phone-2', c);
       assert.equal(refused.body.error.params.reason, 'revoked');

@@ -241,6 +241,10 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
   });
 
   routes.post('/api/v1/scanners/pairing-codes/revoke', async (ctx) => {
+    const body = await readJson(ctx);
+    onlyKeys(body, ['confirm']);
+    if (body.confirm !== true)
+      fail(400, 'confirm_required', 'Send {"confirm": true} to withdraw every pairing code');
     await scanners.revokePairingCodes();
     deps.audit?.(ctx, 'scanner.pairing_codes_revoked', null, { all: true });
     ctx.body = { revoked: true };
