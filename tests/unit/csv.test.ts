@@ -89,11 +89,15 @@ test('csvLine() → parseCsv() → unescapeFormula() is lossless', () => {
   assert.deepEqual(row.map(unescapeFormula), samples);
 });
 
-test('decodeCsvBytes(bytes) reads UTF-8 and falls back to Windows-1252', () => {
+test('decodeCsvBytes(bytes, encoding) reads UTF-8, and Windows-1252 only when chosen (issue 19.9: never a silent fallback)', () => {
   assert.equal(decodeCsvBytes(Buffer.from('Getränke;2,50 €', 'utf8')), 'Getränke;2,50 €');
   // "Getränke;2,50 €" as German Excel saves it: ä = 0xE4, € = 0x80.
   const cp1252 = Buffer.from([
     0x47, 0x65, 0x74, 0x72, 0xe4, 0x6e, 0x6b, 0x65, 0x3b, 0x32, 0x2c, 0x35, 0x30, 0x20, 0x80,
   ]);
-  assert.equal(decodeCsvBytes(cp1252), 'Getränke;2,50 €');
+  assert.throws(() => decodeCsvBytes(cp1252), TypeError, 'not UTF-8: refused, not re-decoded');
+  assert.equal(decodeCsvBytes(cp1252, 'windows-1252'), 'Getränke;2,50 €');
+  // A UTF-8 byte order mark means UTF-8, whatever was chosen.
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Getränke', 'utf8')]);
+  assert.equal(decodeCsvBytes(bom, 'windows-1252'), 'Getränke');
 });

@@ -5,7 +5,6 @@
  * Columns: docs/OPERATIONS.md.
  */
 import type Router from '@koa/router';
-import { Readable } from 'node:stream';
 import type { Middleware } from '../../core/http.js';
 import type { Closing } from '../../closing/index.js';
 import type { ShopJournal } from '../../closing/entries.js';
@@ -36,15 +35,13 @@ export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`sales_${from}_${to}.csv`);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(
-      salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to),
-    );
+    ctx.body = salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to);
   });
 
   router.get('/api/v1/admin/exports/z-reports.csv', deps.requireAdmin, (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('z-reports.csv');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(zReportsCsv(deps.closing.all(), deps.timezone));
+    ctx.body = zReportsCsv(deps.closing.all(), deps.timezone);
   });
 }
