@@ -133,6 +133,9 @@ export async function* readCsvRows(
       yield bad === -1 ? { row, fields } : { row, invalid: 'utf-8', column: bad };
     }
   } catch (err) {
-    throw new CsvReadError(`${csvErrorReason(err)} (from row ${row + 1})`, { cause: err });
+    // csv-parse counts the records it completed before the failing one.
+    const done = (err as { records?: number }).records;
+    const at = (typeof done === 'number' ? Math.max(done, row) : row) + 1;
+    throw new CsvReadError(`${csvErrorReason(err)} (from row ${at})`, { cause: err });
   }
 }
