@@ -144,6 +144,7 @@ export async function restoreArchive(
   busy.add(key);
   const incoming = path.join(dataDir, `${INCOMING}-${randomBytes(6).toString('hex')}`);
   let packed: (Transform & { bytes: number }) | null = null;
+  const stages: Array<{ destroy(): unknown }> = [];
   try {
     await mkdir(incoming, { recursive: true });
     const fs = await statfs(dataDir);
@@ -172,6 +173,7 @@ export async function restoreArchive(
     });
     const gunzip = createGunzip();
     const tar: Extract = tarExtract();
+    stages.push(packed, gunzip, unpacked, tar);
     // Every stage's failure ends the tar reader (and so the loop below) with that error;
     // the upload is piped, not owned: an aborted upload ends the chain as well.
     const fail = (err: unknown) => {
@@ -196,10 +198,10 @@ export async function restoreArchive(
     await fsyncDir(dataDir);
     return result;
   } catch (err) {
-    if (packed) {
-      upload.unpipe(packed);
-      packed.destroy();
-    }
+    // Stop reading the upload (it is drained, not destroyed: the caller still answers) and
+    // free the inflater at once.
+    if (packed) upload.unpipe(packed);
+    for (const s of stages) s.destroy();
     upload.resume();
     throw normalise(err);
   } finally {

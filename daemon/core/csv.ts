@@ -58,22 +58,41 @@ export function csvText(rows: CsvCell[][], opts: CsvWriteOptions = {}): string {
   return (opts.bom ? '\ufeff' : '') + stringifySync(rows, stringifyOptions(opts));
 }
 
+/** A writer for one file: its header line (after the BOM, if asked), then rows as text. */
+export interface CsvWriter {
+  header(columns: readonly string[]): string;
+  rows(rows: CsvCell[][]): string;
+}
+
+export function csvWriter(opts: CsvWriteOptions = {}): CsvWriter {
+  const options = stringifyOptions(opts);
+  return {
+    header: (columns) => (opts.bom ? '\ufeff' : '') + stringifySync([[...columns]], options),
+    rows: (rows) => (rows.length ? stringifySync(rows, options) : ''),
+  };
+}
+
+/** Text chunks as a byte stream, pulled only as fast as the reader takes them. */
+export function textStream(chunks: Iterable<string> | AsyncIterable<string>): Readable {
+  return Readable.from(chunks, { objectMode: false });
+}
+
 /**
  * A CSV byte stream: the header, then one chunk per batch of rows. The source is pulled only
- * as fast as the reader takes the text (Readable.from), so a year of sales never sits in
- * memory. An error in the source ends the stream with that error.
+ * as fast as the reader takes the text, so memory holds one batch at a time. An error in the
+ * source ends the stream with that error.
  */
 export function csvStream(
   header: readonly string[],
   batches: Iterable<CsvCell[][]> | AsyncIterable<CsvCell[][]>,
   opts: CsvWriteOptions = {},
 ): Readable {
-  const options = stringifyOptions(opts);
+  const csv = csvWriter(opts);
   async function* chunks(): AsyncGenerator<string> {
-    yield (opts.bom ? '\ufeff' : '') + stringifySync([[...header]], options);
-    for await (const rows of batches) if (rows.length) yield stringifySync(rows, options);
+    yield csv.header(header);
+    for await (const rows of batches) if (rows.length) yield csv.rows(rows);
   }
-  return Readable.from(chunks(), { objectMode: false });
+  return textStream(chunks());
 }
 
 // ------------------------------------------------------------------------------- reading

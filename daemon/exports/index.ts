@@ -11,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Refund, Sale, ZReport } from '../protocol.js';
-import { csvStream, type CsvCell } from '../core/csv.js';
+import { csvStream, csvWriter, textStream, type CsvCell, type CsvWriter } from '../core/csv.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
 import { localTimestamp } from '../time.js';
 
@@ -70,20 +70,31 @@ export interface ExportDeps {
  * from..to (inclusive, YYYY-MM-DD), in journal order. One row per line.
  */
 export function salesCsv(deps: ExportDeps, from: string, to: string): Readable {
-  return csvStream(SALES_COLUMNS, salesRows(deps, from, to), { bom: true });
+  return textStream(salesText(deps, from, to, csvWriter({ bom: true })));
 }
 
-/** The rows of salesCsv(), one batch per business day (read only when the reader asks). */
-export async function* salesRows(
+/**
+ * The text of salesCsv(): the header, then one chunk per business day, read only when the
+ * reader asks for more. Rows are turned into text 64 at a time while the day is read, so
+ * only text (not row arrays) lives until the day is done.
+ */
+async function* salesText(
   deps: ExportDeps,
   from: string,
   to: string,
-): AsyncGenerator<CsvCell[][]> {
+  csv: CsvWriter,
+): AsyncGenerator<string> {
   const local = (iso: string) => localTimestamp(iso, deps.timezone);
+  yield csv.header(SALES_COLUMNS);
   for (const day of await deps.journal.days()) {
     if (day < from || day > to) continue;
     const sales = new Map<string, Sale>();
+    const text: string[] = [];
     const rows: CsvCell[][] = [];
+    const add = (...more: CsvCell[][]) => {
+      rows.push(...more);
+      if (rows.length >= 64) text.push(csv.rows(rows.splice(0)));
+    };
     await deps.journal.readDay(day, (line: AnyLine) => {
       if (line.e === 'created') sales.set(line.sale.id, line.sale);
       else if (line.e === 'update' && line.state === 'succeeded') {
@@ -91,7 +102,7 @@ export async function* salesRows(
         if (!s) return;
         sales.delete(line.id);
         s.lines.forEach((l, i) =>
-          rows.push([
+          add([
             'sale',
             s.number,
             s.number,
@@ -113,10 +124,12 @@ export async function* salesRows(
             s.total_cents,
           ]),
         );
-      } else if (line.e === 'refund') rows.push(...refundRows(line.refund, day, local));
+      } else if (line.e === 'refund') add(...refundRows(line.refund, day, local));
     });
     // A day's rows go out as one chunk; the next day is read only when the client asked.
-    if (rows.length) yield rows;
+    text.push(csv.rows(rows));
+    const chunk = text.join('');
+    if (chunk) yield chunk;
   }
 }
 
