@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -164,6 +164,7 @@ test('restore: the total unpacked size and the free disk space are limits too (c
   const ok = await run({});
   assert.equal(ok.files, 3);
   assert.deepEqual(await readdir(dir), ['.restore-staged']);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('restore: odd entries (deep paths, links, absolute names, clashes) are refused with 422, not a crash', async () => {
@@ -260,6 +261,7 @@ test('restore: a working directory a killed daemon left behind is removed at the
     assert.ok(d2.logs.some((l) => /removed 1 unfinished restore upload/.test(l)));
   } finally {
     await (d2 ?? d).stop();
+    await rm(d.dataDir, { recursive: true, force: true });
   }
 });
 
@@ -278,6 +280,7 @@ test('restore: a second upload while one is running is refused with 409', async 
   );
   slow.end(await archive([{ path: 'settings.json', data: Buffer.from('{}') }]));
   assert.equal((await first).files, 1);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test(`restore: repeated restores keep only the newest ${KEEP_PREVIOUS} data sets in previous/`, async () => {
@@ -310,6 +313,7 @@ test(`restore: repeated restores keep only the newest ${KEEP_PREVIOUS} data sets
     assert.ok((await stat(path.join(d.dataDir, 'previous', prev[0], 'RESTORED.txt'))).isFile());
   } finally {
     await d.stop();
+    await rm(d.dataDir, { recursive: true, force: true });
   }
 });
 
@@ -331,5 +335,6 @@ test('restore: a backup made by the earlier hand-written tar writer still restor
     assert.equal((await d2.get('/api/v1/products/by-barcode/4006381333931')).body.price_cents, 250);
   } finally {
     await (d2 ?? d).stop();
+    await rm(d.dataDir, { recursive: true, force: true });
   }
 });
