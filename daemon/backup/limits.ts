@@ -10,6 +10,8 @@
  * a catalog.json of ≈ 3 MB) stays well inside them. docs/OPERATIONS.md lists them.
  */
 
+import { DomainError } from '../core/errors.js';
+
 export interface RestoreLimits {
   /** Compressed upload (the .tar.gz as sent). */
   maxUploadBytes: number;
@@ -71,16 +73,10 @@ const STATUS: Record<BackupErrorCode, number> = {
   upload_aborted: 400,
 };
 
-export class BackupError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: BackupErrorCode,
-    message: string,
-    /** Which limit, and its value, for the UI's translation (e.g. {limit, max}). */
-    readonly details?: Record<string, string | number>,
-  ) {
-    super(message);
+/** A refused backup; nothing was changed. `params` name the limit ({limit, max}) for the UI. */
+export class BackupError extends DomainError {
+  constructor(code: BackupErrorCode, message: string, params?: Record<string, string | number>) {
+    super(STATUS[code], code, `Backup refused, nothing changed: ${message}`, undefined, params);
     this.name = 'BackupError';
-    this.status = STATUS[code];
   }
 }

@@ -1,6 +1,6 @@
 /** Small field validators that throw 400 naming the field. */
 import { bidiControlIn, BIDI_CONTROL_CODE } from '../core/text.js';
-import { fail } from './errors.js';
+import { fail } from '../core/errors.js';
 
 export function str(
   body: Record<string, unknown>,

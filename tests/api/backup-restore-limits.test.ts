@@ -86,7 +86,7 @@ test('restore: a decompression bomb (408 KB → 400 MiB) is refused with 413 whi
     const r = await upload(d, bomb);
     assert.equal(r.status, 413, r.text);
     assert.equal(r.body.error.code, 'backup_too_large');
-    assert.deepEqual(r.body.error.details, {
+    assert.deepEqual(r.body.error.params, {
       limit: 'compression_ratio',
       max: RESTORE_LIMITS.maxRatio,
     });
@@ -97,7 +97,7 @@ test('restore: a decompression bomb (408 KB → 400 MiB) is refused with 413 whi
     const r2 = await upload(d, big);
     assert.equal(r2.status, 413, r2.text);
     assert.equal(r2.body.error.code, 'backup_too_large');
-    assert.equal(r2.body.error.details.limit, 'entry_bytes');
+    assert.equal(r2.body.error.params.limit, 'entry_bytes');
     await assertUntouched(d, 'one big file');
 
     // A JSON document is parsed whole, so it has a smaller limit of its own.
@@ -106,7 +106,7 @@ test('restore: a decompression bomb (408 KB → 400 MiB) is refused with 413 whi
     ]);
     const r3 = await upload(d, doc);
     assert.equal(r3.status, 413, r3.text);
-    assert.equal(r3.body.error.details.limit, 'document_bytes');
+    assert.equal(r3.body.error.params.limit, 'document_bytes');
     await assertUntouched(d, 'big document');
 
     // A journal of zeros has no line end: refused once a line is longer than a line may be.
@@ -133,7 +133,7 @@ test('restore: more entries than allowed (many tiny files) are refused with 413,
     const r = await upload(d, gz);
     assert.equal(r.status, 413, r.text);
     assert.equal(r.body.error.code, 'backup_too_many_files');
-    assert.deepEqual(r.body.error.details, { limit: 'entries', max: RESTORE_LIMITS.maxEntries });
+    assert.deepEqual(r.body.error.params, { limit: 'entries', max: RESTORE_LIMITS.maxEntries });
     await assertUntouched(d, 'many files');
   } finally {
     await d.stop();
@@ -149,7 +149,7 @@ test('restore: the total unpacked size and the free disk space are limits too (c
   await assert.rejects(run({ maxUnpackedBytes: MiB }), (err: BackupError) => {
     assert.equal(err.code, 'backup_too_large');
     assert.equal(err.status, 413);
-    assert.deepEqual(err.details, { limit: 'unpacked_bytes', max: MiB });
+    assert.deepEqual(err.params, { limit: 'unpacked_bytes', max: MiB });
     return true;
   });
   await assert.rejects(run({ reserveBytes: Number.MAX_SAFE_INTEGER }), (err: BackupError) => {

@@ -5,35 +5,31 @@
  *                                 it replaces the data at the next start (old data kept)
  *   GET  /api/v1/admin/restore    {pending}
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
-import type { Middleware } from '../../core/http.js';
+import type { Context, Routes } from '../../core/http.js';
 import {
   backupArchive,
-  BackupError,
   RESTORE_LIMITS,
   restoreArchive,
   restorePending,
   type RestoreLimits,
 } from '../../backup/index.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 
 export interface BackupRouteDeps {
   dataDir: string;
   appVersion: string;
   now(): number;
   flush(): Promise<void>;
-  requireAdmin: Middleware;
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
   warn(msg: string): void;
   /** Asks the service manager to restart us (systemd); false when nobody would restart us. */
   requestRestart(): boolean;
-  /** What an upload may cost (default RESTORE_LIMITS; tests pass smaller ones). */
+  /** What an upload may cost (default RESTORE_LIMITS). */
   restoreLimits?: RestoreLimits;
 }
 
-export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
-  router.get('/api/v1/admin/backup', deps.requireAdmin, (ctx) => {
+export function backupRoutes(routes: Routes, deps: BackupRouteDeps): void {
+  routes.get('/api/v1/admin/backup', (ctx) => {
     const now = deps.now();
     const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
     ctx.type = 'application/gzip';
@@ -49,11 +45,11 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
     deps.audit(ctx, 'backup.download', null, { at: new Date(now).toISOString() });
   });
 
-  router.get('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/restore', async (ctx) => {
     ctx.body = { pending: await restorePending(deps.dataDir) };
   });
 
-  router.post('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.post('/api/v1/admin/restore', async (ctx) => {
     const limits = deps.restoreLimits ?? RESTORE_LIMITS;
     if (!ctx.is('application/gzip', 'application/x-gzip', 'application/octet-stream'))
       fail(415, 'unsupported_media_type', 'Send the backup file (.tar.gz) as application/gzip');
@@ -63,20 +59,8 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
         limit: 'upload_bytes',
         max: limits.maxUploadBytes,
       });
-    let result;
-    try {
-      result = await restoreArchive(ctx.req, deps.dataDir, limits);
-    } catch (err) {
-      if (err instanceof BackupError)
-        fail(
-          err.status,
-          err.code,
-          `Backup refused, nothing changed: ${err.message}`,
-          undefined,
-          err.details,
-        );
-      throw err;
-    }
+    // Refusals are BackupErrors (DomainError: status, code, params); the upload is drained.
+    const result = await restoreArchive(ctx.req, deps.dataDir, limits);
     deps.audit(ctx, 'backup.restore', null, result);
     const restarting = deps.requestRestart();
     ctx.status = 202;
