@@ -113,18 +113,3 @@ export class AuditLog {
     return out;
   }
 }
-
-/** RFC 4180 CSV of entries; before/after as JSON text. Cells that a spreadsheet would run as
- *  a formula (leading = + - @ tab CR) get a leading apostrophe (OWASP CSV injection advice). */
-export function auditCsv(entries: AuditEntry[]): string {
-  const cell = (v: unknown): string => {
-    let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const head = ['time', 'actor', 'ip', 'action', 'target', 'before', 'after'];
-  const rows = entries.map((e) =>
-    [e.time, e.actor, e.ip, e.action, e.target, e.before, e.after].map(cell).join(','),
-  );
-  return [head.join(','), ...rows].join('\r\n') + '\r\n';
-}

@@ -124,7 +124,7 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
     const scannerId = networkScannerId(ctx);
     const body = await readJson(ctx);
     onlyKeys(body, ['barcode']);
-    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE })!;
+    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE, noBidi: true })!;
     if (barcode.trim() !== barcode)
       fail(400, 'invalid_field', 'barcode must not start or end with spaces', 'barcode');
     if (!scanners.isEnabled(scannerId))
