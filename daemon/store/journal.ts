@@ -410,7 +410,10 @@ export class Journal<E extends object> {
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw new StorageError(`${this.opts.name} ${p}.jsonl`, `unreadable: ${(err as Error).message}`);
+      throw new StorageError(
+        `${this.opts.name} ${p}.jsonl`,
+        `unreadable: ${(err as Error).message}`,
+      );
     }
     return true;
   }
@@ -465,7 +468,10 @@ export class Journal<E extends object> {
       }
       return { size: pos, mtime_ms: st.mtimeMs, complete: carry === '' };
     } catch (err) {
-      throw new StorageError(`${this.opts.name} ${p}.jsonl`, `unreadable: ${(err as Error).message}`);
+      throw new StorageError(
+        `${this.opts.name} ${p}.jsonl`,
+        `unreadable: ${(err as Error).message}`,
+      );
     } finally {
       await fh.close();
     }
