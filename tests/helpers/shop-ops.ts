@@ -43,19 +43,6 @@ export async function product(
   assert.equal(r.status, 201, r.text);
 }
 
-/** Waits (by event, not by time) until a sale leaves `pending`. */
-export function settled(d: TestDaemon, id: string): Promise<Sale> {
-  return new Promise((resolve) => {
-    const owner = {};
-    d.app.events.on(owner, 'payment.updated', ({ sale }) => {
-      if (sale.id === id && sale.state !== 'pending') {
-        d.app.events.offOwner(owner);
-        resolve(sale);
-      }
-    });
-  });
-}
-
 /** Sells the items on a terminal and returns the settled sale (prints are awaited too). */
 export async function sell(
   d: TestDaemon,
