@@ -7,10 +7,10 @@
  */
 import http from 'node:http';
 import { Agent } from 'node:http';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { startDaemon } from '../helpers/daemon.js';
 import { wsUrl } from '../helpers/ws.js';
-import { latency, type Latency } from './lib.js';
+import { latency, openClient, type Latency } from './lib.js';
 
 export interface AddPushResult {
   add_to_push_ms: Latency;
@@ -20,29 +20,6 @@ export interface AddPushResult {
 }
 
 const TERMINAL = 'bench';
-
-async function openClient(url: string): Promise<{ ws: WebSocket; next(): Promise<string> }> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
-  let waiting: ((s: string) => void) | null = null;
-  const queue: string[] = [];
-  ws.on('message', (data) => {
-    const s = data.toString();
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(s);
-    } else queue.push(s);
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    next: () =>
-      queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => (waiting = r)),
-  };
-}
 
 /** POST with a keep-alive agent (the browser keeps its connection too); resolves on the end. */
 function post(agent: Agent, port: number, path: string, body: string): Promise<void> {
