@@ -20,7 +20,8 @@ const CP850_HIGH =
   '└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀' +
   'ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
 
-const cp1252 = new TextDecoder('windows-1252');
+/** Windows-1252, 0x80-0x9F (the rest of 0xA0-0xFF is Latin-1); U+FFFD where it has none. */
+const CP1252_80_9F = '€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ';
 
 /**
  * The character of an Alt code (its decimal digits as typed), or null when Windows would type
@@ -31,6 +32,10 @@ export function altCodeChar(digits: string, layout: Layout): string | null {
   const code = Number(digits);
   if (digits.length === 0 || !Number.isInteger(code) || code === 0 || code > 255) return null;
   if (code < 128) return String.fromCharCode(code);
-  if (digits.startsWith('0')) return cp1252.decode(Uint8Array.of(code));
+  if (digits.startsWith('0')) {
+    if (code >= 0xa0) return String.fromCharCode(code);
+    const ch = CP1252_80_9F[code - 0x80];
+    return ch === '\ufffd' ? null : ch;
+  }
   return (layout === 'us' ? CP437_HIGH : CP850_HIGH)[code - 128];
 }

@@ -4,6 +4,7 @@
  * through scan() from the HTTP routes; HID scans come from the manager.
  */
 import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
@@ -156,7 +157,7 @@ export class Scanners {
       onChange: () => this.changed(),
     });
     // An edited scanner list (the operator, or an adoption) applies without a restart.
-    this.knownList.watch(() => void this.manager?.rescan());
+    this.knownList.watch(() => void this.manager?.rescan().then(() => this.changed()));
     if (this.hidAvailable) {
       this.hotplug = this.deps.hotplug ?? combinedHotplug([hidrawHotplug(), usbHotplug()]);
       const hp = await this.hotplug.start(() => this.onHotplug());
@@ -408,18 +409,29 @@ export class Scanners {
     device: Omit<HidDeviceInfo, 'path' | 'interface'>,
     reports: Buffer[],
     descriptor?: Uint8Array,
+    intervalMs = 0,
   ): Promise<{ scanner_id: string | null; fed: boolean }> {
     if (!this.simulator || !this.manager) throw new Error('simulator is off');
     const path = this.simulator.plug(device, descriptor);
     await this.manager.rescan();
     const entry = this.manager.attached().find((a) => a.info.path === path);
     const keyboard = this.manager.keyboards().find((k) => k.info.path === path);
+    // Reports one by one, `intervalMs` apart (a person typing), or all at once (a scanner).
+    const feed = async () => {
+      if (intervalMs <= 0) return this.simulator!.feed(path, reports);
+      let ok = true;
+      for (const r of reports) {
+        ok = this.simulator!.feed(path, [r]) && ok;
+        await sleep(intervalMs);
+      }
+      return ok;
+    };
     if (!entry) {
       // An unread keyboard is only watched (timing); feed its probe, read nothing.
-      if (keyboard) this.simulator.feed(path, reports);
+      if (keyboard) await feed();
       return { scanner_id: keyboard?.id ?? null, fed: false };
     }
-    const fed = this.simulator.feed(path, reports);
+    const fed = await feed();
     await this.router.idle();
     return { scanner_id: entry.id, fed };
   }
