@@ -8,7 +8,8 @@
 // The image stays clean: the disk is a throw-away qcow2 overlay, and the test tooling arrives on
 // a second, read-only virtio disk that is itself a bash script (a base64 tar of tests/image/guest
 // and the descriptor fixtures), run by systemd-run-generator from the kernel command line
-// (systemd.run="/bin/bash /dev/vdb"). Its output goes to the serial console, which this reads.
+// (systemd.run="/bin/bash /dev/vdb", next to the normal multi-user boot). Its output goes to the
+// serial console, which this reads.
 //
 // Usage: node tests/image/scanner-guest-test.mjs [IMAGE]; env POS_GUEST_TIMEOUT (s, default
 // 1800), POS_BOOT_LOG_DIR (default image/out). Prints the guest's lines and the timings.
@@ -140,6 +141,8 @@ let script = [
   '# Counter POS scanner guest test (tests/image/scanner-guest-test.mjs); not part of the image.',
   'exec >/dev/console 2>&1',
   'echo "SCANNER_GUEST start $(date -u +%H:%M:%S)"',
+  '# uhid is a module that loads on first open of /dev/uhid; load it now all the same.',
+  'modprobe uhid 2>/dev/null || true',
   'd=/run/pos-scanner-guest',
   'mkdir -p "$d"',
   'base64 -d <<\'PAYLOAD\' | tar -xz -C "$d"',
@@ -162,10 +165,15 @@ const append = [
   ...cmdline.split(/\s+/).filter((a) => !a.startsWith('console=')),
   'console=ttyAMA0,115200',
   'systemd.mask=serial-getty@ttyAMA0.service',
-  // The second disk (vdb) is the tooling script; systemd-run-generator runs it once.
+  // The second disk (vdb) is the tooling script; systemd-run-generator makes a unit of it
+  // (kernel-command-line.service). The generator would also make the boot end in its own
+  // target instead of the appliance's: systemd.unit= keeps multi-user.target (pos-daemon and
+  // the rest as shipped), systemd.wants= adds the tooling unit to it.
   'systemd.run="/bin/bash /dev/vdb"',
   'systemd.run_success_action=none',
   'systemd.run_failure_action=none',
+  'systemd.unit=multi-user.target',
+  'systemd.wants=kernel-command-line.service',
 ].join(' ');
 const args = [
   ...['-M', 'virt', '-cpu', 'cortex-a72', '-smp', '2', '-m', '2048'],
