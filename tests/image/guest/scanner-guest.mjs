@@ -432,12 +432,15 @@ check(
 
 // 5. Unplug.
 honeywell.destroy();
-[got, ms] = await until(
-  async () => (await scanners()).scanners.find((x) => x.id === hwId && !x.connected),
-  30,
-);
+const attached = async () => (await api('GET', '/api/v1/health')).body.scanners.attached;
+const attachedBefore = await attached();
+[got, ms] = await until(async () => {
+  const s = (await scanners()).scanners.find((x) => x.id === hwId);
+  // Never paired or named: it is simply gone; otherwise listed as not connected.
+  return !s?.connected && (await attached()) === attachedBefore - 1;
+}, 30);
 check(
-  'unplugging the Honeywell is seen (listed as disconnected)',
+  'unplugging the Honeywell is seen (closed, no longer connected; health counts one less)',
   Boolean(got),
   got ? `${secs(ms)} s` : 'still connected after 30 s',
 );
