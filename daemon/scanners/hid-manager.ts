@@ -87,7 +87,12 @@ interface Probe {
   path: string;
   device: HidDevice | null;
   closed: boolean;
+  /** When opening failed (udev may not have granted access yet); retried after a while or a kick. */
+  failedAt: number | null;
 }
+
+/** A keyboard whose probe could not open it is tried again after this long (or on a kick). */
+export const PROBE_RETRY_MS = 5000;
 
 export class HidManager {
   private entries = new Map<string, Entry>();
@@ -200,7 +205,8 @@ export class HidManager {
     // Probes: one per unread keyboard; gone or adopted keyboards lose theirs.
     const unread = new Map(keyboards.map((k) => [k.id, k.info]));
     for (const [id, p] of this.probes) {
-      if (unread.get(id)?.path !== p.path) await this.unprobe(id);
+      const stale = p.failedAt !== null && deps.clock.now() - p.failedAt >= PROBE_RETRY_MS;
+      if (unread.get(id)?.path !== p.path || stale) await this.unprobe(id);
     }
     for (const id of this.suspects) if (!unread.has(id)) this.suspects.delete(id);
     for (const [id, info] of unread) if (!this.probes.has(id)) await this.probe(id, info);
@@ -325,12 +331,13 @@ export class HidManager {
   /** Watches an unread keyboard's timing (TypingProbe). A keyboard we may not open is only listed. */
   private async probe(id: string, info: HidDeviceInfo): Promise<void> {
     const { deps } = this;
-    const p: Probe = { path: info.path, device: null, closed: false };
+    const p: Probe = { path: info.path, device: null, closed: false, failedAt: null };
     this.probes.set(id, p);
     let device: HidDevice;
     try {
       device = await deps.backend.open(info.path);
     } catch (err) {
+      p.failedAt = deps.clock.now();
       deps.log.debug(`keyboard ${id} not watched: ${(err as Error).message}`);
       return;
     }
@@ -363,6 +370,20 @@ export class HidManager {
     if (!p || p.closed) return;
     p.closed = true;
     await Promise.resolve(p.device?.close()).catch(() => {});
+  }
+
+  /**
+   * A hidraw node appeared or changed (udev grants group pos a moment after the node exists):
+   * devices waiting to be reopened, and keyboards the probe could not open, are tried again on
+   * the next rescan instead of after their backoff.
+   */
+  kick(): void {
+    for (const e of this.entries.values()) {
+      if (e.retry === null) continue;
+      this.deps.timers.clear(e.retry);
+      e.retry = null;
+    }
+    for (const [id, p] of this.probes) if (p.failedAt !== null) this.probes.delete(id);
   }
 
   /** Test and simulator access to an open reader. */

@@ -65,8 +65,9 @@ export function firstLine(err: unknown): string {
 
 /**
  * Hotplug from the hidraw nodes themselves (Linux): the kernel creates /dev/hidrawN for every
- * HID interface, USB or Bluetooth or virtual (uhid), and removes it on unplug. node-hid reads
- * exactly these nodes, so their appearance is the event that matters.
+ * HID interface, USB or Bluetooth or virtual (uhid), and removes it on unplug; udev then sets
+ * its group (an attribute change, which inotify reports too). node-hid reads exactly these
+ * nodes, so their appearing, changing and going are the events that matter.
  */
 export function hidrawHotplug(dir = '/dev'): Hotplug {
   let watcher: FSWatcher | null = null;

@@ -186,6 +186,7 @@ export class Scanners {
   }
 
   private onHotplug(): void {
+    this.manager?.kick();
     for (const ms of HOTPLUG_SETTLE_MS) {
       const t = this.timers.set(() => {
         this.settleTimers.delete(t);

@@ -293,3 +293,27 @@ test('usbPortPath reads the USB port from the sysfs link of a hidraw node', asyn
   assert.equal(await usbPortPath('/dev/hidraw7', sys), null);
   assert.equal(await usbPortPath('sim:1', sys), null);
 });
+
+test('udev grants access a moment after the node appears: a kick (hidraw changed) reopens at once; a keyboard probe that could not open is retried', async () => {
+  const { m, backend } = setup({ listed: ['0c2e:0b81'] });
+  backend.list = [POS, WEDGE];
+  backend.failOpens = 2; // root:root 0600 until udev has run
+  await m.rescan();
+  assert.equal(m.openCount, 0);
+  assert.equal(backend.opened.size, 0);
+  // udev sets the group: /dev/hidrawN changes, the daemon kicks and rescans — no 250 ms wait.
+  m.kick();
+  await m.rescan();
+  assert.equal(m.openCount, 1, 'the scanner is open');
+  assert.ok(backend.opened.has('/dev/hidraw4'), 'the keyboard is watched');
+  // Without a kick a failed probe is retried after PROBE_RETRY_MS.
+  const b = setup();
+  b.backend.list = [WEDGE];
+  b.backend.failOpens = 1;
+  await b.m.rescan();
+  await b.m.rescan();
+  assert.equal(b.backend.opened.size, 0);
+  b.clock.advance(5000);
+  await b.m.rescan();
+  assert.ok(b.backend.opened.has('/dev/hidraw4'));
+});

@@ -13,7 +13,7 @@
 //   and re-adds its input device with LIBINPUT_IGNORE_DEVICE so libinput drops it, the daemon
 //   reads it); unplugging is seen.
 // Output: "SCANNER_GUEST ok|FAILED <check> — <detail>" lines, then "SCANNER_GUEST done".
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { writeSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -170,6 +170,32 @@ const count = (list, code) => list.filter((c) => c === code).length;
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' });
 const udevProps = (syspath) => sh('udevadm', ['info', '-q', 'property', '-p', syspath]);
 const service = (prop) => sh('systemctl', ['show', '-p', prop, '--value', 'pos-daemon']).trim();
+/** Does the daemon hold `node` open (a real open by node-hid, seen in /proc/<pid>/fd)? */
+function daemonHolds(node) {
+  const pid = service('MainPID');
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === node;
+    } catch {
+      return false;
+    }
+  });
+}
+/** Waits until udev gave the node to group pos and the daemon opened it; returns a detail. */
+async function opened(dev, limitS = 60) {
+  const start = Date.now();
+  const [node] = await until(() => dev.hidraw(), limitS);
+  const [group] = await until(
+    () => node && sh('stat', ['-c', '%G %a', node]).trim() === 'pos 660',
+    limitS,
+  );
+  const groupMs = Date.now() - start;
+  const [open] = await until(() => node && daemonHolds(node), limitS);
+  return {
+    ok: Boolean(group && open),
+    detail: `${node ?? 'no hidraw node'}: ${node ? sh('stat', ['-c', '%U:%G %a', node]).trim() : '-'} after ${secs(groupMs)} s, open in the daemon after ${secs(Date.now() - start)} s`,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 say(`kernel ${sh('uname', ['-r']).trim()}, node ${process.version}`);
@@ -231,11 +257,11 @@ check(
     ? `listed as ${hw.kind}, layout ${hw.layout}, ${secs(ms)} s after the uhid device was created`
     : 'not listed in 60 s',
 );
-const hwRaw = honeywell.hidraw();
+const hwOpen = await opened(honeywell);
 check(
-  'its hidraw node belongs to group pos (udev rule from scanners.list)',
-  hwRaw && sh('stat', ['-c', '%G %a', hwRaw]).trim() === 'pos 660',
-  hwRaw ? `${hwRaw}: ${sh('stat', ['-c', '%U:%G %a', hwRaw]).trim()}` : 'no hidraw node',
+  'its hidraw node goes to group pos (udev rule from scanners.list) and the daemon opens it',
+  hwOpen.ok,
+  hwOpen.detail,
 );
 const hwEvents = honeywell.events();
 check(
@@ -278,6 +304,8 @@ check(
   got?.kind === 'hid_pos',
   got ? `${secs(ms)} s` : 'not listed',
 );
+const nlOpen = await opened(newland);
+check('the daemon opens its hidraw node', nlOpen.ok, nlOpen.detail);
 const sysDesc = readFileSync(`${newland.sysfs()}/report_descriptor`);
 check(
   'the kernel reports the Newland descriptor in sysfs, byte for byte',
@@ -315,6 +343,12 @@ check(
   'unknown-vendor keyboard (1a86:e026) plugged: listed under keyboards, not read',
   Boolean(got) && !(await scanners()).scanners.some((s) => s.id === kbId),
   got ? `${secs(ms)} s` : 'not listed',
+);
+const kbOpen = await opened(unknown);
+check(
+  'the daemon watches it (hidraw open for the timing probe, generic HID rule)',
+  kbOpen.ok,
+  kbOpen.detail,
 );
 const kbEvents = () => unknown.events();
 check(
