@@ -317,9 +317,11 @@ export class HidManager {
   private scheduleRetry(e: Entry, err: Error): void {
     if (this.stopped || this.entries.get(e.id) !== e) return;
     e.failures++;
-    e.lastError = err.message;
+    // node-hid's read errors may come without a message.
+    const message = err?.message || 'the device stopped answering (unplugged?)';
+    e.lastError = message;
     const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (e.failures - 1));
-    const line = `scanner ${e.id}: ${err.message}; reopening in ${delay} ms`;
+    const line = `scanner ${e.id}: ${message}; reopening in ${delay} ms`;
     if (e.failures === 1) this.deps.log.warn(line);
     else this.deps.log.debug(line);
     e.retry = this.deps.timers.set(() => {

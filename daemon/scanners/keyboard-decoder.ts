@@ -40,6 +40,8 @@ const KEYPAD_DIGITS: Record<number, number> = {
 export interface TypedCode {
   text: string;
   reports: Uint8Array[];
+  /** Ended by Enter, Tab (or CR/LF/Tab as control characters); false: by the gap. */
+  terminated: boolean;
 }
 
 export class KeyboardDecoder {
@@ -57,7 +59,8 @@ export class KeyboardDecoder {
 
   constructor(
     public layout: Layout,
-    private readonly gapMs: number,
+    /** No report for this long ends a code without terminator; the reader may change it. */
+    public gapMs: number,
   ) {}
 
   /** True while characters are waiting for a terminator (the reader arms the gap timer). */
@@ -132,7 +135,7 @@ export class KeyboardDecoder {
 
   private press(key: number, mods: number, out: string[]): void {
     if (key === USAGE.enter || key === USAGE.keypadEnter || key === USAGE.tab) {
-      this.finish(out);
+      this.finish(out, true);
       return;
     }
     if (key === USAGE.capsLock) {
@@ -206,11 +209,11 @@ export class KeyboardDecoder {
 
   /** A control character: CR, LF and Tab end the code; the others are part of it. */
   private control(ch: string, out: string[]): void {
-    if (ch === '\r' || ch === '\n' || ch === '\t') this.finish(out);
+    if (ch === '\r' || ch === '\n' || ch === '\t') this.finish(out, true);
     else if (ch !== '\x1b') this.append(ch);
   }
 
-  private finish(out: string[]): void {
+  private finish(out: string[], terminated = false): void {
     if (this.dead) this.append(' ');
     const code = this.buffer;
     this.buffer = '';
@@ -218,7 +221,7 @@ export class KeyboardDecoder {
     this.raw = [];
     if (code.length > 0 && code.length <= MAX_BARCODE_CHARS) {
       out.push(code);
-      this.codes?.push({ text: code, reports });
+      this.codes?.push({ text: code, reports, terminated });
     }
   }
 }

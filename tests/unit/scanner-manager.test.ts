@@ -7,6 +7,7 @@ import { memoryLogger } from '../../daemon/log.js';
 import type { HidBackend, HidDeviceInfo } from '../../daemon/scanners/device.js';
 import { scannerId, vidPid } from '../../daemon/scanners/device.js';
 import { HidManager, type HidPrefs } from '../../daemon/scanners/hid-manager.js';
+import { SUFFIX_GAP_MS } from '../../daemon/scanners/reader.js';
 import { usbPortPath } from '../../daemon/scanners/port-path.js';
 import { ManualTimers } from '../../daemon/scanners/timers.js';
 import { FakeHidDevice, keyReports, loadFixture } from '../helpers/scanner-fixtures.js';
@@ -251,17 +252,24 @@ test('layout changes apply to an open keyboard-wedge scanner at once', async () 
   assert.match(s.scans[0][1], /^Zy\[/);
 });
 
-test('the gap timer ends a keyboard-wedge code without suffix (same reader node-hid uses)', async () => {
+test('the gap timer ends a keyboard-wedge code without suffix: the first after the 1 s safety gap (a factory suffix is assumed), later ones after SCANNER_GAP_MS', async () => {
   const s = setup({ listed: ['1eab:0c03'] });
   s.backend.list = [WEDGE];
   await s.m.rescan();
   const dev = s.backend.opened.get('/dev/hidraw4')!;
   for (const r of loadFixture('kbd-trailing-gap').reports) dev.report(r.hex);
-  assert.deepEqual(s.scans, []);
-  s.timers.advance(79);
+  s.timers.advance(80);
+  assert.deepEqual(s.scans, [], 'a busy event loop must not cut a suffixed code: no 80 ms cut yet');
+  s.timers.advance(SUFFIX_GAP_MS - 81);
   assert.deepEqual(s.scans, []);
   s.timers.advance(1);
   assert.deepEqual(s.scans, [['1eab:0c03@_dev_hidraw4', '2100000000012']]);
+  // Now known to have no suffix: the next code ends after SCANNER_GAP_MS.
+  for (const r of loadFixture('kbd-trailing-gap').reports) dev.report(r.hex);
+  s.timers.advance(79);
+  assert.equal(s.scans.length, 1);
+  s.timers.advance(1);
+  assert.equal(s.scans.length, 2);
 });
 
 test('stop() closes every device and leaves no timer behind', async () => {

@@ -465,9 +465,9 @@ check(
 );
 
 // 5. Unplug.
-honeywell.destroy();
 const attached = async () => (await api('GET', '/api/v1/health')).body.scanners.attached;
 const attachedBefore = await attached();
+honeywell.destroy();
 [got, ms] = await until(async () => {
   const s = (await scanners()).scanners.find((x) => x.id === hwId);
   // Never paired or named: it is simply gone; otherwise listed as not connected.
