@@ -12,13 +12,11 @@ import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
-import type { Middleware } from '../core/http.js';
-import type Router from '@koa/router';
 import { ProviderError, type ProviderFactory, type ProviderOutcome } from '../payments/provider.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
-import { CheckoutError, money } from './errors.js';
+import { CheckoutError, money, type CheckoutStatus } from './errors.js';
 import {
   JOURNAL_INDEX_DOC,
   SalesJournal,
@@ -58,8 +56,6 @@ export interface CheckoutDeps {
   events: EventBus;
   store: Store;
   catalog: Catalog;
-  router: Router;
-  requireAdmin: Middleware;
   factories: ProviderFactory[];
 }
 
@@ -132,6 +128,11 @@ export class Checkout {
     await this.payments.stop();
     await this.journal.close();
     await this.carts.close();
+  }
+
+  /** The sales journal cannot take lines right now (disk full...): why; else null. */
+  journalFailure(): string | null {
+    return this.journal.writeFailure;
   }
 
   health(): Record<string, unknown> {
@@ -376,6 +377,8 @@ export class Checkout {
 
   private async createAndStart(terminalId: string, input: CheckoutInput): Promise<Sale> {
     const { catalog, config } = this.deps;
+    // An edit still being written is paid only once it is on disk (or rolled back).
+    await this.carts.settled(terminalId);
     const provider = this.payments.get(input.provider);
     if (!provider)
       throw new CheckoutError(
@@ -537,6 +540,6 @@ export class Checkout {
   }
 }
 
-function asStatus(s: number): CheckoutError['status'] {
+function asStatus(s: number): CheckoutStatus {
   return ([400, 404, 409, 422, 502, 503] as const).find((x) => x === s) ?? 409;
 }

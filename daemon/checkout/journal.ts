@@ -165,6 +165,12 @@ export class SalesJournal {
   private writing: Promise<void> | null = null;
   private files = new Map<string, OpenFile>();
   private broken: string | null = null;
+  private failure: string | null = null;
+
+  /** Why the journal cannot take sales (last append failed, or broken), until it can again. */
+  get writeFailure(): string | null {
+    return this.broken ?? this.failure;
+  }
   /** Day → kinds of shop lines in its file (from load(), then from appends). */
   private shopKinds = new Map<string, Set<string>>();
   /** Day → every shop line's place in its file, for days where that list is complete. */
@@ -763,8 +769,10 @@ export class SalesJournal {
             at.push([kind, offset, Buffer.byteLength(parts[i]) - 1]);
           }
         }
+        this.failure = null;
         batch.forEach((q, i) => q.resolve(built[i]));
       } catch (err) {
+        this.failure = `append failed: ${(err as Error).message}`;
         await this.rollBack(touched, err);
         const e =
           err instanceof StorageError

@@ -400,6 +400,12 @@ export class Scanners {
     }
   }
 
+  /** Withdraws every pairing code shown so far (pairings stay); terminals show new ones. */
+  async revokePairingCodes(): Promise<void> {
+    await this.pairings.revokeAll();
+    this.log.info('all pairing codes withdrawn by admin');
+  }
+
   health(h: Health): void {
     h.scanners = { attached: this.manager?.openCount ?? 0, hid_available: this.hidAvailable };
     if (this.hidMessage) h.scanners.message = this.hidMessage;

@@ -35,7 +35,7 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    readonly details?: unknown,
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -82,7 +82,7 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
       e?.code ?? 'http_' + res.status,
       e?.message ?? res.statusText,
       e?.field,
-      e?.details,
+      e?.params,
     );
   }
   return data as T;
