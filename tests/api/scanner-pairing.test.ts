@@ -299,7 +299,15 @@ test('unpairing withdraws the code that paired: the same code pairs no other sca
     assert.equal((await scan(d, 'phone-1', fresh)).body.terminal_id, 'till-a');
     // Admin "revoke all": every code shown so far is withdrawn; pairings stay.
     const b = await secretFor(d, 'till-b');
-    const r = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
+    const unconfirmed = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
+    assert.equal(unconfirmed.status, 400);
+    assert.equal(unconfirmed.body.error.code, 'confirm_required');
+    assert.equal((await scan(d, 'phone-1', fresh)).body.result, 'paired', 'nothing withdrawn');
+    const r = await d.post(
+      '/api/v1/scanners/pairing-codes/revoke',
+      { confirm: true },
+      { admin: true },
+    );
     assert.equal(r.status, 200, r.text);
     assert.equal((await d.post('/api/v1/scanners/pairing-codes/revoke', {})).status, 401);
     for (const c of [fresh, b]) {

@@ -20,7 +20,7 @@
  *   PATCH /api/v1/scanners/:id           {name?, layout?, enabled?, is_scanner?, terminal_id?: null}
  *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1): plug a virtual
  *                                        device, feed it reports (interval_ms apart)
- *   POST /api/v1/scanners/pairing-codes/revoke   withdraw every pairing code shown so far
+ *   POST /api/v1/scanners/pairing-codes/revoke   {confirm: true}: withdraw every pairing code shown so far
  */
 import type { Context, Routes } from '../../core/http.js';
 import type { Clock } from '../../clock.js';
@@ -242,6 +242,17 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
   });
 
   routes.post('/api/v1/scanners/pairing-codes/revoke', async (ctx) => {
+    // Destructive for every printed code: only with {"confirm": true}; anything else changes
+    // nothing (the hostile suite sends {} and garbage to every route).
+    const body = await readJson(ctx);
+    onlyKeys(body, ['confirm']);
+    if (boolField(body, 'confirm', { optional: true }) !== true)
+      fail(
+        400,
+        'confirm_required',
+        'Send {"confirm": true} to withdraw every pairing code',
+        'confirm',
+      );
     await scanners.revokePairingCodes();
     deps.audit?.(ctx, 'scanner.pairing_codes_revoked', null, { all: true });
     ctx.body = { revoked: true };
