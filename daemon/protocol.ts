@@ -43,7 +43,8 @@ export interface CsvImportReport {
   created: number;
   updated: number;
   unchanged: number;
-  errors: Array<{ row: number; field?: string; message: string }>;
+  /** Rows refused, by spreadsheet row number; `code` is stable (the UI translates by it). */
+  errors: Array<{ row: number; field?: string; code?: string; message: string }>;
 }
 
 // ----------------------------------------------------------------------------------- carts

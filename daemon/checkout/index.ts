@@ -486,9 +486,16 @@ export class Checkout {
       }
     }
     const current = this.ledger.live(sale.id);
-    if (current?.state === 'pending' && (outcome.state !== 'pending' || outcome.payment))
-      sale = await this.settle(sale.id, outcome);
-    else if (current) sale = current;
+    if (current?.state === 'pending' && (outcome.state !== 'pending' || outcome.payment)) {
+      try {
+        sale = await this.settle(sale.id, outcome);
+      } catch (err) {
+        // The provider settled it first (a callback faster than start() returned): the
+        // payment went on without us; answer with the sale as it stands.
+        if (!(err instanceof CheckoutError && err.code === 'not_pending')) throw err;
+        sale = this.ledger.live(sale.id) ?? sale;
+      }
+    } else if (current) sale = current;
     if (refusal) throw refusal;
     return sale;
   }

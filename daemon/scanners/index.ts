@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasBidiControl } from '../core/text.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
@@ -237,6 +238,8 @@ export class Scanners {
       );
       return;
     }
+    if (hasBidiControl(barcode))
+      return this.log.warn(`scan from ${id} dropped: it holds bidirectional control characters`);
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
     // Routed first (keeps the scanner's order), then the learned layout is saved.

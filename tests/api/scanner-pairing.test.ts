@@ -303,13 +303,16 @@ test('unpairing withdraws the code that paired: the same code pairs no other sca
     assert.equal(unconfirmed.status, 400);
     assert.equal(unconfirmed.body.error.code, 'confirm_required');
     assert.equal((await scan(d, 'phone-1', fresh)).body.result, 'paired', 'nothing withdrawn');
+    assert.equal(
+      (await d.post('/api/v1/scanners/pairing-codes/revoke', { confirm: true })).status,
+      401,
+    );
     const r = await d.post(
       '/api/v1/scanners/pairing-codes/revoke',
       { confirm: true },
       { admin: true },
     );
     assert.equal(r.status, 200, r.text);
-    assert.equal((await d.post('/api/v1/scanners/pairing-codes/revoke', {})).status, 401);
     for (const c of [fresh, b]) {
       const refused = await scan(d, 'phone-2', c);
       assert.equal(refused.body.error.params.reason, 'revoked');

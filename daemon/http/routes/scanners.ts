@@ -125,7 +125,7 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
     const scannerId = networkScannerId(ctx);
     const body = await readJson(ctx);
     onlyKeys(body, ['barcode']);
-    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE })!;
+    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE, noBidi: true })!;
     if (barcode.trim() !== barcode)
       fail(400, 'invalid_field', 'barcode must not start or end with spaces', 'barcode');
     if (!scanners.isEnabled(scannerId))
@@ -242,17 +242,10 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
   });
 
   routes.post('/api/v1/scanners/pairing-codes/revoke', async (ctx) => {
-    // Destructive for every printed code: only with {"confirm": true}; anything else changes
-    // nothing (the hostile suite sends {} and garbage to every route).
     const body = await readJson(ctx);
     onlyKeys(body, ['confirm']);
-    if (boolField(body, 'confirm', { optional: true }) !== true)
-      fail(
-        400,
-        'confirm_required',
-        'Send {"confirm": true} to withdraw every pairing code',
-        'confirm',
-      );
+    if (body.confirm !== true)
+      fail(400, 'confirm_required', 'Send {"confirm": true} to withdraw every pairing code');
     await scanners.revokePairingCodes();
     deps.audit?.(ctx, 'scanner.pairing_codes_revoked', null, { all: true });
     ctx.body = { revoked: true };
