@@ -193,7 +193,7 @@ const qemu = spawn('qemu-system-aarch64', args, { stdio: ['ignore', 'inherit', '
 let qemuExit = null;
 qemu.on('exit', (code, signal) => (qemuExit = { code, signal }));
 
-const log = () => (existsSync(serial) ? readFileSync(serial, 'latin1') : '');
+const log = () => (existsSync(serial) ? readFileSync(serial, 'utf8') : '');
 const deadline = Date.now() + timeoutS * 1000;
 let printed = 0;
 let startAt = null;
