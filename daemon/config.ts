@@ -75,6 +75,8 @@ export interface Config {
 
   /** Where the values came from, for the start-up log. */
   envFile: string | null;
+  /** Things worth a log line at start that do not stop the daemon (a retired variable...). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -493,12 +495,12 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
   }
 
   const layout = oneOf('SCANNER_KEYBOARD_LAYOUT', get('SCANNER_KEYBOARD_LAYOUT'), LAYOUTS);
-  if (get('SCANNER_KEYBOARD_IDS')) {
-    throw new ConfigError(
-      'SCANNER_KEYBOARD_IDS',
-      'is no longer used: add keyboard-mode scanners to scanners.list (SCANNER_LIST; on the appliance /etc/pos/scanners.list), the one list the udev rules come from too, and remove this variable',
+  const warnings: string[] = [];
+  // Retired, not refused: an appliance updated in the field must still start (and sell).
+  if (get('SCANNER_KEYBOARD_IDS'))
+    warnings.push(
+      'SCANNER_KEYBOARD_IDS is no longer used and is ignored: add keyboard-mode scanners to scanners.list (SCANNER_LIST; on the appliance /etc/pos/scanners.list), the one list the udev rules come from too, and remove this variable',
     );
-  }
   const prefix = get('SCANNER_PAIRING_PREFIX');
   if (!/^[A-Z0-9-]{1,16}$/.test(prefix)) {
     throw new ConfigError(
@@ -606,6 +608,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
       ? int('WATCHDOG_USEC', env.WATCHDOG_USEC, 0, Number.MAX_SAFE_INTEGER)
       : 0,
     envFile,
+    warnings,
   };
   return config;
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  for (const w of config.warnings) log.warn(`config: ${w}`);
   log.info(
     `counter-pos ${VERSION} starting (APP_ENV=${config.appEnv}, DATA_DIR=${config.dataDir}${config.envFile ? `, env file ${config.envFile}` : ''})`,
   );

@@ -165,6 +165,9 @@ const append = [
   ...cmdline.split(/\s+/).filter((a) => !a.startsWith('console=')),
   'console=ttyAMA0,115200',
   'systemd.mask=serial-getty@ttyAMA0.service',
+  // Emulation on a busy host can take longer than systemd's 90 s for udev to announce the
+  // partitions (emergency mode otherwise); a real Pi takes a second.
+  'systemd.default_device_timeout_sec=900',
   // The second disk (vdb) is the tooling script; systemd-run-generator makes a unit of it
   // (kernel-command-line.service). The generator would also make the boot end in its own
   // target instead of the appliance's: systemd.unit= keeps multi-user.target (pos-daemon and
