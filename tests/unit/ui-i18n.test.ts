@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MESSAGES, fillTemplate, parseLang, translate } from '../../kiosk-ui/src/lib/i18n.js';
+import {
+  AREAS,
+  MESSAGES,
+  fillTemplate,
+  parseLang,
+  translate,
+} from '../../kiosk-ui/src/lib/i18n.js';
 
 test('German and English have the same keys, none empty', () => {
   assert.deepEqual(Object.keys(MESSAGES.en).sort(), Object.keys(MESSAGES.de).sort());
@@ -24,4 +30,16 @@ test('German is the default language', () => {
   assert.equal(parseLang(null), 'de');
   assert.equal(parseLang('fr'), 'de');
   assert.equal(parseLang('en'), 'en');
+});
+
+test('every area file has both languages with the same keys, and no key is in two areas', () => {
+  const owner = new Map<string, string>();
+  for (const [area, t] of Object.entries(AREAS)) {
+    assert.deepEqual(Object.keys(t.en).sort(), Object.keys(t.de).sort(), area);
+    for (const k of Object.keys(t.de)) {
+      assert.ok(!owner.has(k), `${k} is in ${owner.get(k)} and ${area}`);
+      owner.set(k, area);
+    }
+  }
+  assert.equal(owner.size, Object.keys(MESSAGES.de).length);
 });
