@@ -11,12 +11,13 @@ import * as admin from './messages/admin.js';
 import * as scanners from './messages/scanners.js';
 import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
+import * as errors from './messages/errors.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings };
+export const AREAS = { common, pos, admin, scanners, closing, settings, errors };
 
 const de = {
   ...common.de,
@@ -25,6 +26,7 @@ const de = {
   ...scanners.de,
   ...closing.de,
   ...settings.de,
+  ...errors.de,
 };
 
 export type MessageKey = keyof typeof de;
@@ -36,27 +38,49 @@ const en: Record<MessageKey, string> = {
   ...scanners.en,
   ...closing.en,
   ...settings.en,
+  ...errors.en,
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { de, en };
 
+export type Vars = Record<string, string | number>;
+
+/**
+ * A text to show later (a toast, a refusal on a dialog): kept as key and values and translated
+ * when rendered, so it follows a language switch.
+ */
+export interface Notice {
+  key: MessageKey;
+  vars?: Vars;
+}
+
 let current: Lang = 'de';
 const listeners = new Set<() => void>();
 
-export function fillTemplate(text: string, vars: Record<string, string | number> = {}): string {
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(de, key);
+}
+
+/** The `{name}` placeholders of a text, in order. */
+export function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+}
+
+export function fillTemplate(text: string, vars: Vars = {}): string {
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
 
-export function translate(
-  lang: Lang,
-  key: MessageKey,
-  vars?: Record<string, string | number>,
-): string {
+export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   return fillTemplate(MESSAGES[lang][key] ?? MESSAGES.de[key] ?? key, vars);
 }
 
-export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+export function t(key: MessageKey, vars?: Vars): string {
   return translate(current, key, vars);
+}
+
+/** A notice in the current language. */
+export function tn(notice: Notice): string {
+  return translate(current, notice.key, notice.vars);
 }
 
 export function lang(): Lang {
