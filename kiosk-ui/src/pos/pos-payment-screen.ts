@@ -288,11 +288,7 @@ export class PosPaymentScreen extends LitElement {
         ${
           r.print
             ? html`<div class=${r.print.printed ? 'printed' : 'not-printed'} role="status">
-                ${
-                  r.print.printed
-                    ? t('receipt.printed')
-                    : t('receipt.not_printed', { message: r.print.message ?? '–' })
-                }
+                ${r.print.printed ? t('receipt.printed') : t('receipt.not_printed')}
               </div>`
             : nothing
         }
