@@ -2,6 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ServerMessage, XReport, ZReport } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatDateTime, formatMoney, localeFor, parseEuroInput } from '../lib/format.js';
 import {
@@ -195,7 +196,7 @@ export class AdminClosing extends LitElement {
       this.openingFloat = list.opening_float_cents;
       this.error = '';
     } catch (err) {
-      this.error = t('common.error', { message: (err as Error).message });
+      this.error = t('common.error', { message: errorText(err) });
     }
   }
 
@@ -234,13 +235,13 @@ export class AdminClosing extends LitElement {
       this.notice = res.print
         ? res.print.printed
           ? t('receipt.printed')
-          : t('receipt.not_printed', { message: res.print.message ?? '–' })
+          : t('receipt.not_printed')
         : '';
       await this.load();
     } catch (err) {
       if (!(err instanceof api.ApiRequestError && err.code === 'network'))
         this.zKey = newIdempotencyKey();
-      this.error = t('closing.z_failed', { message: (err as Error).message });
+      this.error = t('closing.z_failed', { message: errorText(err) });
     } finally {
       this.busy = false;
     }
@@ -273,7 +274,7 @@ export class AdminClosing extends LitElement {
     } catch (err) {
       if (!(err instanceof api.ApiRequestError && err.code === 'network'))
         this.moveKey = newIdempotencyKey();
-      this.moveError = (err as Error).message;
+      this.moveError = errorText(err);
     } finally {
       this.busy = false;
     }
@@ -282,11 +283,9 @@ export class AdminClosing extends LitElement {
   private async print(run: () => Promise<{ printed: boolean; message: string | null }>) {
     try {
       const r = await run();
-      this.notice = r.printed
-        ? t('receipt.printed')
-        : t('receipt.not_printed', { message: r.message ?? '–' });
+      this.notice = r.printed ? t('receipt.printed') : t('receipt.not_printed');
     } catch (err) {
-      this.notice = t('common.error', { message: (err as Error).message });
+      this.notice = t('common.error', { message: errorText(err) });
     }
   }
 
@@ -296,7 +295,7 @@ export class AdminClosing extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector('.z-view')?.scrollIntoView({ block: 'start' });
     } catch (err) {
-      this.error = t('common.error', { message: (err as Error).message });
+      this.error = t('common.error', { message: errorText(err) });
     }
   }
 

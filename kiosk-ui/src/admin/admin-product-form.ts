@@ -2,6 +2,7 @@ import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Product, ProductInput } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { centsToInput, parseEuroInput } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -230,7 +231,7 @@ export class AdminProductForm extends LitElement {
           saved = await api.uploadProductImage(saved.id, this.file);
         } catch (err) {
           // The product is saved; the dialog stays open on it to retry the image.
-          this.errors = { image: (err as Error).message };
+          this.errors = { image: errorText(err) };
           this.emit('admin-product-saved', { product: saved, keep_open: true });
           return;
         }
@@ -238,7 +239,7 @@ export class AdminProductForm extends LitElement {
       this.emit('admin-product-saved', { product: saved, keep_open: false });
     } catch (err) {
       const field = err instanceof api.ApiRequestError ? err.field : undefined;
-      const msg = (err as Error).message;
+      const msg = errorText(err);
       this.errors =
         field &&
         ['name', 'barcode', 'price_cents', 'category', 'vat_rate', 'active'].includes(field)

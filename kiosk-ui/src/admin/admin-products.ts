@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CsvImportReport, Product, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { t, lang, I18nController } from '../lib/i18n.js';
+import { errorText, importRowNotice } from '../lib/errors.js';
+import { t, tn, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -74,7 +75,7 @@ export class AdminProducts extends LitElement {
       const list = await api.searchProducts(this.query);
       if (seq === this.seq) this.products = list;
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -205,10 +206,7 @@ export class AdminProducts extends LitElement {
                 ${r.errors.map(
                   (e) =>
                     html`<li>
-                      <strong>${t('import.row', { row: e.row })}</strong>${
-                        e.field ? html` (${e.field})` : ''
-                      }:
-                      ${e.message}
+                      <strong>${t('import.row', { row: e.row })}</strong>: ${tn(importRowNotice(e))}
                     </li>`,
                 )}
               </ul>`
@@ -229,7 +227,7 @@ export class AdminProducts extends LitElement {
       this.importReport = await api.importProductsCsv(file);
       void this.load();
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -241,7 +239,7 @@ export class AdminProducts extends LitElement {
       await api.deleteProduct(p.id);
       this.products = this.products.filter((x) => x.id !== p.id);
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 }

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DailyReport, Refund, Sale, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime, isoDateIn } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -152,7 +153,7 @@ export class AdminSales extends LitElement {
       this.refunds = r.refunds;
       this.refundedLines = r.refunded_line_indexes;
     } catch (err) {
-      if (seq === this.refundSeq) this.refundError = (err as Error).message;
+      if (seq === this.refundSeq) this.refundError = errorText(err);
     }
   }
 
@@ -199,7 +200,7 @@ export class AdminSales extends LitElement {
       this.report = report;
       if (this.selected) this.selected = sales.find((s) => s.id === this.selected?.id) ?? null;
     } catch (err) {
-      if (seq === this.seq) this.error = (err as Error).message;
+      if (seq === this.seq) this.error = errorText(err);
     }
   }
 
@@ -368,9 +369,7 @@ export class AdminSales extends LitElement {
               ${
                 r.print.printed
                   ? html`<div>${t('receipt.printed')}</div>`
-                  : html`<div>
-                      ${t('receipt.not_printed', { message: r.print.message ?? '–' })}
-                    </div>`
+                  : html`<div>${t('receipt.not_printed')}</div>`
               }
             </div>`
           : nothing
@@ -445,16 +444,15 @@ function refundMethodText(method: Refund['method'], provider: string): string {
   return t('refund.method_manual');
 }
 
-/** The daemon's message, with a plain-words lead for the cases a manager can act on. */
+/** The refusal by its code, with a plain-words lead for the cases a manager can act on. */
 function refundErrorText(err: unknown): string {
-  const e = err as api.ApiRequestError;
+  const e = err instanceof api.ApiRequestError ? err : null;
+  if (e?.code === 'network') return t('refund.network');
   const lead =
-    e.code === 'cashier_login_required' || e.code === 'role_required'
+    e?.code === 'cashier_login_required' || e?.code === 'role_required'
       ? t('refund.need_manager')
-      : e.code === 'network'
-        ? t('refund.network')
-        : e.status === 502
-          ? t('refund.provider_unclear')
-          : '';
-  return [t('refund.failed', { message: e.message }), lead].filter(Boolean).join(' ');
+      : e?.status === 502
+        ? t('refund.provider_unclear')
+        : '';
+  return [t('refund.failed', { message: errorText(err) }), lead].filter(Boolean).join(' ');
 }

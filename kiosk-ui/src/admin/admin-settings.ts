@@ -2,6 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatDateTime, isoDateIn } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -86,9 +87,9 @@ export class AdminSettings extends LitElement {
       api.restoreStatus(),
     ]);
     if (r.status === 'fulfilled') this.receipts = r.value;
-    else this.receiptErr = (r.reason as Error).message;
+    else this.receiptErr = errorText(r.reason);
     if (p.status === 'fulfilled') this.printer = p.value;
-    else this.printerErr = (p.reason as Error).message;
+    else this.printerErr = errorText(p.reason);
     if (s.status === 'fulfilled') this.restorePending = s.value.pending;
   }
 
@@ -98,7 +99,7 @@ export class AdminSettings extends LitElement {
     try {
       await fn();
     } catch (err) {
-      setErr((err as Error).message);
+      setErr(errorText(err));
     } finally {
       this.busy = false;
     }
@@ -152,9 +153,7 @@ export class AdminSettings extends LitElement {
     void this.run(
       async () => {
         const r = await fn();
-        this.printerMsg = r.printed
-          ? t('settings.printer_done')
-          : t('receipt.not_printed', { message: r.message ?? '–' });
+        this.printerMsg = r.printed ? t('settings.printer_done') : t('receipt.not_printed');
         this.printer = await api.getPrinterSettings();
       },
       (m) => (this.printerErr = m),

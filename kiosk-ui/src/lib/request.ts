@@ -60,6 +60,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     throw new ApiRequestError(
       res.status,
       e?.code ?? 'http_' + res.status,
+      // eslint-disable-next-line no-restricted-syntax -- kept on the error for logs, never shown
       e?.message ?? res.statusText,
       e?.field,
       e?.details,

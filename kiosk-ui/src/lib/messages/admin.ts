@@ -92,7 +92,8 @@ export const de = {
   'providers.topup': 'Aufstock-Barcode',
   'providers.none': 'Keine Zahlungsarten bekannt.',
   'sumup.title': 'SumUp-Kartenleser (Solo)',
-  'sumup.not_configured': 'SumUp ist nicht eingerichtet: {reason}',
+  'sumup.not_configured':
+    'SumUp ist nicht eingerichtet: SUMUP_API_KEY und SUMUP_MERCHANT_CODE in der Konfiguration setzen.',
   'sumup.none': 'Noch kein Kartenleser gekoppelt.',
   'sumup.name': 'Name',
   'sumup.status': 'Status',
@@ -208,7 +209,8 @@ export const en: Record<keyof typeof de, string> = {
   'providers.topup': 'Top-up barcode',
   'providers.none': 'No payment providers known.',
   'sumup.title': 'SumUp card readers (Solo)',
-  'sumup.not_configured': 'SumUp is not set up: {reason}',
+  'sumup.not_configured':
+    'SumUp is not set up: set SUMUP_API_KEY and SUMUP_MERCHANT_CODE in the configuration.',
   'sumup.none': 'No card reader paired yet.',
   'sumup.name': 'Name',
   'sumup.status': 'Status',
