@@ -7,7 +7,11 @@
 
 // ---------------------------------------------------------------------------------- errors
 export interface ApiError {
-  error: { code: string; message: string; field?: string; details?: unknown };
+  /**
+   * `code` is stable and what clients translate; `params` carries the numbers and names a
+   * translated sentence needs; `message` is English for logs and developers, never for the UI.
+   */
+  error: { code: string; message: string; field?: string; params?: Record<string, unknown> };
 }
 
 // --------------------------------------------------------------------------------- catalog
@@ -436,6 +440,8 @@ export interface PosSecurityView {
   pin_login_enabled: boolean;
   /** null = PIN_IDLE_LOGOUT_MINUTES. */
   pin_idle_logout_minutes: number | null;
+  /** Extra host names browsers may use (DNS-rebinding guard); see docs/SECURITY.md. */
+  allowed_hosts: string[];
   effective: {
     source: 'settings' | 'ALLOWED_POS_IPS';
     /** Clients are actually restricted (enabled with at least one entry). */

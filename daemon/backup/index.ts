@@ -16,6 +16,7 @@
  *      data moves to DATA_DIR/previous/<time>/ (kept for the operator), the staged files move
  *      into place. A power cut in between is resumed at the next start.
  */
+import { DomainError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,12 +43,14 @@ export interface Manifest {
   skipped?: string[];
 }
 
-export class BackupError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A refused backup (422, or 413 when too large); nothing was changed. */
+export class BackupError extends DomainError {
+  constructor(code: string, message: string) {
+    super(
+      code === 'payload_too_large' ? 413 : 422,
+      code,
+      `Backup refused, nothing changed: ${message}`,
+    );
     this.name = 'BackupError';
   }
 }

@@ -2,6 +2,7 @@
  * The product catalog: catalog.json plus in-memory indexes (id → product, barcode → product)
  * so a scan's lookup is O(1) however large the catalog is.
  */
+import { DomainError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../events.js';
 import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
@@ -13,14 +14,9 @@ import { csvLine, isBlankRecord, parseCsv, unescapeFormula } from './csv.js';
 export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
 export const VAT_RATES_DEFAULT = [19, 7, 0];
 
-export class CatalogError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class CatalogError extends DomainError {
+  constructor(status: 400 | 404 | 409, code: string, message: string, field?: string) {
+    super(status, code, message, field);
   }
 }
 

@@ -12,13 +12,11 @@ import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
-import type { Middleware } from '../core/http.js';
-import type Router from '@koa/router';
 import { ProviderError, type ProviderFactory, type ProviderOutcome } from '../payments/provider.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
-import { CheckoutError, money } from './errors.js';
+import { CheckoutError, money, type CheckoutStatus } from './errors.js';
 import {
   JOURNAL_INDEX_DOC,
   SalesJournal,
@@ -58,8 +56,6 @@ export interface CheckoutDeps {
   events: EventBus;
   store: Store;
   catalog: Catalog;
-  router: Router;
-  requireAdmin: Middleware;
   factories: ProviderFactory[];
 }
 
@@ -537,6 +533,6 @@ export class Checkout {
   }
 }
 
-function asStatus(s: number): CheckoutError['status'] {
+function asStatus(s: number): CheckoutStatus {
   return ([400, 404, 409, 422, 502, 503] as const).find((x) => x === s) ?? 409;
 }

@@ -1,5 +1,5 @@
 /** Small field validators that throw 400 naming the field. */
-import { fail } from './errors.js';
+import { fail } from '../core/errors.js';
 
 export function str(
   body: Record<string, unknown>,

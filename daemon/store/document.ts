@@ -8,16 +8,18 @@
  * - A document that exists but cannot be parsed is never overwritten: the document stays
  *   read-only on its fallback data, `state` says why, and updates throw StorageError.
  */
+import { DomainError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileDurable } from './durable-file.js';
 
-export class StorageError extends Error {
+/** A write the store refused (document corrupt or unwritable, disk full): 503 for clients. */
+export class StorageError extends DomainError {
   constructor(
     readonly document: string,
     message: string,
   ) {
-    super(`store: ${document}: ${message}`);
+    super(503, 'storage_unavailable', `store: ${document}: ${message}`, undefined, { document });
     this.name = 'StorageError';
   }
 }

@@ -218,7 +218,7 @@ test('admin login: the session cookie authorises writes; repeated wrong tokens â
       { admin: true },
     );
     assert.equal(blocked.status, 429);
-    assert.ok(blocked.body.error.details.retry_after_s > 0);
+    assert.ok(blocked.body.error.params.retry_after_s > 0);
   } finally {
     await own.stop();
   }

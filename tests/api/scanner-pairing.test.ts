@@ -183,7 +183,7 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     const expired = await scan(d, 'phone-1', old);
     assert.equal(expired.status, 422);
     assert.equal(expired.body.error.code, 'pairing_refused');
-    assert.equal(expired.body.error.details.reason, 'expired');
+    assert.equal(expired.body.error.params.reason, 'expired');
     // Refusal goes to the terminal the scanner is paired with.
     const msg = (await tillA.next('scanner.pairing_refused')) as {
       reason: string;
@@ -204,11 +204,11 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
       const r = await scan(d, 'phone-1', value);
       assert.equal(r.status, 422, value);
       assert.equal(r.body.error.code, 'pairing_refused', value);
-      assert.equal(r.body.error.details.reason, code, value);
+      assert.equal(r.body.error.params.reason, code, value);
     }
     // An unpaired scanner's refusal goes to the default terminal.
     const r = await scan(d, 'phone-2', flip);
-    assert.equal(r.body.error.details.terminal_id, 'kiosk');
+    assert.equal(r.body.error.params.terminal_id, 'kiosk');
     assert.equal(
       ((await kiosk.next('scanner.pairing_refused')) as { scanner_id: string }).scanner_id,
       'phone-2',

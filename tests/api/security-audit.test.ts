@@ -276,7 +276,8 @@ test('audit: a route that records its own entry replaces the generic one of the 
   const d = await startDaemon();
   try {
     // A route added for the test (the router dispatches over its stack at request time).
-    d.app.router.put('/api/v1/admin/test-section', d.app.auth.require, async (ctx) => {
+    d.app.router.put('/api/v1/admin/test-section', async (ctx) => {
+      d.app.auth.check(ctx);
       const value = { n: Number(ctx.query.n) };
       await d.app.settings.update<Record<string, unknown>>('test_section', {}, () => value);
       if (ctx.query.own === '1') d.app.audit(ctx, 'test.own_entry', null, value);

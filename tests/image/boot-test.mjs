@@ -225,6 +225,10 @@ const append = [
   'systemd.wants=pos-status-console.service',
   // No login prompt on the serial console: it would interleave with the status lines.
   'systemd.mask=serial-getty@ttyAMA0.service',
+  // Software emulation on a busy 2-core host can take longer than systemd's default 90 s for
+  // udev to announce the partitions; a real Pi takes a second. Without this the guest drops
+  // to emergency mode ("Timed out waiting for device .../by-partuuid/...-01").
+  'systemd.default_device_timeout_sec=900',
 ].join(' ');
 
 const overlay = path.join(work, 'disk.qcow2');

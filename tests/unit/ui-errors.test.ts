@@ -13,14 +13,7 @@ import { translate, type Notice } from '../../kiosk-ui/src/lib/i18n.js';
 const de = (n: Notice) => translate('de', n.key, n.vars);
 const en = (n: Notice) => translate('en', n.key, n.vars);
 const refused = (status: number, code: string, extra: Partial<ApiRequestError> = {}) =>
-  new ApiRequestError(
-    status,
-    code,
-    'An English daemon sentence',
-    extra.field,
-    extra.details,
-    extra.params,
-  );
+  new ApiRequestError(status, code, 'An English daemon sentence', extra.field, extra.params);
 
 test('a known code is shown in the UI language, never the daemon sentence', () => {
   const err = refused(403, 'forbidden');
@@ -38,11 +31,9 @@ test('params fill the detailed text; without them the plain text is used', () =>
     'Mindestbetrag 1,00 €: es fehlen 0,35 €.',
   );
   assert.equal(en(errorNotice(withParams, 'en')), 'Minimum €1.00: €0.35 missing.');
-  // Today's daemon sends the values as `details`: they count as params too.
-  const withDetails = refused(422, 'below_minimum', {
-    details: { minimum_payment_cents: 100, missing_cents: 35 },
-  });
-  assert.equal(errorNotice(withDetails, 'de').key, 'err.below_minimum.params');
+  // A params text with a placeholder the params do not fill is not used.
+  const partial = refused(422, 'below_minimum', { params: { minimum_payment_cents: 100 } });
+  assert.equal(errorNotice(partial, 'de').key, 'err.below_minimum');
   const bare = refused(422, 'below_minimum');
   assert.equal(
     de(errorNotice(bare, 'de')),

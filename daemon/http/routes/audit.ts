@@ -4,10 +4,9 @@
  * ?from= and ?to= take a date (whole day in TIMEZONE) or an ISO 8601 time; default: the last
  * 30 days. ?action= filters by action name or prefix ("product." for all product changes).
  */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { queryParam } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { auditCsv, type AuditEntry, type AuditLog } from '../../security/audit.js';
 import { parseBound } from '../../security/audit-query.js';
 import type { Clock } from '../../clock.js';
@@ -17,12 +16,11 @@ export interface AuditRouteDeps {
   audit: AuditLog;
   clock: Clock;
   timezone: string;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
 }
 
 const MAX_RANGE_DAYS = 400;
 
-export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
+export function auditRoutes(routes: Routes, deps: AuditRouteDeps): void {
   const query = async (
     ctx: Context,
   ): Promise<{ entries: AuditEntry[]; from: number; to: number }> => {
@@ -51,7 +49,7 @@ export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
     return { entries, from, to };
   };
 
-  router.get('/api/v1/admin/audit', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/audit', async (ctx) => {
     const limitRaw = queryParam(ctx, 'limit');
     const limit = limitRaw === undefined ? 500 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000 || !/^\d+$/.test(limitRaw ?? '500'))
@@ -67,7 +65,7 @@ export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
     } satisfies AuditPage;
   });
 
-  router.get('/api/v1/admin/audit.csv', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/audit.csv', async (ctx) => {
     const { entries, from } = await query(ctx);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`audit-${new Date(from).toISOString().slice(0, 10)}.csv`);

@@ -5,20 +5,17 @@
  *                                 it replaces the data at the next start (old data kept)
  *   GET  /api/v1/admin/restore    {pending}
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import type { Middleware } from '../../core/http.js';
 import { backupTar, BackupError, restoreArchive, restorePending } from '../../backup/index.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 
 export interface BackupRouteDeps {
   dataDir: string;
   appVersion: string;
   now(): number;
   flush(): Promise<void>;
-  requireAdmin: Middleware;
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
   warn(msg: string): void;
   /** Asks the service manager to restart us (systemd); false when nobody would restart us. */
@@ -27,8 +24,8 @@ export interface BackupRouteDeps {
 
 const MAX_UPLOAD = 2 * 1024 * 1024 * 1024;
 
-export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
-  router.get('/api/v1/admin/backup', deps.requireAdmin, (ctx) => {
+export function backupRoutes(routes: Routes, deps: BackupRouteDeps): void {
+  routes.get('/api/v1/admin/backup', (ctx) => {
     const now = deps.now();
     const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
     ctx.type = 'application/gzip';
@@ -49,11 +46,11 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
     deps.audit(ctx, 'backup.download', null, { at: new Date(now).toISOString() });
   });
 
-  router.get('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/restore', async (ctx) => {
     ctx.body = { pending: await restorePending(deps.dataDir) };
   });
 
-  router.post('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.post('/api/v1/admin/restore', async (ctx) => {
     if (!ctx.is('application/gzip', 'application/x-gzip', 'application/octet-stream'))
       fail(415, 'unsupported_media_type', 'Send the backup file (.tar.gz) as application/gzip');
     const declared = Number(ctx.get('content-length') || NaN);
@@ -76,12 +73,6 @@ export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
     } catch (err) {
       ctx.req.unpipe(gunzip);
       ctx.req.resume();
-      if (err instanceof BackupError)
-        fail(
-          err.code === 'payload_too_large' ? 413 : 422,
-          err.code,
-          `Backup refused, nothing changed: ${err.message}`,
-        );
       const code = (err as { code?: string }).code;
       if (typeof code === 'string' && code.startsWith('Z_'))
         fail(

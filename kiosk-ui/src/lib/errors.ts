@@ -73,7 +73,7 @@ export function errorNotice(err: unknown, language: Lang = lang(), currency = 'E
   if (!(err instanceof ApiRequestError)) return { key: 'err.unexpected' };
   if (err.code === 'network') return { key: 'err.network' };
   return refusalNotice(
-    { code: err.code, status: err.status, field: err.field, params: err.params ?? err.details },
+    { code: err.code, status: err.status, field: err.field, params: err.params },
     language,
     currency,
   );

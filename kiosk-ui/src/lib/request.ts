@@ -12,7 +12,6 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    readonly details?: unknown,
     /** Values of the refusal (e.g. `{minimum_payment_cents: 100}`) for its translated text. */
     readonly params?: Record<string, unknown>,
   ) {
@@ -55,7 +54,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     data = null;
   }
   if (!res.ok) {
-    const e = (data as { error?: ApiError['error'] & { params?: unknown } } | null)?.error;
+    const e = (data as ApiError | null)?.error;
     const params = e?.params;
     throw new ApiRequestError(
       res.status,
@@ -63,7 +62,6 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
       // eslint-disable-next-line no-restricted-syntax -- kept on the error for logs, never shown
       e?.message ?? res.statusText,
       e?.field,
-      e?.details,
       params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined,
     );
   }

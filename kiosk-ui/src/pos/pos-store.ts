@@ -249,8 +249,9 @@ export function cashierStatus(
 /** Why a PIN was not taken: wrong, locked for a while, or another refusal. */
 export function pinRefusal(err: unknown): Notice {
   if (err instanceof ApiRequestError) {
-    const wait = (err.details as { retry_after_s?: number } | undefined)?.retry_after_s;
-    if (err.code === 'pin_locked' && wait) return { key: 'pin.locked', vars: { s: wait } };
+    const wait = err.params?.retry_after_s;
+    if (err.code === 'pin_locked' && typeof wait === 'number' && wait > 0)
+      return { key: 'pin.locked', vars: { s: wait } };
     if (err.code === 'wrong_pin') return { key: 'pin.wrong' };
   }
   return errorNotice(err);
