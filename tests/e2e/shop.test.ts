@@ -184,7 +184,7 @@ describe('shop operations in the UI', () => {
     dev.clear();
     await printer.getByRole('button', { name: 'Testseite drucken' }).click();
     await printer.getByRole('status').filter({ hasText: 'Erledigt' }).waitFor();
-    assert.ok(decodeEscPos(dev.bytes()).lines.includes('Printer test'));
+    assert.ok(decodeEscPos(dev.bytes()).lines.includes('Druckertest'));
 
     const backup = page.locator('[data-testid="backup"]');
     const [download] = await Promise.all([
@@ -226,7 +226,7 @@ describe('shop operations in the UI', () => {
       await pos.page.getByRole('button', { name: 'Letzten Beleg drucken' }).click();
       await pos.page.getByText('Beleg gedruckt').waitFor();
       const printed = decodeEscPos(dev.bytes()).lines.join('\n');
-      assert.match(printed, /COPY/);
+      assert.match(printed, /KOPIE/);
       assert.match(printed, new RegExp(`\\b${sale.number}\\b`));
       await screenshotBoth(pos.page, 'shop-pos-reprint');
       assert.deepEqual(pageErrors(pos.page), []);

@@ -67,10 +67,10 @@ test('a snapshot replaces cart, settings and asks who is logged in', () => {
   const s = store.onServerMessage(start(), snapshot());
   assert.equal(s.state.cart?.version, 3);
   assert.equal(s.state.timezone, 'Europe/Vienna');
-  assert.deepEqual(types(s), ['check_cashier']);
+  assert.deepEqual(types(s), ['check_cashier', 'check_printer']);
   // No cart in the snapshot: the till fetches it.
   const empty = store.onServerMessage(start(), snapshot({ cart: null }));
-  assert.deepEqual(types(empty), ['refresh_cart', 'check_cashier']);
+  assert.deepEqual(types(empty), ['refresh_cart', 'check_cashier', 'check_printer']);
 });
 
 test('a loopback browser on the built-in id adopts the configured kiosk till and reconnects', () => {

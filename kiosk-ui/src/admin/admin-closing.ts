@@ -1,9 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ServerMessage, XReport, ZReport } from '../../../daemon/protocol.js';
+import type { PrintResult, ServerMessage, XReport, ZReport } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { errorText } from '../lib/errors.js';
-import { t, lang, I18nController } from '../lib/i18n.js';
+import { errorText, printNotice } from '../lib/errors.js';
+import { t, tn, lang, I18nController } from '../lib/i18n.js';
 import { formatDateTime, formatMoney } from '../lib/format.js';
 import { differenceKind } from '../lib/closing.js';
 import { newIdempotencyKey } from '../lib/payment.js';
@@ -82,11 +82,8 @@ export class AdminClosing extends LitElement {
       this.z = res.z;
       this.zKey = newIdempotencyKey();
       this.countForm?.reset();
-      this.notice = res.print
-        ? res.print.printed
-          ? t('receipt.printed')
-          : t('receipt.not_printed')
-        : '';
+      const said = printNotice(res.print);
+      this.notice = said ? tn(said) : '';
       await this.load();
     } catch (err) {
       // A network error keeps the key: closing again cannot close twice.
@@ -98,10 +95,10 @@ export class AdminClosing extends LitElement {
     }
   }
 
-  private async print(run: () => Promise<{ printed: boolean; message: string | null }>) {
+  private async print(run: () => Promise<PrintResult>) {
     try {
       const r = await run();
-      this.notice = r.printed ? t('receipt.printed') : t('receipt.not_printed');
+      this.notice = tn(printNotice(r) ?? { key: 'err.printer_not_configured' });
     } catch (err) {
       this.notice = t('common.error', { message: errorText(err) });
     }

@@ -2,8 +2,8 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Refund, Sale } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { errorText } from '../lib/errors.js';
-import { t, lang, I18nController, type MessageKey } from '../lib/i18n.js';
+import { errorText, printNotice } from '../lib/errors.js';
+import { t, tn, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { providerLabel } from '../lib/providers.js';
@@ -205,6 +205,7 @@ export class AdminSaleDetail extends LitElement {
     const money = (c: number) => formatMoney(c, lang());
     const open = s.lines.length - this.refundedLines.length;
     const r = this.refundResult;
+    const printed = r ? printNotice(r.print) : null;
     return html`<div class="refund-box" data-testid="refund-box">
       ${this.refunds.map(
         (f) =>
@@ -227,11 +228,7 @@ export class AdminSaleDetail extends LitElement {
               <div>
                 ${refundMethodText(r.refund.method, providerLabel(r.refund.provider, lang()))}
               </div>
-              ${
-                r.print.printed
-                  ? html`<div>${t('receipt.printed')}</div>`
-                  : html`<div>${t('receipt.not_printed')}</div>`
-              }
+              ${printed ? html`<div>${tn(printed)}</div>` : nothing}
             </div>`
           : nothing
       }

@@ -114,13 +114,23 @@ export const openDrawer = (reason: string) =>
   });
 
 export interface PrinterSettings {
+  connection: 'usb' | 'network' | 'none';
   vendor_id: string;
   product_id: string;
+  /** The kernel's usblp device (/dev/usb/lp0); empty = libusb by VID:PID. */
+  device_path: string;
+  host: string;
+  port: number;
+  /** Printer profile (receipt-printer-encoder model id). */
+  model: string;
   paper_width_mm: 58 | 80;
   drawer_kick: boolean;
   enabled: boolean;
 }
-export type PrinterSettingsView = PrinterSettings & { status: PrinterStatus };
+export type PrinterSettingsView = PrinterSettings & {
+  status: PrinterStatus;
+  models: Array<{ id: string; name: string; language: string }>;
+};
 
 export const getPrinterSettings = () =>
   request<PrinterSettingsView>('/api/v1/admin/settings/printer');

@@ -92,6 +92,19 @@ export function importRowNotice(e: { code?: string; field?: string; params?: unk
   });
 }
 
+/**
+ * What to say about a print: "Beleg gedruckt", the reason by its code ("Drucker nicht
+ * verbunden – Beleg als QR-Code"), or nothing at all when no printer is set up.
+ */
+export function printNotice(
+  r: { printed: boolean; code?: string | null } | null | undefined,
+): Notice | null {
+  if (!r) return null;
+  if (r.printed) return { key: 'receipt.printed' };
+  if (r.code === 'printer_not_configured') return null;
+  return refusalNotice({ code: r.code ?? 'printer_failed' });
+}
+
 /** errorNotice, translated now. */
 export function errorText(err: unknown, currency = 'EUR'): string {
   const n = errorNotice(err, lang(), currency);

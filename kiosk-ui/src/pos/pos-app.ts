@@ -120,6 +120,7 @@ export class PosApp extends LitElement {
         .conn=${s.conn}
         .cashier=${s.pin.cashier}
         .kioskId=${s.kioskId}
+        ?printer=${s.printer}
         ?remote=${!isLoopbackHost(location.hostname)}
         @pos-logout=${() => void ctl.pinLogout()}
         @pos-reprint=${() => void ctl.reprintLast()}
@@ -184,6 +185,7 @@ export class PosApp extends LitElement {
           ? html`<pos-payment-screen
               .sale=${s.sale}
               .receipt=${s.receipt}
+              ?printer=${s.printer}
               .currency=${s.currency}
               ?busy=${s.busy}
               @pos-payment-cancel=${(e: CustomEvent<{ sale_id: string }>) =>

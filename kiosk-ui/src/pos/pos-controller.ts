@@ -4,7 +4,8 @@
  * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Cart, ProviderInfo } from '../../../daemon/protocol.js';
+import type { Cart, PrintResult, ProviderInfo } from '../../../daemon/protocol.js';
+import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
 import { chooseTerminal } from '../lib/terminal.js';
@@ -86,6 +87,9 @@ export class PosController implements ReactiveController {
       case 'check_cashier':
         void this.checkCashier();
         break;
+      case 'check_printer':
+        void this.checkPrinter();
+        break;
       case 'load_products':
         void this.loadProducts();
         break;
@@ -154,6 +158,15 @@ export class PosController implements ReactiveController {
       this.update((s) => store.cashierStatus(s, st));
     } catch {
       /* older daemon without PIN login, or offline: the next snapshot retries */
+    }
+  }
+
+  private async checkPrinter(): Promise<void> {
+    try {
+      const p = await api.printerStatus();
+      this.update((s) => (s.printer === p.configured ? s : { ...s, printer: p.configured }));
+    } catch {
+      /* offline: the next snapshot asks again */
     }
   }
 
@@ -301,14 +314,11 @@ export class PosController implements ReactiveController {
     await this.print(() => api.reprintLast(this.terminalId));
   }
 
-  private async print(run: () => Promise<{ printed: boolean; message: string | null }>) {
+  private async print(run: () => Promise<PrintResult>) {
     try {
       const r = await run();
-      this.run(
-        r.printed
-          ? store.toast(this.state, { key: 'receipt.printed' }, 'success')
-          : store.toast(this.state, { key: 'receipt.not_printed' }, 'error'),
-      );
+      const said = printNotice(r) ?? { key: 'err.printer_not_configured' };
+      this.run(store.toast(this.state, said, r.printed ? 'success' : 'error'));
     } catch (err) {
       this.fail(err);
     }

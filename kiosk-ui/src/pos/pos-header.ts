@@ -72,6 +72,8 @@ export class PosHeader extends LitElement {
   @property({ attribute: false }) cashier: CashierInfo | null = null;
   /** The kiosk's till id (offered to remote browsers as "watch the kiosk"). */
   @property({ attribute: false }) kioskId = '';
+  /** A receipt printer is set up (else no reprint button). */
+  @property({ type: Boolean }) printer = false;
   /** This browser is not the kiosk screen itself. */
   @property({ type: Boolean }) remote = false;
   private i18n = new I18nController(this);
@@ -92,14 +94,18 @@ export class PosHeader extends LitElement {
             </button>`
           : nothing
       }
-      <button
-        data-testid="reprint-last"
-        aria-label=${t('receipt.reprint_last')}
-        @click=${() => this.emit('pos-reprint')}
-      >
-        <span class="long">${t('receipt.reprint_last')}</span
-        ><span class="short">${t('receipt.reprint_short')}</span>
-      </button>
+      ${
+        this.printer
+          ? html`<button
+              data-testid="reprint-last"
+              aria-label=${t('receipt.reprint_last')}
+              @click=${() => this.emit('pos-reprint')}
+            >
+              <span class="long">${t('receipt.reprint_last')}</span
+              ><span class="short">${t('receipt.reprint_short')}</span>
+            </button>`
+          : nothing
+      }
       <button data-testid="pair-button" @click=${() => this.emit('pos-pair')}>
         ${t('pairing.button')}
       </button>

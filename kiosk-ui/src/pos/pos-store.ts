@@ -65,6 +65,8 @@ export interface PosState {
   receipt: ReceiptWithPrint | null;
   pairing: PairingState;
   pin: PinState;
+  /** A receipt printer is set up: without one, nothing on the till speaks of printing. */
+  printer: boolean;
   toasts: readonly Toast[];
   toastSeq: number;
 }
@@ -75,6 +77,7 @@ export type Effect =
   | { type: 'refresh_sale'; sale_id: string }
   | { type: 'refresh_cart' }
   | { type: 'check_cashier' }
+  | { type: 'check_printer' }
   | { type: 'load_products' }
   | { type: 'load_receipt'; sale_id: string }
   | { type: 'expire_toast'; id: number };
@@ -104,6 +107,7 @@ export function initialState(choice: TerminalChoice): PosState {
     receipt: null,
     pairing: { open: false, secret: null, error: null, paired: '', refused: null },
     pin: { required: false, cashier: null, employees: [], error: null, busy: false },
+    printer: false,
     toasts: [],
     toastSeq: 0,
   };
@@ -281,7 +285,7 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
       else if (s.sale?.state === 'pending')
         next.effects.push({ type: 'refresh_sale', sale_id: s.sale.id });
       if (!m.cart) next.effects.push({ type: 'refresh_cart' });
-      next.effects.push({ type: 'check_cashier' });
+      next.effects.push({ type: 'check_cashier' }, { type: 'check_printer' });
       return next;
     }
     case 'cart.updated':
@@ -323,7 +327,7 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
     case 'products.changed':
       return step(s, { type: 'load_products' });
     case 'settings.changed':
-      return step(s, { type: 'check_cashier' });
+      return step(s, { type: 'check_cashier' }, { type: 'check_printer' });
     case 'error':
       return toast(s, refusalNotice({ code: m.code }), 'error');
     default:
