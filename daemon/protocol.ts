@@ -191,6 +191,10 @@ export type ServerMessage =
       currency: string;
       /** DEFAULT_TERMINAL_ID: the kiosk screen's till (loopback browsers use it). */
       default_terminal_id: string;
+      /** The till's name as people read it ("Kasse 1"); null without a terminal. */
+      terminal_name?: string | null;
+      /** The shop's language: a till that has not chosen one shows this. */
+      language?: 'de' | 'en';
     }
   | { type: 'cart.updated'; cart: Cart }
   | {

@@ -67,6 +67,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   [`DELETE ${T}/cart`]: cashier,
   [`POST ${T}/cart/topup`]: cashier,
   [`POST ${T}/checkout`]: cashier,
+  [`GET ${T}/checkout/:key`]: pos,
   'GET /api/v1/payments/providers/available': pos,
   'GET /api/v1/sales/:id': pos,
   'POST /api/v1/sales/:id/cancel': cashier,

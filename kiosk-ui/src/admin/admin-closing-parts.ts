@@ -11,6 +11,11 @@ import { providerLabel } from '../lib/providers.js';
 
 type Money = (cents: number) => string;
 
+/** "19 %", "7 %", "8,1 %" in the UI language. */
+function formatRate(rate: number): string {
+  return `${new Intl.NumberFormat(lang() === 'de' ? 'de-DE' : 'en-GB').format(rate)} %`;
+}
+
 /** The first period starts at the epoch (no Z report yet): show "since the first sale". */
 export function hasStart(iso: string): boolean {
   return !!iso && Date.parse(iso) > 0;
@@ -34,6 +39,30 @@ export function periodSummary(r: XReport, money: Money) {
               html`<tr>
                 <td>· ${providerLabel(p.provider, lang())}</td>
                 <td class="num">${money(p.sales_cents - p.refunds_cents)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <h4>${t('closing.vat_title')}</h4>
+    <div class="table-wrap">
+      <table data-testid="vat-table">
+        <thead>
+          <tr>
+            <th>${t('closing.vat_rate')}</th>
+            <th class="num">${t('closing.vat_net')}</th>
+            <th class="num">${t('closing.vat_amount')}</th>
+            <th class="num">${t('closing.vat_gross')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${r.vat.map(
+            (v) =>
+              html`<tr>
+                <td>${formatRate(v.rate)}</td>
+                <td class="num">${money(v.net_cents)}</td>
+                <td class="num">${money(v.vat_cents)}</td>
+                <td class="num">${money(v.gross_cents)}</td>
               </tr>`,
           )}
         </tbody>

@@ -121,6 +121,10 @@ export const checkout = (
 
 export const getSale = (id: string) => request<Sale>(`/api/v1/sales/${enc(id)}`);
 
+/** The sale a checkout with this idempotency key made on the till (404: none was booked). */
+export const saleByCheckoutKey = (tid: string, key: string) =>
+  request<Sale>(`${terminal(tid)}/checkout/${enc(key)}`);
+
 export const cancelSale = (id: string) =>
   request<Sale>(`/api/v1/sales/${enc(id)}/cancel`, { method: 'POST' });
 

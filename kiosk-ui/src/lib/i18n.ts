@@ -102,6 +102,23 @@ export function setLang(next: Lang): void {
   for (const l of listeners) l();
 }
 
+/**
+ * The shop's language (from the daemon) for a browser that never chose one: the till speaks
+ * the shop's language until the cashier switches.
+ */
+export function setDefaultLang(shop: Lang): void {
+  let stored: string | null;
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  } catch {
+    stored = null;
+  }
+  if (stored || shop === current) return;
+  current = shop;
+  document.documentElement.lang = shop;
+  for (const l of listeners) l();
+}
+
 /** Reads the stored choice; German unless the browser chose English before. */
 export function initLang(): Lang {
   let stored: string | null;

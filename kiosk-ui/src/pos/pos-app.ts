@@ -4,7 +4,7 @@ import { isLoopbackHost } from '../lib/terminal.js';
 import { t, tn, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { PosController } from './pos-controller.js';
-import { pickable } from './pos-store.js';
+import { isOffline, pickable } from './pos-store.js';
 import '../components/pos-toasts.js';
 import '../components/pos-confirm-dialog.js';
 import './pos-header.js';
@@ -30,7 +30,7 @@ export class PosApp extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-rows: auto 1fr auto;
+        grid-template-rows: auto auto 1fr auto;
         height: 100vh;
         height: 100dvh;
         overflow: hidden;
@@ -38,6 +38,46 @@ export class PosApp extends LitElement {
         user-select: none;
         -webkit-user-select: none;
         -webkit-tap-highlight-color: transparent;
+      }
+      pos-header {
+        grid-row: 1;
+        grid-column: 1;
+      }
+      .banners {
+        grid-row: 2;
+        grid-column: 1;
+      }
+      main {
+        grid-row: 3;
+        grid-column: 1;
+      }
+      pos-pay-bar {
+        grid-row: 4;
+        grid-column: 1;
+      }
+      .banner {
+        margin: 0;
+        padding: 6px 12px;
+        background: var(--pos-warning-bg);
+        color: var(--pos-warning-fg);
+        font-weight: 600;
+        font-size: 1rem;
+        line-height: 1.3;
+      }
+      .banner.unsure {
+        background: #fde8e8;
+        color: var(--pos-danger);
+      }
+      main.away,
+      pos-pay-bar.away {
+        opacity: 0.45;
+      }
+      /* Over the locked cart, picker and pay bar: every tap there gets an answer. */
+      .blocker {
+        grid-row: 3 / 5;
+        grid-column: 1;
+        z-index: 5;
+        background: transparent;
       }
       main {
         display: grid;
@@ -114,9 +154,11 @@ export class PosApp extends LitElement {
     const s = ctl.state;
     const cart = s.cart;
     const locked = !!cart?.pending_sale_id;
+    const away = isOffline(s);
     return html`
       <pos-header
         .choice=${s.choice}
+        .name=${s.terminalName}
         .conn=${s.conn}
         .cashier=${s.pin.cashier}
         .kioskId=${s.kioskId}
@@ -128,7 +170,16 @@ export class PosApp extends LitElement {
         @pos-watch=${(e: CustomEvent<{ terminal_id: string | null }>) =>
           ctl.switchTerminal(e.detail.terminal_id)}
       ></pos-header>
-      <main>
+      <div class="banners" role="status" aria-live="polite">
+        ${
+          s.unsure
+            ? html`<p class="banner unsure" data-testid="unsure-banner">${t('unsure.banner')}</p>`
+            : ''
+        }
+        ${away ? html`<p class="banner" data-testid="offline-banner">${t('offline.banner')}</p>` : ''}
+      </div>
+      ${away ? html`<div class="blocker" data-testid="blocker" @click=${() => ctl.blocked()}></div>` : ''}
+      <main class=${away ? 'away' : ''} ?inert=${away}>
         <section class="cart" aria-labelledby="cart-h">
           <h2 id="cart-h">
             <span>${t('cart.title')}</span
@@ -156,11 +207,13 @@ export class PosApp extends LitElement {
         ></pos-picker>
       </main>
       <pos-pay-bar
+        class=${away ? 'away' : ''}
+        ?inert=${away}
         .total=${cart?.total_cents ?? 0}
         .itemCount=${cart?.item_count ?? 0}
         .providers=${s.providers}
         .currency=${s.currency}
-        ?busy=${s.busy || locked}
+        ?busy=${s.busy || locked || !!s.unsure}
         @pos-pay=${(e: CustomEvent<{ provider: string }>) => void ctl.pay(e.detail.provider)}
         @pos-clear=${() => ctl.askClear(true)}
       ></pos-pay-bar>

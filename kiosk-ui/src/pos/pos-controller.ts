@@ -9,7 +9,7 @@ import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
 import { chooseTerminal } from '../lib/terminal.js';
-import { initLang } from '../lib/i18n.js';
+import { initLang, setDefaultLang } from '../lib/i18n.js';
 import { newIdempotencyKey, payButtonState } from '../lib/payment.js';
 import { TOAST_MS } from '../lib/toasts.js';
 import * as store from './pos-store.js';
@@ -38,7 +38,10 @@ export class PosController implements ReactiveController {
   hostConnected(): void {
     this.socket = new LiveSocket({
       query: () => `terminal_id=${encodeURIComponent(this.terminalId)}`,
-      onMessage: (m) => this.run(store.onServerMessage(this.state, m)),
+      onMessage: (m) => {
+        this.run(store.onServerMessage(this.state, m));
+        if (m.type === 'snapshot' && m.language) setDefaultLang(m.language);
+      },
       onState: (conn) => this.set({ ...this.state, conn }),
     });
     this.socket.start();
@@ -89,6 +92,9 @@ export class PosController implements ReactiveController {
         break;
       case 'check_printer':
         void this.checkPrinter();
+        break;
+      case 'verify_checkout':
+        void this.verifyCheckout(e.key);
         break;
       case 'load_products':
         void this.loadProducts();
@@ -159,6 +165,23 @@ export class PosController implements ReactiveController {
     } catch {
       /* older daemon without PIN login, or offline: the next snapshot retries */
     }
+  }
+
+  /** Asks the daemon whether the lost checkout made a sale (by its idempotency key). */
+  private async verifyCheckout(key: string): Promise<void> {
+    try {
+      const sale = await api.saleByCheckoutKey(this.terminalId, key);
+      this.run(store.checkoutVerified(this.state, key, sale));
+    } catch (err) {
+      if (err instanceof api.ApiRequestError && err.status === 404)
+        this.run(store.checkoutVerified(this.state, key, null));
+      /* still away: the next snapshot asks again */
+    }
+  }
+
+  /** A tap on the locked till while the daemon is away. */
+  blocked(): void {
+    this.run(store.blockedTap(this.state));
   }
 
   private async checkPrinter(): Promise<void> {
@@ -282,7 +305,10 @@ export class PosController implements ReactiveController {
       this.run(store.applySale(this.state, sale));
     } catch (err) {
       this.retryKey = store.keyAfterFailure(key, err);
-      this.fail(err);
+      // No answer: the daemon may have booked it. Say so, and ask when it is back.
+      if (err instanceof api.ApiRequestError && err.code === 'network')
+        this.update((s) => store.checkoutLost(s, key.key, provider));
+      else this.fail(err);
     } finally {
       this.busy(false);
     }

@@ -68,6 +68,8 @@ export class PosHeader extends LitElement {
   ];
 
   @property({ attribute: false }) choice!: TerminalChoice;
+  /** The till's name from the daemon ("Kasse 1"), else "Kasse <id>". */
+  @property({ attribute: false }) name: string | null = null;
   @property({ attribute: false }) conn: ConnectionState = 'connecting';
   @property({ attribute: false }) cashier: CashierInfo | null = null;
   /** The kiosk's till id (offered to remote browsers as "watch the kiosk"). */
@@ -80,12 +82,12 @@ export class PosHeader extends LitElement {
 
   override render() {
     const { choice } = this;
-    const id = choice.id;
+    const name = this.name || t('terminal.label', { id: choice.id });
     return html`
       <span class="who" data-testid="terminal-label">
-        ${choice.watching ? t('terminal.watching', { id }) : t('terminal.label', { id })}
+        ${choice.watching ? t('terminal.watching', { name }) : name}
       </span>
-      <pos-status-dot .state=${this.conn}></pos-status-dot>
+      <pos-status-dot .state=${this.conn} ?compact=${this.conn !== 'connected'}></pos-status-dot>
       <span class="spacer"></span>
       ${
         this.cashier

@@ -229,7 +229,7 @@ export class PosPaymentScreen extends LitElement {
         ${
           typeof s.payment.warning === 'string' && s.payment.warning
             ? html`<p class="warning" role="status" data-testid="payment-warning">
-                ${s.payment.warning}
+                ${t('card.phone_warning')}
               </p>`
             : nothing
         }
@@ -268,7 +268,11 @@ export class PosPaymentScreen extends LitElement {
       }
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
       ${ok ? this.renderReceipt(s) : nothing}
-      ${!ok && s.reason ? html`<p class="reason" data-testid="result-reason">${s.reason}</p>` : nothing}
+      ${
+        state === 'failed'
+          ? html`<p class="reason" data-testid="result-reason">${t('result.failed_reason')}</p>`
+          : nothing
+      }
       ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}
       <button class=${ok ? 'success' : 'primary'} @click=${() => this.emit('pos-payment-done', {})}>
         ${ok ? t('result.new_sale') : t('common.ok')}

@@ -67,6 +67,15 @@ export interface PosState {
   pin: PinState;
   /** A receipt printer is set up: without one, nothing on the till speaks of printing. */
   printer: boolean;
+  /** The till's name from the daemon ("Kasse 1"); null until the snapshot. */
+  terminalName: string | null;
+  /** The shop's language from the snapshot (the till's default). */
+  shopLanguage: 'de' | 'en' | null;
+  /**
+   * A "complete payment" whose answer never came (connection lost, daemon restarting): the
+   * till does not know whether the sale was booked until it asks by this key.
+   */
+  unsure: { key: string; provider: string } | null;
   toasts: readonly Toast[];
   toastSeq: number;
 }
@@ -78,6 +87,7 @@ export type Effect =
   | { type: 'refresh_cart' }
   | { type: 'check_cashier' }
   | { type: 'check_printer' }
+  | { type: 'verify_checkout'; key: string }
   | { type: 'load_products' }
   | { type: 'load_receipt'; sale_id: string }
   | { type: 'expire_toast'; id: number };
@@ -108,6 +118,9 @@ export function initialState(choice: TerminalChoice): PosState {
     pairing: { open: false, secret: null, error: null, paired: '', refused: null },
     pin: { required: false, cashier: null, employees: [], error: null, busy: false },
     printer: false,
+    terminalName: null,
+    shopLanguage: null,
+    unsure: null,
     toasts: [],
     toastSeq: 0,
   };
@@ -273,12 +286,16 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
         return step({ ...s, kioskId, choice: adopted, cart: null }, { type: 'reconnect' });
       let next: Step = step({
         ...s,
+        // Back: "no connection" notices are old news.
+        toasts: s.toasts.filter((x) => x.notice.key !== 'offline.blocked'),
         kioskId,
         cart: m.cart,
         providers: m.providers,
         scanners: m.scanners,
         timezone: m.timezone,
         currency: m.currency || 'EUR',
+        terminalName: m.terminal_name ?? null,
+        shopLanguage: m.language ?? null,
       });
       if (m.pending_sale && mine(m.pending_sale.terminal_id))
         next = applySale(next.state, m.pending_sale);
@@ -286,6 +303,8 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
         next.effects.push({ type: 'refresh_sale', sale_id: s.sale.id });
       if (!m.cart) next.effects.push({ type: 'refresh_cart' });
       next.effects.push({ type: 'check_cashier' }, { type: 'check_printer' });
+      // Back after a lost "complete payment": ask whether that sale was booked.
+      if (s.unsure) next.effects.push({ type: 'verify_checkout', key: s.unsure.key });
       return next;
     }
     case 'cart.updated':
@@ -300,6 +319,8 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
         : step(s);
     case 'payment.updated':
       if (!mine(m.sale.terminal_id)) return step(s);
+      // While a lost checkout is unclear this till starts no other: this sale is that one.
+      if (s.unsure) s = { ...s, unsure: null };
       // Another sale of this till only takes over the screen when it starts.
       if (!s.sale || s.sale.id === m.sale.id || m.sale.state === 'pending')
         return applySale(s, m.sale);
@@ -333,6 +354,35 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
     default:
       return step(s);
   }
+}
+
+// ------------------------------------------------------------------- away and back
+/** The daemon cannot be reached: adding and paying wait (the banner says why). */
+export function isOffline(s: PosState): boolean {
+  return s.conn !== 'connected';
+}
+
+/** A tap on something locked while offline is answered, never ignored. */
+export function blockedTap(s: PosState): Step {
+  return toast(s, { key: 'offline.blocked' }, 'info');
+}
+
+/** The checkout request got no answer: whether the sale exists is unknown for now. */
+export function checkoutLost(s: PosState, key: string, provider: string): PosState {
+  return { ...s, unsure: { key, provider }, cashOpen: false };
+}
+
+/**
+ * The daemon answered which sale that lost checkout made (null: none). A booked sale takes
+ * the payment screen, which shows how it ended; otherwise the cart is still there to pay.
+ */
+export function checkoutVerified(s: PosState, key: string, sale: Sale | null): Step {
+  if (s.unsure?.key !== key) return step(s);
+  const cleared = { ...s, unsure: null };
+  if (!sale) return toast(cleared, { key: 'unsure.not_booked' }, 'error');
+  const shown = applySale(cleared, sale);
+  const said = toast(shown.state, { key: 'unsure.booked' }, 'success');
+  return { state: said.state, effects: [...shown.effects, ...said.effects] };
 }
 
 // ------------------------------------------------------------------------ derived

@@ -1,7 +1,15 @@
 /** The till (/pos): header, cart, picker, pay bar, cash keypad, payment screens, pairing, PIN login. */
 export const de = {
   'terminal.label': 'Kasse {id}',
-  'terminal.watching': 'Beobachte Kasse {id}',
+  'terminal.watching': 'Beobachte {name}',
+  'offline.banner':
+    'Keine Verbindung zur Kasse – Artikel und Bezahlen sind gesperrt, bis sie wieder da ist.',
+  'offline.blocked': 'Keine Verbindung zur Kasse. Bitte kurz warten, es geht gleich weiter.',
+  'unsure.banner':
+    'Zahlung unklar: sobald die Verbindung wieder steht, prüft die Kasse, ob sie gebucht wurde.',
+  'unsure.booked': 'Die Zahlung wurde gebucht.',
+  'unsure.not_booked':
+    'Die Zahlung wurde nicht gebucht. Der Warenkorb ist noch da – bitte noch einmal bezahlen.',
   'terminal.watch_kiosk': 'Kiosk-Kasse ansehen',
   'terminal.back_own': 'Zurück zur eigenen Kasse',
   'cart.title': 'Warenkorb',
@@ -47,6 +55,10 @@ export const de = {
   'result.failed': 'Zahlung fehlgeschlagen',
   'result.cancelled': 'Zahlung abgebrochen',
   'result.cart_kept': 'Der Warenkorb bleibt erhalten.',
+  'result.failed_reason':
+    'Die Zahlung wurde nicht ausgeführt, z. B. Karte abgelehnt. Es wurde nichts abgebucht.',
+  'card.phone_warning':
+    'Achtung: Das Händler-Handy erreicht die Kasse unter dieser Adresse nicht. Bitte PUBLIC_URL einrichten.',
   'result.new_sale': 'Neuer Verkauf',
   'result.sale_no': 'Beleg Nr. {n}',
   'receipt.qr': 'Digitaler Beleg: QR-Code scannen',
@@ -73,7 +85,13 @@ export const de = {
 
 export const en: Record<keyof typeof de, string> = {
   'terminal.label': 'Till {id}',
-  'terminal.watching': 'Watching till {id}',
+  'terminal.watching': 'Watching {name}',
+  'offline.banner': 'No connection to the till – adding and paying are locked until it is back.',
+  'offline.blocked': 'No connection to the till. Please wait a moment, it will be back.',
+  'unsure.banner':
+    'Payment unclear: once the connection is back, the till checks whether it was booked.',
+  'unsure.booked': 'The payment was booked.',
+  'unsure.not_booked': 'The payment was not booked. The cart is still there – please pay again.',
   'terminal.watch_kiosk': 'Watch the kiosk till',
   'terminal.back_own': 'Back to my till',
   'cart.title': 'Cart',
@@ -119,6 +137,10 @@ export const en: Record<keyof typeof de, string> = {
   'result.failed': 'Payment failed',
   'result.cancelled': 'Payment cancelled',
   'result.cart_kept': 'The cart has been kept.',
+  'result.failed_reason':
+    'The payment did not go through, e.g. the card was declined. Nothing was charged.',
+  'card.phone_warning':
+    "Note: the merchant's phone cannot reach the till at this address. Please set PUBLIC_URL.",
   'result.new_sale': 'New sale',
   'result.sale_no': 'Receipt no. {n}',
   'receipt.qr': 'Digital receipt: scan the QR code',
