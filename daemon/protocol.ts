@@ -43,7 +43,8 @@ export interface CsvImportReport {
   created: number;
   updated: number;
   unchanged: number;
-  errors: Array<{ row: number; field?: string; message: string }>;
+  /** Rows refused, by spreadsheet row number; `code` is stable (the UI translates by it). */
+  errors: Array<{ row: number; field?: string; code?: string; message: string }>;
 }
 
 // ----------------------------------------------------------------------------------- carts
@@ -245,7 +246,10 @@ export interface Health {
   version: string;
   app_env: string;
   uptime_s: number;
-  storage: Record<string, { state: 'ok' | 'corrupt' | 'unreadable'; message?: string }>;
+  storage: Record<
+    string,
+    { state: 'ok' | 'corrupt' | 'unreadable' | 'write_failed'; message?: string }
+  >;
   scanners: { attached: number; hid_available: boolean; message?: string };
   [key: string]: unknown;
 }

@@ -157,10 +157,9 @@ export class PosApp {
   }
 
   health(): Health {
-    const storage: Health['storage'] = {};
-    for (const [name, s] of Object.entries(this.store.states())) {
-      storage[name] = s.state === 'ok' ? { state: 'ok' } : { state: s.state, message: s.message };
-    }
+    const storage: Health['storage'] = this.store.report();
+    const journal = this.checkout.journalFailure();
+    if (journal) storage['sales journal'] = { state: 'write_failed', message: journal };
     const h: Health = {
       status: 'ok',
       version: VERSION,

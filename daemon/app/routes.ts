@@ -90,6 +90,7 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     apiSecret: config.scannerApiSecret,
     defaultScannerId: config.scannerDefaultId,
     barcodeFormat: config.scannerPairingBarcodeFormat,
+    audit,
   });
   securityRoutes(r, {
     whitelist: security.whitelist,

@@ -39,7 +39,7 @@ export interface ShopDeps {
 
 export async function openShop(deps: ShopDeps): Promise<ShopOps> {
   const { config, clock, events, settings, store, checkout, log } = deps;
-  const journal = checkout.journal as unknown as ShopJournal;
+  const journal: ShopJournal = checkout.journal;
   const dayOf = (ms: number) => checkout.calendar.day(ms);
   const findSale = (id: string) => checkout.findSale(id);
   const printer = new Printer({ settings, events, log: log.child('printer'), clock });

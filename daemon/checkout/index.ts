@@ -130,6 +130,11 @@ export class Checkout {
     await this.carts.close();
   }
 
+  /** The sales journal cannot take lines right now (disk full...): why; else null. */
+  journalFailure(): string | null {
+    return this.journal.writeFailure;
+  }
+
   health(): Record<string, unknown> {
     return {
       last_number: this.journal.lastNumber,
@@ -382,6 +387,8 @@ export class Checkout {
 
   private async createAndStart(terminalId: string, input: CheckoutInput): Promise<Sale> {
     const { catalog, config } = this.deps;
+    // An edit still being written is paid only once it is on disk (or rolled back).
+    await this.carts.settled(terminalId);
     const provider = this.payments.get(input.provider);
     if (!provider)
       throw new CheckoutError(
@@ -489,9 +496,16 @@ export class Checkout {
       }
     }
     const current = this.ledger.live(sale.id);
-    if (current?.state === 'pending' && (outcome.state !== 'pending' || outcome.payment))
-      sale = await this.settle(sale.id, outcome);
-    else if (current) sale = current;
+    if (current?.state === 'pending' && (outcome.state !== 'pending' || outcome.payment)) {
+      try {
+        sale = await this.settle(sale.id, outcome);
+      } catch (err) {
+        // The provider settled it first (a callback faster than start() returned): the
+        // payment went on without us; answer with the sale as it stands.
+        if (!(err instanceof CheckoutError && err.code === 'not_pending')) throw err;
+        sale = this.ledger.live(sale.id) ?? sale;
+      }
+    } else if (current) sale = current;
     if (refusal) throw refusal;
     return sale;
   }

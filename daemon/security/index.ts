@@ -128,7 +128,8 @@ export class Security {
         whitelist.section().pos_pin_idle_logout_minutes ?? config.pinIdleLogoutMinutes,
     });
     const lockout = new PinLockout(clock);
-    const auditLog = new AuditLog(path.join(config.dataDir, 'audit'), clock, (m) => slog.error(m));
+    const auditLog = new AuditLog(path.join(config.dataDir, 'audit'), clock, slog);
+    await auditLog.open();
     const hooks = new AuditHooks({
       events,
       audit: auditLog,
@@ -159,6 +160,7 @@ export class Security {
     this.deps.events.offOwner(this.owner);
     this.cashiers.clear();
     await this.auditLog.idle();
+    await this.auditLog.close();
   }
 
   health(h: Health): void {

@@ -135,6 +135,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/scanners/layout-test': admin,
   'PATCH /api/v1/scanners/:id': admin,
   'POST /api/v1/scanners/simulate': admin,
+  'POST /api/v1/scanners/pairing-codes/revoke': admin,
 
   // ----------------------------------------------------------------- SumUp
   'POST /api/v1/payments/sumup_solo/callback/:sale_id/:token': pub(

@@ -89,6 +89,7 @@ export class JsonDocument<T> {
   private writing: Promise<void> | null = null;
   private dirty = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure: string | null = null;
 
   constructor(opts: DocumentOptions<T>) {
     this.opts = opts;
@@ -105,6 +106,11 @@ export class JsonDocument<T> {
 
   get state(): DocState {
     return this.status;
+  }
+
+  /** Why the last write failed (disk full...), until a write succeeds again; else null. */
+  get writeFailure(): string | null {
+    return this.failure;
   }
 
   /** True when the file did not exist and defaults were used. */
@@ -194,11 +200,11 @@ export class JsonDocument<T> {
       this.waiters = [];
       try {
         await this.low.write();
+        this.failure = null;
         batch.forEach((w) => w.resolve());
       } catch (err) {
-        batch.forEach((w) =>
-          w.reject(new StorageError(this.name, `write failed: ${(err as Error).message}`)),
-        );
+        this.failure = `write failed: ${(err as Error).message}`;
+        batch.forEach((w) => w.reject(new StorageError(this.name, this.failure!)));
       }
     }
     this.writing = null;

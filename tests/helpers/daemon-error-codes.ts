@@ -3,7 +3,8 @@
  * UI translation fails tests/unit/ui-i18n.test.ts). A code is a snake_case string literal
  *  - in the `code` argument of a call or `new` of a function, method or class whose parameter
  *    list names `code` (fail(), the domain error classes, refuse(), …), or
- *  - as the value of a `code:` property (error bodies, provider failure tables, events).
+ *  - as the value of a `code:` property (error bodies, provider failure tables, events), or
+ *  - in a constant named …CODE.
  * Syntax only (TypeScript's parser, no type checker): fast, and it follows new error helpers
  * as long as they call their parameter `code`.
  */
@@ -83,6 +84,15 @@ export function daemonErrorCodes(root: string): Map<string, Set<string>> {
         const arg = i === undefined || i < 0 ? undefined : n.arguments?.[i];
         if (arg && ts.isStringLiteralLike(arg)) add(arg.text, sf);
       }
+      // A code kept in a constant: `export const BIDI_CONTROL_CODE = 'bidi_control_character'`.
+      if (
+        ts.isVariableDeclaration(n) &&
+        ts.isIdentifier(n.name) &&
+        /CODE$/.test(n.name.text) &&
+        n.initializer &&
+        ts.isStringLiteralLike(n.initializer)
+      )
+        add(n.initializer.text, sf);
       if (
         ts.isPropertyAssignment(n) &&
         ts.isIdentifier(n.name) &&

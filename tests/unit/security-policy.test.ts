@@ -98,3 +98,10 @@ test("requireRole(ctx, 'manager')", () => {
   );
   assert.equal(requireRole(ctx({ security: inForce, admin: { via: 'bearer' } }), 'manager'), null);
 });
+
+test('docs/SECURITY.md carries the policy table as daemon/security/policy.ts has it', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { withTable, DOC } = await import('../../scripts/policy-table.js');
+  const doc = await readFile(DOC, 'utf8');
+  assert.equal(doc, await withTable(doc), 'run: npm run policy:table');
+});

@@ -7,7 +7,8 @@
 import type { Context, Routes } from '../../core/http.js';
 import { queryParam } from '../body.js';
 import { fail } from '../../core/errors.js';
-import { auditCsv, type AuditEntry, type AuditLog } from '../../security/audit.js';
+import type { AuditEntry, AuditLog } from '../../security/audit.js';
+import { csvStream, type CsvCell } from '../../core/csv.js';
 import { parseBound } from '../../security/audit-query.js';
 import type { Clock } from '../../clock.js';
 import type { AuditPage } from '../../protocol.js';
@@ -71,4 +72,19 @@ export function auditRoutes(routes: Routes, deps: AuditRouteDeps): void {
     ctx.attachment(`audit-${new Date(from).toISOString().slice(0, 10)}.csv`);
     ctx.body = auditCsv(entries);
   });
+}
+
+const AUDIT_COLUMNS = ['time', 'actor', 'ip', 'action', 'target', 'before', 'after'];
+
+/** The entries as CSV (the daemon's one writer: formula-safe); before/after as JSON text. */
+function auditCsv(entries: AuditEntry[]) {
+  const json = (v: unknown): CsvCell =>
+    v === null || v === undefined || typeof v === 'string' ? (v as CsvCell) : JSON.stringify(v);
+  function* batches() {
+    for (let i = 0; i < entries.length; i += 1000)
+      yield entries
+        .slice(i, i + 1000)
+        .map((e) => [e.time, e.actor, e.ip, e.action, e.target, json(e.before), json(e.after)]);
+  }
+  return csvStream(AUDIT_COLUMNS, batches());
 }

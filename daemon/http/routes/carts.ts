@@ -23,7 +23,7 @@ export function cartRoutes(routes: Routes, deps: CartRouteDeps): void {
     const id = terminal(ctx);
     const body = await readJson(ctx);
     onlyKeys(body, ['barcode', 'product_id', 'quantity']);
-    const barcode = str(body, 'barcode', { min: 1, max: 64, optional: true });
+    const barcode = str(body, 'barcode', { min: 1, max: 64, optional: true, noBidi: true });
     const productId = str(body, 'product_id', { min: 1, max: 64, optional: true });
     const quantity = intField(body, 'quantity', { min: 1, max: MAX_QUANTITY, optional: true });
     if ((barcode === undefined) === (productId === undefined))

@@ -4,7 +4,6 @@
  *   GET /api/v1/admin/exports/z-reports.csv
  * Columns: docs/OPERATIONS.md.
  */
-import { Readable } from 'node:stream';
 import type { Routes } from '../../core/http.js';
 import type { Closing } from '../../closing/index.js';
 import type { ShopJournal } from '../../closing/entries.js';
@@ -34,15 +33,13 @@ export function exportRoutes(routes: Routes, deps: ExportRouteDeps): void {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`sales_${from}_${to}.csv`);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(
-      salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to),
-    );
+    ctx.body = salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to);
   });
 
   routes.get('/api/v1/admin/exports/z-reports.csv', (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('z-reports.csv');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(zReportsCsv(deps.closing.all(), deps.timezone));
+    ctx.body = zReportsCsv(deps.closing.all(), deps.timezone);
   });
 }

@@ -1,8 +1,7 @@
 /** /api/v1/products: catalog reads (open to POS clients) and writes (admin). */
 import type { Context, Routes } from '../../core/http.js';
-import { Readable } from 'node:stream';
 import type { Catalog } from '../../catalog/catalog.js';
-import { decodeCsvBytes } from '../../catalog/csv.js';
+import { CSV_ENCODINGS, csvEncoding, type CsvEncoding } from '../../catalog/csv.js';
 import { IMAGE_MAX_BYTES, type ProductImages } from '../../catalog/images.js';
 import { readJson, readRaw, queryParam } from '../body.js';
 import { fail } from '../../core/errors.js';
@@ -14,6 +13,24 @@ export interface ProductRouteDeps {
   catalog: Catalog;
   images: ProductImages;
   onChange?: (ctx: Context, action: string, before: unknown, after: unknown) => void;
+}
+
+/**
+ * The file's encoding: ?encoding= (utf-8 or windows-1252), else a charset the request names
+ * in its Content-Type, else UTF-8. Never guessed from the bytes.
+ */
+function importEncoding(ctx: Context): CsvEncoding {
+  const asked = queryParam(ctx, 'encoding') ?? ctx.request.charset;
+  if (!asked) return 'utf-8';
+  const enc = asked.length <= 40 ? csvEncoding(asked) : null;
+  if (!enc)
+    fail(
+      400,
+      'unsupported_encoding',
+      `encoding must be one of ${CSV_ENCODINGS.join(', ')}`,
+      'encoding',
+    );
+  return enc;
 }
 
 export function productRoutes(routes: Routes, deps: ProductRouteDeps): void {
@@ -32,15 +49,16 @@ export function productRoutes(routes: Routes, deps: ProductRouteDeps): void {
   routes.get('/api/v1/products/export.csv', (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('products.csv');
-    ctx.body = Readable.from(catalog.exportCsv());
+    ctx.body = catalog.exportCsv();
   });
 
   routes.post('/api/v1/products/import', async (ctx) => {
     // Windows browsers label .csv files application/vnd.ms-excel.
     if (!ctx.is('text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'))
       fail(415, 'unsupported_media_type', 'Send the CSV file as text/csv');
-    const text = decodeCsvBytes(await readRaw(ctx, CSV_MAX_BYTES));
-    const report = await catalog.importCsv(text);
+    const encoding = importEncoding(ctx);
+    const bytes = await readRaw(ctx, CSV_MAX_BYTES);
+    const report = await catalog.importCsv(bytes, encoding);
     deps.onChange?.(ctx, 'products.import', null, report);
     ctx.body = report;
   });

@@ -19,6 +19,7 @@
  *                                        keyboard scanner, teaches it its layout
  *   PATCH /api/v1/scanners/:id           {name?, layout?, enabled?, is_scanner?, terminal_id?: null}
  *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1)
+ *   POST /api/v1/scanners/pairing-codes/revoke   withdraw every pairing code shown so far
  */
 import type { Context, Routes } from '../../core/http.js';
 import type { Clock } from '../../clock.js';
@@ -45,6 +46,7 @@ export interface ScannerRouteDeps {
   apiSecret: string;
   defaultScannerId: string;
   barcodeFormat: string;
+  audit?: (ctx: Context, action: string, before: unknown, after: unknown) => void;
   /** Wrong-secret attempts per client address before 429 (per window). */
   maxFailures?: number;
   failureWindowMs?: number;
@@ -122,7 +124,7 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
     const scannerId = networkScannerId(ctx);
     const body = await readJson(ctx);
     onlyKeys(body, ['barcode']);
-    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE })!;
+    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE, noBidi: true })!;
     if (barcode.trim() !== barcode)
       fail(400, 'invalid_field', 'barcode must not start or end with spaces', 'barcode');
     if (!scanners.isEnabled(scannerId))
@@ -236,6 +238,16 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
     const info =
       scanners.list().find((s) => s.id === id) ?? scanners.keyboards().find((k) => k.id === id);
     ctx.body = info;
+  });
+
+  routes.post('/api/v1/scanners/pairing-codes/revoke', async (ctx) => {
+    const body = await readJson(ctx);
+    onlyKeys(body, ['confirm']);
+    if (body.confirm !== true)
+      fail(400, 'confirm_required', 'Send {"confirm": true} to withdraw every pairing code');
+    await scanners.revokePairingCodes();
+    deps.audit?.(ctx, 'scanner.pairing_codes_revoked', null, { all: true });
+    ctx.body = { revoked: true };
   });
 
   routes.post('/api/v1/scanners/simulate', async (ctx) => {

@@ -32,6 +32,11 @@ export class AdminProducts extends LitElement {
         display: flex;
         gap: 6px;
       }
+      label.encoding {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+      }
       .import-errors li {
         margin: 2px 0;
       }
@@ -49,6 +54,7 @@ export class AdminProducts extends LitElement {
   @state() private formOpen = false;
   @state() private deleting: Product | null = null;
   @state() private importReport: CsvImportReport | null = null;
+  @state() private importEncoding: 'utf-8' | 'windows-1252' = 'utf-8';
   @state() private message = '';
   @state() private error = '';
   private seq = 0;
@@ -105,6 +111,19 @@ export class AdminProducts extends LitElement {
         >
           ${t('products.new')}
         </button>
+        <label class="encoding"
+          >${t('import.encoding')}
+          <select
+            data-testid="csv-encoding"
+            .value=${this.importEncoding}
+            @change=${(e: Event) =>
+              (this.importEncoding = (e.target as HTMLSelectElement).value as
+                'utf-8' | 'windows-1252')}
+          >
+            <option value="utf-8">${t('import.encoding_utf8')}</option>
+            <option value="windows-1252">${t('import.encoding_cp1252')}</option>
+          </select></label
+        >
         <label class="btn"
           >${t('products.import')}
           <input
@@ -224,7 +243,7 @@ export class AdminProducts extends LitElement {
     this.message = '';
     this.importReport = null;
     try {
-      this.importReport = await api.importProductsCsv(file);
+      this.importReport = await api.importProductsCsv(file, this.importEncoding);
       void this.load();
     } catch (err) {
       this.error = errorText(err);
