@@ -110,6 +110,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   // ----------------------------------------------------------------- exports, backup, audit
   'GET /api/v1/admin/exports/sales.csv': admin,
   'GET /api/v1/admin/exports/z-reports.csv': admin,
+  'GET /api/v1/admin/exports/revenue.csv': admin,
   'GET /api/v1/admin/backup': admin,
   'GET /api/v1/admin/restore': admin,
   'POST /api/v1/admin/restore': admin,

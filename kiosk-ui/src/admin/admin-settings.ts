@@ -238,8 +238,29 @@ export class AdminSettings extends LitElement {
               >`
             : html`<p class="error">${t('settings.range_invalid')}</p>`
         }
+        ${
+          valid
+            ? html`<a
+                  class="btn primary"
+                  data-testid="sales-csv-de"
+                  href=${api.salesCsvDeUrl(this.from, this.to)}
+                  download
+                  >${t('settings.sales_csv_de')}</a
+                >
+                <a
+                  class="btn primary"
+                  data-testid="revenue-csv"
+                  href=${api.revenueCsvUrl(this.from, this.to)}
+                  download
+                  >${t('settings.revenue_csv')}</a
+                >`
+            : ''
+        }
         <a class="btn" data-testid="z-csv" href=${api.Z_REPORTS_CSV_URL} download
           >${t('settings.z_csv')}</a
+        >
+        <a class="btn" data-testid="z-csv-de" href=${api.Z_REPORTS_CSV_DE_URL} download
+          >${t('settings.z_csv_de')}</a
         >
         <p class="muted">${t('settings.csv_hint')}</p>
       </div>`;

@@ -208,6 +208,10 @@ export const printZReport = (n: number) =>
 export const salesCsvUrl = (from: string, to: string) =>
   `/api/v1/admin/exports/sales.csv?from=${enc(from)}&to=${enc(to)}`;
 export const Z_REPORTS_CSV_URL = '/api/v1/admin/exports/z-reports.csv';
+export const salesCsvDeUrl = (from: string, to: string) => `${salesCsvUrl(from, to)}&format=de`;
+export const Z_REPORTS_CSV_DE_URL = `${Z_REPORTS_CSV_URL}?format=de`;
+export const revenueCsvUrl = (from: string, to: string) =>
+  `/api/v1/admin/exports/revenue.csv?from=${enc(from)}&to=${enc(to)}`;
 export const BACKUP_URL = '/api/v1/admin/backup';
 
 export interface RestoreResult {
