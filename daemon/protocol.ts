@@ -15,6 +15,9 @@ export interface ApiError {
 }
 
 // --------------------------------------------------------------------------------- catalog
+/** The VAT rates (percent) a product may have; the admin form offers exactly these. */
+export const VAT_RATES_DEFAULT: readonly number[] = [19, 7, 0];
+
 export interface Product {
   id: string;
   barcode: string | null;
