@@ -4,11 +4,12 @@
  * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Cart, PrintResult, ProviderInfo } from '../../../daemon/protocol.js';
+import type { Cart, PrintResult } from '../../../daemon/protocol.js';
 import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
-import { chooseTerminal } from '../lib/terminal.js';
+import { chooseTerminal, watchUrl } from '../lib/terminal.js';
+import { topUp } from '../lib/topup.js';
 import { initLang, setDefaultLang } from '../lib/i18n.js';
 import { newIdempotencyKey, payButtonState } from '../lib/payment.js';
 import { TOAST_MS } from '../lib/toasts.js';
@@ -252,7 +253,7 @@ export class PosController implements ReactiveController {
       if (!s.can_top_up) return;
       this.busy(true);
       try {
-        const topped = await this.topUp(tid, provider, s.missing_cents);
+        const topped = await topUp(tid, provider, s.missing_cents);
         this.update((st) => store.applyCart(st, topped));
       } catch (err) {
         this.busy(false);
@@ -266,21 +267,6 @@ export class PosController implements ReactiveController {
       return;
     }
     await this.startCheckout(provider.id);
-  }
-
-  /** Adds the top-up product: through the daemon's top-up command, else as plain items. */
-  private async topUp(tid: string, provider: ProviderInfo, missing: number): Promise<Cart> {
-    try {
-      return await api.topUpCart(tid, provider.id);
-    } catch (err) {
-      if (!(err instanceof api.ApiRequestError) || (err.status !== 404 && err.status !== 405))
-        throw err;
-    }
-    const barcode = provider.minimum_topup_barcode ?? '';
-    const [product] = (await api.searchProducts(barcode)).filter((p) => p.barcode === barcode);
-    if (!product) throw new api.ApiRequestError(404, 'no_topup_product', 'no top-up product');
-    const perUnit = Math.max(1, product.price_cents);
-    return api.addProduct(tid, product.id, Math.ceil(missing / perUnit));
   }
 
   closeCash(): void {
@@ -402,10 +388,6 @@ export class PosController implements ReactiveController {
   // ---------------------------------------------------------------------- terminal
   /** Opens another till to watch (or back to this browser's own with null). */
   switchTerminal(watch: string | null): void {
-    const url = new URL(location.href);
-    url.searchParams.delete('terminal');
-    if (watch) url.searchParams.set('watch', watch);
-    else url.searchParams.delete('watch');
-    location.assign(url.toString());
+    location.assign(watchUrl(location.href, watch));
   }
 }
