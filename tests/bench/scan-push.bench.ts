@@ -89,7 +89,10 @@ export async function benchScanPush(opts: ScanPushOptions = {}): Promise<ScanPus
     opts.entry ??
     ((d, terminal, barcode) =>
       void d.app.checkout.scan({ terminal_id: terminal, barcode, scanner_id: 'bench' }));
-  const d = await startDaemon({ env: { LOG_LEVEL: 'warn' } });
+  // 100 sockets from one address: lift the per-address caps (they are for real clients).
+  const d = await startDaemon({
+    env: { LOG_LEVEL: 'warn', MAX_WEBSOCKETS_PER_IP: '1000', MAX_CONNECTIONS_PER_IP: '1000' },
+  });
   try {
     const codes: string[] = [];
     for (let i = 0; i < 10; i++) {
