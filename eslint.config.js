@@ -51,6 +51,25 @@ export default tseslint.config(
     },
   },
   {
+    // The daemon's error message is an English sentence for logs: the UI shows refusals
+    // through lib/errors.ts (errorText / errorNotice), translated by code.
+    files: ['kiosk-ui/src/**/*.ts'],
+    // admin-scanners.ts belongs to the scanner work and still shows the message; it joins
+    // this rule once it uses errorText.
+    ignores: ['kiosk-ui/src/admin/admin-scanners.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='message'][object.type='TSAsExpression'], MemberExpression[property.name='message'][object.name=/^(e|err|error)$/]",
+          message:
+            'Show errors with errorText()/errorNotice() from lib/errors.ts: the daemon message is English.',
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

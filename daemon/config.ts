@@ -318,6 +318,8 @@ export const VARS: VarSpec[] = [
 const KNOWN = new Set(VARS.map((v) => v.name));
 /** Our variable families: an unknown name in one of them is almost always a typo. */
 const OWN_PREFIXES = ['SCANNER_', 'SUMUP_', 'PAYMENT_', 'ADMIN_', 'POS_', 'PIN_'];
+/** The project's tools (image build, CI, kiosk session) read these; the daemon ignores them. */
+const TOOL_PREFIXES = ['POS_IMAGE_', 'POS_CI_', 'POS_KIOSK_'];
 const MINIMUM_RE = /^PAYMENT_MINIMUM_([A-Z0-9_]+)_CENTS$/;
 
 /** Values that must never be used as production secrets. */
@@ -448,6 +450,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
   for (const name of Object.keys(processEnv)) {
     if (
       OWN_PREFIXES.some((p) => name.startsWith(p)) &&
+      !TOOL_PREFIXES.some((p) => name.startsWith(p)) &&
       !KNOWN.has(name) &&
       !MINIMUM_RE.test(name)
     ) {

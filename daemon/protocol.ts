@@ -15,6 +15,9 @@ export interface ApiError {
 }
 
 // --------------------------------------------------------------------------------- catalog
+/** The VAT rates (percent) a product may have; the admin form offers exactly these. */
+export const VAT_RATES_DEFAULT: readonly number[] = [19, 7, 0];
+
 export interface Product {
   id: string;
   barcode: string | null;
@@ -199,6 +202,10 @@ export type ServerMessage =
       currency: string;
       /** DEFAULT_TERMINAL_ID: the kiosk screen's till (loopback browsers use it). */
       default_terminal_id: string;
+      /** The till's name as people read it ("Kasse 1"); null without a terminal. */
+      terminal_name?: string | null;
+      /** The shop's language: a till that has not chosen one shows this. */
+      language?: 'de' | 'en';
     }
   | { type: 'cart.updated'; cart: Cart }
   | {
@@ -285,6 +292,10 @@ export interface ReceiptVatRow {
 /** What a receipt shows; rendered as ESC/POS bytes and as the public HTML page. */
 export interface Receipt {
   kind: 'sale' | 'refund';
+  /** Language the receipt is printed and shown in (the shop's). */
+  language: 'de' | 'en';
+  /** The till's name as customers read it ("Kasse 1"). */
+  terminal_name: string;
   shop: { name: string; address_lines: string[]; tax_id: string; footer: string };
   /** Sale number (sale receipts) or refund number (refund receipts). */
   number: number;
@@ -320,6 +331,10 @@ export interface ReceiptSettings {
   footer: string;
   /** Print the receipt automatically after every succeeded sale. */
   auto_print: boolean;
+  /** The shop's language: receipts, reports, and the tills' default (each till can switch). */
+  language: 'de' | 'en';
+  /** Names of the tills by terminal id ("kiosk" → "Kasse 1" unless named here). */
+  terminal_names: Record<string, string>;
 }
 
 /** GET /api/v1/sales/:id/receipt */
@@ -430,14 +445,31 @@ export interface ZCloseBody {
   idempotency_key: string;
 }
 
+/**
+ * Why a print did not happen, for the UI to translate: switched off, no printer set up (the
+ * till then says nothing about printers), set up but not reachable, or it stopped mid-job.
+ */
+export type PrintCode =
+  | 'printer_off'
+  | 'printer_not_configured'
+  | 'printer_not_connected'
+  | 'printer_failed'
+  | 'no_receipt';
+
 export interface PrinterStatus {
+  /** A printer is set up (chosen in the settings, or a USB printer found automatically). */
   configured: boolean;
   connected: boolean;
+  connection: 'usb' | 'network' | 'none';
+  /** Printer profile (receipt-printer-encoder model id). */
+  model: string;
   vendor_id: string | null;
   product_id: string | null;
   paper_width_mm: 58 | 80;
   name: string | null;
-  /** Plain words when printing is not possible ("Printer 04b8:0202 not connected"). */
+  /** Why printing is not possible now (translated by the UI), or null. */
+  code: PrintCode | null;
+  /** English detail for the log and the admin status ("Printer 04b8:0202 not connected"). */
   message: string | null;
   last_error: string | null;
   last_printed_at: string | null;
@@ -446,6 +478,9 @@ export interface PrinterStatus {
 /** Result of a print attempt: the sale or action never fails because of the printer. */
 export interface PrintResult {
   printed: boolean;
+  /** Why not, for the UI to translate; null when printed. */
+  code?: PrintCode | null;
+  /** English detail for logs and the admin status; never shown on the till. */
   message: string | null;
 }
 

@@ -290,6 +290,8 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       timezone: config.timezone,
       currency: config.currency,
       default_terminal_id: config.defaultTerminalId,
+      terminal_name: terminalId ? shop.receipts.terminalName(terminalId) : null,
+      language: shop.receipts.language(),
     }),
   });
   ws.setScannersSource(() => scanners.list());

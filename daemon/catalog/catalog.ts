@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
+import { VAT_RATES_DEFAULT } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Clock } from '../clock.js';
 import { barcodeProblem, barcodeVariants } from './barcode.js';
@@ -15,7 +16,7 @@ import { bidiControlIn, BIDI_CONTROL_CODE } from '../core/text.js';
 import { CsvReadError, readCsvRows, type CsvEncoding, type CsvRow } from './csv.js';
 
 export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
-export const VAT_RATES_DEFAULT = [19, 7, 0];
+export { VAT_RATES_DEFAULT };
 
 export class CatalogError extends DomainError {
   constructor(status: 400 | 404 | 409, code: string, message: string, field?: string) {
@@ -60,7 +61,7 @@ export class Catalog {
     private readonly doc: JsonDocument<CatalogData>,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly vatRates: () => number[] = () => VAT_RATES_DEFAULT,
+    private readonly vatRates: () => readonly number[] = () => VAT_RATES_DEFAULT,
   ) {
     for (const p of doc.data.products) this.index(p);
   }

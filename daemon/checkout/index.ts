@@ -158,6 +158,16 @@ export class Checkout {
     return this.carts.get(terminalId);
   }
 
+  /**
+   * The sale a checkout with this idempotency key made on this till, if any: a till whose
+   * "complete payment" got no answer (connection lost, daemon restarting) asks this to learn
+   * whether the sale was booked, without paying again.
+   */
+  saleByKey(terminalId: string, key: string): Sale | undefined {
+    const sale = this.ledger.byKey(key);
+    return sale && sale.terminal_id === terminalId ? sale : undefined;
+  }
+
   pendingSale(terminalId: string): Sale | null {
     const id = this.carts.get(terminalId).pending_sale_id;
     const sale = id ? this.ledger.live(id) : undefined;

@@ -27,7 +27,8 @@ export interface CsvWriteOptions {
 }
 
 const FORMULA_START = /^'*[=+\-@\t\r]/;
-const NUMBER = /^-?\d+(\.\d+)?$/;
+/** A number, with a decimal point or (German exports) a decimal comma: never a formula. */
+const NUMBER = /^-?\d+([.,]\d+)?$/;
 
 /** A text cell as exported: formula-like text gets a leading apostrophe (see above). */
 export function neutraliseFormula(s: string): string {

@@ -1,13 +1,25 @@
 /**
- * Decodes the ESC/POS subset that escpos.ts emits back into text and commands. Used by tests
- * ("the printed bytes read as this receipt") and by the printer preview for operators without
- * a printer. Unknown commands are an error: the encoder must never emit bytes we cannot name.
+ * Reads the ESC/POS bytes our layouts produce (through receipt-printer-encoder) back into
+ * text and commands: tests check "the printed bytes read as this receipt", and an operator
+ * without a printer can see what would print. Unknown commands are an error: the layouts must
+ * never send bytes we cannot name. Text is decoded by the code page selected with ESC t
+ * (19 = PC858, the receipts' code page; 0 = PC437, ASCII only here).
  */
-import { decodePc858Byte } from './escpos.js';
+
+/** PC858 (PC850 with the euro sign at 0xD5), upper half 0x80-0xFF. */
+const PC858_UPPER =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈ€ÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
+const FROM_PC858 = [...PC858_UPPER];
+
+export function decodePc858Byte(b: number): string {
+  return b < 0x80 ? String.fromCharCode(b) : FROM_PC858[b - 0x80];
+}
 
 export type EscPosOp =
   | { op: 'init' }
   | { op: 'codepage'; page: number }
+  | { op: 'kanji_off' }
+  | { op: 'font'; value: number }
   | { op: 'align'; value: number }
   | { op: 'bold'; on: boolean }
   | { op: 'size'; width: number; height: number }
@@ -17,7 +29,10 @@ export type EscPosOp =
   | { op: 'drawer'; pin: number; on_ms: number; off_ms: number };
 
 export interface Decoded {
-  /** Printed lines (text between line feeds; ESC d adds empty lines). */
+  /**
+   * Printed lines (text between line feeds; ESC d adds empty lines), without the spaces the
+   * encoder pads centred and right-aligned text with.
+   */
   lines: string[];
   ops: EscPosOp[];
   /** Lines printed while bold or enlarged (for "the total is emphasised" checks). */
@@ -33,7 +48,9 @@ export function decodeEscPos(buf: Uint8Array): Decoded {
   let large = false;
   let curEmph = false;
   let qr: { size: number; level: string; data: string } = { size: 3, level: 'L', data: '' };
+  let page = 19;
   const endLine = () => {
+    cur = cur.trim();
     lines.push(cur);
     if (curEmph) emphasised.push(cur);
     cur = '';
@@ -58,7 +75,12 @@ export function decodeEscPos(buf: Uint8Array): Decoded {
         i += 2;
       } else if (c === 0x74) {
         need(i, 3);
-        ops.push({ op: 'codepage', page: buf[i + 2] });
+        page = buf[i + 2];
+        ops.push({ op: 'codepage', page });
+        i += 3;
+      } else if (c === 0x4d) {
+        need(i, 3);
+        ops.push({ op: 'font', value: buf[i + 2] });
         i += 3;
       } else if (c === 0x61) {
         need(i, 3);
@@ -125,10 +147,15 @@ export function decodeEscPos(buf: Uint8Array): Decoded {
         }
         i += 5 + len;
       } else throw new Error(`escpos: unknown GS 0x${c.toString(16)} at byte ${i}`);
+    } else if (b === 0x1c && buf[i + 1] === 0x2e) {
+      ops.push({ op: 'kanji_off' });
+      i += 2;
+    } else if (b === 0x0d) {
+      i += 1; // CR after LF: the encoder ends lines with LF CR
     } else if (b < 0x20) {
       throw new Error(`escpos: unexpected control byte 0x${b.toString(16)} at byte ${i}`);
     } else {
-      cur += decodePc858Byte(b);
+      cur += page === 19 || b < 0x80 ? decodePc858Byte(b) : '?';
       if (bold || large) curEmph = true;
       i += 1;
     }

@@ -1,16 +1,27 @@
 /**
- * Paper layouts: receipts and closing reports as ESC/POS bytes. Widths are in Font A columns:
- * 58 mm paper prints 32 columns (384 dots / 12), 80 mm paper 48 columns (576 dots / 12).
+ * Paper layouts: receipts, closing reports and the test page as printer bytes, through
+ * @point-of-sale/receipt-printer-encoder for the chosen printer profile (ESC/POS, StarPRNT or
+ * StarLine; code page 858 for umlauts, ß and €; the printer's own QR code command). The words
+ * are the shop's language (receipts/labels.ts). Widths are in Font A columns: 58 mm paper
+ * prints 32 columns, 80 mm paper 48.
  */
 import type { Receipt, XReport, ZReport } from '../protocol.js';
-import { formatCents, formatRate } from '../receipts/model.js';
-import { localDateTime } from '../time.js';
-import { EscPos } from './escpos.js';
+import {
+  amount,
+  dateTime,
+  label,
+  money,
+  providerName,
+  rate,
+  type ShopLanguage,
+} from '../receipts/labels.js';
+import { CODEPAGE, columns, newEncoder, type PaperWidth, type PrinterModel } from './profiles.js';
 
-export type PaperWidth = 58 | 80;
+export { columns, type PaperWidth };
 
-export function columns(width: PaperWidth): number {
-  return width === 58 ? 32 : 48;
+export interface PrintProfile {
+  model: PrinterModel;
+  width: PaperWidth;
 }
 
 /** Left text and right text on one line; the left side is cut to fit. */
@@ -34,134 +45,201 @@ export function wrap(text: string, cols: number): string[] {
   return out;
 }
 
+function start(p: PrintProfile) {
+  return newEncoder(p.model, p.width).initialize().codepage(CODEPAGE);
+}
+
 export interface ReceiptPrintOptions {
-  width: PaperWidth;
-  /** Kick the cash drawer (ESC p) before printing: cash sales and cash refunds only. */
+  profile: PrintProfile;
+  /** Kick the cash drawer before printing: cash sales and cash refunds only. */
   drawer: boolean;
   /** Marks a reprint so a copy is never mistaken for the original. */
   copy?: boolean;
 }
 
-export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Buffer {
-  const cols = columns(opts.width);
+export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array {
+  const lang = r.language;
+  const L = (k: Parameters<typeof label>[1], v?: Record<string, string | number>) =>
+    label(lang, k, v);
+  const cols = columns(opts.profile.width);
   const rule = '-'.repeat(cols);
-  const p = new EscPos().init();
-  if (opts.drawer) p.drawerKick();
-  p.align('center').bold(true).size(2, 2);
-  for (const l of wrap(r.shop.name, Math.floor(cols / 2))) p.line(l);
-  p.size(1, 1).bold(false);
-  for (const l of r.shop.address_lines) p.line(l.slice(0, cols));
-  if (r.shop.tax_id) p.line(`Tax ID ${r.shop.tax_id}`.slice(0, cols));
-  if (opts.copy) p.bold(true).line('*** COPY ***').bold(false);
-  p.align('left').line(rule);
-  const start = localDateTime(r.started_at, r.timezone);
-  const end = localDateTime(r.ended_at, r.timezone);
+  const e = start(opts.profile);
+  if (opts.drawer) e.pulse();
+  e.align('center').bold(true).size(2, 2);
+  for (const l of wrap(r.shop.name, Math.floor(cols / 2))) e.line(l);
+  e.size(1, 1).bold(false);
+  for (const l of r.shop.address_lines) e.line(l.slice(0, cols));
+  if (r.shop.tax_id) e.line(`${L('tax_id')} ${r.shop.tax_id}`.slice(0, cols));
+  if (opts.copy) e.bold(true).line(L('copy')).bold(false);
+  e.align('left').line(rule);
+  const from = dateTime(r.started_at, r.timezone, lang);
+  const to = dateTime(r.ended_at, r.timezone, lang);
   if (r.kind === 'refund') {
-    p.bold(true).line(`REFUND R-${r.number}`).bold(false);
-    p.line(`for receipt no. ${r.refers_to_sale_number}`);
-  } else p.line(`Receipt no. ${r.number}`);
-  p.line(
-    twoCols(start.date, start.time === end.time ? start.time : `${start.time}-${end.time}`, cols),
-  );
-  p.line(twoCols(`Till ${r.terminal_id}`, r.cashier ? `Cashier ${r.cashier}` : '', cols).trimEnd());
-  p.line(rule);
+    e.bold(true)
+      .line(L('refund_short', { n: r.number }))
+      .bold(false);
+    e.line(L('for_receipt', { n: r.refers_to_sale_number ?? '' }));
+  } else e.line(L('receipt_no', { n: r.number }));
+  e.line(twoCols(from.date, from.time === to.time ? from.time : `${from.time}-${to.time}`, cols));
+  e.line(twoCols(r.terminal_name, r.cashier ? `${L('cashier')} ${r.cashier}` : '', cols).trimEnd());
+  e.line(rule);
   for (const l of r.lines) {
-    const amount = `${formatCents(l.line_total_cents)} ${l.vat_code}`;
-    if (l.quantity === 1) p.line(twoCols(l.name, amount, cols));
+    const right = `${amount(l.line_total_cents, lang)} ${l.vat_code}`;
+    if (l.quantity === 1) e.line(twoCols(l.name, right, cols));
     else {
-      p.line(l.name.slice(0, cols));
-      p.line(twoCols(`  ${l.quantity} x ${formatCents(l.unit_price_cents)}`, amount, cols));
+      e.line(l.name.slice(0, cols));
+      e.line(twoCols(`  ${l.quantity} x ${amount(l.unit_price_cents, lang)}`, right, cols));
     }
   }
-  p.line(rule);
-  p.bold(true).size(1, 2);
-  p.line(
+  e.line(rule);
+  e.bold(true).size(1, 2);
+  e.line(
     twoCols(
-      r.kind === 'refund' ? 'REFUND' : 'TOTAL',
-      `${formatCents(r.total_cents)} ${r.currency}`,
+      r.kind === 'refund' ? L('refund_total') : L('total'),
+      money(r.total_cents, lang, r.currency),
       cols,
     ),
   );
-  p.size(1, 1).bold(false);
-  p.line(twoCols(r.payment.label, formatCents(r.total_cents), cols));
+  e.size(1, 1).bold(false);
+  e.line(twoCols(r.payment.label, amount(r.total_cents, lang), cols));
   if (r.payment.tendered_cents !== null && r.payment.change_cents !== null) {
-    p.line(twoCols('Given', formatCents(r.payment.tendered_cents), cols));
-    p.line(twoCols('Change', formatCents(r.payment.change_cents), cols));
+    e.line(twoCols(L('given'), amount(r.payment.tendered_cents, lang), cols));
+    e.line(twoCols(L('change'), amount(r.payment.change_cents, lang), cols));
   }
-  if (r.payment.reference) p.line(`Ref. ${r.payment.reference}`.slice(0, cols));
-  p.line(rule);
-  for (const v of r.vat) {
-    p.line(twoCols(`${v.code} VAT ${formatRate(v.rate)}`, `net ${formatCents(v.net_cents)}`, cols));
-    p.line(
-      twoCols('', `VAT ${formatCents(v.vat_cents)}  gross ${formatCents(v.gross_cents)}`, cols),
+  if (r.payment.reference) e.line(`${L('reference')} ${r.payment.reference}`.slice(0, cols));
+  e.line(rule);
+  vatTable(e, r.vat, lang, cols, true);
+  if (r.url) {
+    e.newline();
+    e.align('center');
+    e.qrcode(r.url, { model: 2, size: opts.profile.width === 58 ? 4 : 6, errorlevel: 'm' });
+    e.line(L('scan_qr'));
+  }
+  e.align('center');
+  for (const l of wrap(r.shop.footer, cols)) e.line(l);
+  return e.align('left').cut('partial').encode();
+}
+
+type Encoder = ReturnType<typeof start>;
+
+/** One block per VAT rate: rate, net, VAT and gross, each on its own right-aligned column. */
+function vatTable(
+  e: Encoder,
+  rows: Array<{
+    code?: string;
+    rate: number;
+    net_cents: number;
+    vat_cents: number;
+    gross_cents: number;
+  }>,
+  lang: ShopLanguage,
+  cols: number,
+  codes: boolean,
+): void {
+  const w = Math.floor((cols - 8) / 3);
+  const pad = (s: string) => s.padStart(w);
+  e.line(
+    `${L(lang, 'rate').padEnd(8)}${pad(L(lang, 'net'))}${pad(L(lang, 'vat'))}${pad(L(lang, 'gross'))}`.slice(
+      0,
+      cols,
+    ),
+  );
+  for (const v of rows) {
+    const name = `${codes && v.code ? `${v.code} ` : ''}${rate(v.rate, lang)}`;
+    e.line(
+      `${name.padEnd(8)}${pad(amount(v.net_cents, lang))}${pad(amount(v.vat_cents, lang))}${pad(amount(v.gross_cents, lang))}`.slice(
+        0,
+        cols,
+      ),
     );
   }
-  if (r.url) {
-    p.align('center').feed(1);
-    p.qr(r.url, { moduleSize: opts.width === 58 ? 4 : 6, errorLevel: 'M' });
-    p.line('Scan for your digital receipt');
-  }
-  p.align('center');
-  for (const l of wrap(r.shop.footer, cols)) p.line(l);
-  return p.align('left').cut(3).bytes();
+}
+
+function L(
+  lang: ShopLanguage,
+  k: Parameters<typeof label>[1],
+  v?: Record<string, string | number>,
+) {
+  return label(lang, k, v);
 }
 
 /** Drawer kick alone (manager's "open drawer"). */
-export function drawerKickBytes(): Buffer {
-  return new EscPos().init().drawerKick().bytes();
+export function drawerKickBytes(profile: PrintProfile): Uint8Array {
+  return newEncoder(profile.model, profile.width).initialize().pulse().encode();
 }
 
-export function reportBytes(r: XReport | ZReport, width: PaperWidth, shopName: string): Buffer {
-  const cols = columns(width);
+/** The first period starts at the epoch (no Z report yet): it has no "from" time. */
+function hasStart(iso: string): boolean {
+  return !!iso && Date.parse(iso) > 0;
+}
+
+export function reportBytes(
+  r: XReport | ZReport,
+  profile: PrintProfile,
+  shopName: string,
+  lang: ShopLanguage,
+): Uint8Array {
+  const cols = columns(profile.width);
   const rule = '-'.repeat(cols);
-  const row = (l: string, cents: number) => p.line(twoCols(l, formatCents(cents), cols));
-  const p = new EscPos().init().align('center').bold(true).size(2, 2);
+  const e = start(profile);
+  const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
   const z = 'number' in r ? (r as ZReport) : null;
-  p.line(z ? `Z REPORT ${z.number}` : 'X REPORT')
-    .size(1, 1)
-    .bold(false);
-  p.line(shopName.slice(0, cols)).align('left').line(rule);
-  const from = localDateTime(r.period_start, r.timezone);
-  const to = localDateTime(r.at, r.timezone);
-  p.line(twoCols('From', `${from.date} ${from.time}`, cols));
-  p.line(twoCols('To', `${to.date} ${to.time}`, cols));
-  p.line(rule);
-  p.line(twoCols(`Sales (${r.sale_count})`, formatCents(r.sales_total_cents), cols));
-  p.line(twoCols(`Refunds (${r.refund_count})`, formatCents(-r.refunds_total_cents), cols));
-  for (const b of r.by_provider) {
-    p.line(twoCols(`  ${b.provider}`, formatCents(b.sales_cents - b.refunds_cents), cols));
-  }
-  p.line(rule);
-  for (const v of r.vat) {
-    p.line(twoCols(`VAT ${formatRate(v.rate)} gross`, formatCents(v.gross_cents), cols));
-    p.line(
-      twoCols(`  net / VAT`, `${formatCents(v.net_cents)} / ${formatCents(v.vat_cents)}`, cols),
-    );
-  }
-  p.line(rule).bold(true).line('CASH').bold(false);
-  row('Opening float', r.cash.opening_float_cents);
-  row('+ Cash sales', r.cash.cash_sales_cents);
-  row('- Cash refunds', r.cash.cash_refunds_cents);
-  row('- Payouts', r.cash.payouts_cents);
-  row('+ Pay-ins', r.cash.pay_ins_cents);
-  p.bold(true);
-  row('= Expected', r.cash.expected_cents);
-  p.bold(false);
+  e.align('center').bold(true).size(2, 2);
+  e.line(z ? L(lang, 'z_report', { n: z.number }) : L(lang, 'x_report'));
+  e.size(1, 1).bold(false);
+  e.line(shopName.slice(0, cols)).align('left').line(rule);
+  const to = dateTime(r.at, r.timezone, lang);
+  if (hasStart(r.period_start)) {
+    const from = dateTime(r.period_start, r.timezone, lang);
+    e.line(twoCols(L(lang, 'from'), `${from.date} ${from.time}`, cols));
+  } else e.line(twoCols(L(lang, 'from'), L(lang, 'first_period'), cols));
+  e.line(twoCols(L(lang, 'to'), `${to.date} ${to.time}`, cols));
+  e.line(rule);
+  row(L(lang, 'sales', { n: r.sale_count }), r.sales_total_cents);
+  row(L(lang, 'refunds', { n: r.refund_count }), -r.refunds_total_cents);
+  for (const b of r.by_provider)
+    row(`  ${providerName(b.provider, lang)}`, b.sales_cents - b.refunds_cents);
+  e.line(rule);
+  e.bold(true).line(L(lang, 'vat_by_rate')).bold(false);
+  vatTable(e, r.vat, lang, cols, false);
+  e.line(rule).bold(true).line(L(lang, 'cash')).bold(false);
+  row(L(lang, 'opening_float'), r.cash.opening_float_cents);
+  row(L(lang, 'cash_sales'), r.cash.cash_sales_cents);
+  row(L(lang, 'cash_refunds'), r.cash.cash_refunds_cents);
+  row(L(lang, 'payouts'), r.cash.payouts_cents);
+  row(L(lang, 'pay_ins'), r.cash.pay_ins_cents);
+  e.bold(true);
+  row(L(lang, 'expected'), r.cash.expected_cents);
+  e.bold(false);
   if (z) {
     if (z.denominations) {
       for (const [value, count] of Object.entries(z.denominations).sort(
         (a, b) => Number(b[0]) - Number(a[0]),
       )) {
-        if (count > 0) row(`  ${count} x ${formatCents(Number(value))}`, Number(value) * count);
+        if (count > 0) row(`  ${count} x ${amount(Number(value), lang)}`, Number(value) * count);
       }
     }
-    row('Counted', z.counted_cents);
-    p.bold(true).size(1, 2);
-    row('Difference', z.difference_cents);
-    p.size(1, 1).bold(false);
-    row('Next opening float', z.next_float_cents);
-    row('Taken out', z.counted_cents - z.next_float_cents);
+    row(L(lang, 'counted'), z.counted_cents);
+    e.bold(true).size(1, 2);
+    row(L(lang, 'difference'), z.difference_cents);
+    e.size(1, 1).bold(false);
+    row(L(lang, 'next_float'), z.next_float_cents);
+    row(L(lang, 'taken_out'), z.counted_cents - z.next_float_cents);
   }
-  if (r.pending_count > 0) p.line(`${r.pending_count} payment(s) still pending`);
-  return p.cut(3).bytes();
+  if (r.pending_count > 0) e.line(L(lang, 'pending', { n: r.pending_count }));
+  return e.cut('partial').encode();
+}
+
+/** The settings page's test print: profile, paper, and the characters that must come out. */
+export function testPageBytes(profile: PrintProfile, lang: ShopLanguage): Uint8Array {
+  const cols = columns(profile.width);
+  const e = start(profile);
+  e.align('center').bold(true).size(2, 2).line('Counter POS').size(1, 1).bold(false);
+  e.line(L(lang, 'test_title')).align('left').line('-'.repeat(cols));
+  e.line(L(lang, 'test_profile', { model: profile.model }).slice(0, cols));
+  e.line(L(lang, 'test_paper', { mm: profile.width, cols }).slice(0, cols));
+  e.line('äöüß ÄÖÜ € 0123456789');
+  e.line(money(1220, lang));
+  e.line('1234567890'.repeat(10).slice(0, cols));
+  return e.cut('partial').encode();
 }

@@ -24,7 +24,8 @@ import type {
   ZReport,
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
-import { drawerKickBytes, receiptBytes, reportBytes } from '../printer/layout.js';
+import { drawerKickBytes, receiptBytes, reportBytes, testPageBytes } from '../printer/layout.js';
+import { label, parseLanguage, tillName, type ShopLanguage } from './labels.js';
 import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
 import type { ReceiptRef, ReceiptTokens } from './tokens.js';
 
@@ -93,7 +94,26 @@ export class Receipts {
   }
 
   settings(): ReceiptSettings {
-    return this.deps.settings.section(RECEIPT_SETTINGS_SECTION, RECEIPT_DEFAULTS);
+    return {
+      ...RECEIPT_DEFAULTS,
+      ...this.deps.settings.section(RECEIPT_SETTINGS_SECTION, RECEIPT_DEFAULTS),
+    };
+  }
+
+  /** The shop's language: receipts, reports, and the tills' default. */
+  language(): ShopLanguage {
+    return parseLanguage(this.settings().language);
+  }
+
+  /** A till's name as people read it ("Kasse 1"). */
+  terminalName(terminalId: string): string {
+    const s = this.settings();
+    return tillName(
+      terminalId,
+      s.terminal_names,
+      this.deps.config.defaultTerminalId,
+      this.language(),
+    );
   }
 
   /** Base URL customers' phones use: PUBLIC_URL, else this machine's LAN address. */
@@ -117,6 +137,7 @@ export class Receipts {
       timezone: config.timezone,
       currency: config.currency,
       url,
+      kioskId: config.defaultTerminalId,
     };
   }
 
@@ -179,17 +200,22 @@ export class Receipts {
 
   private paper() {
     const c = this.deps.printer.config();
-    return { width: c.paper_width_mm, drawerOnCash: c.drawer_kick };
+    return { profile: { model: c.model, width: c.paper_width_mm }, drawerOnCash: c.drawer_kick };
   }
 
   private async onPaid(sale: Sale): Promise<void> {
     const cash = sale.provider === 'cash';
+    // No printer set up: receipts are QR codes, and nothing about printers is said.
+    if (!this.deps.printer.status().configured) return;
     try {
       if (this.settings().auto_print) await this.printSale(sale, { copy: false });
       else if (cash && this.paper().drawerOnCash)
         this.remember(
           sale.id,
-          await this.deps.printer.print(drawerKickBytes(), `drawer for sale ${sale.number}`),
+          await this.deps.printer.print(
+            drawerKickBytes(this.paper().profile),
+            `drawer for sale ${sale.number}`,
+          ),
         );
     } catch (err) {
       this.deps.log.error(
@@ -202,7 +228,7 @@ export class Receipts {
   async printSale(sale: Sale, opts: { copy: boolean }): Promise<PrintResult> {
     const p = this.paper();
     const bytes = receiptBytes(this.saleReceipt(sale), {
-      width: p.width,
+      profile: p.profile,
       drawer: !opts.copy && sale.provider === 'cash' && p.drawerOnCash,
       copy: opts.copy,
     });
@@ -215,7 +241,7 @@ export class Receipts {
     this.last.set(sale.terminal_id, { kind: 'refund', id: refund.id });
     const p = this.paper();
     const bytes = receiptBytes(this.refundReceipt(refund, sale), {
-      width: p.width,
+      profile: p.profile,
       drawer: refund.method === 'cash' && p.drawerOnCash,
     });
     return this.remember(
@@ -230,38 +256,59 @@ export class Receipts {
     if (!ref)
       return {
         printed: false,
+        code: 'no_receipt',
         message: 'No receipt printed on this till since the daemon started',
         receipt: null,
       };
     const p = this.paper();
     if (ref.kind === 'sale') {
       const sale = await this.deps.findSale(ref.id);
-      if (!sale) return { printed: false, message: 'The last sale is gone', receipt: null };
+      if (!sale)
+        return {
+          printed: false,
+          code: 'no_receipt',
+          message: 'The last sale is gone',
+          receipt: null,
+        };
       const r = await this.printSale(sale, { copy: true });
-      return { ...r, receipt: `Receipt no. ${sale.number}` };
+      return { ...r, receipt: label(this.language(), 'receipt_no', { n: sale.number }) };
     }
     const refund = await this.deps.findRefund(ref.id);
     const sale = refund && (await this.deps.findSale(refund.sale_id));
     if (!refund || !sale)
-      return { printed: false, message: 'The last refund is gone', receipt: null };
+      return {
+        printed: false,
+        code: 'no_receipt',
+        message: 'The last refund is gone',
+        receipt: null,
+      };
     const bytes = receiptBytes(this.refundReceipt(refund, sale), {
-      width: p.width,
+      profile: p.profile,
       drawer: false,
       copy: true,
     });
     const r = await this.deps.printer.print(bytes, `copy of refund R-${refund.number}`);
-    return { ...r, receipt: `Refund R-${refund.number}` };
+    return { ...r, receipt: label(this.language(), 'refund_short', { n: refund.number }) };
   }
 
   openDrawer(): Promise<PrintResult> {
-    return this.deps.printer.print(drawerKickBytes(), 'open drawer');
+    return this.deps.printer.print(drawerKickBytes(this.paper().profile), 'open drawer');
+  }
+
+  /** The settings page's test print, in the shop's language. */
+  printTestPage(): Promise<PrintResult> {
+    return this.deps.printer.print(
+      testPageBytes(this.paper().profile, this.language()),
+      'test page',
+    );
   }
 
   printReport(r: XReport | ZReport): Promise<PrintResult> {
     const bytes = reportBytes(
       r,
-      this.paper().width,
+      this.paper().profile,
       this.settings().shop_name || this.deps.config.shopName,
+      this.language(),
     );
     return this.deps.printer.print(
       bytes,
@@ -301,6 +348,33 @@ export function parseReceiptSettings(
     if (typeof body.auto_print !== 'boolean')
       return { field: 'auto_print', message: 'auto_print must be true or false' };
     next.auto_print = body.auto_print;
+  }
+  if (body.language !== undefined) {
+    if (body.language !== 'de' && body.language !== 'en')
+      return { field: 'language', message: 'language must be de or en' };
+    next.language = body.language;
+  }
+  if (body.terminal_names !== undefined) {
+    const v = body.terminal_names;
+    const entries = v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : null;
+    if (
+      !entries ||
+      entries.length > 50 ||
+      entries.some(
+        ([id, name]) =>
+          !/^[A-Za-z0-9_-]{1,64}$/.test(id) ||
+          typeof name !== 'string' ||
+          name.length > 40 ||
+          bad(name),
+      )
+    )
+      return {
+        field: 'terminal_names',
+        message: 'terminal_names maps till ids to names of at most 40 characters',
+      };
+    next.terminal_names = Object.fromEntries(
+      entries.map(([id, name]) => [id, (name as string).trim()]).filter(([, n]) => n),
+    );
   }
   return next;
 }

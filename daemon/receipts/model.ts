@@ -5,6 +5,7 @@
  */
 import type { Receipt, ReceiptSettings, Refund, Sale, SaleLine } from '../protocol.js';
 import { vatBreakdown } from './vat.js';
+import { footerText, label, providerName, tillName, type ShopLanguage } from './labels.js';
 
 export const RECEIPT_SETTINGS_SECTION = 'receipts';
 
@@ -12,19 +13,15 @@ export const RECEIPT_DEFAULTS: ReceiptSettings = {
   shop_name: '',
   address_lines: [],
   tax_id: '',
-  footer: 'Thank you for your visit!',
+  footer: 'Vielen Dank für Ihren Besuch!',
   auto_print: true,
+  language: 'de',
+  terminal_names: {},
 };
 
-const PROVIDER_LABELS: Record<string, string> = {
-  cash: 'Cash',
-  fake_card: 'Card (demo)',
-  sumup_solo: 'Card (SumUp)',
-  sumup_tap: 'Card (SumUp Tap to Pay)',
-};
-
-export function providerLabel(id: string): string {
-  return PROVIDER_LABELS[id] ?? id;
+/** The payment type as the receipt names it, in the shop's language. */
+export function providerLabel(id: string, lang: ShopLanguage = 'de'): string {
+  return providerName(id, lang);
 }
 
 export interface ReceiptContext {
@@ -33,6 +30,12 @@ export interface ReceiptContext {
   timezone: string;
   currency: string;
   url: string;
+  /** DEFAULT_TERMINAL_ID: the kiosk screen's till, "Kasse 1" unless named. */
+  kioskId: string;
+}
+
+function lang(ctx: ReceiptContext): ShopLanguage {
+  return ctx.settings.language === 'en' ? 'en' : 'de';
 }
 
 function shop(ctx: ReceiptContext): Receipt['shop'] {
@@ -40,7 +43,18 @@ function shop(ctx: ReceiptContext): Receipt['shop'] {
     name: ctx.settings.shop_name || ctx.shopName,
     address_lines: ctx.settings.address_lines,
     tax_id: ctx.settings.tax_id,
-    footer: ctx.settings.footer,
+    footer: footerText(ctx.settings.footer, lang(ctx)),
+  };
+}
+
+function common(ctx: ReceiptContext, terminalId: string) {
+  return {
+    language: lang(ctx),
+    shop: shop(ctx),
+    terminal_id: terminalId,
+    terminal_name: tillName(terminalId, ctx.settings.terminal_names ?? {}, ctx.kioskId, lang(ctx)),
+    timezone: ctx.timezone,
+    currency: ctx.currency,
   };
 }
 
@@ -78,20 +92,17 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
   const { vat, lines } = withCodes(sale.lines);
   return {
     kind: 'sale',
-    shop: shop(ctx),
+    ...common(ctx, sale.terminal_id),
     number: sale.number,
     refers_to_sale_number: null,
-    terminal_id: sale.terminal_id,
     started_at: sale.created_at,
     ended_at: sale.updated_at,
-    timezone: ctx.timezone,
-    currency: ctx.currency,
     lines,
     total_cents: sale.total_cents,
     vat,
     payment: {
       provider: sale.provider,
-      label: providerLabel(sale.provider),
+      label: providerLabel(sale.provider, lang(ctx)),
       tendered_cents: sale.tendered_cents,
       change_cents: sale.change_cents,
       reference: reference(sale.payment),
@@ -108,14 +119,11 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
   );
   return {
     kind: 'refund',
-    shop: shop(ctx),
+    ...common(ctx, sale.terminal_id),
     number: refund.number,
     refers_to_sale_number: sale.number,
-    terminal_id: sale.terminal_id,
     started_at: refund.created_at,
     ended_at: refund.created_at,
-    timezone: ctx.timezone,
-    currency: ctx.currency,
     lines,
     total_cents: -refund.total_cents,
     vat,
@@ -123,8 +131,8 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
       provider: refund.provider,
       label:
         refund.method === 'manual'
-          ? `${providerLabel(refund.provider)} (refund by hand)`
-          : providerLabel(refund.provider),
+          ? label(lang(ctx), 'by_hand', { label: providerLabel(refund.provider, lang(ctx)) })
+          : providerLabel(refund.provider, lang(ctx)),
       tendered_cents: null,
       change_cents: null,
       reference: reference(refund.payment),

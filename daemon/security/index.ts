@@ -17,7 +17,11 @@ import { SETTINGS_DOC, type Settings, type SettingsData } from '../settings/inde
 import { AuditLog } from './audit.js';
 import { AuditHooks } from './audit-hooks.js';
 import type { AdminAuth } from './auth.js';
-import { CashierSessions } from './cashier-sessions.js';
+import {
+  CASHIER_SESSIONS_DOC,
+  CashierSessions,
+  type CashierSessionsData,
+} from './cashier-sessions.js';
 import { Employees } from './employees.js';
 import { createGuards } from './guard.js';
 import { HostAllowList } from './hosts.js';
@@ -118,6 +122,7 @@ export class Security {
     const cashiers = new CashierSessions({
       clock,
       employees,
+      doc: await store.document<CashierSessionsData>(CASHIER_SESSIONS_DOC),
       enabled: () => whitelist.section().pos_pin_login_enabled,
       idleMinutes: () =>
         whitelist.section().pos_pin_idle_logout_minutes ?? config.pinIdleLogoutMinutes,

@@ -67,6 +67,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   [`DELETE ${T}/cart`]: cashier,
   [`POST ${T}/cart/topup`]: cashier,
   [`POST ${T}/checkout`]: cashier,
+  [`GET ${T}/checkout/:key`]: pos,
   'GET /api/v1/payments/providers/available': pos,
   'GET /api/v1/sales/:id': pos,
   'POST /api/v1/sales/:id/cancel': cashier,
@@ -109,6 +110,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   // ----------------------------------------------------------------- exports, backup, audit
   'GET /api/v1/admin/exports/sales.csv': admin,
   'GET /api/v1/admin/exports/z-reports.csv': admin,
+  'GET /api/v1/admin/exports/revenue.csv': admin,
   'GET /api/v1/admin/backup': admin,
   'GET /api/v1/admin/restore': admin,
   'POST /api/v1/admin/restore': admin,

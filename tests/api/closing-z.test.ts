@@ -80,11 +80,11 @@ test('Z report: expected = float + cash sales − cash refunds − payouts (+ pa
     assert.equal(z.body.z.cash.expected_cents, 10800);
     assert.equal(z.body.z.counted_cents, 10970);
     assert.equal(z.body.z.difference_cents, 170);
-    assert.deepEqual(z.body.print, { printed: true, message: null });
+    assert.deepEqual(z.body.print, { printed: true, code: null, message: null });
     const printed = decodeEscPos(dev.bytes());
-    assert.match(printed.lines.join('\n'), /^Z REPORT 1$/m);
-    assert.match(printed.lines.join('\n'), /^= Expected +108\.00$/m);
-    assert.ok(printed.emphasised.some((l) => /^Difference +1\.70$/.test(l)));
+    assert.match(printed.lines.join('\n'), /^Z-BERICHT 1$/m);
+    assert.match(printed.lines.join('\n'), /^= Soll +108,00$/m);
+    assert.ok(printed.emphasised.some((l) => /^Differenz +1,70$/.test(l)));
 
     // The next period opens with the float and nothing else.
     const x2 = await d.get('/api/v1/closing/x', admin);

@@ -30,19 +30,19 @@ test('a cash sale prints a receipt that decodes to the sale, kicks the drawer on
     const printed = decodeEscPos(dev.bytes());
     const text = printed.lines.join('\n');
     assert.match(text, /^Kiosk Süd$/m);
-    assert.match(text, /^Tax ID DE999$/m);
-    assert.match(text, new RegExp(`^Receipt no\\. ${sale.number}$`, 'm'));
-    assert.match(text, /^ {2}2 x 2\.50 +5\.00 A$/m);
-    assert.match(text, /^Brezel +1\.20 B$/m);
-    assert.match(text, /^Change +3\.80$/m);
-    assert.match(text, /^A VAT 19 % +net 4\.20$/m);
-    assert.ok(printed.emphasised.some((l) => /^TOTAL +6\.20 EUR$/.test(l)));
+    assert.match(text, /^St\.-Nr\. DE999$/m);
+    assert.match(text, new RegExp(`^Beleg Nr\\. ${sale.number}$`, 'm'));
+    assert.match(text, /^2 x 2,50 +5,00 A$/m);
+    assert.match(text, /^Brezel +1,20 B$/m);
+    assert.match(text, /^Rückgeld +3,80$/m);
+    assert.match(text, /^A 19 % +4,20 +0,80 +5,00$/m);
+    assert.ok(printed.emphasised.some((l) => /^SUMME +6,20 €$/.test(l)));
     assert.equal(drawerKicks(dev.bytes()), 1);
     assert.equal(printed.ops.at(-1)?.op, 'cut');
 
     const info = await d.get(`/api/v1/sales/${sale.id}/receipt`);
     assert.equal(info.status, 200);
-    assert.deepEqual(info.body.print, { printed: true, message: null });
+    assert.deepEqual(info.body.print, { printed: true, code: null, message: null });
     assert.match(info.body.qr_svg, /^<svg/);
     const qr = printed.ops.find((o) => o.op === 'qr') as { data: string };
     const token = qr.data.split('/r/')[1];
@@ -53,10 +53,12 @@ test('a cash sale prints a receipt that decodes to the sale, kicks the drawer on
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type')!, /text\/html/);
     assert.match(page.headers.get('cache-control')!, /no-store/);
-    assert.match(page.text, new RegExp(`Receipt no\\. ${sale.number}`));
+    assert.match(page.text, new RegExp(`Beleg Nr\\. ${sale.number}`));
+    assert.match(page.text, /<html lang="de">/);
     assert.match(page.text, /Apfelschorle/);
-    assert.match(page.text, /6\.20 EUR/);
-    assert.match(page.text, /Change/);
+    assert.match(page.text, /6,20 €/);
+    assert.match(page.text, /Rückgeld/);
+    assert.match(page.text, /Vielen Dank für Ihren Besuch!/);
     assert.ok(!page.text.includes(sale.id), 'the page does not expose the sale id');
     assert.ok(!page.text.includes('/api/'), 'the page links nowhere into the POS');
   } finally {
@@ -70,7 +72,7 @@ test('a card sale prints without a drawer kick', async () => {
     await product(d, { barcode: '4001', name: 'Apfelschorle', price_cents: 250, vat_rate: 19 });
     const sale = await sell(d, [['4001', 1]], 'fake_card');
     assert.equal(sale.state, 'succeeded');
-    assert.match(decodeEscPos(dev.bytes()).lines.join('\n'), /^Card \(demo\) +2\.50$/m);
+    assert.match(decodeEscPos(dev.bytes()).lines.join('\n'), /^Karte \(Demo\) +2,50$/m);
     assert.equal(drawerKicks(dev.bytes()), 0);
   } finally {
     await d.stop();
@@ -94,13 +96,15 @@ test('printer offline: the sale still completes and the receipt says why nothing
     const info = await d.get(`/api/v1/sales/${sale.id}/receipt`);
     assert.equal(info.body.print.printed, false);
     assert.match(info.body.print.message, /not connected/);
+    assert.equal(info.body.print.code, 'printer_not_connected');
+    assert.equal(status.body.code, 'printer_not_connected');
     assert.equal(dev.written.length, 0);
     // Plugged back in (hotplug): reprint works.
     const again = new FakeUsbPrinter(0x04b8, 0x0e28);
     bus.plug(again);
     const r = await d.post(`/api/v1/sales/${sale.id}/receipt/print`);
-    assert.deepEqual(r.body, { printed: true, message: null });
-    assert.ok(decodeEscPos(again.bytes()).lines.includes('*** COPY ***'));
+    assert.deepEqual(r.body, { printed: true, code: null, message: null });
+    assert.ok(decodeEscPos(again.bytes()).lines.includes('*** KOPIE ***'));
     const health = await d.get('/api/v1/health');
     assert.equal(health.body.printer.connected, true);
   } finally {
@@ -114,15 +118,16 @@ test("reprint last receipt: a copy of the till's last receipt, never a drawer ki
     await product(d, { barcode: '4001', name: 'Apfelschorle', price_cents: 250, vat_rate: 19 });
     const none = await d.post('/api/v1/terminals/kiosk/receipt/reprint-last');
     assert.equal(none.body.printed, false);
+    assert.equal(none.body.code, 'no_receipt');
     const sale = await sell(d, [['4001', 1]], 'cash', 300);
     dev.clear();
     const r = await d.post('/api/v1/terminals/kiosk/receipt/reprint-last');
     assert.equal(r.status, 200);
     assert.equal(r.body.printed, true);
-    assert.equal(r.body.receipt, `Receipt no. ${sale.number}`);
+    assert.equal(r.body.receipt, `Beleg Nr. ${sale.number}`);
     const lines = decodeEscPos(dev.bytes()).lines;
-    assert.ok(lines.includes('*** COPY ***'));
-    assert.ok(lines.includes(`Receipt no. ${sale.number}`));
+    assert.ok(lines.includes('*** KOPIE ***'));
+    assert.ok(lines.includes(`Beleg Nr. ${sale.number}`));
     assert.equal(drawerKicks(dev.bytes()), 0);
   } finally {
     await d.stop();
@@ -140,7 +145,7 @@ test('GET /r/:token: forged, altered or unknown tokens are 404 pages; receipts o
     for (const t of [altered, unknown, 'x', '..%2F..%2Fsettings.json', 'A'.repeat(300)]) {
       const r = await d.get(`/r/${t}`, { headers: { accept: 'text/html' } });
       assert.equal(r.status, 404, t);
-      assert.match(r.text, /does not exist|Not found/);
+      assert.match(r.text, /Diesen Beleg gibt es nicht/);
     }
     const bad = await d.get('/api/v1/sales/nope!/receipt');
     assert.equal(bad.status, 400);
@@ -159,7 +164,7 @@ test('open drawer: manager action, audited; settings PUTs validate', async () =>
       { reason: 'change for a 50' },
       { admin: ADMIN_TOKEN },
     );
-    assert.deepEqual(r.body, { printed: true, message: null });
+    assert.deepEqual(r.body, { printed: true, code: null, message: null });
     assert.equal(drawerKicks(dev.bytes()), 1);
     const audit = await d.get('/api/v1/admin/audit?limit=50', { admin: ADMIN_TOKEN });
     assert.ok(
@@ -211,7 +216,7 @@ test('GET /sales/:id/receipt?wait=1 answers after the automatic print, with its 
     });
     assert.equal(sale.body.state, 'succeeded');
     const r = await d.get(`/api/v1/sales/${sale.body.id}/receipt?wait=1`);
-    assert.deepEqual(r.body.print, { printed: true, message: null });
+    assert.deepEqual(r.body.print, { printed: true, code: null, message: null });
   } finally {
     release();
     await d.stop();
@@ -252,10 +257,14 @@ test('the automatic print runs after the checkout has answered, in order, and st
       sales.map((s) => s.id),
     );
     const lines = decodeEscPos(dev.bytes()).lines;
-    const at = sales.map((s) => lines.indexOf(`Receipt no. ${s.number}`));
+    const at = sales.map((s) => lines.indexOf(`Beleg Nr. ${s.number}`));
     assert.ok(at[0] !== -1 && at[0] < at[1], `receipts printed in order: ${at.join(', ')}`);
     assert.equal(drawerKicks(dev.bytes()), 2);
-    assert.deepEqual(receipts.printResult(sales[0].id), { printed: true, message: null });
+    assert.deepEqual(receipts.printResult(sales[0].id), {
+      printed: true,
+      code: null,
+      message: null,
+    });
   } finally {
     await d.stop();
   }

@@ -44,13 +44,13 @@ test('full cash refund: own journal line and numbered receipt, drawer opens; a s
     assert.equal(r.body.refund.total_cents, 620);
     assert.equal(r.body.refund.sale_number, sale.number);
     assert.deepEqual(r.body.refunded_line_indexes, [0, 1]);
-    assert.deepEqual(r.body.print, { printed: true, message: null });
+    assert.deepEqual(r.body.print, { printed: true, code: null, message: null });
     const printed = decodeEscPos(dev.bytes());
     assert.equal(printed.ops.filter((o) => o.op === 'drawer').length, 1);
     const text = printed.lines.join('\n');
-    assert.match(text, /^REFUND R-1$/m);
-    assert.match(text, new RegExp(`^for receipt no\\. ${sale.number}$`, 'm'));
-    assert.match(text, /^REFUND +-6\.20 EUR$/m);
+    assert.match(text, /^ERSTATTUNG R-1$/m);
+    assert.match(text, new RegExp(`^zu Beleg Nr\\. ${sale.number}$`, 'm'));
+    assert.match(text, /^ERSTATTET +-6,20 €$/m);
     // Its own journal line, in today's file, after the sale's lines.
     const day = d.app.checkout.calendar.day(d.app.clock.now());
     const lines = (await readFile(path.join(d.dataDir, 'sales', `${day}.jsonl`), 'utf8'))
@@ -64,7 +64,7 @@ test('full cash refund: own journal line and numbered receipt, drawer opens; a s
       headers: { accept: 'text/html' },
     });
     assert.equal(page.status, 200);
-    assert.match(page.text, new RegExp(`Refund R-1 for receipt no\\. ${sale.number}`));
+    assert.match(page.text, new RegExp(`Erstattung R-1 zu Beleg Nr\\. ${sale.number}`));
     // Twice: refused, nothing written.
     const again = await refund(d, sale.id, {});
     assert.equal(again.status, 409);
@@ -230,7 +230,10 @@ test("card refunds: through the provider's refund() when it has one, else record
     dev.clear();
     const manual = await refund(d, a.id, {});
     assert.equal(manual.body.refund.method, 'manual');
-    assert.match(decodeEscPos(dev.bytes()).lines.join('\n'), /Card \(demo\) \(refund by hand\)/);
+    assert.match(
+      decodeEscPos(dev.bytes()).lines.join('\n'),
+      /Karte \(Demo\) \(Rückgabe von Hand\)/,
+    );
     assert.equal(decodeEscPos(dev.bytes()).ops.filter((o) => o.op === 'drawer').length, 0);
     // A provider with refund(): called with the sale and the amount; a refusal changes nothing.
     const provider = d.app.checkout.payments.get('fake_card')!;

@@ -123,8 +123,15 @@ describe('/admin', () => {
       headers: { 'content-type': 'text/csv' },
       admin: true,
     });
-    // The page shows what the daemon reports for the same file.
-    for (const e of direct.body.errors) await report.getByText(e.message).waitFor();
+    // The page shows the rows the daemon reports for the same file, translated: the column's
+    // German name, never the daemon's English sentence.
+    assert.deepEqual(
+      direct.body.errors.map((e: { row: number; field?: string }) => [e.row, e.field]),
+      [[3, 'price']],
+    );
+    await report.getByText('Ungültige Eingabe: Preis.').waitFor();
+    for (const e of direct.body.errors)
+      assert.equal(await report.getByText(e.message).count(), 0, e.message);
     await screenshotBoth(page, 'admin-products-import', { fullPage: true });
 
     // A German Excel file (Windows-1252: ä = 0xE4, € = 0x80). Read as UTF-8, its rows are

@@ -57,15 +57,13 @@ describe('/pos', () => {
     // Unpaired network scanners deliver to the default terminal: the kiosk. A browser on
     // loopback without ?terminal= is that kiosk.
     const a = await openPage(browser, `${d.url}/pos`, SIZES.small);
-    await a.page.getByTestId('terminal-label').filter({ hasText: 'Kasse kiosk' }).waitFor();
+    // The kiosk's till has a friendly name (DEFAULT_TERMINAL_ID "kiosk" → "Kasse 1").
+    await a.page.getByTestId('terminal-label').filter({ hasText: 'Kasse 1' }).waitFor();
     // The second browser is a till of its own ("till-b") that watches the kiosk's terminal.
     const b = await openPage(browser, `${d.url}/pos?terminal=till-b`, SIZES.large);
     await b.page.getByTestId('terminal-label').filter({ hasText: 'Kasse till-b' }).waitFor();
     await b.page.goto(`${d.url}/pos?watch=kiosk`);
-    await b.page
-      .getByTestId('terminal-label')
-      .filter({ hasText: 'Beobachte Kasse kiosk' })
-      .waitFor();
+    await b.page.getByTestId('terminal-label').filter({ hasText: 'Beobachte Kasse 1' }).waitFor();
     for (const { page } of [a, b])
       await page.locator('pos-status-dot [data-state="connected"]').waitFor();
     const cola = await d.get('/api/v1/products?q=Cola%20Zero');

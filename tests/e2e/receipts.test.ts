@@ -52,17 +52,28 @@ test('the QR code of a printed cash receipt opens the receipt page in Chromium',
     await page.locator('h1').waitFor();
     assert.equal(await page.locator('h1').textContent(), 'Kiosk Süd');
     const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-    assert.match(body, new RegExp(`Receipt no\\. ${sale.number}`));
+    // German, as the shop is: dd.mm.yyyy in TIMEZONE, money as 6,20 €, VAT per rate.
+    assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+    assert.match(body, new RegExp(`Beleg Nr\\. ${sale.number}`));
+    assert.match(body, /\b\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/);
+    assert.match(body, /Kasse 1/);
     assert.match(body, /Apfelschorle/);
-    assert.match(body, /Total 6\.20 EUR/);
-    assert.match(body, /Change 3\.80/);
-    assert.match(body, /19 % 4\.20 0\.80 5\.00/);
+    assert.match(body, /Summe 6,20 €/);
+    assert.match(body, /Bar 6,20/);
+    assert.match(body, /Gegeben 10,00 Rückgeld 3,80/);
+    assert.match(body, /Satz Netto MwSt\. Brutto/);
+    assert.match(body, /19 % 4,20 0,80 5,00/);
+    assert.match(body, /Vielen Dank für Ihren Besuch!/);
+    for (const english of ['Receipt', 'Total', 'Change', 'Given', 'VAT', 'Till', 'Cash', 'Print'])
+      assert.doesNotMatch(body, new RegExp(`\\b${english}\\b`), english);
     assert.equal(await page.locator('a').count(), 0, 'no links into the POS');
     assert.ok(await page.locator('button').isVisible());
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('button').isVisible(), false, 'Print button hidden on paper');
     await page.emulateMedia({ media: 'screen' });
     await screenshot(page, 'receipt-page-390x844');
+    await page.setViewportSize({ width: 800, height: 480 });
+    await screenshot(page, 'receipt-page-800x480');
     assert.deepEqual(pageErrors(page), []);
     assert.deepEqual(csp, []);
   } finally {

@@ -184,7 +184,7 @@ describe('shop operations in the UI', () => {
     dev.clear();
     await printer.getByRole('button', { name: 'Testseite drucken' }).click();
     await printer.getByRole('status').filter({ hasText: 'Erledigt' }).waitFor();
-    assert.ok(decodeEscPos(dev.bytes()).lines.includes('Printer test'));
+    assert.ok(decodeEscPos(dev.bytes()).lines.includes('Druckertest'));
 
     const backup = page.locator('[data-testid="backup"]');
     const [download] = await Promise.all([
@@ -220,13 +220,13 @@ describe('shop operations in the UI', () => {
     try {
       await pos.page
         .locator('[data-testid="terminal-label"]')
-        .filter({ hasText: 'kiosk' })
+        .filter({ hasText: 'Kasse 1' })
         .waitFor();
       dev.clear();
       await pos.page.getByRole('button', { name: 'Letzten Beleg drucken' }).click();
       await pos.page.getByText('Beleg gedruckt').waitFor();
       const printed = decodeEscPos(dev.bytes()).lines.join('\n');
-      assert.match(printed, /COPY/);
+      assert.match(printed, /KOPIE/);
       assert.match(printed, new RegExp(`\\b${sale.number}\\b`));
       await screenshotBoth(pos.page, 'shop-pos-reprint');
       assert.deepEqual(pageErrors(pos.page), []);
@@ -240,7 +240,8 @@ describe('shop operations in the UI', () => {
     try {
       const kiosk = await openPage(browser, `${d.url}/pos`, SIZES.small);
       const label = kiosk.page.locator('[data-testid="terminal-label"]');
-      await label.filter({ hasText: 'Kasse tresen' }).waitFor();
+      // The kiosk screen's till is "Kasse 1" whatever its id (here the configured "tresen").
+      await label.filter({ hasText: 'Kasse 1' }).waitFor();
       await kiosk.page.locator('pos-status-dot [data-state="connected"]').waitFor();
       // The cart shown is the configured till's: a scan routed to it appears here.
       const r = await d.post('/api/v1/terminals/tresen/cart/items', {

@@ -129,11 +129,14 @@ describe('/pos with SumUp', () => {
     await screenshotBoth(page, 'admin-sumup-readers');
     const list = await rig.d.get('/api/v1/admin/sumup/readers', { admin: true });
     assert.equal(list.body.terminal_readers['e2e-terrace'], paired.id);
-    // A bad code shows SumUp's refusal in plain words, next to nothing changed.
+    // A bad code shows SumUp's refusal in plain (German) words, next to nothing changed.
     await panel.getByLabel('Kopplungscode').fill('XNOTSHOWN');
     await panel.getByLabel('Name', { exact: true }).last().fill('Nope');
     await panel.getByRole('button', { name: 'Koppeln' }).click();
-    await panel.getByRole('alert').filter({ hasText: 'pairing code' }).waitFor();
+    await panel
+      .getByRole('alert')
+      .filter({ hasText: 'SumUp kennt diesen Kopplungscode nicht' })
+      .waitFor();
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

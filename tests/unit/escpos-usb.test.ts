@@ -67,6 +67,9 @@ test('Printer: no USB on the machine → print() resolves printed:false with the
   const r = await p.print(Buffer.from('x'), 'test');
   assert.equal(r.printed, false);
   assert.match(r.message!, /USB is not available/);
+  // Nothing set up and nothing found: the till says nothing about printers.
+  assert.equal(r.code, 'printer_not_configured');
+  assert.equal(p.status().configured, false);
   assert.equal(p.status().connected, false);
   p.stop();
 });
@@ -77,6 +80,7 @@ test('Printer: configured VID:PID offline → clear message; hotplug attach → 
   let r = await p.print(Buffer.from('hello\n'), 'test');
   assert.deepEqual(r, {
     printed: false,
+    code: 'printer_not_connected',
     message: 'Printer 04b8:0e28 is not connected; check cable and power',
   });
   const other = new FakeUsbPrinter(0x0416, 0x5011);
@@ -86,7 +90,7 @@ test('Printer: configured VID:PID offline → clear message; hotplug attach → 
   assert.equal(p.status().connected, true);
   assert.equal(p.status().name, '04b8:0e28 (Fake Epson TM-T20III)');
   r = await p.print(Buffer.from('hello\n'), 'test');
-  assert.deepEqual(r, { printed: true, message: null });
+  assert.deepEqual(r, { printed: true, code: null, message: null });
   assert.equal(dev.bytes().toString(), 'hello\n');
   assert.equal(other.written.length, 0);
   bus.unplug(dev);
@@ -107,6 +111,7 @@ test('Printer: without VID:PID the first printer-class device is used; errors ar
   dev.failTransfers = 'throw';
   const r = await p.print(Buffer.from('x'), 'receipt 1');
   assert.equal(r.printed, false);
+  assert.equal(r.code, 'printer_failed');
   assert.match(r.message!, /Printer error: USB write failed: LIBUSB_ERROR_NO_DEVICE/);
   assert.match(p.status().last_error!, /receipt 1/);
   p.stop();
@@ -119,7 +124,7 @@ test('Printer: a printer that appeared without a hotplug event is found when a j
   const dev = new FakeUsbPrinter();
   bus.devices.push(dev); // no attach event (libusb without hotplug support)
   const r = await p.print(Buffer.from('late\n'), 'test');
-  assert.deepEqual(r, { printed: true, message: null });
+  assert.deepEqual(r, { printed: true, code: null, message: null });
   assert.equal(dev.bytes().toString(), 'late\n');
   p.stop();
 });

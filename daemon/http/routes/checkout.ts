@@ -1,4 +1,8 @@
-/** POST /api/v1/terminals/:terminal_id/checkout: turn the cart into a sale and start paying. */
+/**
+ * POST /api/v1/terminals/:terminal_id/checkout: turn the cart into a sale and start paying.
+ * GET  /api/v1/terminals/:terminal_id/checkout/:key: the sale that checkout made, or 404 —
+ *      how a till that lost the answer learns whether the sale was booked.
+ */
 import type { Routes } from '../../core/http.js';
 import type { Checkout } from '../../checkout/index.js';
 import { readJson } from '../body.js';
@@ -41,6 +45,15 @@ export function checkoutRoutes(routes: Routes, deps: CheckoutRouteDeps): void {
       base_url: deps.publicUrl || `${ctx.protocol}://${ctx.host}`,
     });
     ctx.status = replayed ? 200 : 201;
+    ctx.body = sale;
+  });
+
+  routes.get('/api/v1/terminals/:terminal_id/checkout/:key', (ctx) => {
+    const terminalId = idParam(ctx.params.terminal_id, 'terminal_id');
+    const key = ctx.params.key ?? '';
+    if (!KEY_RE.test(key)) fail(400, 'invalid_field', 'not an idempotency key', 'idempotency_key');
+    const sale = checkout.saleByKey(terminalId, key);
+    if (!sale) fail(404, 'not_found', 'No checkout with this key on this till');
     ctx.body = sale;
   });
 }

@@ -20,13 +20,12 @@ import {
   PRINTER_SECTION,
   type Printer,
 } from '../../printer/index.js';
-import { EscPos } from '../../printer/escpos.js';
-import { columns } from '../../printer/layout.js';
+import { printerModels } from '../../printer/profiles.js';
+import { receiptNotFoundPage } from '../../receipts/html.js';
 import type { Settings } from '../../settings/index.js';
 import { requireRole } from '../../security/roles.js';
 import { queryParam, readJson } from '../body.js';
 import { fail } from '../../core/errors.js';
-import { errorPage } from '../../core/html.js';
 import { idParam, str } from '../validate.js';
 
 export interface ReceiptRouteDeps {
@@ -78,10 +77,7 @@ export function receiptRoutes(routes: Routes, deps: ReceiptRouteDeps): void {
     ctx.type = 'html';
     if (!receipt) {
       ctx.status = 404;
-      ctx.body = errorPage(
-        404,
-        'This receipt does not exist. Check the link or ask at the counter.',
-      );
+      ctx.body = receiptNotFoundPage(receipts.language());
       return;
     }
     ctx.body = receiptPage(receipt);
@@ -118,17 +114,11 @@ export function receiptRoutes(routes: Routes, deps: ReceiptRouteDeps): void {
   });
 
   routes.post('/api/v1/admin/printer/test', async (ctx) => {
-    const c = printer.config();
-    const cols = columns(c.paper_width_mm);
-    const p = new EscPos().init().align('center').bold(true).size(2, 2).line('Counter POS');
-    p.size(1, 1).bold(false).line('Printer test').align('left').line('-'.repeat(cols));
-    p.line(`Paper ${c.paper_width_mm} mm, ${cols} columns`).line('äöüß ÄÖÜ € 0123456789');
-    p.line('1234567890'.repeat(10).slice(0, cols)).cut(3);
-    ctx.body = await printer.print(p.bytes(), 'test page');
+    ctx.body = await receipts.printTestPage();
   });
 
   routes.get('/api/v1/admin/settings/printer', (ctx) => {
-    ctx.body = { ...printer.config(), status: printer.status() };
+    ctx.body = { ...printer.config(), status: printer.status(), models: printerModels() };
   });
 
   routes.put('/api/v1/admin/settings/printer', async (ctx) => {
@@ -139,7 +129,7 @@ export function receiptRoutes(routes: Routes, deps: ReceiptRouteDeps): void {
     await settings.update(PRINTER_SECTION, PRINTER_DEFAULTS, () => next);
     await printer.rescan();
     deps.audit(ctx, 'settings.printer', before, next);
-    ctx.body = { ...printer.config(), status: printer.status() };
+    ctx.body = { ...printer.config(), status: printer.status(), models: printerModels() };
   });
 
   routes.get('/api/v1/admin/settings/receipts', (ctx) => {

@@ -89,10 +89,27 @@ export class PosAdminApp extends LitElement {
         background: var(--pos-primary);
         border-color: var(--pos-primary);
       }
+      /* 800x480: one header row of actions and one row of pages that scrolls sideways, so
+         the header stays two rows high and the page keeps most of the screen. */
       @media (max-width: 900px) {
+        header {
+          padding: 6px 8px;
+          gap: 8px;
+        }
         nav {
           order: 10;
           flex-basis: 100%;
+          flex-wrap: nowrap;
+          overflow-x: auto;
+          scrollbar-width: none;
+        }
+        nav a {
+          flex: none;
+          min-height: 40px;
+          padding: 0 10px;
+        }
+        main {
+          padding: 8px;
         }
       }
       main {

@@ -2,6 +2,7 @@ import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -67,7 +68,7 @@ export class AdminEmployees extends LitElement {
     try {
       this.employees = await api.listEmployees();
     } catch (err) {
-      this.errors = { form: (err as Error).message };
+      this.errors = { form: errorText(err) };
     }
   }
 
@@ -88,7 +89,7 @@ export class AdminEmployees extends LitElement {
       await this.load();
     } catch (err) {
       const f = (err as api.ApiRequestError).field as Field | undefined;
-      const msg = (err as Error).message;
+      const msg = errorText(err);
       this.errors = f && ['name', 'role', 'pin'].includes(f) ? { [f]: msg } : { form: msg };
     }
   }
@@ -105,7 +106,7 @@ export class AdminEmployees extends LitElement {
       this.status = `${t('products.saved')}: ${next.name}`;
       return true;
     } catch (err) {
-      this.rowError = { id: emp.id, message: (err as Error).message };
+      this.rowError = { id: emp.id, message: errorText(err) };
       return false;
     }
   }
@@ -118,7 +119,7 @@ export class AdminEmployees extends LitElement {
       await api.deleteEmployee(emp.id);
       this.employees = this.employees.filter((x) => x.id !== emp.id);
     } catch (err) {
-      this.rowError = { id: emp.id, message: (err as Error).message };
+      this.rowError = { id: emp.id, message: errorText(err) };
     }
   }
 

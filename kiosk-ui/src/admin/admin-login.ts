@@ -1,6 +1,7 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 
@@ -75,7 +76,7 @@ export class PosAdminLogin extends LitElement {
       input.value = '';
       this.dispatchEvent(new CustomEvent('admin-logged-in', { bubbles: true, composed: true }));
     } catch (err) {
-      this.error = t('admin.login_failed', { message: (err as Error).message });
+      this.error = t('admin.login_failed', { message: errorText(err) });
     } finally {
       this.busy = false;
     }

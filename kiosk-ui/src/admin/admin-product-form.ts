@@ -1,7 +1,9 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Product, ProductInput } from '../../../daemon/protocol.js';
+import { VAT_RATES_DEFAULT } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { centsToInput, parseEuroInput } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -130,6 +132,33 @@ export class AdminProductForm extends LitElement {
     </div>`;
   }
 
+  /** The VAT rate as a choice of the configured rates (a product's own odd rate stays). */
+  private vatPicker(current: number) {
+    const rates = VAT_RATES_DEFAULT.includes(current)
+      ? VAT_RATES_DEFAULT
+      : [...VAT_RATES_DEFAULT, current];
+    const error = this.errors.vat_rate;
+    const fmt = new Intl.NumberFormat(lang() === 'de' ? 'de-DE' : 'en-GB');
+    return html`<div class="f">
+      <label
+        >${t('products.vat')}
+        <select
+          name="vat_rate"
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby="err-vat_rate"
+        >
+          ${rates.map(
+            (r) =>
+              html`<option value=${String(r)} ?selected=${r === current}>
+                ${fmt.format(r)} %
+              </option>`,
+          )}
+        </select></label
+      >
+      ${error ? html`<span class="field-error" id="err-vat_rate">${error}</span>` : ''}
+    </div>`;
+  }
+
   override render() {
     const p = this.product;
     return html`<dialog
@@ -151,7 +180,7 @@ export class AdminProductForm extends LitElement {
           'decimal',
         )}
         ${this.field('category', t('products.category'), p?.category ?? '')}
-        ${this.field('vat_rate', t('products.vat'), String(p?.vat_rate ?? 19), '', 'decimal')}
+        ${this.vatPicker(p?.vat_rate ?? VAT_RATES_DEFAULT[0])}
         <label class="check"
           ><input name="active" type="checkbox" .defaultChecked=${p?.active ?? true} />
           ${t('products.active')}</label
@@ -230,7 +259,7 @@ export class AdminProductForm extends LitElement {
           saved = await api.uploadProductImage(saved.id, this.file);
         } catch (err) {
           // The product is saved; the dialog stays open on it to retry the image.
-          this.errors = { image: (err as Error).message };
+          this.errors = { image: errorText(err) };
           this.emit('admin-product-saved', { product: saved, keep_open: true });
           return;
         }
@@ -238,7 +267,7 @@ export class AdminProductForm extends LitElement {
       this.emit('admin-product-saved', { product: saved, keep_open: false });
     } catch (err) {
       const field = err instanceof api.ApiRequestError ? err.field : undefined;
-      const msg = (err as Error).message;
+      const msg = errorText(err);
       this.errors =
         field &&
         ['name', 'barcode', 'price_cents', 'category', 'vat_rate', 'active'].includes(field)

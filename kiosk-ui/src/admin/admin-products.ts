@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CsvImportReport, Product, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { t, lang, I18nController, MESSAGES, type MessageKey } from '../lib/i18n.js';
+import { errorText, importRowNotice } from '../lib/errors.js';
+import { t, tn, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -14,12 +15,6 @@ import './admin-product-form.js';
  * Products: searchable table, create/edit (modal form), delete with confirmation, CSV import
  * with per-row errors, CSV export.
  */
-/** A row error in the UI's language where its code is known, else the daemon's text. */
-function rowMessage(e: CsvImportReport['errors'][number]): string {
-  const key = `import.code.${e.code ?? ''}` as MessageKey;
-  return e.code && key in MESSAGES.de ? t(key) : e.message;
-}
-
 @customElement('admin-products')
 export class AdminProducts extends LitElement {
   static override styles = [
@@ -86,7 +81,7 @@ export class AdminProducts extends LitElement {
       const list = await api.searchProducts(this.query);
       if (seq === this.seq) this.products = list;
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -230,10 +225,7 @@ export class AdminProducts extends LitElement {
                 ${r.errors.map(
                   (e) =>
                     html`<li>
-                      <strong>${t('import.row', { row: e.row })}</strong>${
-                        e.field ? html` (${e.field})` : ''
-                      }:
-                      ${rowMessage(e)}
+                      <strong>${t('import.row', { row: e.row })}</strong>: ${tn(importRowNotice(e))}
                     </li>`,
                 )}
               </ul>`
@@ -254,7 +246,7 @@ export class AdminProducts extends LitElement {
       this.importReport = await api.importProductsCsv(file, this.importEncoding);
       void this.load();
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -266,7 +258,7 @@ export class AdminProducts extends LitElement {
       await api.deleteProduct(p.id);
       this.products = this.products.filter((x) => x.id !== p.id);
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 }

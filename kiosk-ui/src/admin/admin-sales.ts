@@ -1,15 +1,16 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { DailyReport, Refund, Sale, ServerMessage } from '../../../daemon/protocol.js';
+import type { DailyReport, Sale, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime, isoDateIn } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { providerLabel } from '../lib/providers.js';
-import { newIdempotencyKey } from '../lib/payment.js';
 import { pageStyles } from './admin-styles.js';
 import './admin-hour-chart.js';
+import './admin-sale-detail.js';
 
 /**
  * Sales of one day (day picker, default today in TIMEZONE): the list with state and provider,
@@ -56,41 +57,6 @@ export class AdminSales extends LitElement {
       .kpis strong {
         font-size: 1.5rem;
       }
-      tr.refunded td {
-        color: var(--pos-muted);
-        text-decoration: line-through;
-      }
-      .tag {
-        display: inline-block;
-        padding: 0 6px;
-        border-radius: 6px;
-        background: #eef0f3;
-        color: var(--pos-fg, #222);
-        font-size: 0.85rem;
-        text-decoration: none;
-      }
-      .refund-box {
-        border-top: 1px solid var(--pos-border);
-        margin-top: 10px;
-        padding-top: 10px;
-        display: flex;
-        flex-direction: column;
-        gap: 8px;
-      }
-      .refund-box .actions {
-        display: flex;
-        gap: 8px;
-        flex-wrap: wrap;
-      }
-      td.pick input {
-        width: 24px;
-        height: 24px;
-      }
-      .result {
-        background: #e6f4ea;
-        border-radius: var(--pos-radius);
-        padding: 8px 12px;
-      }
     `,
   ];
 
@@ -101,16 +67,6 @@ export class AdminSales extends LitElement {
   @state() private report: DailyReport | null = null;
   @state() private selected: Sale | null = null;
   @state() private error = '';
-  /** Refunds of the selected sale and the lines they cover. */
-  @state() private refunds: Refund[] = [];
-  @state() private refundedLines: number[] = [];
-  @state() private pick: number[] = [];
-  @state() private refundReason = '';
-  @state() private refundBusy = false;
-  @state() private refundError = '';
-  @state() private refundResult: api.RefundResult | null = null;
-  private refundKey = newIdempotencyKey();
-  private refundSeq = 0;
   private seq = 0;
   private i18n = new I18nController(this);
 
@@ -127,63 +83,6 @@ export class AdminSales extends LitElement {
       this.live.sale.state !== 'pending'
     )
       void this.load();
-    if (
-      changed.has('selected') &&
-      this.selected?.id !== (changed.get('selected') as Sale | null)?.id
-    ) {
-      this.pick = [];
-      this.refundError = '';
-      this.refundResult = null;
-      this.refundReason = '';
-      this.refundKey = newIdempotencyKey();
-      void this.loadRefunds();
-    }
-  }
-
-  private async loadRefunds(): Promise<void> {
-    const sale = this.selected;
-    const seq = ++this.refundSeq;
-    this.refunds = [];
-    this.refundedLines = [];
-    if (!sale || (sale.state !== 'succeeded' && sale.state !== 'refunded')) return;
-    try {
-      const r = await api.saleRefunds(sale.id);
-      if (seq !== this.refundSeq) return;
-      this.refunds = r.refunds;
-      this.refundedLines = r.refunded_line_indexes;
-    } catch (err) {
-      if (seq === this.refundSeq) this.refundError = (err as Error).message;
-    }
-  }
-
-  private async refund(sale: Sale, all: boolean): Promise<void> {
-    if (!this.refundReason.trim()) {
-      this.refundError = t('refund.reason_required');
-      return;
-    }
-    this.refundBusy = true;
-    this.refundError = '';
-    this.refundResult = null;
-    try {
-      const r = await api.refundSale(sale.id, {
-        ...(all ? {} : { line_indexes: [...this.pick].sort((a, b) => a - b) }),
-        reason: this.refundReason.trim(),
-        idempotency_key: this.refundKey,
-      });
-      this.refundKey = newIdempotencyKey();
-      this.refundResult = r;
-      this.refundedLines = r.refunded_line_indexes;
-      this.pick = [];
-      this.refundReason = '';
-      await this.loadRefunds();
-    } catch (err) {
-      // A network error keeps the key: trying again cannot refund twice.
-      if (!(err instanceof api.ApiRequestError && err.code === 'network'))
-        this.refundKey = newIdempotencyKey();
-      this.refundError = refundErrorText(err);
-    } finally {
-      this.refundBusy = false;
-    }
   }
 
   private async load(): Promise<void> {
@@ -199,7 +98,7 @@ export class AdminSales extends LitElement {
       this.report = report;
       if (this.selected) this.selected = sales.find((s) => s.id === this.selected?.id) ?? null;
     } catch (err) {
-      if (seq === this.seq) this.error = (err as Error).message;
+      if (seq === this.seq) this.error = errorText(err);
     }
   }
 
@@ -272,136 +171,19 @@ export class AdminSales extends LitElement {
                   </table>
                 </div>`
           }
-          ${this.selected ? this.renderDetail(this.selected, tz) : ''}
+          ${
+            this.selected
+              ? html`<admin-sale-detail
+                  .sale=${this.selected}
+                  .timezone=${tz}
+                  @admin-sale-changed=${() => void this.load()}
+                ></admin-sale-detail>`
+              : ''
+          }
         </section>
         <section aria-labelledby="report-h">${this.renderReport()}</section>
       </div>
     `;
-  }
-
-  private renderDetail(s: Sale, tz: string) {
-    const money = (c: number) => formatMoney(c, lang());
-    const refundable = s.state === 'succeeded' || s.state === 'refunded';
-    return html`<div class="card" data-testid="sale-detail">
-      <h3>${t('sales.detail', { n: s.number })}</h3>
-      <p>
-        ${formatTime(s.created_at, lang(), tz)} · ${providerLabel(s.provider, lang())} ·
-        <span class="state-${s.state}">${t(`state.${s.state}` as MessageKey)}</span>
-      </p>
-      <div class="table-wrap">
-        <table>
-          <tbody>
-            ${s.lines.map((l, i) => {
-              const done = this.refundedLines.includes(i);
-              return html`<tr class=${done ? 'refunded' : ''} data-line=${i}>
-                ${
-                  refundable
-                    ? html`<td class="pick">
-                        <input
-                          type="checkbox"
-                          aria-label=${t('refund.pick', { name: l.name })}
-                          ?disabled=${done || this.refundBusy}
-                          .checked=${!done && this.pick.includes(i)}
-                          @change=${(e: Event) => {
-                            const on = (e.target as HTMLInputElement).checked;
-                            this.pick = on ? [...this.pick, i] : this.pick.filter((x) => x !== i);
-                          }}
-                        />
-                      </td>`
-                    : nothing
-                }
-                <td class="num">${l.quantity}×</td>
-                <td>
-                  ${l.name}
-                  ${done ? html`<span class="tag" data-testid="refunded-tag">${t('refund.done_tag')}</span>` : nothing}
-                </td>
-                <td class="num">${money(l.unit_price_cents)}</td>
-                <td class="num">${money(l.line_total_cents)}</td>
-              </tr>`;
-            })}
-            <tr>
-              <th colspan=${refundable ? 4 : 3}>${t('cart.total')}</th>
-              <th class="num">${money(s.total_cents)}</th>
-            </tr>
-          </tbody>
-        </table>
-      </div>
-      ${
-        s.tendered_cents !== null
-          ? html`<p>
-              ${t('sales.tendered')}: ${money(s.tendered_cents)} · ${t('sales.change')}:
-              ${money(s.change_cents ?? 0)}
-            </p>`
-          : ''
-      }
-      ${s.reason ? html`<p>${t('sales.reason')}: ${s.reason}</p>` : ''}
-      ${refundable ? this.renderRefund(s, tz) : nothing}
-    </div>`;
-  }
-
-  private renderRefund(s: Sale, tz: string) {
-    const money = (c: number) => formatMoney(c, lang());
-    const open = s.lines.length - this.refundedLines.length;
-    const r = this.refundResult;
-    return html`<div class="refund-box" data-testid="refund-box">
-      ${this.refunds.map(
-        (f) =>
-          html`<div class="muted">
-            ${t('refund.line', {
-              n: f.number,
-              amount: money(f.total_cents),
-              time: formatTime(f.created_at, lang(), tz),
-              method: refundMethodText(f.method, providerLabel(f.provider, lang())),
-            })}
-            ${f.reason ? html` – ${f.reason}` : nothing}
-          </div>`,
-      )}
-      ${
-        r
-          ? html`<div class="result" role="status" data-testid="refund-result">
-              <strong
-                >${t('refund.ok', { n: r.refund.number, amount: money(r.refund.total_cents) })}</strong
-              >
-              <div>
-                ${refundMethodText(r.refund.method, providerLabel(r.refund.provider, lang()))}
-              </div>
-              ${
-                r.print.printed
-                  ? html`<div>${t('receipt.printed')}</div>`
-                  : html`<div>
-                      ${t('receipt.not_printed', { message: r.print.message ?? '–' })}
-                    </div>`
-              }
-            </div>`
-          : nothing
-      }
-      ${
-        open > 0
-          ? html`<label class="field"
-                >${t('refund.reason')}
-                <input
-                  .value=${this.refundReason}
-                  placeholder=${t('refund.reason_hint')}
-                  @input=${(e: Event) =>
-                    (this.refundReason = (e.target as HTMLInputElement).value)}
-              /></label>
-              <div class="actions">
-                <button
-                  class="danger"
-                  ?disabled=${this.refundBusy || this.pick.length === 0}
-                  @click=${() => void this.refund(s, false)}
-                >
-                  ${t('refund.selected', { n: this.pick.length })}
-                </button>
-                <button ?disabled=${this.refundBusy} @click=${() => void this.refund(s, true)}>
-                  ${this.refundedLines.length ? t('refund.rest') : t('refund.all')}
-                </button>
-              </div>
-              <p class="muted">${t('refund.manager_hint')}</p>`
-          : html`<p><strong>${t('refund.full')}</strong></p>`
-      }
-      ${this.refundError ? html`<p class="error" role="alert">${this.refundError}</p>` : nothing}
-    </div>`;
   }
 
   private renderReport() {
@@ -436,25 +218,4 @@ export class AdminSales extends LitElement {
       </div>
     </div>`;
   }
-}
-
-/** How the money went back, in plain words. */
-function refundMethodText(method: Refund['method'], provider: string): string {
-  if (method === 'cash') return t('refund.method_cash');
-  if (method === 'provider') return t('refund.method_provider', { provider });
-  return t('refund.method_manual');
-}
-
-/** The daemon's message, with a plain-words lead for the cases a manager can act on. */
-function refundErrorText(err: unknown): string {
-  const e = err as api.ApiRequestError;
-  const lead =
-    e.code === 'cashier_login_required' || e.code === 'role_required'
-      ? t('refund.need_manager')
-      : e.code === 'network'
-        ? t('refund.network')
-        : e.status === 502
-          ? t('refund.provider_unclear')
-          : '';
-  return [t('refund.failed', { message: e.message }), lead].filter(Boolean).join(' ');
 }

@@ -2,6 +2,7 @@ import { LitElement, html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import {
@@ -88,7 +89,7 @@ export class AdminSecurity extends LitElement {
       this.savedRows = s.allowed_ips;
       this.myIp = ip.ip;
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -107,7 +108,7 @@ export class AdminSecurity extends LitElement {
       this.status = t('security.saved');
     } catch (err) {
       box.checked = this.pinLogin;
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     } finally {
       this.busy = false;
     }
@@ -125,7 +126,7 @@ export class AdminSecurity extends LitElement {
       this.status = t('security.saved');
     } catch (err) {
       box.checked = this.enabled;
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     } finally {
       this.busy = false;
     }
@@ -145,10 +146,10 @@ export class AdminSecurity extends LitElement {
       this.status = t('security.saved');
     } catch (err) {
       const e = err as api.ApiRequestError;
-      const re = rowErrorFromField(e.field, e.message);
+      const re = rowErrorFromField(e.field, errorText(err));
       // Map the index in the sent list back to the row on screen.
       if (re) this.rowError = { ...re, index: index[re.index] ?? re.index };
-      else this.error = e.message;
+      else this.error = errorText(err);
     } finally {
       this.busy = false;
     }
@@ -225,18 +226,18 @@ export class AdminSecurity extends LitElement {
               : ''
           }
           ${this.rows.map((r, i) => {
-            const err = this.rowError?.index === i ? this.rowError : null;
+            const rowErr = this.rowError?.index === i ? this.rowError : null;
             return html`<div class="row" data-row=${i}>
               <input
                 aria-label="${t('security.ip')} ${i + 1}"
                 .value=${r.ip}
-                aria-invalid=${err && err.field !== 'name' ? 'true' : 'false'}
+                aria-invalid=${rowErr && rowErr.field !== 'name' ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit(i, { ip: (e.target as HTMLInputElement).value })}
               />
               <input
                 aria-label="${t('security.name')} ${i + 1}"
                 .value=${r.name}
-                aria-invalid=${err?.field === 'name' ? 'true' : 'false'}
+                aria-invalid=${rowErr?.field === 'name' ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit(i, { name: (e.target as HTMLInputElement).value })}
               />
               <button
@@ -249,9 +250,9 @@ export class AdminSecurity extends LitElement {
                 ✕
               </button>
               ${
-                err
+                rowErr
                   ? html`<span class="field-error" role="alert" data-testid="row-error"
-                      >${err.message}</span
+                      >${rowErr.message}</span
                     >`
                   : ''
               }

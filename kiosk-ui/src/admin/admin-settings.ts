@@ -2,16 +2,28 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatDateTime, isoDateIn } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
+import './admin-printer.js';
+
+/** "kiosk = Kasse 1" lines → {kiosk: "Kasse 1"}; lines without "=" are skipped. */
+export function parseTillNames(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z0-9_-]{1,64})\s*=\s*(.+?)\s*$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
 
 /**
- * Shop settings: receipt and shop data, the receipt printer (VID:PID, paper width, status,
- * test print, open the drawer with a note for the audit log), exports (CSV downloads for a
- * date range), backup download and restore upload (validated by the daemon; it applies at
- * the next start).
+ * Shop settings: receipt and shop data (with the shop's language and the tills' names), the
+ * receipt printer (<admin-printer>), exports (CSV downloads for a date range: technical,
+ * German, DATEV daily revenue), backup download and restore upload (validated by the daemon;
+ * it applies at the next start).
  */
 @customElement('admin-settings')
 export class AdminSettings extends LitElement {
@@ -39,17 +51,6 @@ export class AdminSettings extends LitElement {
         border: 1px solid var(--pos-border);
         border-radius: var(--pos-radius);
       }
-      .hex {
-        width: 6em;
-      }
-      .status-ok {
-        color: var(--pos-success);
-        font-weight: 600;
-      }
-      .status-bad {
-        color: var(--pos-danger);
-        font-weight: 600;
-      }
       a.btn {
         text-decoration: none;
       }
@@ -61,10 +62,6 @@ export class AdminSettings extends LitElement {
   @state() private receipts: api.ReceiptSettings | null = null;
   @state() private receiptMsg = '';
   @state() private receiptErr = '';
-  @state() private printer: api.PrinterSettingsView | null = null;
-  @state() private printerMsg = '';
-  @state() private printerErr = '';
-  @state() private drawerReason = '';
   @state() private from = '';
   @state() private to = '';
   @state() private restoreMsg = '';
@@ -80,15 +77,9 @@ export class AdminSettings extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const [r, p, s] = await Promise.allSettled([
-      api.getReceiptSettings(),
-      api.getPrinterSettings(),
-      api.restoreStatus(),
-    ]);
+    const [r, s] = await Promise.allSettled([api.getReceiptSettings(), api.restoreStatus()]);
     if (r.status === 'fulfilled') this.receipts = r.value;
-    else this.receiptErr = (r.reason as Error).message;
-    if (p.status === 'fulfilled') this.printer = p.value;
-    else this.printerErr = (p.reason as Error).message;
+    else this.receiptErr = errorText(r.reason);
     if (s.status === 'fulfilled') this.restorePending = s.value.pending;
   }
 
@@ -98,7 +89,7 @@ export class AdminSettings extends LitElement {
     try {
       await fn();
     } catch (err) {
-      setErr((err as Error).message);
+      setErr(errorText(err));
     } finally {
       this.busy = false;
     }
@@ -116,6 +107,8 @@ export class AdminSettings extends LitElement {
       tax_id: String(f.get('tax_id') ?? '').trim(),
       footer: String(f.get('footer') ?? '').trim(),
       auto_print: f.get('auto_print') === 'on',
+      language: f.get('language') === 'en' ? 'en' : 'de',
+      terminal_names: parseTillNames(String(f.get('terminal_names') ?? '')),
     };
     this.receiptMsg = '';
     void this.run(
@@ -124,40 +117,6 @@ export class AdminSettings extends LitElement {
         this.receiptMsg = t('security.saved');
       },
       (m) => (this.receiptErr = m),
-    );
-  }
-
-  private savePrinter(e: Event): void {
-    e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
-    const body: api.PrinterSettings = {
-      vendor_id: String(f.get('vendor_id') ?? '').trim(),
-      product_id: String(f.get('product_id') ?? '').trim(),
-      paper_width_mm: f.get('paper') === '58' ? 58 : 80,
-      drawer_kick: f.get('drawer_kick') === 'on',
-      enabled: f.get('enabled') === 'on',
-    };
-    this.printerMsg = '';
-    void this.run(
-      async () => {
-        this.printer = await api.putPrinterSettings(body);
-        this.printerMsg = t('security.saved');
-      },
-      (m) => (this.printerErr = m),
-    );
-  }
-
-  private printerAction(fn: () => Promise<{ printed: boolean; message: string | null }>) {
-    this.printerMsg = '';
-    void this.run(
-      async () => {
-        const r = await fn();
-        this.printerMsg = r.printed
-          ? t('settings.printer_done')
-          : t('receipt.not_printed', { message: r.message ?? '–' });
-        this.printer = await api.getPrinterSettings();
-      },
-      (m) => (this.printerErr = m),
     );
   }
 
@@ -187,7 +146,9 @@ export class AdminSettings extends LitElement {
     return html`<h2>${t('nav.settings')}</h2>
       <div class="cols">
         <section class="card" data-testid="receipt-settings">${this.renderReceipts()}</section>
-        <section class="card" data-testid="printer-settings">${this.renderPrinter()}</section>
+        <section class="card" data-testid="printer-settings">
+          <admin-printer></admin-printer>
+        </section>
         <section class="card" data-testid="exports">${this.renderExports()}</section>
         <section class="card" data-testid="backup">${this.renderBackup()}</section>
       </div>`;
@@ -218,6 +179,23 @@ export class AdminSettings extends LitElement {
                 ><input type="checkbox" name="auto_print" .checked=${r.auto_print} />
                 ${t('settings.auto_print')}</label
               >
+              <label class="field"
+                >${t('settings.language')}
+                <select name="language">
+                  <option value="de" ?selected=${r.language !== 'en'}>Deutsch</option>
+                  <option value="en" ?selected=${r.language === 'en'}>English</option>
+                </select></label
+              >
+              <label class="field"
+                >${t('settings.terminal_names')}<textarea
+                  name="terminal_names"
+                  placeholder="kiosk = Kasse 1"
+                  .value=${Object.entries(r.terminal_names ?? {})
+                    .map(([id, n]) => `${id} = ${n}`)
+                    .join('\n')}
+                ></textarea>
+              </label>
+              <p class="muted">${t('settings.terminal_names_hint')}</p>
               <p class="muted">${t('settings.vat_hint')}</p>
               <div class="row">
                 <button class="primary" type="submit" ?disabled=${this.busy}>
@@ -229,88 +207,6 @@ export class AdminSettings extends LitElement {
           : nothing
       }
       ${this.receiptErr ? html`<p class="error" role="alert">${this.receiptErr}</p>` : nothing}`;
-  }
-
-  private renderPrinter() {
-    const p = this.printer;
-    const s = p?.status;
-    return html`<h3>${t('settings.printer')}</h3>
-      ${
-        p && s
-          ? html`<p data-testid="printer-status">
-                <span class=${s.connected ? 'status-ok' : 'status-bad'}
-                  >${s.connected ? t('settings.printer_connected') : t('settings.printer_offline')}</span
-                >
-                ${s.name ? html` · ${s.name}` : nothing}
-                ${!s.name && s.vendor_id ? html` · ${s.vendor_id}:${s.product_id}` : nothing}
-                ${s.message ? html`<br /><span class="muted">${s.message}</span>` : nothing}
-              </p>
-              <form @submit=${(e: Event) => this.savePrinter(e)}>
-                <div class="row">
-                  <label class="field"
-                    >${t('settings.vendor_id')}<input
-                      class="hex"
-                      name="vendor_id"
-                      placeholder="04b8"
-                      .value=${p.vendor_id}
-                  /></label>
-                  <label class="field"
-                    >${t('settings.product_id')}<input
-                      class="hex"
-                      name="product_id"
-                      placeholder="0e28"
-                      .value=${p.product_id}
-                  /></label>
-                  <label class="field"
-                    >${t('settings.paper')}
-                    <select name="paper" .value=${String(p.paper_width_mm)}>
-                      <option value="80" ?selected=${p.paper_width_mm === 80}>80 mm</option>
-                      <option value="58" ?selected=${p.paper_width_mm === 58}>58 mm</option>
-                    </select></label
-                  >
-                </div>
-                <p class="muted">${t('settings.vid_pid_hint')}</p>
-                <label class="check"
-                  ><input type="checkbox" name="enabled" .checked=${p.enabled} />
-                  ${t('settings.printer_enabled')}</label
-                >
-                <label class="check"
-                  ><input type="checkbox" name="drawer_kick" .checked=${p.drawer_kick} />
-                  ${t('settings.drawer_kick')}</label
-                >
-                <div class="row">
-                  <button class="primary" type="submit" ?disabled=${this.busy}>
-                    ${t('common.save')}
-                  </button>
-                  <button
-                    type="button"
-                    ?disabled=${this.busy}
-                    @click=${() => this.printerAction(api.printTestPage)}
-                  >
-                    ${t('settings.test_print')}
-                  </button>
-                </div>
-              </form>
-              <div class="row" style="margin-top:10px">
-                <label class="field" style="flex:1"
-                  >${t('settings.drawer_reason')}
-                  <input
-                    .value=${this.drawerReason}
-                    @input=${(e: Event) =>
-                      (this.drawerReason = (e.target as HTMLInputElement).value)}
-                /></label>
-                <button
-                  ?disabled=${this.busy}
-                  @click=${() => this.printerAction(() => api.openDrawer(this.drawerReason.trim()))}
-                >
-                  ${t('settings.open_drawer')}
-                </button>
-              </div>
-              <p class="muted">${t('settings.drawer_audit')}</p>`
-          : nothing
-      }
-      ${this.printerMsg ? html`<p class="notice" role="status">${this.printerMsg}</p>` : nothing}
-      ${this.printerErr ? html`<p class="error" role="alert">${this.printerErr}</p>` : nothing}`;
   }
 
   private renderExports() {
@@ -342,8 +238,29 @@ export class AdminSettings extends LitElement {
               >`
             : html`<p class="error">${t('settings.range_invalid')}</p>`
         }
+        ${
+          valid
+            ? html`<a
+                  class="btn primary"
+                  data-testid="sales-csv-de"
+                  href=${api.salesCsvDeUrl(this.from, this.to)}
+                  download
+                  >${t('settings.sales_csv_de')}</a
+                >
+                <a
+                  class="btn primary"
+                  data-testid="revenue-csv"
+                  href=${api.revenueCsvUrl(this.from, this.to)}
+                  download
+                  >${t('settings.revenue_csv')}</a
+                >`
+            : ''
+        }
         <a class="btn" data-testid="z-csv" href=${api.Z_REPORTS_CSV_URL} download
           >${t('settings.z_csv')}</a
+        >
+        <a class="btn" data-testid="z-csv-de" href=${api.Z_REPORTS_CSV_DE_URL} download
+          >${t('settings.z_csv_de')}</a
         >
         <p class="muted">${t('settings.csv_hint')}</p>
       </div>`;

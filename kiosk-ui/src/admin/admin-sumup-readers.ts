@@ -2,6 +2,7 @@ import { LitElement, html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { SumUpReaders } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { t, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -47,7 +48,7 @@ export class AdminSumupReaders extends LitElement {
 
   @state() private data: SumUpReaders | null = null;
   @state() private names: Record<string, string> = {};
-  @state() private unavailable = '';
+  @state() private unavailable = false;
   @state() private error = '';
   @state() private status = '';
   @state() private busy = false;
@@ -62,11 +63,11 @@ export class AdminSumupReaders extends LitElement {
     try {
       this.data = await api.sumupReaders();
       this.names = Object.fromEntries(this.data.readers.map((r) => [r.id, r.name]));
-      this.unavailable = '';
+      this.unavailable = false;
     } catch (err) {
       const e = err as api.ApiRequestError;
-      if (e.code === 'sumup_not_configured') this.unavailable = e.message;
-      else this.error = e.message;
+      if (e.code === 'sumup_not_configured') this.unavailable = true;
+      else this.error = errorText(err);
     }
   }
 
@@ -80,7 +81,7 @@ export class AdminSumupReaders extends LitElement {
       this.status = t('sumup.saved');
       await this.load();
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     } finally {
       this.busy = false;
     }
@@ -106,9 +107,7 @@ export class AdminSumupReaders extends LitElement {
   override render() {
     if (this.unavailable)
       return html`<h2>${t('sumup.title')}</h2>
-        <p class="notice" role="status">
-          ${t('sumup.not_configured', { reason: this.unavailable })}
-        </p>`;
+        <p class="notice" role="status">${t('sumup.not_configured')}</p>`;
     const d = this.data;
     const readers = d?.readers ?? [];
     return html`

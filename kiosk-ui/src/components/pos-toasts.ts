@@ -2,13 +2,8 @@ import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { tokens, controls } from '../lib/styles.js';
-import { t, I18nController } from '../lib/i18n.js';
-
-export interface Toast {
-  id: number;
-  text: string;
-  kind: 'info' | 'error' | 'success';
-}
+import { t, tn, I18nController } from '../lib/i18n.js';
+import type { Toast } from '../lib/toasts.js';
 
 /**
  * Stacked notices (unknown barcode, refused scan, errors) over the top of the screen. They do
@@ -63,7 +58,7 @@ export class PosToasts extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) toasts: Toast[] = [];
+  @property({ attribute: false }) toasts: readonly Toast[] = [];
   private i18n = new I18nController(this);
 
   override render() {
@@ -72,7 +67,7 @@ export class PosToasts extends LitElement {
       (x) => x.id,
       (x) =>
         html`<div class="toast ${x.kind}" role=${x.kind === 'error' ? 'alert' : 'status'}>
-          <span class="text">${x.text}</span>
+          <span class="text">${tn(x.notice)}</span>
           <button
             aria-label=${t('common.close')}
             @click=${() =>

@@ -76,6 +76,15 @@ export function chooseTerminal(
   return { id: own, own, watching: false, ...(defaulted ? { defaulted } : {}) };
 }
 
+/** The page's URL for watching another till (`watch`), or for this browser's own (null). */
+export function watchUrl(href: string, watch: string | null): string {
+  const url = new URL(href);
+  url.searchParams.delete('terminal');
+  if (watch) url.searchParams.set('watch', watch);
+  else url.searchParams.delete('watch');
+  return url.toString();
+}
+
 /**
  * The choice once the daemon said which till the kiosk is (snapshot `default_terminal_id`):
  * a loopback browser that fell back to the built-in id switches to it; a pinned or stored id

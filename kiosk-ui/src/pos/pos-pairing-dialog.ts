@@ -2,7 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { PairingSecret } from '../../../daemon/protocol.js';
 import { tokens, controls } from '../lib/styles.js';
-import { t, lang, I18nController } from '../lib/i18n.js';
+import { t, tn, lang, I18nController, type Notice } from '../lib/i18n.js';
 import { formatDateTime } from '../lib/format.js';
 
 /**
@@ -57,10 +57,11 @@ export class PosPairingDialog extends LitElement {
 
   @property({ type: Boolean }) open = false;
   @property({ attribute: false }) secret: PairingSecret | null = null;
-  @property() error = '';
+  /** Why no code can be shown (translated on render). */
+  @property({ attribute: false }) error: Notice | null = null;
   /** Set when a scanner paired with this terminal while the dialog is open. */
   @property() paired = '';
-  @property() refused = '';
+  @property({ attribute: false }) refused: Notice | null = null;
   @property() timezone = 'Europe/Berlin';
   @query('dialog') private dialog!: HTMLDialogElement;
   private i18n = new I18nController(this);
@@ -100,16 +101,10 @@ export class PosPairingDialog extends LitElement {
                   })}
                 </p>`
             : this.error
-              ? html`<p class="refused" role="alert">${this.error}</p>`
+              ? html`<p class="refused" role="alert">${tn(this.error)}</p>`
               : html`<p>${t('common.loading')}</p>`
       }
-      ${
-        this.refused
-          ? html`<p class="refused" role="alert">
-              ${t('pairing.refused', { reason: this.refused })}
-            </p>`
-          : nothing
-      }
+      ${this.refused ? html`<p class="refused" role="alert">${tn(this.refused)}</p>` : nothing}
       <button class="primary" @click=${this.close}>${t('common.close')}</button>
     </dialog>`;
   }

@@ -3,7 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Sale } from '../../../daemon/protocol.js';
 import type { ReceiptWithPrint } from '../lib/api.js';
 import { tokens, controls } from '../lib/styles.js';
-import { t, lang, I18nController } from '../lib/i18n.js';
+import { t, tn, lang, I18nController } from '../lib/i18n.js';
+import { printNotice } from '../lib/errors.js';
 import { formatMoney } from '../lib/format.js';
 import { appSwitchOf } from '../lib/sale.js';
 
@@ -175,6 +176,8 @@ export class PosPaymentScreen extends LitElement {
   @property({ attribute: false }) currency = 'EUR';
   /** The paid sale's receipt (QR code of the digital receipt, automatic print result). */
   @property({ attribute: false }) receipt: ReceiptWithPrint | null = null;
+  /** A receipt printer is set up (else no "print receipt" button). */
+  @property({ type: Boolean }) printer = false;
   /** A cancel request is running. */
   @property({ type: Boolean }) busy = false;
   private i18n = new I18nController(this);
@@ -226,7 +229,7 @@ export class PosPaymentScreen extends LitElement {
         ${
           typeof s.payment.warning === 'string' && s.payment.warning
             ? html`<p class="warning" role="status" data-testid="payment-warning">
-                ${s.payment.warning}
+                ${t('card.phone_warning')}
               </p>`
             : nothing
         }
@@ -265,7 +268,11 @@ export class PosPaymentScreen extends LitElement {
       }
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
       ${ok ? this.renderReceipt(s) : nothing}
-      ${!ok && s.reason ? html`<p class="reason" data-testid="result-reason">${s.reason}</p>` : nothing}
+      ${
+        state === 'failed'
+          ? html`<p class="reason" data-testid="result-reason">${t('result.failed_reason')}</p>`
+          : nothing
+      }
       ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}
       <button class=${ok ? 'success' : 'primary'} @click=${() => this.emit('pos-payment-done', {})}>
         ${ok ? t('result.new_sale') : t('common.ok')}
@@ -276,6 +283,7 @@ export class PosPaymentScreen extends LitElement {
   private renderReceipt(s: Sale) {
     const r = this.receipt;
     if (!r) return nothing;
+    const printed = printNotice(r.print);
     return html`<div class="receipt">
       <img
         class="receipt-qr"
@@ -286,19 +294,19 @@ export class PosPaymentScreen extends LitElement {
       <div class="receipt-side">
         <div>${t('receipt.qr')}</div>
         ${
-          r.print
-            ? html`<div class=${r.print.printed ? 'printed' : 'not-printed'} role="status">
-                ${
-                  r.print.printed
-                    ? t('receipt.printed')
-                    : t('receipt.not_printed', { message: r.print.message ?? '–' })
-                }
+          printed
+            ? html`<div class=${r.print?.printed ? 'printed' : 'not-printed'} role="status">
+                ${tn(printed)}
               </div>`
             : nothing
         }
-        <button @click=${() => this.emit('pos-receipt-print', { sale_id: s.id })}>
-          ${t('receipt.print_copy')}
-        </button>
+        ${
+          this.printer
+            ? html`<button @click=${() => this.emit('pos-receipt-print', { sale_id: s.id })}>
+                ${t('receipt.print_copy')}
+              </button>`
+            : nothing
+        }
       </div>
     </div>`;
   }

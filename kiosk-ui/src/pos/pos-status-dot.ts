@@ -39,6 +39,14 @@ export class PosStatusDot extends LitElement {
       .label {
         white-space: nowrap;
       }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
     `,
   ];
 
