@@ -3,7 +3,8 @@
  * token"). pos-firstboot leaves the ADMIN_TOKEN it generated in DATA_DIR/first-boot-token.
  * While that file exists, loopback callers only (the kiosk on the Pi itself) get it from
  *   GET /api/internal/first-boot-token       → {"admin_token": "..."}
- *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen
+ *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen, which
+ *                                             goes on to /pos once the token is consumed
  * and the first successful admin login deletes the file; from then on both answer 404.
  * Paths under /api/internal/ pass the POS IP whitelist; these handlers check loopback
  * themselves, on the socket's address (a proxy header cannot make a request local).
@@ -78,8 +79,20 @@ a{display:inline-block;margin:.5em 1em .5em 0;padding:.6em 1.2em;background:#222
 <p>This is the admin token. Write it down or keep it in a password manager: it is shown here
 only until the first admin login.</p>
 <code>${escapeHtml(token)}</code>
-<p><a href="/admin">Log in as admin</a><a href="/pos">Go to the checkout</a></p>
-</main></body></html>
+<p><a href="/admin">Log in as admin</a><a id="pos" href="/pos">Go to the checkout</a></p>
+</main>
+<script>
+// The kiosk keeps its query (?kiosk=1) on the way to the checkout, and leaves this page by
+// itself once the first admin login (on any device) has consumed the token.
+const pos = document.getElementById('pos');
+pos.href = '/pos' + location.search;
+setInterval(() => {
+  fetch('/api/internal/first-boot-token', { cache: 'no-store' })
+    .then((res) => { if (res.status === 404) location.replace(pos.href); })
+    .catch(() => {});
+}, 3000);
+</script>
+</body></html>
 `;
 }
 
