@@ -42,9 +42,10 @@ ln -sf /usr/lib/pos/pos-status "$R/usr/local/sbin/pos-status"
 # An invisible cursor theme for the kiosk (pos-kiosk.service: XCURSOR_PATH, XCURSOR_THEME):
 # one Xcursor file (format: Xcursor(3)) with a single fully transparent 1x1 image, under
 # every cursor name a compositor or browser asks for, so cage draws no arrow on the screen.
-cursors="$R/usr/share/pos/cursors/pos-none"
+# Named "default": cage asks wlroots for the default theme, searched for in XCURSOR_PATH only.
+cursors="$R/usr/share/pos/cursors/default"
 mkdir -p "$cursors/cursors"
-printf '[Icon Theme]\nName=pos-none\nComment=Counter POS kiosk: no visible cursor\n' >"$cursors/index.theme"
+printf '[Icon Theme]\nName=default\nComment=Counter POS kiosk: no visible cursor\n' >"$cursors/index.theme"
 node -e '
   const u32 = (...v) => { const b = Buffer.alloc(4 * v.length); v.forEach((x, i) => b.writeUInt32LE(x >>> 0, 4 * i)); return b; };
   const IMAGE = 0xfffd0002, size = 24;
