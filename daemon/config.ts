@@ -61,6 +61,11 @@ export interface Config {
   sumupTimeoutMs: number;
 
   allowedPosIps: string[];
+  /** ALLOWED_HOSTS: extra names (lower case; `*.domain` allowed) for the Host check. */
+  allowedHosts: string[];
+  httpHeadersTimeoutMs: number;
+  maxConnectionsPerIp: number;
+  maxWebSocketsPerIp: number;
   trustProxy: string[];
   pinIdleLogoutMinutes: number;
   pinRotationDays: number;
@@ -262,6 +267,26 @@ export const VARS: VarSpec[] = [
     name: 'ALLOWED_POS_IPS',
     def: '',
     doc: 'Comma-separated whitelist used when settings.json cannot be read (IPs or CIDR)',
+  },
+  {
+    name: 'ALLOWED_HOSTS',
+    def: '',
+    doc: "Comma-separated extra host names (or `*.domain`) browsers may use to reach the daemon; localhost, this machine's addresses and host name (also `.local`) and `PUBLIC_URL` are always allowed (DNS-rebinding guard)",
+  },
+  {
+    name: 'HTTP_HEADERS_TIMEOUT_MS',
+    def: '15000',
+    doc: "A client must send a request's headers within this time, or the connection is closed (slow-loris guard)",
+  },
+  {
+    name: 'MAX_CONNECTIONS_PER_IP',
+    def: '64',
+    doc: 'Open HTTP connections one client address may hold (loopback: 4×); more are closed at once',
+  },
+  {
+    name: 'MAX_WEBSOCKETS_PER_IP',
+    def: '16',
+    doc: 'Live WebSockets one client address may hold (loopback: 4×); more are refused with 429',
   },
   {
     name: 'TRUST_PROXY',
@@ -561,6 +586,15 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     sumupTimeoutMs: int('SUMUP_TIMEOUT_MS', get('SUMUP_TIMEOUT_MS'), 50, 120_000),
 
     allowedPosIps: list(get('ALLOWED_POS_IPS')),
+    allowedHosts: list(get('ALLOWED_HOSTS')).map((h) => allowedHostValue('ALLOWED_HOSTS', h)),
+    httpHeadersTimeoutMs: int(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      get('HTTP_HEADERS_TIMEOUT_MS'),
+      500,
+      600_000,
+    ),
+    maxConnectionsPerIp: int('MAX_CONNECTIONS_PER_IP', get('MAX_CONNECTIONS_PER_IP'), 1, 100_000),
+    maxWebSocketsPerIp: int('MAX_WEBSOCKETS_PER_IP', get('MAX_WEBSOCKETS_PER_IP'), 1, 100_000),
     trustProxy: list(get('TRUST_PROXY')),
     pinIdleLogoutMinutes: int(
       'PIN_IDLE_LOGOUT_MINUTES',
@@ -585,6 +619,14 @@ function hostValue(name: string, raw: string): string {
     /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
   if (isIP(raw) || hostname.test(raw)) return raw;
   throw new ConfigError(name, `must be an IP address or host name, got "${raw}"`);
+}
+
+/** ALLOWED_HOSTS entries: a host name, `*.` + a domain, or an IP literal; lower case. */
+function allowedHostValue(name: string, raw: string): string {
+  const v = raw.trim().toLowerCase().replace(/\.$/, '');
+  const bare = v.startsWith('*.') ? v.slice(2) : v.replace(/^\[(.*)\]$/, '$1');
+  hostValue(name, bare);
+  return v;
 }
 
 /** An empty DATA_DIR would resolve to the working directory (the project itself): refused. */

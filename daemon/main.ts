@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { createApp } from './app.js';
+import { createApp } from './app/index.js';
 import { VERSION } from './core/version.js';
 import { SdNotify } from './sd-notify.js';
 

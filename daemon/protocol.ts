@@ -7,7 +7,11 @@
 
 // ---------------------------------------------------------------------------------- errors
 export interface ApiError {
-  error: { code: string; message: string; field?: string; details?: unknown };
+  /**
+   * `code` is stable and what clients translate; `params` carries the numbers and names a
+   * translated sentence needs; `message` is English for logs and developers, never for the UI.
+   */
+  error: { code: string; message: string; field?: string; params?: Record<string, unknown> };
 }
 
 // --------------------------------------------------------------------------------- catalog
@@ -39,7 +43,8 @@ export interface CsvImportReport {
   created: number;
   updated: number;
   unchanged: number;
-  errors: Array<{ row: number; field?: string; message: string }>;
+  /** Rows refused, by spreadsheet row number; `code` is stable (the UI translates by it). */
+  errors: Array<{ row: number; field?: string; code?: string; message: string }>;
 }
 
 // ----------------------------------------------------------------------------------- carts
@@ -237,7 +242,10 @@ export interface Health {
   version: string;
   app_env: string;
   uptime_s: number;
-  storage: Record<string, { state: 'ok' | 'corrupt' | 'unreadable'; message?: string }>;
+  storage: Record<
+    string,
+    { state: 'ok' | 'corrupt' | 'unreadable' | 'write_failed'; message?: string }
+  >;
   scanners: { attached: number; hid_available: boolean; message?: string };
   [key: string]: unknown;
 }
@@ -436,6 +444,8 @@ export interface PosSecurityView {
   pin_login_enabled: boolean;
   /** null = PIN_IDLE_LOGOUT_MINUTES. */
   pin_idle_logout_minutes: number | null;
+  /** Extra host names browsers may use (DNS-rebinding guard); see docs/SECURITY.md. */
+  allowed_hosts: string[];
   effective: {
     source: 'settings' | 'ALLOWED_POS_IPS';
     /** Clients are actually restricted (enabled with at least one entry). */

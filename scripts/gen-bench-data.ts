@@ -120,8 +120,14 @@ export async function generate(
       };
       const done = new Date(t + 1500).toISOString();
       chunk +=
-        JSON.stringify({ e: 'created', at, key: `gen-${number}`, cart_version: number, sale }) +
-        '\n';
+        JSON.stringify({
+          e: 'created',
+          at,
+          key: `gen-${number}`,
+          cart_version: number,
+          sale,
+          q: 2 * number - 1,
+        }) + '\n';
       chunk +=
         JSON.stringify(
           cash
@@ -132,6 +138,7 @@ export async function generate(
                 state: 'succeeded',
                 tendered_cents: total,
                 change_cents: 0,
+                q: 2 * number,
               }
             : {
                 e: 'update',
@@ -139,6 +146,7 @@ export async function generate(
                 id: sale.id,
                 state: 'succeeded',
                 payment: { transaction_code: `GEN-${number}` },
+                q: 2 * number,
               },
         ) + '\n';
       if (chunk.length > 1 << 20) {

@@ -2,25 +2,24 @@
  * The product catalog: catalog.json plus in-memory indexes (id → product, barcode → product)
  * so a scan's lookup is O(1) however large the catalog is.
  */
+import { DomainError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Clock } from '../clock.js';
 import { barcodeProblem, barcodeVariants } from './barcode.js';
-import { csvLine, isBlankRecord, parseCsv, unescapeFormula } from './csv.js';
+import { csvStream, isBlankRecord, unescapeFormula } from '../core/csv.js';
+import { bidiControlIn, BIDI_CONTROL_CODE } from '../core/text.js';
+import { CsvReadError, readCsvRows, type CsvEncoding, type CsvRow } from './csv.js';
 
 export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
 export const VAT_RATES_DEFAULT = [19, 7, 0];
 
-export class CatalogError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class CatalogError extends DomainError {
+  constructor(status: 400 | 404 | 409, code: string, message: string, field?: string) {
+    super(status, code, message, field);
   }
 }
 
@@ -132,6 +131,7 @@ export class Catalog {
       const name = input.name.trim();
       if (!name || name.length > 120)
         throw new CatalogError(400, 'invalid_field', 'name must be 1-120 characters', 'name');
+      refuseBidi(name, 'name');
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(name))
         throw new CatalogError(
@@ -164,6 +164,7 @@ export class Catalog {
             'barcode must be a string or null',
             'barcode',
           );
+        refuseBidi(input.barcode, 'barcode');
         const why = barcodeProblem(input.barcode);
         if (why) throw new CatalogError(400, 'invalid_field', `barcode ${why}`, 'barcode');
         out.barcode = input.barcode;
@@ -178,7 +179,10 @@ export class Catalog {
           'category must be a string of at most 60 characters or null',
           'category',
         );
-      } else out.category = input.category.trim();
+      } else {
+        refuseBidi(input.category, 'category');
+        out.category = input.category.trim();
+      }
     }
     if (input.vat_rate !== undefined) {
       const rates = this.vatRates();
@@ -311,35 +315,52 @@ export class Catalog {
   // ---------------------------------------------------------------------------- CSV
   static readonly CSV_COLUMNS = ['barcode', 'name', 'price', 'category', 'vat_rate', 'active'];
 
-  *exportCsv(): Generator<string> {
-    yield csvLine(Catalog.CSV_COLUMNS);
-    for (const p of this.list()) {
-      yield csvLine([
-        p.barcode,
-        p.name,
-        (p.price_cents / 100).toFixed(2),
-        p.category,
-        p.vat_rate,
-        p.active ? 'yes' : 'no',
-      ]);
+  /** The catalog as a CSV stream (sorted by name; 500 products a chunk). */
+  exportCsv(): Readable {
+    const products = this.list();
+    function* batches() {
+      for (let i = 0; i < products.length; i += 500)
+        yield products
+          .slice(i, i + 500)
+          .map((p) => [
+            p.barcode,
+            p.name,
+            (p.price_cents / 100).toFixed(2),
+            p.category,
+            p.vat_rate,
+            p.active ? 'yes' : 'no',
+          ]);
     }
+    return csvStream(Catalog.CSV_COLUMNS, batches());
   }
 
   /**
    * Imports rows, matched to existing products by barcode (else by exact name); valid rows are
    * applied in one write, invalid rows are reported with their row number and skipped.
    */
-  async importCsv(text: string): Promise<CsvImportReport> {
-    const report: CsvImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
-    let rows: string[][];
+  async importCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Promise<CsvImportReport> {
+    const rows = readCsvRows(bytes, encoding);
     try {
-      rows = parseCsv(text);
+      return await this.importRows(rows);
     } catch (err) {
-      throw new CatalogError(400, 'invalid_csv', `CSV cannot be read: ${(err as Error).message}`);
+      if (err instanceof CsvReadError)
+        throw new CatalogError(400, 'invalid_csv', `CSV cannot be read: ${err.message}`);
+      throw err;
     }
-    if (rows.length === 0 || isBlankRecord(rows[0]))
+  }
+
+  private async importRows(rows: AsyncGenerator<CsvRow>): Promise<CsvImportReport> {
+    const report: CsvImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const first = (await rows.next()).value as CsvRow | undefined;
+    if (first && 'invalid' in first)
+      throw new CatalogError(
+        400,
+        'invalid_encoding',
+        'The header row is not UTF-8 text; if the file comes from Excel, import it as Windows-1252',
+      );
+    if (!first || isBlankRecord(first.fields))
       throw new CatalogError(400, 'invalid_csv', 'CSV is empty or its first row is blank');
-    const header = rows[0].map((h) => {
+    const header = first.fields.map((h) => {
       const name = h.trim().toLowerCase();
       return HEADER_ALIASES[name] ?? name;
     });
@@ -358,9 +379,19 @@ export class Catalog {
 
     const seen = new Set<string>();
     const planned: Array<{ base?: Product; fields: ReturnType<Catalog['validate']> }> = [];
-    for (let r = 1; r < rows.length; r++) {
-      const row = rows[r];
-      const rowNo = r + 1; // 1-based, header is row 1, as a spreadsheet shows it
+    for await (const record of rows) {
+      const rowNo = record.row; // 1-based, header is row 1, as a spreadsheet shows it
+      if ('invalid' in record) {
+        report.errors.push({
+          row: rowNo,
+          field: header[record.column],
+          code: 'invalid_utf8',
+          message:
+            'this row is not UTF-8 text; if the file comes from Excel, import it as Windows-1252',
+        });
+        continue;
+      }
+      const row = record.fields;
       if (isBlankRecord(row)) continue;
       const cell = (name: string) =>
         col(name) === -1 ? undefined : unescapeFormula((row[col(name)] ?? '').trim());
@@ -407,7 +438,7 @@ export class Catalog {
         else planned.push({ base, fields });
       } catch (err) {
         if (!(err instanceof CatalogError)) throw err;
-        report.errors.push({ row: rowNo, field: err.field, message: err.message });
+        report.errors.push({ row: rowNo, field: err.field, code: err.code, message: err.message });
       }
     }
     if (planned.length === 0) return report;
@@ -432,6 +463,18 @@ export class Catalog {
     this.events.emit('products.changed', { product_ids: changed });
     return report;
   }
+}
+
+/** Bidi formatting characters would let a name display as another (see core/text.ts). */
+function refuseBidi(text: string, field: string): void {
+  const ch = bidiControlIn(text);
+  if (ch)
+    throw new CatalogError(
+      400,
+      BIDI_CONTROL_CODE,
+      `${field} must not contain bidirectional control characters (${ch})`,
+      field,
+    );
 }
 
 /**

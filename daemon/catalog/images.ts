@@ -4,6 +4,7 @@
  * unless asked), bounds it to 512 px and stores WebP under DATA_DIR/images via temp + fsync +
  * rename.
  */
+import { DomainError } from '../core/errors.js';
 import { readFile, unlink, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -14,12 +15,9 @@ export const IMAGE_MAX_BYTES = 8 * 1024 * 1024;
 export const IMAGE_MAX_PIXELS = 40_000_000;
 export const IMAGE_SIZE_PX = 512;
 
-export class ImageError extends Error {
-  constructor(
-    readonly status: 400 | 413,
-    message: string,
-  ) {
-    super(message);
+export class ImageError extends DomainError {
+  constructor(status: 400 | 413, message: string) {
+    super(status, status === 413 ? 'payload_too_large' : 'invalid_image', message);
   }
 }
 

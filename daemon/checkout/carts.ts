@@ -2,9 +2,12 @@
  * Carts: one per terminal, held by the daemon and kept in carts.json.
  *
  * A change is applied in memory, broadcast at once (`cart.updated`) and written by the store's
- * coalescing durable writer; callers that need durability await the returned promise. Carts
- * are not money yet: a power cut inside the few milliseconds of a write window can lose the
- * last scan of an unpaid cart, never a sale (sales go through the journal, fsync'd first).
+ * coalescing durable writer; callers that need durability await the returned promise. When
+ * the write fails (disk full, read-only card) the cart is rolled back to what is on disk and
+ * that is broadcast, so a refused edit never lingers in memory to be paid later; an edit
+ * made on top of a failed one fails with it. Carts are not money yet: a power cut inside the
+ * few milliseconds of a write window can lose the last scan of an unpaid cart, never a sale
+ * (sales go through the journal, fsync'd first).
  *
  * While a payment is pending the cart is locked (pending_sale_id, or a short "creating" lock
  * while the sale is being journalled): every edit is refused so nothing is added to a sale
@@ -45,8 +48,26 @@ export class Carts {
   private creating = new Set<string>();
   private lazyTimer: NodeJS.Timeout | null = null;
   private lazyDirty = false;
+  /** Per terminal: the cart as last written (or journal truth, for lazy lock/settle). */
+  private durable = new Map<string, Cart>();
+  /** Per terminal: bumped by each rollback; a write begun before it cannot succeed. */
+  private generation = new Map<string, number>();
+  /** Per terminal: the newest durable write under way. */
+  private inflight = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: CartsDeps) {}
+  constructor(private readonly deps: CartsDeps) {
+    for (const [id, cart] of Object.entries(deps.doc.data.carts)) this.durable.set(id, cart);
+  }
+
+  /** Resolves once the terminal's cart edits under way are durable or rolled back. */
+  async settled(terminalId: string): Promise<void> {
+    for (;;) {
+      const p = this.inflight.get(terminalId);
+      if (!p) return;
+      await p.catch(() => {});
+      if (this.inflight.get(terminalId) === p) return;
+    }
+  }
 
   private emptyCart(terminalId: string): Cart {
     return {
@@ -263,18 +284,65 @@ export class Carts {
     };
     // Empty carts stay stored so `version` keeps growing across a clear (clients drop updates
     // older than the newest version they saw).
+    const id = next.terminal_id;
     if (mode === 'lazy') {
-      doc.data.carts[next.terminal_id] = next;
+      doc.data.carts[id] = next;
+      // The journal is this change's truth (healed from it at start): it counts as durable.
+      this.durable.set(id, next);
       this.scheduleLazyFlush();
       this.deps.events.emit('cart.updated', { cart: next });
       return Promise.resolve(next);
     }
+    const generation = this.generation.get(id) ?? 0;
     const durable = doc.update((d) => {
-      d.carts[next.terminal_id] = next;
+      d.carts[id] = next;
     });
     this.lazyDirty = false; // this write carries the lazy changes too
     this.deps.events.emit('cart.updated', { cart: next });
-    return durable.then(() => next);
+    const done = durable.then(
+      () => {
+        if ((this.generation.get(id) ?? 0) !== generation)
+          throw new CheckoutError(
+            503,
+            'storage_unavailable',
+            'carts.json could not be written; the cart was put back to its last saved state',
+          );
+        const known = this.durable.get(id);
+        if (!known || known.version < next.version) this.durable.set(id, next);
+        return next;
+      },
+      (err: unknown) => {
+        if ((this.generation.get(id) ?? 0) === generation) this.rollBack(id);
+        throw err;
+      },
+    );
+    this.inflight.set(id, done);
+    void done
+      .catch(() => {})
+      .finally(() => {
+        if (this.inflight.get(id) === done) this.inflight.delete(id);
+      });
+    return done;
+  }
+
+  /**
+   * A durable write failed: memory goes back to the last saved cart (keeping the current lock,
+   * whose truth is the journal), with a newer version so every screen takes it.
+   */
+  private rollBack(id: string): void {
+    this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    const current = this.deps.doc.data.carts[id];
+    if (!current) return;
+    const base = this.durable.get(id) ?? this.emptyCart(id);
+    const restored: Cart = {
+      ...base,
+      version: current.version + 1,
+      pending_sale_id: current.pending_sale_id,
+      updated_at: new Date(this.deps.clock.now()).toISOString(),
+    };
+    // Kept even when empty: versions must keep growing (screens drop older ones).
+    this.deps.doc.data.carts[id] = restored;
+    this.deps.events.emit('cart.updated', { cart: restored });
   }
 }
 

@@ -1,15 +1,18 @@
+import { DomainError } from '../core/errors.js';
 import { formatCents } from '../receipts/model.js';
 
 /** A refusal the cashier should read; routes turn it into a 4xx JSON error unchanged. */
-export class CheckoutError extends Error {
+export type CheckoutStatus = 400 | 404 | 409 | 422 | 502 | 503;
+
+export class CheckoutError extends DomainError {
   constructor(
-    readonly status: 400 | 404 | 409 | 422 | 502 | 503,
-    readonly code: string,
+    status: CheckoutStatus,
+    code: string,
     message: string,
-    readonly details?: Record<string, unknown>,
-    readonly field?: string,
+    params?: Record<string, unknown>,
+    field?: string,
   ) {
-    super(message);
+    super(status, code, message, field, params);
     this.name = 'CheckoutError';
   }
 }

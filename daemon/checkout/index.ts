@@ -12,13 +12,11 @@ import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
-import type { Middleware } from '../core/http.js';
-import type Router from '@koa/router';
-import { ProviderError, type ProviderFactory, type ProviderOutcome } from '../payments/provider.js';
+import type { ProviderFactory, ProviderOutcome } from '../payments/provider.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
-import { CheckoutError, money } from './errors.js';
+import { CheckoutError } from './errors.js';
 import {
   JOURNAL_INDEX_DOC,
   SalesJournal,
@@ -27,6 +25,8 @@ import {
 } from './journal.js';
 import { Ledger } from './ledger.js';
 import { dailyReport } from './report.js';
+import { healCarts, reconcilePending } from './recovery.js';
+import { SaleFlow, type CheckoutInput } from './sale-flow.js';
 
 export { CheckoutError } from './errors.js';
 
@@ -42,14 +42,7 @@ export interface ScanResult {
   reason?: string;
 }
 
-export interface CheckoutInput {
-  provider: string;
-  idempotency_key: string;
-  tendered_cents?: number;
-  cashier: string | null;
-  /** Base URL of this daemon as the client reached it (payment callbacks). */
-  base_url: string;
-}
+export type { CheckoutInput } from './sale-flow.js';
 
 export interface CheckoutDeps {
   config: Config;
@@ -58,14 +51,10 @@ export interface CheckoutDeps {
   events: EventBus;
   store: Store;
   catalog: Catalog;
-  router: Router;
-  requireAdmin: Middleware;
   factories: ProviderFactory[];
 }
 
 const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
-/** A provider's reconcile() after a restart gets this long before the sale is left pending. */
-const RECONCILE_TIMEOUT_MS = 10_000;
 
 export class Checkout {
   readonly name = 'checkout';
@@ -74,7 +63,7 @@ export class Checkout {
   readonly journal: SalesJournal;
   private readonly ledger: Ledger;
   private readonly carts: Carts;
-  private readonly inflight = new Map<string, Promise<Sale>>();
+  private readonly flow: SaleFlow;
   private loaded: LoadStats | null = null;
 
   private constructor(
@@ -96,6 +85,15 @@ export class Checkout {
       log: log.child('payments'),
       settle: (id, outcome) => this.settle(id, outcome),
       getSale: (id) => this.ledger.live(id),
+    });
+    this.flow = new SaleFlow({
+      config,
+      log,
+      events,
+      catalog: deps.catalog,
+      carts: this.carts,
+      ledger: this.ledger,
+      payments: () => this.payments,
     });
   }
 
@@ -120,8 +118,15 @@ export class Checkout {
         `sales journal: ${stats.missing_numbers} sale number(s) between 1 and ${stats.last_number} have no record — a journal file is missing or damaged`,
       );
     await this.payments.start();
-    await this.reconcile();
-    this.healCarts();
+    const recovery = {
+      log,
+      ledger: this.ledger,
+      carts: this.carts,
+      payments: this.payments,
+      settle: (id: string, outcome: ProviderOutcome) => this.settle(id, outcome),
+    };
+    await reconcilePending(recovery);
+    healCarts(recovery);
     events.on(this, 'products.changed', ({ product_ids }) =>
       this.carts.refreshProducts((id) => catalog.get(id), product_ids),
     );
@@ -134,6 +139,11 @@ export class Checkout {
     await this.carts.close();
   }
 
+  /** The sales journal cannot take lines right now (disk full...): why; else null. */
+  journalFailure(): string | null {
+    return this.journal.writeFailure;
+  }
+
   health(): Record<string, unknown> {
     return {
       last_number: this.journal.lastNumber,
@@ -141,63 +151,6 @@ export class Checkout {
       journal_torn_lines: this.loaded?.torn ?? 0,
       journal_missing_numbers: this.loaded?.missing_numbers ?? 0,
     };
-  }
-
-  /** Sales left pending by the last run: each provider decides; none is silently dropped. */
-  private async reconcile(): Promise<void> {
-    for (const sale of this.ledger.pending()) {
-      const provider = this.payments.get(sale.provider);
-      let outcome: ProviderOutcome;
-      if (!provider) {
-        outcome = { state: 'failed', reason: `payment provider ${sale.provider} is not installed` };
-      } else {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          outcome = await Promise.race([
-            provider.reconcile(sale),
-            new Promise<ProviderOutcome>((_, reject) => {
-              timer = setTimeout(
-                () => reject(new Error('no answer in time')),
-                RECONCILE_TIMEOUT_MS,
-              );
-            }),
-          ]);
-        } catch (err) {
-          this.deps.log.warn(
-            `reconcile: sale #${sale.number} stays pending (${sale.provider}: ${(err as Error).message})`,
-          );
-          continue;
-        } finally {
-          clearTimeout(timer);
-        }
-      }
-      if (outcome.state === 'pending') continue;
-      const settled = await this.settle(sale.id, outcome);
-      this.deps.log.warn(
-        `reconcile: sale #${sale.number} (${sale.provider}) pending at restart → ${settled.state}${settled.reason ? ` (${settled.reason})` : ''}`,
-      );
-    }
-  }
-
-  /**
-   * Cart writes are not fsync'd before a sale moves on, so a crash can leave a cart behind its
-   * sale: still holding lines that were paid, or unlocked while its sale is pending. The
-   * journal is the truth: a cart not edited since its terminal's last sale (version at most one
-   * step past the sale's cart_version: the lock) takes that sale's outcome.
-   */
-  private healCarts(): void {
-    for (const cart of this.carts.all()) {
-      const last = this.ledger.lastSaleOf(cart.terminal_id);
-      const fresh = last && cart.version <= last.cart_version + 1;
-      if (last && fresh && (!cart.pending_sale_id || cart.pending_sale_id === last.sale.id)) {
-        void this.carts.heal(cart.terminal_id, last.sale)?.catch(() => {});
-        continue;
-      }
-      const id = cart.pending_sale_id;
-      const sale = id ? this.ledger.live(id) : undefined;
-      if (id && sale?.state !== 'pending')
-        void this.carts.settle(cart.terminal_id, id, sale?.state === 'succeeded')?.catch(() => {});
-    }
   }
 
   // ------------------------------------------------------------------- carts
@@ -343,200 +296,19 @@ export class Checkout {
     return this.calendar.day(this.deps.clock.now());
   }
 
-  /**
-   * Creates a sale from the cart (prices as the cart shows them) and starts its payment. The
-   * same idempotency key returns the same sale, also while the first request is still running.
-   */
-  async checkout(
-    terminalId: string,
-    input: CheckoutInput,
-  ): Promise<{ sale: Sale; replayed: boolean }> {
-    const key = input.idempotency_key;
-    const earlier = this.ledger.byKey(key);
-    const running = this.inflight.get(key);
-    const prior = earlier ?? (running ? await running.catch(() => undefined) : undefined);
-    if (prior) {
-      if (prior.terminal_id !== terminalId || prior.provider !== input.provider)
-        throw new CheckoutError(
-          409,
-          'idempotency_conflict',
-          'This idempotency_key was used for a different checkout',
-        );
-      return { sale: this.ledger.live(prior.id) ?? prior, replayed: true };
-    }
-    if (running) return this.checkout(terminalId, input); // the first attempt failed: retry
-    const p = this.createAndStart(terminalId, input);
-    this.inflight.set(key, p);
-    try {
-      return { sale: await p, replayed: false };
-    } finally {
-      this.inflight.delete(key);
-    }
-  }
-
-  private async createAndStart(terminalId: string, input: CheckoutInput): Promise<Sale> {
-    const { catalog, config } = this.deps;
-    const provider = this.payments.get(input.provider);
-    if (!provider)
-      throw new CheckoutError(
-        400,
-        'unknown_provider',
-        `No payment provider "${input.provider}" (known: ${this.payments.ids().join(', ')})`,
-        undefined,
-        'provider',
-      );
-    const info = this.payments.cachedInfo(provider.id);
-    if (info && !info.available)
-      throw new CheckoutError(
-        409,
-        'provider_unavailable',
-        `${provider.label} is not available${info.reason ? `: ${info.reason}` : ''}`,
-      );
-    const cart = this.carts.get(terminalId);
-    const lock = this.carts.lockReason(terminalId);
-    if (lock)
-      throw new CheckoutError(409, 'payment_pending', lock, { sale_id: cart.pending_sale_id });
-    if (cart.lines.length === 0) throw new CheckoutError(409, 'cart_empty', 'The cart is empty');
-    for (const l of cart.lines) {
-      const p = catalog.get(l.product_id);
-      if (!p || !p.active)
-        throw new CheckoutError(
-          409,
-          'product_unavailable',
-          `"${l.name}" is not for sale anymore; remove it from the cart`,
-          { line_id: l.line_id },
-        );
-    }
-    const minimum = provider.minimumPaymentCents;
-    if (cart.total_cents < minimum) {
-      const missing = minimum - cart.total_cents;
-      const topup = this.payments.topupProduct(provider.id);
-      throw new CheckoutError(
-        422,
-        'below_minimum',
-        `${provider.label} needs at least ${money(minimum, config.currency)}; ${money(missing, config.currency)} missing`,
-        {
-          minimum_payment_cents: minimum,
-          missing_cents: missing,
-          ...(topup?.barcode ? { minimum_topup_barcode: topup.barcode } : {}),
-        },
-      );
-    }
-    try {
-      provider.check?.({ total_cents: cart.total_cents, tendered_cents: input.tendered_cents });
-    } catch (err) {
-      if (err instanceof ProviderError)
-        throw new CheckoutError(asStatus(err.status), err.code, err.message);
-      throw err;
-    }
-    if (!this.carts.beginCreating(terminalId))
-      throw new CheckoutError(409, 'payment_pending', this.carts.lockReason(terminalId)!);
-    let sale: Sale;
-    try {
-      sale = await this.ledger.create(
-        input.idempotency_key,
-        {
-          terminal_id: terminalId,
-          provider: provider.id,
-          lines: cart.lines.map(({ line_id: _, ...line }) => line),
-          total_cents: cart.total_cents,
-          tendered_cents: input.tendered_cents ?? null,
-          cashier: input.cashier,
-        },
-        cart.version,
-      );
-    } finally {
-      this.carts.endCreating(terminalId);
-    }
-    // The sale is durable; the cart lock follows (a crash in between is healed at start).
-    // Not awaited: the lock is in memory at once, and a lock lost to a crash is re-derived
-    // from the journal at start (healCarts), so the payment need not wait for it.
-    void this.carts
-      .markPending(terminalId, sale.id)
-      .catch((err) => this.deps.log.error(`carts: ${(err as Error).message}`));
-    this.deps.events.emit('payment.updated', { sale });
-
-    let outcome: ProviderOutcome;
-    let refusal: CheckoutError | null = null;
-    try {
-      outcome = await provider.start(sale, {
-        tendered_cents: input.tendered_cents,
-        base_url: input.base_url,
-      });
-    } catch (err) {
-      if (err instanceof ProviderError) {
-        refusal = new CheckoutError(asStatus(err.status), err.code, err.message, {
-          sale_id: sale.id,
-        });
-        outcome = { state: 'failed', reason: err.message };
-      } else {
-        this.deps.log.error(`${provider.id}: start failed: ${(err as Error)?.stack ?? err}`);
-        refusal = new CheckoutError(
-          502,
-          'provider_error',
-          `${provider.label} could not start the payment`,
-          {
-            sale_id: sale.id,
-          },
-        );
-        outcome = { state: 'failed', reason: `${provider.label} could not start the payment` };
-      }
-    }
-    const current = this.ledger.live(sale.id);
-    if (current?.state === 'pending' && (outcome.state !== 'pending' || outcome.payment))
-      sale = await this.settle(sale.id, outcome);
-    else if (current) sale = current;
-    if (refusal) throw refusal;
-    return sale;
+  // ------------------------------------------------------------------- paying
+  /** Creates a sale from the cart and starts its payment (see sale-flow.ts). */
+  checkout(terminalId: string, input: CheckoutInput): Promise<{ sale: Sale; replayed: boolean }> {
+    return this.flow.checkout(terminalId, input);
   }
 
   /** Journals a transition, then updates the cart and broadcasts (ProviderDeps.settle). */
-  async settle(saleId: string, outcome: ProviderOutcome): Promise<Sale> {
-    const sale = await this.ledger.transition(saleId, outcome);
-    this.deps.events.emit('payment.updated', { sale });
-    // The cart follows in memory at once; its file write is not awaited because a lost cart
-    // write is re-derived from the journal at start (healCarts).
-    if (sale.state !== 'pending') {
-      void this.carts
-        .settle(sale.terminal_id, sale.id, sale.state === 'succeeded')
-        ?.catch((err) => this.deps.log.error(`carts: ${(err as Error).message}`));
-    }
-    return sale;
+  settle(saleId: string, outcome: ProviderOutcome): Promise<Sale> {
+    return this.flow.settle(saleId, outcome);
   }
 
   /** Asks the provider to stop a pending payment. */
-  async cancel(saleId: string): Promise<{ sale: Sale; settled: boolean }> {
-    const sale = this.ledger.live(saleId) ?? (await this.ledger.find(saleId));
-    if (!sale) throw new CheckoutError(404, 'not_found', `No sale ${saleId}`);
-    if (sale.state !== 'pending')
-      throw new CheckoutError(409, 'not_pending', `Sale ${sale.number} is already ${sale.state}`);
-    const provider = this.payments.get(sale.provider);
-    let outcome: ProviderOutcome = { state: 'cancelled', reason: 'Cancelled at the till' };
-    if (provider) {
-      try {
-        outcome = await provider.cancel(sale);
-      } catch (err) {
-        if (err instanceof ProviderError)
-          throw new CheckoutError(asStatus(err.status), err.code, err.message);
-        this.deps.log.error(`${provider.id}: cancel failed: ${(err as Error)?.stack ?? err}`);
-        throw new CheckoutError(
-          502,
-          'provider_error',
-          `${provider.label} could not cancel the payment`,
-        );
-      }
-    }
-    if (outcome.state === 'pending') {
-      const latest = this.ledger.live(saleId) ?? sale;
-      return {
-        sale: outcome.payment ? await this.settle(saleId, outcome) : latest,
-        settled: false,
-      };
-    }
-    return { sale: await this.settle(saleId, outcome), settled: true };
+  cancel(saleId: string): Promise<{ sale: Sale; settled: boolean }> {
+    return this.flow.cancel(saleId);
   }
-}
-
-function asStatus(s: number): CheckoutError['status'] {
-  return ([400, 404, 409, 422, 502, 503] as const).find((x) => x === s) ?? 409;
 }

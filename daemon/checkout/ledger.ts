@@ -135,7 +135,8 @@ export class Ledger {
     if (!day) return undefined;
     const map = new Map<string, Sale>();
     await this.deps.journal.readDay(day, (line) => {
-      if ((line.e === 'created' ? line.sale.id : line.id) === id) foldLine(map, line);
+      const of = line.e === 'created' ? line.sale.id : line.e === 'update' ? line.id : null;
+      if (of === id) foldLine(map, line);
     });
     return map.get(id);
   }
@@ -205,8 +206,7 @@ export class Ledger {
       if (outcome.payment) line.payment = outcome.payment;
       if (outcome.tendered_cents !== undefined) line.tendered_cents = outcome.tendered_cents;
       if (outcome.change_cents !== undefined) line.change_cents = outcome.change_cents;
-      await this.deps.journal.append(dayOfSaleId(id)!, line);
-      this.remember(line);
+      this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
     } finally {
       this.finalizing.delete(id);
     }

@@ -1,57 +1,21 @@
 /**
- * Shop-operation lines in the sales journal (DATA_DIR/sales/YYYY-MM-DD.jsonl). They sit next
- * to checkout's `created`/`update` lines in the file of the business day they happened on, are
- * appended through the same group-committed, fsync'd journal, and are never rewritten:
- *
- *   {"e":"refund","at":…,"key":…,"refund":{…Refund}}      a refund (its own receipt)
- *   {"e":"cash","at":…,"key":…,"movement":{…CashMovement}}  payout / pay-in with reason
- *   {"e":"z","at":…,"key":…,"z":{…ZReport}}                 a closed period, numbered
- *
- * `key` is the idempotency key of the request that wrote the line.
+ * Shop-operation lines in the sales journal (DATA_DIR/sales/YYYY-MM-DD.jsonl; kinds in
+ * daemon/entries.ts): refunds, cash movements and Z reports sit next to checkout's sale lines
+ * in the file of the business day they happened on, are appended through the same
+ * group-committed, fsync'd journal, and are never rewritten.
  */
 import type { Clock } from '../clock.js';
-import type { CashMovement, Refund, Sale, ZReport } from '../protocol.js';
+import type { ShopEntry, SalesEntry } from '../entries.js';
 import type { JsonDocument } from '../store/index.js';
+import type { Stored } from '../store/journal.js';
 
-export interface RefundEntry {
-  e: 'refund';
-  at: string;
-  key: string;
-  refund: Refund;
-}
+export type { CashEntry, RefundEntry, ShopEntry, ZEntry } from '../entries.js';
 
-export interface CashEntry {
-  e: 'cash';
-  at: string;
-  key: string;
-  movement: CashMovement;
-}
-
-export interface ZEntry {
-  e: 'z';
-  at: string;
-  key: string;
-  z: ZReport;
-}
-
-export type ShopEntry = RefundEntry | CashEntry | ZEntry;
-
-/** Any journal line as read back (checkout's sale lines included). */
-export type AnyLine =
-  | ShopEntry
-  | { e: 'created'; at: string; sale: Sale }
-  | {
-      e: 'update';
-      at: string;
-      id: string;
-      state: Sale['state'];
-      payment?: Record<string, unknown>;
-      tendered_cents?: number | null;
-      change_cents?: number | null;
-    };
+/** Any sales-journal entry as read back (checkout's sale lines included). */
+export type AnyLine = Stored<SalesEntry>;
 
 /**
- * The slice of the sales journal shop operations use; app.ts hands in checkout's journal.
+ * The slice of the sales journal shop operations use (checkout's SalesJournal has it).
  * append() resolves once the line is fsync'd.
  */
 export interface ShopJournal {
@@ -60,11 +24,11 @@ export interface ShopJournal {
   days(): Promise<string[]>;
   /**
    * Days whose file holds lines of these kinds (the journal knows from its start-up scan,
-   * sales-index.json and its own appends). Without it, every day is read.
+   * sales-index.json and its own appends).
    */
-  daysWith?(kinds: readonly ShopEntry['e'][]): Promise<string[]>;
+  daysWith(kinds: readonly ShopEntry['e'][]): Promise<string[]>;
   /** One day's lines of these kinds only (sale lines skipped unparsed). */
-  readKinds?(
+  readKinds(
     day: string,
     kinds: readonly ShopEntry['e'][],
     onLine: (line: AnyLine) => void,
@@ -91,7 +55,7 @@ export async function replayAfter(
   fn: (line: ShopEntry) => void,
 ): Promise<void> {
   const fromDay = sinceAt ? dayOf(Date.parse(sinceAt)) : '';
-  const days = journal.daysWith ? await journal.daysWith(kinds) : await journal.days();
+  const days = await journal.daysWith(kinds);
   const wanted = (line: AnyLine) =>
     (kinds as readonly string[]).includes(line.e) && (!sinceAt || line.at >= sinceAt);
   for (const day of days) {
@@ -99,8 +63,7 @@ export async function replayAfter(
     const each = (line: AnyLine) => {
       if (wanted(line)) fn(line as ShopEntry);
     };
-    if (journal.readKinds) await journal.readKinds(day, kinds, each);
-    else await journal.readDay(day, each);
+    await journal.readKinds(day, kinds, each);
   }
 }
 

@@ -7,6 +7,7 @@
  * index); the journal is the truth. At start, Z lines journalled after the cache's last sync
  * are replayed, so a power cut between the journal append and the cache write loses nothing.
  */
+import { DomainError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -49,14 +50,9 @@ export const CLOSING_DOC = {
 const MAX_KEYS = 500;
 export const MAX_CASH_CENTS = 100_000_000; // 1 million in major units: a typo guard
 
-export class ClosingError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 422,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class ClosingError extends DomainError {
+  constructor(status: 400 | 404 | 409 | 422, code: string, message: string, field?: string) {
+    super(status, code, message, field);
     this.name = 'ClosingError';
   }
 }

@@ -4,11 +4,14 @@
  * memory (only the day being read does). Columns are stable and documented in
  * docs/OPERATIONS.md; new columns are only ever appended at the end.
  *
- * CSV: RFC 4180 (comma, CRLF, quotes doubled), UTF-8 with BOM so spreadsheet programs pick
- * the encoding. Text cells a spreadsheet would run as a formula (leading = + - @ tab CR) get a
- * leading apostrophe (OWASP CSV injection advice); numbers are never altered.
+ * CSV: the daemon's one writer (core/csv.ts: csv-stringify, comma, CRLF, quotes doubled),
+ * UTF-8 with BOM so spreadsheet programs pick the encoding. Text cells a spreadsheet would run
+ * as a formula (leading = + - @ tab CR) get a leading apostrophe (OWASP CSV injection
+ * advice); numbers are never altered.
  */
+import type { Readable } from 'node:stream';
 import type { Refund, Sale, ZReport } from '../protocol.js';
+import { csvStream, csvWriter, textStream, type CsvCell, type CsvWriter } from '../core/csv.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
 import { localTimestamp } from '../time.js';
 
@@ -57,24 +60,6 @@ export const Z_COLUMNS = [
   'pending_count',
 ] as const;
 
-type Cell = string | number | null;
-
-function text(v: string | null): string {
-  if (v === null) return '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-
-export function csvRow(cells: Cell[]): string {
-  return (
-    cells
-      .map((c) => {
-        const s = c === null ? '' : String(c);
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      })
-      .join(',') + '\r\n'
-  );
-}
-
 export interface ExportDeps {
   journal: ShopJournal;
   timezone: string;
@@ -84,17 +69,32 @@ export interface ExportDeps {
  * Sales lines of paid sales and refund lines (negative amounts) for business days
  * from..to (inclusive, YYYY-MM-DD), in journal order. One row per line.
  */
-export async function* salesCsv(
+export function salesCsv(deps: ExportDeps, from: string, to: string): Readable {
+  return textStream(salesText(deps, from, to, csvWriter({ bom: true })));
+}
+
+/**
+ * The text of salesCsv(): the header, then one chunk per business day, read only when the
+ * reader asks for more. Rows are turned into text 64 at a time while the day is read, so
+ * only text (not row arrays) lives until the day is done.
+ */
+async function* salesText(
   deps: ExportDeps,
   from: string,
   to: string,
+  csv: CsvWriter,
 ): AsyncGenerator<string> {
   const local = (iso: string) => localTimestamp(iso, deps.timezone);
-  yield '\ufeff' + csvRow([...SALES_COLUMNS]);
+  yield csv.header(SALES_COLUMNS);
   for (const day of await deps.journal.days()) {
     if (day < from || day > to) continue;
     const sales = new Map<string, Sale>();
-    const rows: string[] = [];
+    const text: string[] = [];
+    const rows: CsvCell[][] = [];
+    const add = (...more: CsvCell[][]) => {
+      rows.push(...more);
+      if (rows.length >= 64) text.push(csv.rows(rows.splice(0)));
+    };
     await deps.journal.readDay(day, (line: AnyLine) => {
       if (line.e === 'created') sales.set(line.sale.id, line.sale);
       else if (line.e === 'update' && line.state === 'succeeded') {
@@ -102,91 +102,94 @@ export async function* salesCsv(
         if (!s) return;
         sales.delete(line.id);
         s.lines.forEach((l, i) =>
-          rows.push(
-            csvRow([
-              'sale',
-              s.number,
-              s.number,
-              day,
-              line.at,
-              local(line.at),
-              text(s.terminal_id),
-              text(s.cashier),
-              s.provider,
-              null,
-              i,
-              text(l.product_id),
-              text(l.barcode),
-              text(l.name),
-              l.quantity,
-              l.unit_price_cents,
-              l.line_total_cents,
-              l.vat_rate,
-              s.total_cents,
-            ]),
-          ),
+          add([
+            'sale',
+            s.number,
+            s.number,
+            day,
+            line.at,
+            local(line.at),
+            s.terminal_id,
+            s.cashier,
+            s.provider,
+            null,
+            i,
+            l.product_id,
+            l.barcode,
+            l.name,
+            l.quantity,
+            l.unit_price_cents,
+            l.line_total_cents,
+            l.vat_rate,
+            s.total_cents,
+          ]),
         );
-      } else if (line.e === 'refund') rows.push(...refundRows(line.refund, day, local));
+      } else if (line.e === 'refund') add(...refundRows(line.refund, day, local));
     });
     // A day's rows go out as one chunk; the next day is read only when the client asked.
-    if (rows.length) yield rows.join('');
+    text.push(csv.rows(rows));
+    const chunk = text.join('');
+    if (chunk) yield chunk;
   }
 }
 
-function refundRows(r: Refund, day: string, local: (iso: string) => string): string[] {
-  return r.lines.map((l) =>
-    csvRow([
-      'refund',
-      r.number,
-      r.sale_number,
-      day,
-      r.created_at,
-      local(r.created_at),
-      null,
-      text(r.by),
-      r.provider,
-      r.method,
-      l.line_index,
-      text(l.product_id),
-      null,
-      text(l.name),
-      -l.quantity,
-      l.unit_price_cents,
-      -l.line_total_cents,
-      l.vat_rate,
-      -r.total_cents,
-    ]),
-  );
+function refundRows(r: Refund, day: string, local: (iso: string) => string): CsvCell[][] {
+  return r.lines.map((l) => [
+    'refund',
+    r.number,
+    r.sale_number,
+    day,
+    r.created_at,
+    local(r.created_at),
+    null,
+    r.by,
+    r.provider,
+    r.method,
+    l.line_index,
+    l.product_id,
+    null,
+    l.name,
+    -l.quantity,
+    l.unit_price_cents,
+    -l.line_total_cents,
+    l.vat_rate,
+    -r.total_cents,
+  ]);
 }
 
-export async function* zReportsCsv(
+export function zReportsCsv(reports: AsyncIterable<ZReport>, timezone: string): Readable {
+  return csvStream(Z_COLUMNS, zReportRows(reports, timezone), { bom: true });
+}
+
+async function* zReportRows(
   reports: AsyncIterable<ZReport>,
   timezone: string,
-): AsyncGenerator<string> {
+): AsyncGenerator<CsvCell[][]> {
   const local = (iso: string) => localTimestamp(iso, timezone);
-  yield '\ufeff' + csvRow([...Z_COLUMNS]);
   for await (const z of reports) {
-    yield csvRow([
-      z.number,
-      z.period_start,
-      z.at,
-      local(z.at),
-      z.sale_count,
-      z.sales_total_cents,
-      z.refund_count,
-      z.refunds_total_cents,
-      z.cash.opening_float_cents,
-      z.cash.cash_sales_cents,
-      z.cash.cash_refunds_cents,
-      z.cash.payouts_cents,
-      z.cash.pay_ins_cents,
-      z.cash.expected_cents,
-      z.counted_cents,
-      z.difference_cents,
-      z.next_float_cents,
-      text(z.closed_by),
-      z.vat.map((v) => `${v.rate}%:${v.gross_cents}/${v.net_cents}/${v.vat_cents}`).join(' '),
-      z.pending_count,
-    ]);
+    yield [
+      [
+        z.number,
+        z.period_start,
+        z.at,
+        local(z.at),
+        z.sale_count,
+        z.sales_total_cents,
+        z.refund_count,
+        z.refunds_total_cents,
+        z.cash.opening_float_cents,
+        z.cash.cash_sales_cents,
+        z.cash.cash_refunds_cents,
+        z.cash.payouts_cents,
+        z.cash.pay_ins_cents,
+        z.cash.expected_cents,
+        z.counted_cents,
+        z.difference_cents,
+        z.next_float_cents,
+        z.closed_by,
+        z.vat.map((v) => `${v.rate}%:${v.gross_cents}/${v.net_cents}/${v.vat_cents}`).join(' '),
+        z.pending_count,
+      ],
+    ];
   }
 }

@@ -3,8 +3,8 @@
  * raw bodies (images, CSV) are read as Buffers. Over the limit → 413, before the whole body
  * is buffered.
  */
-import type { Context } from 'koa';
-import { fail } from './errors.js';
+import type { Context } from '../core/http.js';
+import { fail } from '../core/errors.js';
 
 export const JSON_LIMIT = 64 * 1024;
 

@@ -1,10 +1,12 @@
 /** Small field validators that throw 400 naming the field. */
-import { fail } from './errors.js';
+import { bidiControlIn, BIDI_CONTROL_CODE } from '../core/text.js';
+import { fail } from '../core/errors.js';
 
 export function str(
   body: Record<string, unknown>,
   field: string,
-  opts: { max?: number; min?: number; optional?: boolean } = {},
+  /** noBidi: refuse bidirectional control characters (names, barcodes: core/text.ts). */
+  opts: { max?: number; min?: number; optional?: boolean; noBidi?: boolean } = {},
 ): string | undefined {
   const v = body[field];
   if (v === undefined && opts.optional) return undefined;
@@ -23,6 +25,14 @@ export function str(
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(v))
     fail(400, 'invalid_field', `${field} must not contain control characters`, field);
+  const bidi = opts.noBidi ? bidiControlIn(v) : null;
+  if (bidi)
+    fail(
+      400,
+      BIDI_CONTROL_CODE,
+      `${field} must not contain bidirectional control characters (${bidi})`,
+      field,
+    );
   return v;
 }
 

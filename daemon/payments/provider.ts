@@ -6,14 +6,13 @@
  * and succeeded → refunded. Providers report outcomes; checkout validates the transition,
  * appends it to the sales journal, and only then broadcasts it.
  */
-import type Router from '@koa/router';
+import { DomainError } from '../core/errors.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
 import type { PaymentState, Sale } from '../protocol.js';
-import type { Middleware } from '../core/http.js';
 
 export interface Availability {
   available: boolean;
@@ -50,8 +49,6 @@ export interface ProviderDeps {
   clock: Clock;
   events: EventBus;
   store: Store;
-  router: Router;
-  requireAdmin: Middleware;
   /**
    * Report a later transition for a pending sale (callback, poll, timer). Resolves once the
    * transition is journalled; rejects if the sale is not pending anymore (e.g. already settled).
@@ -105,13 +102,10 @@ export interface PaymentProvider {
   stop_module?(): Promise<void> | void;
 }
 
-export class ProviderError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A provider's refusal (reader busy, tendered too low...); its status is what the API answers. */
+export class ProviderError extends DomainError {
+  constructor(status: number, code: string, message: string, params?: Record<string, unknown>) {
+    super(status, code, message, undefined, params);
     this.name = 'ProviderError';
   }
 }

@@ -4,7 +4,7 @@
  * into the rest of the POS.
  */
 import type { Receipt } from '../protocol.js';
-import { escapeHtml as e } from '../http/errors.js';
+import { escapeHtml as e } from '../core/html.js';
 import { localDateTime } from '../time.js';
 import { formatCents, formatRate } from './model.js';
 

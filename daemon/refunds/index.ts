@@ -9,6 +9,7 @@
  * refunds.json caches the refund counter and which lines of which sale are refunded; at start
  * it is caught up from the journal (the truth). Refunds run one at a time.
  */
+import { DomainError } from '../core/errors.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
@@ -33,14 +34,14 @@ export const REFUNDS_DOC = {
 
 const MAX_KEYS = 500;
 
-export class RefundError extends Error {
+export class RefundError extends DomainError {
   constructor(
-    readonly status: 400 | 404 | 409 | 422 | 502 | 503,
-    readonly code: string,
+    status: 400 | 404 | 409 | 422 | 502 | 503,
+    code: string,
     message: string,
-    readonly field?: string,
+    field?: string,
   ) {
-    super(message);
+    super(status, code, message, field);
     this.name = 'RefundError';
   }
 }

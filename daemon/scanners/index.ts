@@ -3,6 +3,7 @@
  * and the scanner list the admin and the WebSocket snapshot show. Network scans enter
  * through scan() from the HTTP routes; HID scans come from the manager.
  */
+import { hasBidiControl } from '../core/text.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
@@ -225,6 +226,8 @@ export class Scanners {
       );
       return;
     }
+    if (hasBidiControl(barcode))
+      return this.log.warn(`scan from ${id} dropped: it holds bidirectional control characters`);
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
     // Routed first (keeps the scanner's order), then the learned layout is saved.
@@ -351,6 +354,12 @@ export class Scanners {
     }
     await this.manager?.applyPrefs();
     this.changed();
+  }
+
+  /** Withdraws every pairing code shown so far (pairings stay); terminals show new ones. */
+  async revokePairingCodes(): Promise<void> {
+    await this.pairings.revokeAll();
+    this.log.info('all pairing codes withdrawn by admin');
   }
 
   health(h: Health): void {

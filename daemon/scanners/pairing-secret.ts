@@ -14,6 +14,11 @@
  * pairings.json; the MAC still covers the real terminal id, so a handle table restored from
  * an old backup can never pair a scanner with the wrong terminal.
  *
+ * Revocation without extra characters: the MAC also covers the terminal's code generation and
+ * the global epoch (pairings.json). Unpairing a scanner bumps its terminal's generation, "revoke
+ * all" the epoch; every code signed before no longer verifies (refused as `revoked`). Codes of
+ * generation 0 and epoch 0 are signed exactly as before revocation existed.
+ *
  * 60 bits of MAC: a forger has to present ~2^59 codes through a scanner (or the network scan
  * API, which needs the scanner secret and is rate limited) to expect one success.
  */
@@ -34,6 +39,8 @@ const FUTURE_SKEW_S = 300;
 export interface TerminalHandles {
   handleFor(terminalId: string): Promise<number>;
   terminalFor(handle: number): string | null;
+  /** The generation of a terminal's codes and the global epoch, signed into every code. */
+  generationOf(terminalId: string): { epoch: number; generation: number };
 }
 
 export interface PairingSecretDeps {
@@ -58,7 +65,8 @@ export type RefusalCode =
   | 'forged'
   | 'unknown_terminal'
   | 'expired'
-  | 'not_yet_valid';
+  | 'not_yet_valid'
+  | 'revoked';
 
 export type Verification =
   | { ok: true; terminal_id: string; issued_at: string }
@@ -101,7 +109,8 @@ export class PairingSecrets {
       body = handleToString(await this.deps.handles.handleFor(terminalId));
     }
     const head = mode + encodeInt(issued, ISSUED_CHARS) + body;
-    const secret = this.deps.prefix + head + this.mac(mode, issued, terminalId);
+    const gen = this.deps.handles.generationOf(terminalId);
+    const secret = this.deps.prefix + head + this.mac(mode, issued, terminalId, gen);
     if (secret.length > this.deps.maxLength) {
       // Only reachable with an enormous handle table; refuse rather than print an unreadable code.
       throw new RangeError(
@@ -155,8 +164,14 @@ export class PairingSecrets {
         'Pairing code names a terminal this appliance does not know; show a new code.',
       );
     }
-    const expected = this.mac(mode, issued, terminal);
+    const gen = this.deps.handles.generationOf(terminal);
+    const expected = this.mac(mode, issued, terminal, gen);
     if (!timingSafeEqual(Buffer.from(expected), Buffer.from(mac))) {
+      if (this.signedEarlier(mode, issued, terminal, gen, mac))
+        return refuse(
+          'revoked',
+          'Pairing code was withdrawn (its scanner was unpaired); show a new code on the terminal.',
+        );
       return refuse('forged', 'Pairing code is not signed by this appliance (damaged or forged).');
     }
     const now = Math.floor(this.deps.clock.now() / 1000);
@@ -187,9 +202,32 @@ export class PairingSecrets {
     return this.deps.handles.terminalFor(Number(n));
   }
 
-  private mac(mode: string, issued: number, terminalId: string): string {
+  /** Was `mac` valid for an earlier generation or epoch (a withdrawn code, not a forgery)? */
+  private signedEarlier(
+    mode: string,
+    issued: number,
+    terminalId: string,
+    now: { epoch: number; generation: number },
+    mac: string,
+  ): boolean {
+    for (let epoch = now.epoch; epoch >= Math.max(0, now.epoch - 8); epoch--)
+      for (let g = now.generation; g >= Math.max(0, now.generation - 8); g--) {
+        if (epoch === now.epoch && g === now.generation) continue;
+        const m = this.mac(mode, issued, terminalId, { epoch, generation: g });
+        if (timingSafeEqual(Buffer.from(m), Buffer.from(mac))) return true;
+      }
+    return false;
+  }
+
+  private mac(
+    mode: string,
+    issued: number,
+    terminalId: string,
+    gen: { epoch: number; generation: number },
+  ): string {
+    const revocable = gen.epoch || gen.generation ? `\n${gen.epoch}.${gen.generation}` : '';
     const digest = createHmac('sha256', this.deps.signingSecret)
-      .update(`counter-pos pairing v1\n${mode}\n${issued}\n${terminalId}`)
+      .update(`counter-pos pairing v1\n${mode}\n${issued}\n${terminalId}${revocable}`)
       .digest();
     // First 60 bits = 12 base32 characters.
     return encodeInt(digest.readBigUInt64BE(0) >> 4n, MAC_CHARS);

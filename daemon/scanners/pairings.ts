@@ -20,6 +20,12 @@ export interface PairingsData {
   /** terminal id → handle number (pairing codes for long terminal ids). */
   handles: Record<string, number>;
   next_handle: number;
+  /**
+   * Revocation (pairing-secret.ts): terminal id → its codes' generation, bumped when a scanner
+   * is unpaired from it; `epoch` is bumped by "revoke all". Both are signed into every code.
+   */
+  generations?: Record<string, number>;
+  epoch?: number;
 }
 
 export const PAIRINGS_DOC = {
@@ -41,6 +47,8 @@ export class PairingStore implements TerminalHandles {
     d.scanners ??= {};
     d.handles ??= {};
     d.next_handle ??= 1;
+    d.generations ??= {};
+    d.epoch ??= 0;
     for (const [t, h] of Object.entries(d.handles)) this.byHandle.set(h, t);
   }
 
@@ -81,11 +89,29 @@ export class PairingStore implements TerminalHandles {
     });
   }
 
+  /**
+   * Unpairs durably; the codes of the terminal it was paired with are withdrawn in the same
+   * write (a code seen by the unpaired scanner's holder must not pair another scanner).
+   */
   async unpair(scannerId: string): Promise<string | null> {
     return this.doc.update((d) => {
       const previous = d.scanners[scannerId]?.terminal_id ?? null;
       delete d.scanners[scannerId];
+      if (previous) bump(d, previous);
       return previous;
+    });
+  }
+
+  /** The signed generation of a terminal's codes and the global epoch. */
+  generationOf(terminalId: string): { epoch: number; generation: number } {
+    const d = this.doc.data;
+    return { epoch: d.epoch ?? 0, generation: d.generations?.[terminalId] ?? 0 };
+  }
+
+  /** Withdraws every pairing code issued so far (pairings stay). */
+  async revokeAll(): Promise<void> {
+    await this.doc.update((d) => {
+      d.epoch = (d.epoch ?? 0) + 1;
     });
   }
 
@@ -106,4 +132,11 @@ export class PairingStore implements TerminalHandles {
   terminalFor(handle: number): string | null {
     return this.byHandle.get(handle) ?? null;
   }
+}
+
+function bump(d: PairingsData, terminalId: string): void {
+  const g = (d.generations ??= {});
+  // Bounded like the handles: terminal ids are chosen by clients.
+  if (!(terminalId in g) && Object.keys(g).length >= MAX_HANDLES) delete g[Object.keys(g)[0]];
+  g[terminalId] = (g[terminalId] ?? 0) + 1;
 }

@@ -5,9 +5,9 @@
  * limited per client address (429 with Retry-After).
  */
 import { randomBytes } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context } from '../core/http.js';
 import type { Clock } from '../clock.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../core/errors.js';
 import { FailureLimiter } from './rate-limit.js';
 import { secretEquals } from './secrets.js';
 
@@ -47,14 +47,14 @@ export class AdminAuth {
     }
   }
 
-  /** Koa middleware for admin routes. */
-  require = async (ctx: Context, next: Next): Promise<void> => {
-    const ip = ctx.state.clientIp as string;
+  /** The `admin` policy: passes (and sets ctx.state.admin) or throws 401/403/429. */
+  check(ctx: Context): void {
+    const ip = ctx.state.clientIp;
     const header = ctx.get('authorization');
     const cookie = ctx.cookies.get(SESSION_COOKIE);
     if (cookie && this.validSession(cookie)) {
       ctx.state.admin = { via: 'session' };
-      return next();
+      return;
     }
     if (!header) {
       if (cookie) fail(401, 'session_expired', 'Admin session expired; log in again');
@@ -68,8 +68,7 @@ export class AdminAuth {
       fail(403, 'forbidden', 'Wrong admin token');
     }
     ctx.state.admin = { via: 'bearer' };
-    return next();
-  };
+  }
 
   /**
    * Non-throwing check for guards outside the admin routes (the IP whitelist lets the owner
@@ -82,7 +81,7 @@ export class AdminAuth {
     if (cookie && this.validSession(cookie)) return 'session';
     const header = ctx.get('authorization');
     if (!header) return null;
-    const ip = ctx.state.clientIp as string;
+    const ip = ctx.state.clientIp;
     if (this.limiter.blockedFor(ip) > 0) return null;
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (m && this.checkToken(m[1])) return 'bearer';
@@ -93,7 +92,7 @@ export class AdminAuth {
 
   /** POST /api/v1/admin/login {token} → session cookie. */
   login(ctx: Context, token: unknown): void {
-    const ip = ctx.state.clientIp as string;
+    const ip = ctx.state.clientIp;
     this.guard(ip);
     if (typeof token !== 'string' || !this.checkToken(token)) {
       this.limiter.fail(ip);

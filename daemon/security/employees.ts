@@ -5,6 +5,7 @@
  *
  * PINs are unique among all employees: a till may log in by PIN alone.
  */
+import { DomainError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { JsonDocument, Store } from '../store/index.js';
@@ -38,14 +39,9 @@ export const EMPLOYEES_DOC = {
   defaults: (): EmployeesData => ({ employees: [] }),
 };
 
-export class EmployeeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class EmployeeError extends DomainError {
+  constructor(status: number, code: string, message: string, field?: string) {
+    super(status, code, message, field);
   }
 }
 

@@ -5,7 +5,7 @@
  * there is none and the actor is "system".
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Context } from 'koa';
+import type { Context } from '../core/http.js';
 
 const als = new AsyncLocalStorage<Context>();
 
@@ -20,8 +20,8 @@ export function currentRequest(): Context | undefined {
 /** "admin", "manager:Anna", "cashier:Ben", "anonymous" for a request; "system" outside one. */
 export function actorOf(ctx: Context | undefined | null): string {
   if (!ctx) return 'system';
-  if (ctx.state.admin || ctx.state.security?.admin) return 'admin';
-  const c = ctx.state.cashier as { name: string; role: string } | undefined;
+  if (ctx.state.admin || ctx.state.security?.isAdmin()) return 'admin';
+  const c = ctx.state.cashier;
   if (c) return `${c.role}:${c.name}`;
   return 'anonymous';
 }

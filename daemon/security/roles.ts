@@ -8,27 +8,34 @@
  * documented in docs/SECURITY.md); or the till's logged-in cashier has the role or a higher
  * one (manager > cashier). Otherwise 401 cashier_login_required / 403 role_required.
  */
-import type { Context, Next } from 'koa';
-import { fail } from '../http/errors.js';
-import type { Cashier } from './cashier-sessions.js';
+import type { Context } from '../core/http.js';
+import { fail } from '../core/errors.js';
+import type { CashierInfo } from '../protocol.js';
 import type { Role } from './employees.js';
 
 const RANK: Record<Role, number> = { cashier: 1, manager: 2 };
 
-export function requireRole(ctx: Context, role: Role): Cashier | null {
-  const cashier = (ctx.state.cashier as Cashier | undefined) ?? null;
-  if (ctx.state.admin || ctx.state.security?.isAdmin?.()) return cashier;
+export function requireRole(ctx: Context, role: Role): CashierInfo | null {
+  const cashier = ctx.state.cashier ?? null;
+  if (ctx.state.admin || ctx.state.security?.isAdmin()) return cashier;
   if (!ctx.state.security?.cashierRequired) return cashier;
   if (!cashier) fail(401, 'cashier_login_required', 'Log in with your PIN on this till first');
   if (RANK[cashier.role] < RANK[role])
-    fail(403, 'role_required', `This needs a ${role}: a ${role} must log in with their PIN`);
+    fail(
+      403,
+      'role_required',
+      `This needs a ${role}: a ${role} must log in with their PIN`,
+      undefined,
+      {
+        role,
+      },
+    );
   return cashier;
 }
 
-/** The same check as route middleware. */
-export function roleMiddleware(role: Role) {
-  return async (ctx: Context, next: Next): Promise<void> => {
-    requireRole(ctx, role);
-    await next();
-  };
+/** Who did it, for journal lines: the cashier's name, "admin", or null. */
+export function actorName(ctx: Context): string | null {
+  return (
+    ctx.state.cashier?.name ?? (ctx.state.admin || ctx.state.security?.isAdmin() ? 'admin' : null)
+  );
 }

@@ -29,6 +29,8 @@ export interface PosSecuritySettings {
   pos_pin_login_enabled: boolean;
   /** null = PIN_IDLE_LOGOUT_MINUTES. */
   pos_pin_idle_logout_minutes: number | null;
+  /** Host names (or `*.domain`) the owner added for the Host check (hosts.ts). */
+  pos_allowed_hosts: string[];
 }
 
 export const DEFAULTS: PosSecuritySettings = {
@@ -36,6 +38,7 @@ export const DEFAULTS: PosSecuritySettings = {
   pos_allowed_ips: [],
   pos_pin_login_enabled: false,
   pos_pin_idle_logout_minutes: null,
+  pos_allowed_hosts: [],
 };
 
 export const MAX_ENTRIES = 500;
@@ -82,6 +85,9 @@ export class PosWhitelist {
       })),
       pos_pin_login_enabled: s.pos_pin_login_enabled === true,
       pos_pin_idle_logout_minutes: Number.isInteger(idle) ? idle : null,
+      pos_allowed_hosts: Array.isArray(s.pos_allowed_hosts)
+        ? s.pos_allowed_hosts.filter((h): h is string => typeof h === 'string')
+        : [],
     };
   }
 

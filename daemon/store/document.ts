@@ -8,16 +8,18 @@
  * - A document that exists but cannot be parsed is never overwritten: the document stays
  *   read-only on its fallback data, `state` says why, and updates throw StorageError.
  */
+import { DomainError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileDurable } from './durable-file.js';
 
-export class StorageError extends Error {
+/** A write the store refused (document corrupt or unwritable, disk full): 503 for clients. */
+export class StorageError extends DomainError {
   constructor(
     readonly document: string,
     message: string,
   ) {
-    super(`store: ${document}: ${message}`);
+    super(503, 'storage_unavailable', `store: ${document}: ${message}`, undefined, { document });
     this.name = 'StorageError';
   }
 }
@@ -87,6 +89,7 @@ export class JsonDocument<T> {
   private writing: Promise<void> | null = null;
   private dirty = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure: string | null = null;
 
   constructor(opts: DocumentOptions<T>) {
     this.opts = opts;
@@ -103,6 +106,11 @@ export class JsonDocument<T> {
 
   get state(): DocState {
     return this.status;
+  }
+
+  /** Why the last write failed (disk full...), until a write succeeds again; else null. */
+  get writeFailure(): string | null {
+    return this.failure;
   }
 
   /** True when the file did not exist and defaults were used. */
@@ -192,11 +200,11 @@ export class JsonDocument<T> {
       this.waiters = [];
       try {
         await this.low.write();
+        this.failure = null;
         batch.forEach((w) => w.resolve());
       } catch (err) {
-        batch.forEach((w) =>
-          w.reject(new StorageError(this.name, `write failed: ${(err as Error).message}`)),
-        );
+        this.failure = `write failed: ${(err as Error).message}`;
+        batch.forEach((w) => w.reject(new StorageError(this.name, this.failure!)));
       }
     }
     this.writing = null;

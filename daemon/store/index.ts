@@ -16,6 +16,9 @@ export { writeFileDurable, fsyncDir, removeStaleTemps } from './durable-file.js'
  */
 export const DATA_DIR_MARKER = '.counter-pos-data';
 
+export type StorageReport =
+  { state: 'ok' } | { state: 'corrupt' | 'unreadable' | 'write_failed'; message: string };
+
 export class Store {
   private readonly docs = new Map<string, JsonDocument<unknown>>();
 
@@ -47,6 +50,21 @@ export class Store {
 
   states(): Record<string, DocState> {
     return Object.fromEntries([...this.docs].map(([name, doc]) => [name, doc.state]));
+  }
+
+  /**
+   * For health: each document's state, and `write_failed` for a loaded document whose last
+   * write failed (disk full, read-only card) until a write succeeds again.
+   */
+  report(): Record<string, StorageReport> {
+    const out: Record<string, StorageReport> = {};
+    for (const [name, doc] of this.docs) {
+      const s = doc.state;
+      if (s.state !== 'ok') out[name] = { state: s.state, message: s.message };
+      else if (doc.writeFailure) out[name] = { state: 'write_failed', message: doc.writeFailure };
+      else out[name] = { state: 'ok' };
+    }
+    return out;
   }
 
   async idle(): Promise<void> {

@@ -6,7 +6,9 @@
  * - `/ws?role=admin`: an admin socket, authenticated by the admin session cookie; it receives
  *   every event.
  * A cross-site page must not open sockets with the user's cookies (cross-site WebSocket
- * hijacking): an Origin header whose host differs from Host is refused (RFC 6455 §10.2).
+ * hijacking): an Origin header whose host differs from Host is refused (RFC 6455 §10.2), and
+ * the Host must be one the appliance is reached by (DNS rebinding, security/hosts.ts).
+ * One client address holds at most `maxPerIp(ip)` sockets; more are refused with 429.
  *
  * On connect a `snapshot`; then bus events as ServerMessages, serialised once per event.
  * Heartbeat: a ping every HEARTBEAT_MS; a peer that did not answer the previous one is
@@ -37,6 +39,10 @@ export interface HubDeps {
     ip: string,
   ): { status: number; message: string } | null;
   isAdminSession(cookieHeader: string | undefined): boolean;
+  /** The Host allow-list (security/hosts.ts). */
+  hostAllowed(host: string | undefined): boolean;
+  /** Live sockets one client address may hold. */
+  maxPerIp(ip: string): number;
   /** The snapshot for a socket watching `terminalId` (null for admin sockets). */
   snapshot(terminalId: string | null, scanners: ScannerInfo[]): ServerMessage;
   heartbeatMs?: number;
@@ -57,6 +63,7 @@ export class WsHub {
   private peers = new Set<Peer>();
   private byTerminal = new Map<string, Set<Peer>>();
   private admins = new Set<Peer>();
+  private perIp = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private scanners: () => ScannerInfo[] = () => [];
   private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -129,6 +136,7 @@ export class WsHub {
     // Peers that do not answer the close handshake must not keep the server open.
     for (const p of this.peers) p.ws.terminate();
     this.peers.clear();
+    this.perIp.clear();
     this.byTerminal.clear();
     this.admins.clear();
     this.wss?.close();
@@ -154,9 +162,14 @@ export class WsHub {
 
   private reject(socket: Duplex, status: number, code: string, message: string): void {
     const body = JSON.stringify({ error: { code, message } });
-    const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[
-      status
-    ];
+    const reason = {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      421: 'Misdirected Request',
+      429: 'Too Many Requests',
+    }[status];
     socket.end(
       `HTTP/1.1 ${status} ${reason ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
@@ -166,6 +179,13 @@ export class WsHub {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/ws') return this.reject(socket, 404, 'not_found', 'No WebSocket here');
+    if (!this.deps.hostAllowed(req.headers.host))
+      return this.reject(
+        socket,
+        421,
+        'host_not_allowed',
+        'This daemon is not reached by that name',
+      );
     const origin = req.headers.origin;
     if (origin) {
       let host = '';
@@ -210,6 +230,13 @@ export class WsHub {
     }
     const wss = this.wss;
     if (!wss) return this.reject(socket, 404, 'not_found', 'WebSocket hub is not running');
+    if ((this.perIp.get(ip) ?? 0) >= this.deps.maxPerIp(ip))
+      return this.reject(
+        socket,
+        429,
+        'too_many_sockets',
+        'Too many live connections from this address',
+      );
     wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { terminalId, admin, ip }));
   }
 
@@ -219,6 +246,7 @@ export class WsHub {
   ): void {
     const peer: Peer = { ws, terminalId: null, admin: opts.admin, alive: true, ip: opts.ip };
     this.peers.add(peer);
+    this.perIp.set(peer.ip, (this.perIp.get(peer.ip) ?? 0) + 1);
     if (peer.admin) this.admins.add(peer);
     if (opts.terminalId && TERMINAL_RE.test(opts.terminalId)) this.watch(peer, opts.terminalId);
     ws.on('pong', () => (peer.alive = true));
@@ -237,7 +265,10 @@ export class WsHub {
   }
 
   private drop(peer: Peer): void {
-    this.peers.delete(peer);
+    if (!this.peers.delete(peer)) return;
+    const n = (this.perIp.get(peer.ip) ?? 1) - 1;
+    if (n > 0) this.perIp.set(peer.ip, n);
+    else this.perIp.delete(peer.ip);
     this.admins.delete(peer);
     if (peer.terminalId) {
       const set = this.byTerminal.get(peer.terminalId);

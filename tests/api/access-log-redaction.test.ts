@@ -24,7 +24,7 @@ test('access log: SumUp callback and receipt tokens are replaced by "…"; the r
     const soloToken = checkout.return_url!.split('/').at(-1)!;
     await fake.present(rig.readerId, 'approve');
     const paid = await waitForSale(d, solo.body.id, (s) => s.state !== 'pending');
-    assert.equal(paid.payment.confirmed_by, 'callback', 'the callback request was served');
+    assert.equal(paid.payment.woken_by, 'callback', 'the callback request was served');
 
     // The customer's receipt page, also spelled in upper case (the router ignores case).
     const receipt = await d.get(`/api/v1/sales/${paid.id}/receipt`);

@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readTar, tarEnd, tarEntry } from '../../daemon/backup/tar.js';
+import { buildTar, readTarEntries } from '../helpers/tar.js';
 import { applyStagedRestore, MANIFEST, type Manifest } from '../../daemon/backup/index.js';
 import { ADMIN_TOKEN, prodSecrets, product, sell, startShop } from '../helpers/shop-ops.js';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -20,14 +20,7 @@ async function download(d: TestDaemon): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-async function entries(gz: Buffer) {
-  const out = [];
-  const source = (async function* () {
-    yield gunzipSync(gz);
-  })();
-  for await (const e of readTar(source, { maxEntryBytes: 1 << 30 })) out.push(e);
-  return out;
-}
+const entries = (gz: Buffer) => readTarEntries(gunzipSync(gz));
 
 const upload = (d: TestDaemon, body: Buffer, type = 'application/gzip') =>
   d.request('POST', '/api/v1/admin/restore', {
@@ -160,13 +153,12 @@ test('restore refuses bad archives with 4xx and changes nothing', async () => {
           })),
         }),
       );
-    const build = (files: Array<{ path: string; data: Buffer }>, manifest: Buffer | null) =>
+    const build = async (files: Array<{ path: string; data: Buffer }>, manifest: Buffer | null) =>
       gzipSync(
-        Buffer.concat([
-          ...files.flatMap((f) => tarEntry(f.path, f.data, now)),
-          ...(manifest ? tarEntry(MANIFEST, manifest, now) : []),
-          tarEnd(),
-        ]),
+        await buildTar(
+          [...files, ...(manifest ? [{ path: MANIFEST, data: manifest }] : [])],
+          new Date(now),
+        ),
       );
     const catalog = {
       path: 'catalog.json',
@@ -176,28 +168,28 @@ test('restore refuses bad archives with 4xx and changes nothing', async () => {
       ['random bytes', randomBytes(4096), 422, /not a valid \.tar\.gz|gzip/],
       ['gzip of junk', gzipSync(randomBytes(4096)), 422, /Backup refused/],
       ['truncated archive', gzipSync(good.subarray(0, good.length - 2048)), 422, /Backup refused/],
-      ['no manifest', build([catalog], null), 422, /manifest missing/],
+      ['no manifest', await build([catalog], null), 422, /manifest missing/],
       [
         'checksum mismatch',
-        build([catalog], manifestOf([{ ...catalog, data: Buffer.from('{}') }])),
+        await build([catalog], manifestOf([{ ...catalog, data: Buffer.from('{}') }])),
         422,
         /checksum/,
       ],
       [
         'path traversal',
-        build([{ path: '../evil.json', data: Buffer.from('{}') }], manifestOf([])),
+        await build([{ path: '../evil.json', data: Buffer.from('{}') }], manifestOf([])),
         422,
         /refusing file name/,
       ],
       [
         'hidden file',
-        build([{ path: '.ssh/x', data: Buffer.from('x') }], manifestOf([])),
+        await build([{ path: '.ssh/x', data: Buffer.from('x') }], manifestOf([])),
         422,
         /refusing file name/,
       ],
       [
         'torn journal',
-        build(
+        await build(
           [{ path: 'sales/2026-01-01.jsonl', data: Buffer.from('{"e":"created"') }],
           manifestOf([]),
         ),
@@ -206,7 +198,7 @@ test('restore refuses bad archives with 4xx and changes nothing', async () => {
       ],
       [
         'corrupt JSON document',
-        build([{ path: 'settings.json', data: Buffer.from('{oops') }], manifestOf([])),
+        await build([{ path: 'settings.json', data: Buffer.from('{oops') }], manifestOf([])),
         422,
         /not valid JSON/,
       ],

@@ -131,7 +131,7 @@ test(
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'below_minimum');
       assert.match(res.body.error.message, /0\.26 EUR missing/);
-      assert.equal(res.body.error.details.missing_cents, 26);
+      assert.equal(res.body.error.params.missing_cents, 26);
       assert.equal((await journalLines(d)).length, 0);
 
       const top = await d.post('/api/v1/terminals/m1/cart/topup', { provider: 'fake_card' });

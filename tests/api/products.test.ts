@@ -218,7 +218,7 @@ test('admin login: the session cookie authorises writes; repeated wrong tokens â
       { admin: true },
     );
     assert.equal(blocked.status, 429);
-    assert.ok(blocked.body.error.details.retry_after_s > 0);
+    assert.ok(blocked.body.error.params.retry_after_s > 0);
   } finally {
     await own.stop();
   }
@@ -456,7 +456,29 @@ test('CSV import: a semicolon file from a German Excel (Windows-1252, German hea
     [...text].map((ch) => map[ch] ?? ch.charCodeAt(0)).map((c) => c & 0xff),
   );
   assert.ok(bytes.includes(0xe4), 'Ã¤ as the single byte 0xE4');
-  const res = await importCsv(bytes, 'application/vnd.ms-excel');
+  // Read as UTF-8 (the default) these rows are refused, by row, never silently re-decoded.
+  const before = await count();
+  const utf8 = await importCsv(bytes, 'application/vnd.ms-excel');
+  assert.equal(utf8.status, 200, utf8.text);
+  assert.equal(utf8.body.created, 0);
+  assert.deepEqual(
+    utf8.body.errors.map((e: { row: number; field: string; code: string }) => [
+      e.row,
+      e.field,
+      e.code,
+    ]),
+    [
+      [2, 'name', 'invalid_utf8'],
+      [3, 'name', 'invalid_utf8'],
+    ],
+  );
+  assert.equal(await count(), before);
+  // Chosen by the owner: Windows-1252.
+  const res = await d.request('POST', '/api/v1/products/import?encoding=windows-1252', {
+    admin: true,
+    raw: bytes,
+    headers: { 'content-type': 'application/vnd.ms-excel' },
+  });
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(res.body.errors, []);
   assert.equal(res.body.created, 2);

@@ -96,7 +96,7 @@ test('network scans of pairing values that do not verify answer 422 pairing_refu
       const r = await d.post('/api/v1/scanner/scan', { barcode }, { headers });
       assert.equal(r.status, 422, barcode);
       assert.equal(r.body.error.code, 'pairing_refused');
-      assert.equal(r.body.error.details.terminal_id, 'kiosk');
+      assert.equal(r.body.error.params.terminal_id, 'kiosk');
     }
     const ok = await d.post('/api/v1/scanner/scan', { barcode: secret }, { headers });
     assert.deepEqual([ok.status, ok.body.result, ok.body.terminal_id], [200, 'paired', 'till-1']);

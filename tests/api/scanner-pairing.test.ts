@@ -183,7 +183,7 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     const expired = await scan(d, 'phone-1', old);
     assert.equal(expired.status, 422);
     assert.equal(expired.body.error.code, 'pairing_refused');
-    assert.equal(expired.body.error.details.reason, 'expired');
+    assert.equal(expired.body.error.params.reason, 'expired');
     // Refusal goes to the terminal the scanner is paired with.
     const msg = (await tillA.next('scanner.pairing_refused')) as {
       reason: string;
@@ -204,11 +204,11 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
       const r = await scan(d, 'phone-1', value);
       assert.equal(r.status, 422, value);
       assert.equal(r.body.error.code, 'pairing_refused', value);
-      assert.equal(r.body.error.details.reason, code, value);
+      assert.equal(r.body.error.params.reason, code, value);
     }
     // An unpaired scanner's refusal goes to the default terminal.
     const r = await scan(d, 'phone-2', flip);
-    assert.equal(r.body.error.details.terminal_id, 'kiosk');
+    assert.equal(r.body.error.params.terminal_id, 'kiosk');
     assert.equal(
       ((await kiosk.next('scanner.pairing_refused')) as { scanner_id: string }).scanner_id,
       'phone-2',
@@ -273,5 +273,58 @@ test('PATCH /api/v1/scanners/:id {terminal_id: null} forgets the pairing; scans 
     assert.equal(noAuth.status, 401);
   } finally {
     await d.stop();
+  }
+});
+
+test('unpairing withdraws the code that paired: the same code pairs no other scanner; revoke-all withdraws every code', async () => {
+  const d = await startDaemon();
+  try {
+    const code = await secretFor(d, 'till-a');
+    assert.equal((await scan(d, 'phone-1', code)).status, 200);
+    const un = await d.request('PATCH', '/api/v1/scanners/phone-1', {
+      body: { terminal_id: null },
+      admin: true,
+    });
+    assert.equal(un.status, 200);
+    // The attack: whoever saw the code pairs another scanner with it for the rest of its days.
+    for (const id of ['phone-1', 'intruder-7']) {
+      const again = await scan(d, id, code);
+      assert.equal(again.status, 422, again.text);
+      assert.equal(again.body.error.code, 'pairing_refused');
+      assert.equal(again.body.error.params.reason, 'revoked');
+    }
+    // The till shows a new code, which works.
+    const fresh = await secretFor(d, 'till-a');
+    assert.notEqual(fresh, code);
+    assert.equal((await scan(d, 'phone-1', fresh)).body.terminal_id, 'till-a');
+    // Admin "revoke all": every code shown so far is withdrawn; pairings stay.
+    const b = await secretFor(d, 'till-b');
+    const unconfirmed = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
+    assert.equal(unconfirmed.status, 400);
+    assert.equal(
+      (await d.post('/api/v1/scanners/pairing-codes/revoke', { confirm: true })).status,
+      401,
+    );
+    const r = await d.post(
+      '/api/v1/scanners/pairing-codes/revoke',
+      { confirm: true },
+      { admin: true },
+    );
+    assert.equal(r.status, 200, r.text);
+    for (const c of [fresh, b]) {
+      const refused = await scan(d, 'phone-2', c);
+      assert.equal(refused.body.error.params.reason, 'revoked');
+    }
+    assert.equal((await scan(d, 'phone-1', '2100000000012')).body.terminal_id, 'till-a');
+    // Withdrawals survive a restart.
+    const d2 = await d.restart();
+    try {
+      assert.equal((await scan(d2, 'phone-3', b)).body.error.params.reason, 'revoked');
+      assert.equal((await scan(d2, 'phone-3', await secretFor(d2, 'till-b'))).status, 200);
+    } finally {
+      await d2.stop();
+    }
+  } finally {
+    await d.stop().catch(() => {});
   }
 });

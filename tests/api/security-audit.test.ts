@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { ManualClock } from '../../daemon/clock.js';
@@ -172,7 +172,7 @@ test('audit: pairing changes, cancellations, employee and cashier actions, with 
 
 test('audit journal: fsync-appended JSON Lines per month, torn line skipped, range filter in TIMEZONE, CSV export', async () => {
   const clock = new ManualClock(Date.UTC(2026, 1, 28, 22, 30)); // 23:30 in Berlin, 28 Feb
-  const d = await startDaemon({ clock });
+  const d = await startDaemon({ clock, keepData: true });
   try {
     await d.post(
       '/api/v1/products',
@@ -203,6 +203,7 @@ test('audit journal: fsync-appended JSON Lines per month, torn line skipped, ran
         'target',
         'before',
         'after',
+        'q',
       ]);
     }
 
@@ -243,15 +244,6 @@ test('audit journal: fsync-appended JSON Lines per month, torn line skipped, ran
     assert.equal(lines.length, 4);
     assert.ok(!/,=HYPERLINK/.test(csv.text), 'formula-looking cells are defused');
 
-    // Power cut mid-append: a torn last line is skipped, and the next entry is not lost.
-    await appendFile(path.join(dir, '2026-03.jsonl'), '{"time":"2026-03-02T09:00:00.000Z","act');
-    await d.post('/api/v1/products', { name: 'After the cut', price_cents: 400 }, { admin: true });
-    const after = await entries(d, '?from=2026-03-01&to=2026-03-31&action=product.create');
-    assert.deepEqual(
-      after.map((e) => e.after?.name),
-      ['After the cut', 'Later', 'March, "quoted"'],
-    );
-
     for (const q of [
       '?from=yesterday',
       '?from=2026-02-30',
@@ -270,13 +262,31 @@ test('audit journal: fsync-appended JSON Lines per month, torn line skipped, ran
   } finally {
     await d.stop();
   }
+  // Power cut mid-append: the torn last line is set aside at the next start, and the next
+  // entry is not lost.
+  const dir = path.join(d.dataDir, 'audit');
+  await appendFile(path.join(dir, '2026-03.jsonl'), '{"time":"2026-03-02T09:00:00.000Z","act');
+  const d3 = await startDaemon({ clock, dataDir: d.dataDir });
+  try {
+    await d3.post('/api/v1/products', { name: 'After the cut', price_cents: 400 }, { admin: true });
+    const after = await entries(d3, '?from=2026-03-01&to=2026-03-31&action=product.create');
+    assert.deepEqual(
+      after.map((e) => e.after?.name),
+      ['After the cut', 'Later', 'March, "quoted"'],
+    );
+    assert.ok((await readdir(dir)).some((n) => n.startsWith('2026-03.jsonl.torn-')));
+  } finally {
+    await d3.stop();
+    await rm(d.dataDir, { recursive: true, force: true });
+  }
 });
 
 test('audit: a route that records its own entry replaces the generic one of the same request', async () => {
   const d = await startDaemon();
   try {
     // A route added for the test (the router dispatches over its stack at request time).
-    d.app.router.put('/api/v1/admin/test-section', d.app.auth.require, async (ctx) => {
+    d.app.router.put('/api/v1/admin/test-section', async (ctx) => {
+      d.app.auth.check(ctx);
       const value = { n: Number(ctx.query.n) };
       await d.app.settings.update<Record<string, unknown>>('test_section', {}, () => value);
       if (ctx.query.own === '1') d.app.audit(ctx, 'test.own_entry', null, value);

@@ -189,12 +189,12 @@ test('wrong PINs: lock-out with growing delay on the injected clock; right PIN r
     await addEmployee(d, 'Finn', '7777');
     let r = await login(d, 'k', { pin: '0000' });
     assert.equal(r.status, 401);
-    assert.equal(r.body.error.details.attempts_left, 2);
+    assert.equal(r.body.error.params.attempts_left, 2);
     r = await login(d, 'k', { pin: '0001' });
-    assert.equal(r.body.error.details.attempts_left, 1);
+    assert.equal(r.body.error.params.attempts_left, 1);
     r = await login(d, 'k', { pin: '0002' });
     assert.equal(r.status, 429);
-    assert.equal(r.body.error.details.retry_after_s, 30);
+    assert.equal(r.body.error.params.retry_after_s, 30);
     assert.equal(r.headers.get('retry-after'), '30');
     // Locked: even the right PIN is refused, and the lock is visible to the till.
     r = await login(d, 'k', { pin: '7777' });
@@ -207,17 +207,60 @@ test('wrong PINs: lock-out with growing delay on the injected clock; right PIN r
     clock.advance(1);
     // Next wrong PIN doubles the lock: 60 s, then 120 s.
     r = await login(d, 'k', { pin: '0003' });
-    assert.equal(r.body.error.details.retry_after_s, 60);
+    assert.equal(r.body.error.params.retry_after_s, 60);
     clock.advance(60_000);
     r = await login(d, 'k', { pin: '0004' });
-    assert.equal(r.body.error.details.retry_after_s, 120);
+    assert.equal(r.body.error.params.retry_after_s, 120);
     clock.advance(120_000);
     r = await login(d, 'k', { pin: '7777' });
     assert.equal(r.status, 200);
-    // Success clears the counter.
+    // A right PIN does not wipe the failures before it (a guesser who knows one PIN gains
+    // nothing by logging in between bursts): the next wrong PIN locks for 240 s at once.
     r = await login(d, 'k', { pin: '0005' });
+    assert.equal(r.status, 429);
+    assert.equal(r.body.error.params.retry_after_s, 240);
+    // An hour after the last failure (and its lock) they are forgotten.
+    clock.advance(240_000 + 3600_000 + 1);
+    r = await login(d, 'k', { pin: '0006' });
     assert.equal(r.status, 401);
-    assert.equal(r.body.error.details.attempts_left, 2);
+    assert.equal(r.body.error.params.attempts_left, 2);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('PIN burst: 200 parallel guesses with the right PIN among them log nobody in; at most 3 are compared', async () => {
+  const d = await startDaemon();
+  try {
+    await d.request('PUT', SETTINGS, { admin: true, body: { pin_login_enabled: true } });
+    await addEmployee(d, 'Mia', '246810', 'manager');
+    const guesses = Array.from({ length: 200 }, (_, i) =>
+      i === 120 ? '246810' : String(100000 + i),
+    );
+    const answers = await Promise.all(guesses.map((pin) => login(d, 'k', { pin })));
+    const byStatus = new Map<number, number>();
+    for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+    assert.equal(byStatus.get(200) ?? 0, 0, 'the right PIN hidden in the burst logged in');
+    const evaluated = answers.filter(
+      (a) =>
+        a.status === 401 ||
+        (a.status === 429 &&
+          a.body.error.code === 'pin_locked' &&
+          /Wrong PIN/.test(a.body.error.message)),
+    ).length;
+    assert.ok(evaluated <= 3, `${evaluated} guesses were compared`);
+    for (const a of answers)
+      assert.ok(
+        [401, 429].includes(a.status) &&
+          ['wrong_pin', 'pin_locked', 'pin_busy'].includes(a.body.error.code),
+        `${a.status} ${a.text}`,
+      );
+    // The audit journal saw only the compared ones.
+    await d.app.security.auditLog.idle();
+    const audit = await d.get('/api/v1/admin/audit?action=cashier.login_failed', { admin: true });
+    assert.ok(audit.body.entries.length <= 3, `${audit.body.entries.length} failures audited`);
+    // The till is locked now: the right PIN alone is refused too.
+    assert.equal((await login(d, 'k', { pin: '246810' })).status, 429);
   } finally {
     await d.stop();
   }

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon, tempDir, ROOT } from '../helpers/daemon.js';
 import { loadConfig } from '../../daemon/config.js';
-import { createApp } from '../../daemon/app.js';
+import { createApp } from '../../daemon/app/index.js';
 import { memoryLogger } from '../../daemon/log.js';
 
 const PATH = '/api/v1/admin/settings/pos-security';
@@ -232,9 +232,16 @@ test('loopback-only endpoints stay local behind a reverse proxy on the Pi (TRUST
   try {
     // A LAN client through the local proxy: the socket is loopback, the client is not.
     const lan = { headers: { 'x-forwarded-for': '192.168.1.44' } };
-    assert.equal((await d.get('/api/internal/first-boot-token', lan)).status, 404);
-    assert.equal((await d.get('/api/internal/first-boot-token/page', lan)).status, 404);
-    assert.equal((await d.get('/api/internal/allowed-ips', lan)).status, 403);
+    for (const p of [
+      '/api/internal/first-boot-token',
+      '/api/internal/first-boot-token/page',
+      '/api/internal/allowed-ips',
+    ]) {
+      const r = await d.get(p, lan);
+      assert.equal(r.status, 403, p);
+      assert.equal(r.body.error.code, 'loopback_only', p);
+      assert.doesNotMatch(r.text, /k7Qm2xVb9Lp4Rt8Wn3Yc6Zd1/, p);
+    }
     // The kiosk itself (no proxy hop) still gets them.
     const own = await d.get('/api/internal/first-boot-token');
     assert.equal(own.status, 200);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMIN, ROOT, client, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { canonicalIp } from '../../daemon/security/ip-match.js';
+import { policyOf } from '../../daemon/security/policy.js';
 
 const run = promisify(execFile);
 const tag = randomBytes(3).toString('hex');
@@ -314,6 +315,52 @@ test('a real browser on a denied address sees the Access denied page; on a liste
     assert.doesNotMatch(allowed, /Access denied/);
     // The till page itself (or, in a checkout without a UI build, the daemon's "not built" note).
     assert.match(allowed, /<pos-app|npm run build/);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('every route from a denied address in the namespace: its policy answers, case variants route nowhere', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // The attack review's set-up: whitelist on with only 127.0.0.1 listed, attacker on the LAN.
+  const d = await daemonOn(V4(1));
+  try {
+    await setList(d, true, ['127.0.0.1']);
+    const base = hostUrl(d);
+    const routes = (
+      d.app.router.stack as unknown as Array<{ path: string; methods: string[] }>
+    ).flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ m, path: l.path })));
+    assert.ok(routes.length > 50);
+    const wrong: string[] = [];
+    let sent = 0;
+    for (const { m, path: p } of routes) {
+      const policy = policyOf(`${m} ${p}`)?.policy;
+      const url = p.replace(/:([a-z_]+)/g, 'x1');
+      const body = ['POST', 'PUT', 'PATCH'].includes(m) ? '{}' : undefined;
+      const headers = { 'content-type': 'application/json' };
+      const r = await curl(V4(3), `${base}${url}`, { method: m, headers, body });
+      sent += 1;
+      // pos, cashier, manager, internal: 403; admin: the admin login (401, never behind the
+      // list); public: its own answer (health and logout say 200 and reveal nothing).
+      const ok =
+        policy === 'admin'
+          ? r.status === 401
+          : policy === 'public'
+            ? r.status < 500
+            : r.status === 403;
+      if (!ok) wrong.push(`${m} ${url} [${policy}] → ${r.status}`);
+      // The critical finding: the same route in other letter cases.
+      if (url.startsWith('/api/')) {
+        for (const variant of [url.replace('/api/', '/API/'), url.replace('/v1/', '/V1/')]) {
+          if (variant === url) continue;
+          const v = await curl(V4(3), `${base}${variant}`, { method: m, headers, body });
+          sent += 1;
+          if (v.status !== 404) wrong.push(`${m} ${variant} → ${v.status}`);
+        }
+      }
+    }
+    console.log(`# ${sent} requests over ${routes.length} routes from ${V4(3)}`);
+    assert.deepEqual(wrong, []);
   } finally {
     await d.stop();
   }

@@ -32,12 +32,11 @@ test('sumup_solo: success via the return_url callback (no polling), shown in the
     await rig.fake.present(rig.readerId, 'approve');
     const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
     assert.equal(sale.state, 'succeeded');
-    assert.equal(sale.payment.confirmed_by, 'callback');
+    assert.equal(sale.payment.woken_by, 'callback');
+    assert.equal(sale.payment.confirmed_by, 'status', "settled on SumUp's answer");
     assert.equal(rig.fake.callbacks.at(-1)!.status, 200);
-    // Polling is off (SUMUP_POLL_MS=600000): only the callback can have settled it.
-    assert.ok(
-      !rig.fake.requests.some((r) => r.includes('/checkout/') || r.includes('/transactions')),
-    );
+    // Polling is off (SUMUP_POLL_MS=600000): the callback woke the daemon, which asked SumUp.
+    assert.equal(rig.fake.requests.filter((r) => /\/checkout\/[^/]+$/.test(r)).length, 1);
 
     const report = await rig.d.get(`/api/v1/reports/daily`, { admin: true });
     assert.equal(report.status, 200, report.text);
@@ -151,7 +150,7 @@ test('sumup_solo: a reader busy at SumUp (READER_BUSY) is refused in plain words
     assert.equal(res.status, 409, res.text);
     assert.equal(res.body.error.code, 'reader_busy');
     assert.match(res.body.error.message, /busy/);
-    const sale = await rig.d.get(`/api/v1/sales/${res.body.error.details.sale_id}`);
+    const sale = await rig.d.get(`/api/v1/sales/${res.body.error.params.sale_id}`);
     assert.equal(sale.body.state, 'failed');
   } finally {
     await rig.stop();
@@ -340,6 +339,40 @@ test('sumup_solo: forged callbacks (wrong token, token of another sale, other ch
   }
 });
 
+test('sumup_solo: a forged "successful" callback with the right token settles nothing while SumUp says pending', async () => {
+  // The attack: the callback URL (with its token) leaked, e.g. through a forged Host header;
+  // SumUp does not sign callbacks, so the body alone must never settle a sale.
+  const rig = await startRig({ switches: { callbacks: false } });
+  try {
+    await fillCart(rig.d, 'kiosk');
+    const res = await pay(rig.d, 'kiosk', 'sumup_solo');
+    const [checkout] = [...rig.fake.checkouts.values()];
+    const forged = {
+      id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      event_type: 'solo.transaction.updated',
+      payload: {
+        client_transaction_id: checkout.client_transaction_id,
+        merchant_code: MERCHANT,
+        status: 'successful',
+      },
+      timestamp: new Date().toISOString(),
+    };
+    const path = new URL(checkout.return_url!).pathname;
+    const cb = await rig.d.post(path, forged);
+    assert.equal(cb.status, 200, cb.text);
+    assert.equal(cb.body.result, 'pending');
+    assert.equal((await rig.d.get(`/api/v1/sales/${res.body.id}`)).body.state, 'pending');
+    // The card is declined on the reader; a second forged "successful" changes nothing.
+    await rig.fake.present(rig.readerId, 'decline');
+    const again = await rig.d.post(path, forged);
+    assert.equal(again.body.result, 'settled');
+    const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
+    assert.equal(sale.state, 'failed', "SumUp's answer, not the callback body, decided");
+  } finally {
+    await rig.stop();
+  }
+});
+
 test('sumup_solo: PAYMENT_MINIMUM_SUMUP_SOLO_CENTS refuses smaller totals before SumUp is asked', async () => {
   const rig = await startRig({ env: { PAYMENT_MINIMUM_SUMUP_SOLO_CENTS: '100000' } });
   try {
@@ -392,7 +425,8 @@ test('sumup_solo: the callback needs no admin login and passes the IP whitelist 
     assert.equal(cb.status, 200, cb.text);
     const sale = await waitForSale(rig.d, res.body.id, (s) => s.state !== 'pending');
     assert.equal(sale.state, 'succeeded');
-    assert.equal(sale.payment.confirmed_by, 'callback');
+    assert.equal(sale.payment.woken_by, 'callback');
+    assert.equal(sale.payment.confirmed_by, 'status', "settled on SumUp's answer");
   } finally {
     await rig.stop();
   }

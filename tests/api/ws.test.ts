@@ -96,10 +96,11 @@ test(
       );
       assert.equal(await upgradeStatus(`${base}/ws?terminal_id=a`, { origin: d.url }), 101);
       // The IP whitelist seam: whatever the guard refuses is refused with its status.
-      const original = d.app.posUpgradeGuard;
-      d.app.posUpgradeGuard = () => ({ status: 403, message: 'not on the list' });
+      const guards = d.app.security.guards;
+      const original = guards.upgradeGuard;
+      guards.upgradeGuard = () => ({ status: 403, message: 'not on the list' });
       assert.equal(await upgradeStatus(`${base}/ws?terminal_id=a`), 403);
-      d.app.posUpgradeGuard = original;
+      guards.upgradeGuard = original;
       assert.equal(await upgradeStatus(`${base}/ws?terminal_id=a`), 101);
     } finally {
       await d.stop();

@@ -15,6 +15,7 @@ import { benchCommit } from './commit.bench.js';
 import { benchStartup } from './startup.bench.js';
 import { runScannerBench } from './scanner.bench.js';
 import { benchExport } from './export.bench.js';
+import { benchBackup } from './backup.bench.js';
 import { benchSecurity } from './security.bench.js';
 
 interface Section {
@@ -203,6 +204,13 @@ const SECTIONS: Section[] = [
     async run() {
       const r = await benchExport();
       return { rows: rowsOf('sales CSV export', r as unknown as Record<string, unknown>), raw: r };
+    },
+  },
+  {
+    name: 'backup',
+    async run() {
+      const r = await benchBackup();
+      return { rows: rowsOf('backup / restore', r as unknown as Record<string, unknown>), raw: r };
     },
   },
   {

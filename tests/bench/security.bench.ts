@@ -11,6 +11,7 @@ import { startDaemon } from '../helpers/daemon.js';
 import { latency, round, type Latency } from './lib.js';
 import { parseRange, rangeMatcher } from '../../daemon/security/ip-match.js';
 import { hashPin, verifyPin } from '../../daemon/security/pin-hash.js';
+import { createLogger } from '../../daemon/log.js';
 import { AuditLog } from '../../daemon/security/audit.js';
 import { systemClock } from '../../daemon/clock.js';
 
@@ -90,9 +91,13 @@ export async function benchSecurity(n = 300): Promise<SecurityResult> {
   }
 
   const dir = await mkdtemp(path.join(tmpdir(), 'pos-bench-audit-'));
-  const audit = new AuditLog(dir, systemClock, (m) => {
-    throw new Error(m);
-  });
+  const audit = new AuditLog(
+    dir,
+    systemClock,
+    createLogger('error', (line) => {
+      throw new Error(line);
+    }),
+  );
   const auditTimes: number[] = [];
   try {
     for (let i = 0; i < 120; i++) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../daemon/config.js';
-import { createApp, type PosApp } from '../../daemon/app.js';
+import { createApp, type PosApp } from '../../daemon/app/index.js';
 import { memoryLogger } from '../../daemon/log.js';
 import type { Clock } from '../../daemon/clock.js';
 

@@ -43,19 +43,6 @@ export async function product(
   assert.equal(r.status, 201, r.text);
 }
 
-/** Waits (by event, not by time) until a sale leaves `pending`. */
-export function settled(d: TestDaemon, id: string): Promise<Sale> {
-  return new Promise((resolve) => {
-    const owner = {};
-    d.app.events.on(owner, 'payment.updated', ({ sale }) => {
-      if (sale.id === id && sale.state !== 'pending') {
-        d.app.events.offOwner(owner);
-        resolve(sale);
-      }
-    });
-  });
-}
-
 /** Sells the items on a terminal and returns the settled sale (prints are awaited too). */
 export async function sell(
   d: TestDaemon,
@@ -74,8 +61,16 @@ export async function sell(
   assert.equal(r.status, 201, r.text);
   let sale = r.body;
   if (sale.state === 'pending') {
+    // Listen before asking: the payment may settle between the answer and a later listener.
+    const owner = {};
+    const done = new Promise<Sale>((resolve) =>
+      d.app.events.on(owner, 'payment.updated', ({ sale: s }) => {
+        if (s.id === sale.id && s.state !== 'pending') resolve(s);
+      }),
+    );
     const now = await d.get<Sale>(`/api/v1/sales/${sale.id}`);
-    sale = now.body.state === 'pending' ? await settled(d, sale.id) : now.body;
+    sale = now.body.state === 'pending' ? await done : now.body;
+    d.app.events.offOwner(owner);
   }
   await d.app.shop.receipts.idle();
   return sale;

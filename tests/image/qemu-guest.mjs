@@ -365,9 +365,10 @@ export async function startGuest({
     ...boot.cmdline.split(/\s+/).filter((a) => !a.startsWith('console=')),
     ...(display ? ['console=tty0'] : []),
     'console=ttyAMA0,115200',
-    // Software emulation on a busy host: udev can need more than systemd's default 90 s to
-    // announce the partitions (a Pi does it in a second or two).
-    'systemd.default_device_timeout_sec=600',
+    // Software emulation on a busy 2-core host can take longer than systemd's default 90 s for
+    // udev to announce the partitions; a real Pi takes a second. Without this the guest drops
+    // to emergency mode ("Timed out waiting for device .../by-partuuid/...-01").
+    'systemd.default_device_timeout_sec=900',
     ...append,
   ].join(' ');
   const ports = {};

@@ -14,6 +14,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { policyOf } from '../../daemon/security/policy.js';
 import {
   authBypass,
   fill,
@@ -360,11 +361,15 @@ test('hostile: every POS route refuses a denied address; spoofing and mapped tri
     assert.equal(put.status, 200);
     const before = await hashTree(d.dataDir, skipAudit);
     const routes = routesOf(d.app.router as never);
-    const publicPath = (p: string) =>
-      (!p.startsWith('/api/') && !/^\/pos\/?$/.test(p)) ||
-      /^\/api\/v1\/(health|admin\/|scanner\/(scan|validate-token)$|payments\/[a-z0-9_]+\/(callback|return|webhook)\/)|^\/api\/internal\//.test(
-        p,
-      );
+    // What a denied address hears is the route's policy (daemon/security/policy.ts): the
+    // whitelist-guarded ones 403, admin ones ask for the admin login (401; never behind the
+    // list, so the owner can repair it), internal ones 403, public ones their own answer.
+    const expected = (r: { method: string; path: string }): ((s: number) => boolean) => {
+      const policy = policyOf(`${r.method} ${r.path}`)?.policy;
+      if (policy === 'public') return (s) => s < 500;
+      if (policy === 'admin') return (s) => s === 401;
+      return (s) => s === 403;
+    };
     const denied = '10.99.0.7';
     const cases: HostileCase[] = [];
     for (const r of routes) {
@@ -373,7 +378,7 @@ test('hostile: every POS route refuses a denied address; spoofing and mapped tri
         path: fill(r.path),
         body: ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) ? '{}' : undefined,
       };
-      const pub = publicPath(r.path);
+      const accept = expected(r);
       // Every POS route answers 403 to a denied address, whatever the body or path.
       const forwarded = [
         denied,
@@ -393,7 +398,19 @@ test('hostile: every POS route refuses a denied address; spoofing and mapped tri
             forwarded: 'for=10.20.0.5',
             'x-client-ip': '127.0.0.1',
           },
-          accept: pub ? (s) => s < 500 : (s) => s === 403,
+          accept,
+        });
+      }
+      // Letter-case variants of the path route nowhere (the router is case-sensitive and
+      // the policy belongs to the route that matched): 404, whatever the address.
+      for (const variant of [base.path.toUpperCase(), base.path.replace('/api/', '/API/')]) {
+        if (variant === base.path) continue;
+        cases.push({
+          group: 'case variant',
+          ...base,
+          path: variant,
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': denied },
+          accept: (s) => s === 404,
         });
       }
     }

@@ -8,7 +8,11 @@ import {
   isBlankRecord,
   parseCsv,
   unescapeFormula,
+  decodeWindows1252,
+  PLATFORM_CP1252_OK,
+  readCsvRows,
 } from '../../daemon/catalog/csv.js';
+import { csvStream } from '../../daemon/core/csv.js';
 
 test('parseCsv(text) reads RFC 4180: quotes, doubled quotes, delimiters and newlines in quotes', () => {
   const text =
@@ -89,11 +93,90 @@ test('csvLine() → parseCsv() → unescapeFormula() is lossless', () => {
   assert.deepEqual(row.map(unescapeFormula), samples);
 });
 
-test('decodeCsvBytes(bytes) reads UTF-8 and falls back to Windows-1252', () => {
+test('decodeCsvBytes(bytes, encoding) reads UTF-8, and Windows-1252 only when chosen (issue 19.9: never a silent fallback)', () => {
   assert.equal(decodeCsvBytes(Buffer.from('Getränke;2,50 €', 'utf8')), 'Getränke;2,50 €');
   // "Getränke;2,50 €" as German Excel saves it: ä = 0xE4, € = 0x80.
   const cp1252 = Buffer.from([
     0x47, 0x65, 0x74, 0x72, 0xe4, 0x6e, 0x6b, 0x65, 0x3b, 0x32, 0x2c, 0x35, 0x30, 0x20, 0x80,
   ]);
-  assert.equal(decodeCsvBytes(cp1252), 'Getränke;2,50 €');
+  assert.throws(() => decodeCsvBytes(cp1252), TypeError, 'not UTF-8: refused, not re-decoded');
+  assert.equal(decodeCsvBytes(cp1252, 'windows-1252'), 'Getränke;2,50 €');
+  // A UTF-8 byte order mark means UTF-8, whatever was chosen.
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Getränke', 'utf8')]);
+  assert.equal(decodeCsvBytes(bom, 'windows-1252'), 'Getränke');
+});
+
+test('decodeWindows1252() maps 0x80-0x9F as the WHATWG index does, even where the platform TextDecoder does not', () => {
+  const bytes = Uint8Array.from([0x80, 0x82, 0x84, 0x8a, 0x8c, 0x91, 0x92, 0x93, 0x96, 0x99, 0x9f]);
+  assert.equal(decodeWindows1252(bytes), '€‚„ŠŒ‘’“–™Ÿ');
+  // Bytes Windows-1252 leaves undefined stay the C1 code points (as in the WHATWG index).
+  assert.equal(decodeWindows1252(Uint8Array.from([0x81, 0x8d])), '\u0081\u008d');
+  // 0xA0-0xFF are Latin-1.
+  const high = Uint8Array.from({ length: 96 }, (_, i) => 0xa0 + i);
+  assert.equal(decodeWindows1252(high), Buffer.from(high).toString('latin1'));
+  assert.equal(typeof PLATFORM_CP1252_OK, 'boolean');
+});
+
+async function rows(bytes: Buffer, encoding?: 'utf-8' | 'windows-1252') {
+  const out = [];
+  for await (const r of readCsvRows(bytes, encoding)) out.push(r);
+  return out;
+}
+
+test('readCsvRows() numbers records as spreadsheet rows (blank lines, quoted line breaks) and decodes cell by cell', async () => {
+  const text = 'name;price\r\n"Zwei\nZeilen";1\r\n\r\nKäse;2\r\n';
+  assert.deepEqual(await rows(Buffer.from(text, 'utf8')), [
+    { row: 1, fields: ['name', 'price'] },
+    { row: 2, fields: ['Zwei\nZeilen', '1'] },
+    { row: 3, fields: [''] },
+    { row: 4, fields: ['Käse', '2'] },
+  ]);
+  // One byte that is not UTF-8 spoils its own row only, and names the cell.
+  const bad = Buffer.concat([
+    Buffer.from('a,b\r\nok,Grün\r\nx,Gr', 'utf8'),
+    Buffer.from([0xfc]),
+    Buffer.from('n\r\nauch ok,Weiß\r\n', 'utf8'),
+  ]);
+  assert.deepEqual(await rows(bad), [
+    { row: 1, fields: ['a', 'b'] },
+    { row: 2, fields: ['ok', 'Grün'] },
+    { row: 3, invalid: 'utf-8', column: 1 },
+    { row: 4, fields: ['auch ok', 'Weiß'] },
+  ]);
+  // Chosen Windows-1252: the same byte is ü.
+  assert.deepEqual((await rows(bad, 'windows-1252'))[2], { row: 3, fields: ['x', 'Grün'] });
+  // A BOM means UTF-8; CR-only line ends are read too.
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\rÄ\r', 'utf8')]);
+  assert.deepEqual(await rows(bom, 'windows-1252'), [
+    { row: 1, fields: ['a'] },
+    { row: 2, fields: ['Ä'] },
+  ]);
+  await assert.rejects(
+    rows(Buffer.from('name\r\nA\r\n"open')),
+    /unterminated quoted field \(from row 3\)/,
+  );
+});
+
+test('csvStream() writes the header, then one chunk per batch, with the same cells as csvLine()', async () => {
+  const batches = [
+    [['Kaffee, groß', 250]],
+    [],
+    [
+      ['=SUM(A1)', -1],
+      ['Tee', null],
+    ],
+  ];
+  const chunks: string[] = [];
+  for await (const c of csvStream(['name', 'cents'], batches, { bom: true }))
+    chunks.push(String(c));
+  assert.deepEqual(chunks, [
+    '\ufeffname,cents\r\n',
+    '"Kaffee, groß",250\r\n',
+    "'=SUM(A1),-1\r\nTee,\r\n",
+  ]);
+  assert.equal(chunks.slice(1).join(''), batches.flat().map(csvLine).join(''));
+  const semi: string[] = [];
+  for await (const c of csvStream(['a', 'b'], [[['x;y', 'z']]], { delimiter: ';' }))
+    semi.push(String(c));
+  assert.equal(semi.join(''), 'a;b\r\n"x;y";z\r\n');
 });

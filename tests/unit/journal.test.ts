@@ -13,7 +13,7 @@ import { replayAfter, type ShopEntry, type ShopJournal } from '../../daemon/clos
 import { Store } from '../../daemon/store/index.js';
 import { memoryLogger } from '../../daemon/log.js';
 import { tempDir } from '../helpers/daemon.js';
-import type { Sale } from '../../daemon/protocol.js';
+import type { Refund, Sale } from '../../daemon/protocol.js';
 
 const DAY = '2026-05-04';
 
@@ -38,7 +38,7 @@ test('SalesJournal: a failed append is truncated away and its number is reused (
   const first = await j.appendCreated(created);
   assert.equal(first.sale.number, 1);
   // The disk fills up in the middle of the next line: half of it is written, then ENOSPC.
-  const files = (j as unknown as { files: Map<string, { fh: FileHandle }> }).files;
+  const files = (j.log as unknown as { files: Map<string, { fh: FileHandle }> }).files;
   const fh = files.get(DAY)!.fh;
   const realWrite = fh.write.bind(fh);
   let failures = 1;
@@ -94,6 +94,7 @@ test('shop lines by kind: refunds and closing read only the days that hold their
   const root = await tempDir('pos-journal-shop-');
   const dir = path.join(root, 'sales');
   await mkdir(dir);
+  let q = 0;
   const sale = (day: string, n: number) =>
     JSON.stringify({
       e: 'created',
@@ -101,6 +102,7 @@ test('shop lines by kind: refunds and closing read only the days that hold their
       key: `k${n}`,
       cart_version: 1,
       sale: { id: `s_${day.replaceAll('-', '')}_${n}`, number: n, state: 'pending' },
+      q: ++q,
     }) +
     '\n' +
     JSON.stringify({
@@ -108,10 +110,19 @@ test('shop lines by kind: refunds and closing read only the days that hold their
       at: `${day}T10:00:01.000Z`,
       id: `s_${day.replaceAll('-', '')}_${n}`,
       state: 'succeeded',
+      q: ++q,
     }) +
     '\n';
+  const shopText: Record<string, string> = {};
   const shopLine = (e: string, day: string, n: number) =>
-    JSON.stringify({ e, at: `${day}T12:00:00.000Z`, key: `${e}${n}`, [e]: { number: n } }) + '\n';
+    (shopText[`${e}${day}`] =
+      JSON.stringify({
+        e,
+        at: `${day}T12:00:00.000Z`,
+        key: `${e}${n}`,
+        [e]: { number: n },
+        q: ++q,
+      }) + '\n');
   const days = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06'];
   let n = 0;
   for (const day of days) {
@@ -173,7 +184,7 @@ test('shop lines by kind: refunds and closing read only the days that hold their
     e: 'refund',
     at: '2026-01-06T13:00:00.000Z',
     key: 'refund2',
-    refund: { number: 2 },
+    refund: { number: 2 } as Refund,
   });
   assert.deepEqual((await replay(first.j, ['refund'], null)).read, ['2026-01-02', '2026-01-06']);
   assert.deepEqual((await replay(first.j, ['refund'], '2026-01-05T00:00:00.000Z')).got, [
@@ -192,7 +203,7 @@ test('shop lines by kind: refunds and closing read only the days that hold their
   assert.deepEqual((await replay(second.j, ['cash'], null)).got, ['cash@2026-01-03']);
   // The index says where each shop line is, so a replay reads those bytes alone.
   const file2 = await readFile(path.join(dir, '2026-01-02.jsonl'), 'utf8');
-  const refundLine = shopLine('refund', '2026-01-02', 1);
+  const refundLine = shopText['refund2026-01-02'];
   const at2 = Buffer.byteLength(file2.slice(0, file2.indexOf(refundLine)));
   assert.deepEqual((await readIndex()).files['2026-01-02'].shop_at, [
     ['refund', at2, Buffer.byteLength(refundLine) - 1],
@@ -204,11 +215,12 @@ test('shop lines by kind: refunds and closing read only the days that hold their
   doc.files['2026-01-03'].shop_at = [['z', 5, 40]];
   await writeFile(
     path.join(root, 'sales-index.json'),
-    JSON.stringify({ schema_version: 1, data: doc }),
+    JSON.stringify({ schema_version: 2, data: doc }),
   );
   const third = await open();
   assert.equal(third.stats.summarised, 4);
   assert.deepEqual((await replay(third.j, ['z'], null)).got, ['z@2026-01-03']);
+  assert.equal(third.stats.migrated, 0, 'files with sequence numbers are never rewritten');
   await third.j.close();
 });
 
@@ -230,10 +242,16 @@ test('start-up scan of an older day larger than its read chunk: every sale count
         key: n === 42 ? `k"${n} ü` : `k${n}`,
         cart_version: n,
         sale: { id, number: n, state: 'pending', lines: [{ name }] },
+        q: 2 * n - 1,
       }) + '\n';
     text +=
-      JSON.stringify({ e: 'update', at: '2026-02-01T10:00:01.000Z', id, state: 'succeeded' }) +
-      '\n';
+      JSON.stringify({
+        e: 'update',
+        at: '2026-02-01T10:00:01.000Z',
+        id,
+        state: 'succeeded',
+        q: 2 * n,
+      }) + '\n';
   }
   assert.ok(Buffer.byteLength(text) > 2 * (1 << 20), 'the day spans several read chunks');
   await writeFile(path.join(dir, '2026-02-01.jsonl'), text);
@@ -262,4 +280,64 @@ test('start-up scan of an older day larger than its read chunk: every sale count
     shop_at: [],
   });
   await j.close();
+});
+
+test('journal primitive: files written before sequence numbers are numbered once, in partition order; later opens keep the numbers', async () => {
+  const root = await tempDir('pos-journal-q-');
+  const dir = path.join(root, 'sales');
+  await mkdir(dir);
+  const line = (day: string, n: number, extra: object = {}) =>
+    JSON.stringify({
+      e: 'created',
+      at: `${day}T10:00:00.000Z`,
+      key: `k${n}`,
+      cart_version: 1,
+      sale: { id: `s_${day.replaceAll('-', '')}_${n}`, number: n, state: 'succeeded' },
+      ...extra,
+    }) + '\n';
+  await writeFile(
+    path.join(dir, '2026-03-01.jsonl'),
+    line('2026-03-01', 1) + line('2026-03-01', 2),
+  );
+  // A hand-damaged line in the middle is kept as it is; a torn tail is set aside.
+  await writeFile(
+    path.join(dir, '2026-03-02.jsonl'),
+    line('2026-03-02', 3) + 'not json\n' + line('2026-03-02', 4) + '{"e":"crea',
+  );
+  const j = new SalesJournal({ dir, log: memoryLogger() });
+  const stats = await j.load(() => {});
+  assert.equal(stats.migrated, 2);
+  assert.equal(stats.torn, 1);
+  assert.equal(j.log.lastSeq, 4);
+  const qs = async (day: string) =>
+    (await readFile(path.join(dir, `${day}.jsonl`), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (l.startsWith('{') ? JSON.parse(l).q : l));
+  assert.deepEqual(await qs('2026-03-01'), [1, 2]);
+  assert.deepEqual(await qs('2026-03-02'), [3, 'not json', 4]);
+  // New entries continue the sequence; appends go after, into any day's file.
+  const upd = await j.append('2026-03-01', {
+    e: 'update',
+    at: '2026-03-03T08:00:00.000Z',
+    id: 's_20260301_1',
+    state: 'succeeded',
+  });
+  assert.equal(upd.q, 5);
+  await j.close();
+  const again = new SalesJournal({ dir, log: memoryLogger() });
+  const st2 = await again.load(() => {});
+  assert.equal(st2.migrated, 0);
+  assert.equal(again.log.lastSeq, 5);
+  assert.deepEqual(await qs('2026-03-01'), [1, 2, 5]);
+  const after = await again.log.entriesAfter(2, 10);
+  assert.deepEqual(
+    after.map((x) => [x.partition, x.entry.q]),
+    [
+      ['2026-03-02', 3],
+      ['2026-03-02', 4],
+      ['2026-03-01', 5],
+    ],
+  );
+  await again.close();
 });

@@ -23,7 +23,11 @@ test('SCANNER_PAIRING_BARCODE_MAX_LENGTH must leave 22 characters after the pref
     maxLength: c.scannerPairingBarcodeMaxLength,
     maxAgeDays: c.scannerPairingMaxAgeDays,
     clock: new ManualClock(),
-    handles: { handleFor: async () => 1, terminalFor: (h) => (h === 1 ? 'kiosk' : null) },
+    handles: {
+      handleFor: async () => 1,
+      terminalFor: (h) => (h === 1 ? 'kiosk' : null),
+      generationOf: () => ({ epoch: 0, generation: 0 }),
+    },
   });
   return secrets.issue('kiosk').then((s) => {
     assert.ok(s.secret.length <= 30);

@@ -18,6 +18,11 @@ class MemoryHandles implements TerminalHandles {
   terminalFor(h: number): string | null {
     return this.map.get(h) ?? null;
   }
+  generations = new Map<string, number>();
+  epoch = 0;
+  generationOf(t: string) {
+    return { epoch: this.epoch, generation: this.generations.get(t) ?? 0 };
+  }
 }
 
 function make(over: Partial<ConstructorParameters<typeof PairingSecrets>[0]> = {}) {
@@ -179,4 +184,28 @@ test('issue: terminal ids outside [A-Za-z0-9_-]{1,64} are refused', async () => 
   await assert.rejects(secrets.issue(''), RangeError);
   await assert.rejects(secrets.issue('a b'), RangeError);
   await assert.rejects(secrets.issue('x'.repeat(65)), RangeError);
+});
+
+test('revocation: a bumped generation or epoch withdraws earlier codes (revoked, not forged)', async () => {
+  const { secrets, handles } = make();
+  const first = await secrets.issue('till-2');
+  const other = await secrets.issue('till-3');
+  handles.generations.set('till-2', 1); // a scanner was unpaired from till-2
+  const v = secrets.verify(first.secret);
+  assert.equal(!v.ok && v.code, 'revoked');
+  assert.ok(secrets.verify(other.secret).ok, 'other terminals keep their codes');
+  const fresh = await secrets.issue('till-2');
+  assert.notEqual(fresh.secret, first.secret);
+  assert.ok(secrets.verify(fresh.secret).ok);
+  handles.epoch = 1; // revoke all
+  for (const s of [fresh, other]) {
+    const r = secrets.verify(s.secret);
+    assert.equal(!r.ok && r.code, 'revoked');
+  }
+  assert.ok(secrets.verify((await secrets.issue('till-3')).secret).ok);
+  // A damaged code is still "forged", whatever the generations.
+  const last = fresh.secret.at(-1)!;
+  const broken = fresh.secret.slice(0, -1) + (last === ALPHABET[0] ? ALPHABET[1] : ALPHABET[0]);
+  const b = secrets.verify(broken);
+  assert.equal(!b.ok && b.code, 'forged');
 });

@@ -1,64 +1,72 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Context } from 'koa';
-import { isPosRequest, needsCashier, terminalOfPath } from '../../daemon/security/pos-policy.js';
 import { requireRole } from '../../daemon/security/roles.js';
-import { PinLockout } from '../../daemon/security/pin-lockout.js';
-import { HttpError } from '../../daemon/http/errors.js';
-import { ManualClock } from '../../daemon/clock.js';
+import { POLICIES, STATIC_PAGES, policyOf } from '../../daemon/security/policy.js';
+import { ROUTE_KEY } from '../../daemon/http/router.js';
+import { DomainError } from '../../daemon/core/errors.js';
+import { startDaemon } from '../helpers/daemon.js';
 
-test('isPosRequest(method, path): the POS page and every API path except the public list', () => {
-  for (const [m, p] of [
-    ['GET', '/pos'],
-    ['GET', '/pos/'],
-    ['GET', '/api/v1/products'],
-    ['GET', '/api/v1/products/p1/image'],
-    ['POST', '/api/v1/terminals/t1/cart/items'],
-    ['GET', '/api/v1/payments/providers/available'],
-    ['GET', '/api/v1/scanner/pairing-secret'],
-    ['POST', '/api/v1/sales/s1/cancel'],
-    ['GET', '/api/v1/some-future-route'],
-    ['POST', '/api/v1/health'],
-    ['GET', '/api/v1/administrator'],
-  ])
-    assert.ok(isPosRequest(m, p), `${m} ${p}`);
-  for (const [m, p] of [
-    ['GET', '/api/v1/health'],
-    ['GET', '/api/v1/admin/session'],
-    ['POST', '/api/v1/admin/login'],
-    ['GET', '/api/internal/allowed-ips'],
-    ['POST', '/api/v1/scanner/scan'],
-    ['GET', '/api/v1/scanner/validate-token'],
-    ['GET', '/api/v1/payments/sumup_tap/callback'],
-    ['GET', '/admin'],
-    ['GET', '/assets/app-ABCDEFGH.js'],
-    ['GET', '/r/abc'],
-    ['GET', '/posx'],
-  ])
-    assert.ok(!isPosRequest(m, p), `${m} ${p}`);
+interface Layer {
+  path: string;
+  methods: string[];
+  stack: Array<{ [ROUTE_KEY]?: string }>;
+}
+
+test('policy table: every mounted route has a policy, every policy a route', async () => {
+  const d = await startDaemon();
+  try {
+    const layers = d.app.router.stack as unknown as Layer[];
+    const mounted = new Set<string>();
+    for (const layer of layers) {
+      const key = layer.stack[0]?.[ROUTE_KEY];
+      assert.ok(
+        key,
+        `route ${layer.methods.join(',')} ${layer.path} was not mounted by mountRoutes`,
+      );
+      mounted.add(key);
+      assert.ok(policyOf(key), `route ${key} has no entry in daemon/security/policy.ts`);
+    }
+    assert.ok(mounted.size > 50, `only ${mounted.size} routes found`);
+    for (const key of Object.keys(POLICIES)) {
+      if (STATIC_PAGES.includes(key)) continue;
+      assert.ok(mounted.has(key), `policy.ts names ${key}, which no route declares`);
+    }
+    for (const [key, entry] of Object.entries(POLICIES))
+      if (entry.policy === 'public') assert.ok(entry.why, `public route ${key} must say why`);
+  } finally {
+    await d.stop();
+  }
 });
 
-test('needsCashier(method, path): till writes only, never the login itself', () => {
-  assert.ok(needsCashier('POST', '/api/v1/terminals/t1/cart/items'));
-  assert.ok(needsCashier('DELETE', '/api/v1/terminals/t1/cart'));
-  assert.ok(needsCashier('POST', '/api/v1/terminals/t1/checkout'));
-  assert.ok(needsCashier('POST', '/api/v1/sales/s1/cancel'));
-  assert.ok(!needsCashier('GET', '/api/v1/terminals/t1/cart'));
-  assert.ok(!needsCashier('POST', '/api/v1/terminals/t1/cashier/login'));
-  assert.ok(!needsCashier('POST', '/api/v1/terminals/t1/cashier/logout'));
-  assert.ok(!needsCashier('POST', '/api/v1/products'));
-  assert.equal(terminalOfPath('/api/v1/terminals/till-2/cart'), 'till-2');
-  assert.equal(terminalOfPath('/api/v1/sales/x'), null);
+test('routeGuard(key): a route missing from the table refuses everyone, admin included', async () => {
+  const d = await startDaemon();
+  try {
+    const guard = d.app.security.guards.routeGuard('GET /api/v1/not-in-the-table');
+    const ctx = {
+      state: { clientIp: '127.0.0.1', admin: { via: 'bearer' } },
+    } as unknown as Context;
+    let reached = false;
+    await assert.rejects(
+      guard(ctx, async () => {
+        reached = true;
+      }),
+      (e: unknown) => e instanceof DomainError && e.status === 403 && e.code === 'no_policy',
+    );
+    assert.equal(reached, false);
+  } finally {
+    await d.stop();
+  }
 });
 
 function ctx(state: Record<string, unknown>): Context {
   return { state } as unknown as Context;
 }
 
-const throwsHttp = (fn: () => unknown, status: number, code: string) =>
+const throwsCode = (fn: () => unknown, status: number, code: string) =>
   assert.throws(
     fn,
-    (e: unknown) => e instanceof HttpError && e.status === status && e.code === code,
+    (e: unknown) => e instanceof DomainError && e.status === status && e.code === code,
   );
 
 test("requireRole(ctx, 'manager')", () => {
@@ -70,12 +78,12 @@ test("requireRole(ctx, 'manager')", () => {
     requireRole(ctx({ security: { isAdmin: () => false, cashierRequired: false } }), 'manager'),
     null,
   );
-  throwsHttp(
+  throwsCode(
     () => requireRole(ctx({ security: inForce }), 'manager'),
     401,
     'cashier_login_required',
   );
-  throwsHttp(
+  throwsCode(
     () => requireRole(ctx({ security: inForce, cashier }), 'manager'),
     403,
     'role_required',
@@ -91,26 +99,9 @@ test("requireRole(ctx, 'manager')", () => {
   assert.equal(requireRole(ctx({ security: inForce, admin: { via: 'bearer' } }), 'manager'), null);
 });
 
-test('PinLockout: free attempts, then doubling locks capped at the maximum', () => {
-  const clock = new ManualClock();
-  const l = new PinLockout(clock, { free: 2, baseMs: 1000, maxMs: 5000 });
-  assert.equal(l.fail('a'), 0);
-  assert.equal(l.remaining('a'), 1);
-  assert.equal(l.fail('a'), 1000);
-  assert.equal(l.lockedFor('a'), 1000);
-  assert.equal(l.lockedFor('b'), 0, 'keys are independent');
-  clock.advance(999);
-  assert.equal(l.lockedFor('a'), 1);
-  clock.advance(1);
-  assert.equal(l.lockedFor('a'), 0);
-  assert.equal(l.fail('a'), 2000);
-  assert.equal(l.fail('a'), 4000);
-  assert.equal(l.fail('a'), 5000);
-  assert.equal(l.fail('a'), 5000);
-  l.reset('a');
-  assert.equal(l.lockedFor('a'), 0);
-  assert.equal(l.remaining('a'), 2);
-  const bounded = new PinLockout(clock, { maxKeys: 2 });
-  for (const k of ['x', 'y', 'z']) bounded.fail(k);
-  assert.equal(bounded.remaining('x'), 3, 'oldest key dropped when full');
+test('docs/SECURITY.md carries the policy table as daemon/security/policy.ts has it', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { withTable, DOC } = await import('../../scripts/policy-table.js');
+  const doc = await readFile(DOC, 'utf8');
+  assert.equal(doc, await withTable(doc), 'run: npm run policy:table');
 });

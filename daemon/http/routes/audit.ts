@@ -4,11 +4,11 @@
  * ?from= and ?to= take a date (whole day in TIMEZONE) or an ISO 8601 time; default: the last
  * 30 days. ?action= filters by action name or prefix ("product." for all product changes).
  */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { queryParam } from '../body.js';
-import { fail } from '../errors.js';
-import { auditCsv, type AuditEntry, type AuditLog } from '../../security/audit.js';
+import { fail } from '../../core/errors.js';
+import type { AuditEntry, AuditLog } from '../../security/audit.js';
+import { csvStream, type CsvCell } from '../../core/csv.js';
 import { parseBound } from '../../security/audit-query.js';
 import type { Clock } from '../../clock.js';
 import type { AuditPage } from '../../protocol.js';
@@ -17,12 +17,11 @@ export interface AuditRouteDeps {
   audit: AuditLog;
   clock: Clock;
   timezone: string;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
 }
 
 const MAX_RANGE_DAYS = 400;
 
-export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
+export function auditRoutes(routes: Routes, deps: AuditRouteDeps): void {
   const query = async (
     ctx: Context,
   ): Promise<{ entries: AuditEntry[]; from: number; to: number }> => {
@@ -51,7 +50,7 @@ export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
     return { entries, from, to };
   };
 
-  router.get('/api/v1/admin/audit', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/audit', async (ctx) => {
     const limitRaw = queryParam(ctx, 'limit');
     const limit = limitRaw === undefined ? 500 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000 || !/^\d+$/.test(limitRaw ?? '500'))
@@ -67,10 +66,25 @@ export function auditRoutes(router: Router, deps: AuditRouteDeps): void {
     } satisfies AuditPage;
   });
 
-  router.get('/api/v1/admin/audit.csv', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/audit.csv', async (ctx) => {
     const { entries, from } = await query(ctx);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`audit-${new Date(from).toISOString().slice(0, 10)}.csv`);
     ctx.body = auditCsv(entries);
   });
+}
+
+const AUDIT_COLUMNS = ['time', 'actor', 'ip', 'action', 'target', 'before', 'after'];
+
+/** The entries as CSV (the daemon's one writer: formula-safe); before/after as JSON text. */
+function auditCsv(entries: AuditEntry[]) {
+  const json = (v: unknown): CsvCell =>
+    v === null || v === undefined || typeof v === 'string' ? (v as CsvCell) : JSON.stringify(v);
+  function* batches() {
+    for (let i = 0; i < entries.length; i += 1000)
+      yield entries
+        .slice(i, i + 1000)
+        .map((e) => [e.time, e.actor, e.ip, e.action, e.target, json(e.before), json(e.after)]);
+  }
+  return csvStream(AUDIT_COLUMNS, batches());
 }

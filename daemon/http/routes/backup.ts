@@ -5,92 +5,62 @@
  *                                 it replaces the data at the next start (old data kept)
  *   GET  /api/v1/admin/restore    {pending}
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
-import { Readable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
-import type { Middleware } from '../../core/http.js';
-import { backupTar, BackupError, restoreArchive, restorePending } from '../../backup/index.js';
-import { fail } from '../errors.js';
+import type { Context, Routes } from '../../core/http.js';
+import {
+  backupArchive,
+  RESTORE_LIMITS,
+  restoreArchive,
+  restorePending,
+  type RestoreLimits,
+} from '../../backup/index.js';
+import { fail } from '../../core/errors.js';
 
 export interface BackupRouteDeps {
   dataDir: string;
   appVersion: string;
   now(): number;
   flush(): Promise<void>;
-  requireAdmin: Middleware;
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
   warn(msg: string): void;
   /** Asks the service manager to restart us (systemd); false when nobody would restart us. */
   requestRestart(): boolean;
+  /** What an upload may cost (default RESTORE_LIMITS). */
+  restoreLimits?: RestoreLimits;
 }
 
-const MAX_UPLOAD = 2 * 1024 * 1024 * 1024;
-
-export function backupRoutes(router: Router, deps: BackupRouteDeps): void {
-  router.get('/api/v1/admin/backup', deps.requireAdmin, (ctx) => {
+export function backupRoutes(routes: Routes, deps: BackupRouteDeps): void {
+  routes.get('/api/v1/admin/backup', (ctx) => {
     const now = deps.now();
     const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
     ctx.type = 'application/gzip';
     ctx.attachment(`counter-pos-backup-${stamp}.tar.gz`);
     ctx.set('Cache-Control', 'no-store');
-    const tar = Readable.from(
-      backupTar({
-        dataDir: deps.dataDir,
-        appVersion: deps.appVersion,
-        now,
-        flush: deps.flush,
-        warn: deps.warn,
-      }),
-    );
-    const gz = createGzip();
-    tar.on('error', (err) => gz.destroy(err));
-    ctx.body = tar.pipe(gz);
+    ctx.body = backupArchive({
+      dataDir: deps.dataDir,
+      appVersion: deps.appVersion,
+      now,
+      flush: deps.flush,
+      warn: deps.warn,
+    });
     deps.audit(ctx, 'backup.download', null, { at: new Date(now).toISOString() });
   });
 
-  router.get('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.get('/api/v1/admin/restore', async (ctx) => {
     ctx.body = { pending: await restorePending(deps.dataDir) };
   });
 
-  router.post('/api/v1/admin/restore', deps.requireAdmin, async (ctx) => {
+  routes.post('/api/v1/admin/restore', async (ctx) => {
+    const limits = deps.restoreLimits ?? RESTORE_LIMITS;
     if (!ctx.is('application/gzip', 'application/x-gzip', 'application/octet-stream'))
       fail(415, 'unsupported_media_type', 'Send the backup file (.tar.gz) as application/gzip');
     const declared = Number(ctx.get('content-length') || NaN);
-    if (Number.isFinite(declared) && declared > MAX_UPLOAD)
-      fail(413, 'payload_too_large', 'Backup is larger than 2 GiB');
-    const gunzip = createGunzip();
-    // Errors reach restoreArchive through the stream's iterator; this keeps a late second
-    // error from becoming an uncaught 'error' event.
-    gunzip.on('error', () => {});
-    let received = 0;
-    ctx.req.on('data', (c: Buffer) => {
-      received += c.length;
-      if (received > MAX_UPLOAD)
-        gunzip.destroy(new BackupError('payload_too_large', 'Backup is larger than 2 GiB'));
-    });
-    ctx.req.pipe(gunzip);
-    let result;
-    try {
-      result = await restoreArchive(gunzip as AsyncIterable<Buffer>, deps.dataDir);
-    } catch (err) {
-      ctx.req.unpipe(gunzip);
-      ctx.req.resume();
-      if (err instanceof BackupError)
-        fail(
-          err.code === 'payload_too_large' ? 413 : 422,
-          err.code,
-          `Backup refused, nothing changed: ${err.message}`,
-        );
-      const code = (err as { code?: string }).code;
-      if (typeof code === 'string' && code.startsWith('Z_'))
-        fail(
-          422,
-          'invalid_backup',
-          'Backup refused, nothing changed: the file is not a valid .tar.gz',
-        );
-      throw err;
-    }
+    if (Number.isFinite(declared) && declared > limits.maxUploadBytes)
+      fail(413, 'payload_too_large', 'Backup is larger than the upload limit', undefined, {
+        limit: 'upload_bytes',
+        max: limits.maxUploadBytes,
+      });
+    // Refusals are BackupErrors (DomainError: status, code, params); the upload is drained.
+    const result = await restoreArchive(ctx.req, deps.dataDir, limits);
     deps.audit(ctx, 'backup.restore', null, result);
     const restarting = deps.requestRestart();
     ctx.status = 202;

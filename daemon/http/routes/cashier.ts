@@ -5,15 +5,14 @@
  *   POST /api/v1/terminals/:terminal_id/cashier/logout
  * Wrong PINs lock the client address out with a growing delay (pin-lockout.ts).
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { readJson } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { idParam, onlyKeys } from '../validate.js';
 import { CASHIER_COOKIE, CashierSessions } from '../../security/cashier-sessions.js';
 import type { Employees } from '../../security/employees.js';
 import { PIN_RE } from '../../security/pin-hash.js';
-import type { PinLockout } from '../../security/pin-lockout.js';
+import { PinBusyError, type PinLockout } from '../../security/pin-lockout.js';
 import type { CashierInfo, CashierLogin, CashierStatus } from '../../protocol.js';
 
 export interface CashierRouteDeps {
@@ -24,7 +23,7 @@ export interface CashierRouteDeps {
   audit: (ctx: Context, action: string, before: unknown, after: unknown) => void;
 }
 
-export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
+export function cashierRoutes(routes: Routes, deps: CashierRouteDeps): void {
   const { employees, cashiers, lockout } = deps;
   const base = '/api/v1/terminals/:terminal_id/cashier';
 
@@ -39,11 +38,11 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     }
   };
 
-  router.get(base, (ctx) => {
+  routes.get(base, (ctx) => {
     const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
     const required = cashiers.required();
     const mine = ctx.state.cashier as { terminal_id: string } | undefined;
-    const ms = lockout.lockedFor(ctx.state.clientIp as string);
+    const ms = lockout.lockedFor(ctx.state.clientIp);
     ctx.body = {
       terminal_id: terminal,
       required,
@@ -60,9 +59,9 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     } satisfies CashierStatus;
   });
 
-  router.post(`${base}/login`, async (ctx) => {
+  routes.post(`${base}/login`, async (ctx) => {
     const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
-    const key = ctx.state.clientIp as string;
+    const key = ctx.state.clientIp;
     refuseWhileLocked(ctx, key);
     const body = await readJson(ctx);
     onlyKeys(body, ['pin', 'employee_id']);
@@ -74,23 +73,39 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
         : idParam(body.employee_id as string, 'employee_id');
     if (employees.activeCount() === 0)
       fail(409, 'no_employees', 'No employees are set up; PIN login is not in use');
-    const who = await employees.findByPin(body.pin, { employeeId });
-    if (!who) {
-      const lockedMs = lockout.fail(key);
-      deps.audit(ctx, 'cashier.login_failed', null, {
-        terminal_id: terminal,
-        employee_id: employeeId ?? null,
-      });
-      if (lockedMs > 0) {
-        const s = Math.ceil(lockedMs / 1000);
-        ctx.set('Retry-After', String(s));
-        fail(429, 'pin_locked', `Wrong PIN. Too many wrong PINs; try again in ${s} s`, 'pin', {
-          retry_after_s: s,
-        });
-      }
-      fail(401, 'wrong_pin', 'Wrong PIN', 'pin', { attempts_left: lockout.remaining(key) });
+    // One check per client at a time, a few in the whole daemon, and the attempt counted as a
+    // failure before the slow comparison (pin-lockout.ts): a burst is refused, not evaluated.
+    let release: () => void;
+    try {
+      release = lockout.enter(key);
+    } catch (err) {
+      if (!(err instanceof PinBusyError)) throw err;
+      ctx.set('Retry-After', '1');
+      fail(429, 'pin_busy', 'Another PIN check is running; try again', 'pin', { retry_after_s: 1 });
     }
-    lockout.reset(key);
+    let who;
+    try {
+      refuseWhileLocked(ctx, key);
+      const lockedMs = lockout.begin(key);
+      who = await employees.findByPin(body.pin, { employeeId });
+      if (who) lockout.succeeded(key);
+      else {
+        deps.audit(ctx, 'cashier.login_failed', null, {
+          terminal_id: terminal,
+          employee_id: employeeId ?? null,
+        });
+        if (lockedMs > 0) {
+          const s = Math.ceil(lockedMs / 1000);
+          ctx.set('Retry-After', String(s));
+          fail(429, 'pin_locked', `Wrong PIN. Too many wrong PINs; try again in ${s} s`, 'pin', {
+            retry_after_s: s,
+          });
+        }
+        fail(401, 'wrong_pin', 'Wrong PIN', 'pin', { attempts_left: lockout.remaining(key) });
+      }
+    } finally {
+      release();
+    }
     const token = cashiers.login(terminal, who);
     ctx.cookies.set(CASHIER_COOKIE, token, {
       httpOnly: true,
@@ -108,7 +123,7 @@ export function cashierRoutes(router: Router, deps: CashierRouteDeps): void {
     } satisfies CashierLogin;
   });
 
-  router.post(`${base}/logout`, (ctx) => {
+  routes.post(`${base}/logout`, (ctx) => {
     idParam(ctx.params.terminal_id, 'terminal_id');
     const token = CashierSessions.tokenOf(ctx);
     const was = token ? cashiers.logout(token) : null;

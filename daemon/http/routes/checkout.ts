@@ -1,24 +1,21 @@
 /** POST /api/v1/terminals/:terminal_id/checkout: turn the cart into a sale and start paying. */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Routes } from '../../core/http.js';
 import type { Checkout } from '../../checkout/index.js';
 import { readJson } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { idParam, intField, onlyKeys, str } from '../validate.js';
-import { checkoutErrors } from './checkout-errors.js';
 
 export interface CheckoutRouteDeps {
   checkout: Checkout;
-  posGuard: (ctx: Context, next: Next) => Promise<void>;
   publicUrl: string;
 }
 
 /** Keys are client-made (a UUID per pay button press); a safe alphabet keeps logs clean. */
 const KEY_RE = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-export function checkoutRoutes(router: Router, deps: CheckoutRouteDeps): void {
-  const { checkout, posGuard } = deps;
-  router.post('/api/v1/terminals/:terminal_id/checkout', posGuard, checkoutErrors, async (ctx) => {
+export function checkoutRoutes(routes: Routes, deps: CheckoutRouteDeps): void {
+  const { checkout } = deps;
+  routes.post('/api/v1/terminals/:terminal_id/checkout', async (ctx) => {
     const terminalId = idParam(ctx.params.terminal_id, 'terminal_id');
     const body = await readJson(ctx);
     onlyKeys(body, ['provider', 'idempotency_key', 'tendered_cents']);

@@ -8,13 +8,12 @@
  *   POST /api/v1/closing/z/:number/print
  *   POST /api/v1/closing/movements         {kind: payout|pay_in, amount_cents, reason, idempotency_key}
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
-import { ClosingError, MAX_CASH_CENTS, type Closing } from '../../closing/index.js';
+import type { Context, Routes } from '../../core/http.js';
+import { MAX_CASH_CENTS, type Closing } from '../../closing/index.js';
 import type { Receipts } from '../../receipts/index.js';
-import { requireRole } from '../../security/roles.js';
+import { actorName } from '../../security/roles.js';
 import { readJson } from '../body.js';
-import { fail, HttpError } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { intField, onlyKeys, str } from '../validate.js';
 
 export interface ClosingRouteDeps {
@@ -23,33 +22,18 @@ export interface ClosingRouteDeps {
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
 }
 
-function who(ctx: Context): string | null {
-  const c = ctx.state.cashier as { name: string } | undefined;
-  return c?.name ?? (ctx.state.admin || ctx.state.security?.isAdmin?.() ? 'admin' : null);
-}
-
-function mapError(err: unknown): never {
-  if (err instanceof ClosingError)
-    throw new HttpError(err.status, err.code, err.message, err.field);
-  throw err;
-}
-
-export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
+export function closingRoutes(routes: Routes, deps: ClosingRouteDeps): void {
   const { closing, receipts } = deps;
-  const manager = async (ctx: Context, next: () => Promise<unknown>) => {
-    requireRole(ctx, 'manager');
-    await next();
-  };
 
-  router.get('/api/v1/closing/x', manager, async (ctx) => {
+  routes.get('/api/v1/closing/x', async (ctx) => {
     ctx.body = await closing.x();
   });
 
-  router.post('/api/v1/closing/x/print', manager, async (ctx) => {
+  routes.post('/api/v1/closing/x/print', async (ctx) => {
     ctx.body = await receipts.printReport(await closing.x());
   });
 
-  router.post('/api/v1/closing/z', manager, async (ctx) => {
+  routes.post('/api/v1/closing/z', async (ctx) => {
     const body = await readJson(ctx);
     onlyKeys(body, ['counted_cents', 'denominations', 'next_float_cents', 'idempotency_key']);
     const counted = intField(body, 'counted_cents', {
@@ -78,20 +62,15 @@ export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
         'Give counted_cents (a total) or denominations (a count per note and coin)',
         'counted_cents',
       );
-    let out;
-    try {
-      out = await closing.close(
-        {
-          counted_cents: counted,
-          denominations,
-          next_float_cents: nextFloat,
-          idempotency_key: key,
-        },
-        who(ctx),
-      );
-    } catch (err) {
-      mapError(err);
-    }
+    const out = await closing.close(
+      {
+        counted_cents: counted,
+        denominations,
+        next_float_cents: nextFloat,
+        idempotency_key: key,
+      },
+      actorName(ctx),
+    );
     const print = out.created ? await receipts.printReport(out.z) : null;
     if (out.created)
       deps.audit(ctx, 'closing.z', null, {
@@ -103,7 +82,7 @@ export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
     ctx.body = { z: out.z, print };
   });
 
-  router.get('/api/v1/closing/z', manager, (ctx) => {
+  routes.get('/api/v1/closing/z', (ctx) => {
     ctx.body = { z_reports: closing.list(), opening_float_cents: closing.openingFloatCents };
   });
 
@@ -114,19 +93,19 @@ export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
     return Number(raw);
   };
 
-  router.get('/api/v1/closing/z/:number', manager, async (ctx) => {
+  routes.get('/api/v1/closing/z/:number', async (ctx) => {
     const z = await closing.get(zNumber(ctx));
     if (!z) fail(404, 'not_found', `No Z report ${ctx.params.number}`);
     ctx.body = z;
   });
 
-  router.post('/api/v1/closing/z/:number/print', manager, async (ctx) => {
+  routes.post('/api/v1/closing/z/:number/print', async (ctx) => {
     const z = await closing.get(zNumber(ctx));
     if (!z) fail(404, 'not_found', `No Z report ${ctx.params.number}`);
     ctx.body = await receipts.printReport(z);
   });
 
-  router.post('/api/v1/closing/movements', manager, async (ctx) => {
+  routes.post('/api/v1/closing/movements', async (ctx) => {
     const body = await readJson(ctx);
     onlyKeys(body, ['kind', 'amount_cents', 'reason', 'idempotency_key']);
     const kind = body.kind;
@@ -135,12 +114,7 @@ export function closingRoutes(router: Router, deps: ClosingRouteDeps): void {
     const amount = intField(body, 'amount_cents', { min: 1, max: MAX_CASH_CENTS })!;
     const reason = str(body, 'reason', { min: 1, max: 200 })!;
     const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
-    let out;
-    try {
-      out = await closing.movement({ kind, amount_cents: amount, reason, key }, who(ctx));
-    } catch (err) {
-      mapError(err);
-    }
+    const out = await closing.movement({ kind, amount_cents: amount, reason, key }, actorName(ctx));
     if (out.created) {
       deps.audit(ctx, `cash.${kind}`, null, out.movement);
       if (kind === 'payout' || kind === 'pay_in') await receipts.openDrawer();

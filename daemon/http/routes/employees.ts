@@ -2,19 +2,17 @@
  * Employees (admin): /api/v1/admin/employees. PINs go in, never out: responses carry the PIN's
  * age and whether it is due for rotation (PIN_ROTATION_DAYS), not the hash.
  */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { readJson } from '../body.js';
-import { fail, HttpError } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { boolField, idParam, onlyKeys, str } from '../validate.js';
-import { EmployeeError, ROLES, type Employees, type Role } from '../../security/employees.js';
+import { ROLES, type Employees, type Role } from '../../security/employees.js';
 import type { CashierSessions } from '../../security/cashier-sessions.js';
 import { PIN_RE } from '../../security/pin-hash.js';
 
 export interface EmployeeRouteDeps {
   employees: Employees;
   cashiers: CashierSessions;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
   audit: (ctx: Context, action: string, before: unknown, after: unknown) => void;
 }
 
@@ -41,25 +39,15 @@ function name(body: Record<string, unknown>, optional: boolean): string | undefi
   return v?.trim();
 }
 
-async function mapped<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof EmployeeError)
-      throw new HttpError(err.status, err.code, err.message, err.field);
-    throw err;
-  }
-}
-
-export function employeeRoutes(router: Router, deps: EmployeeRouteDeps): void {
-  const { employees, cashiers, requireAdmin } = deps;
+export function employeeRoutes(routes: Routes, deps: EmployeeRouteDeps): void {
+  const { employees, cashiers } = deps;
   const base = '/api/v1/admin/employees';
 
-  router.get(base, requireAdmin, (ctx) => {
+  routes.get(base, (ctx) => {
     ctx.body = { employees: employees.list() };
   });
 
-  router.post(base, requireAdmin, async (ctx) => {
+  routes.post(base, async (ctx) => {
     const body = await readJson(ctx);
     onlyKeys(body, ['name', 'role', 'pin']);
     const input = {
@@ -67,14 +55,14 @@ export function employeeRoutes(router: Router, deps: EmployeeRouteDeps): void {
       role: role(body, true) ?? 'cashier',
       pin: pin(body, false)!,
     };
-    const e = await mapped(employees.create(input));
+    const e = await employees.create(input);
     const v = employees.view(e);
     deps.audit(ctx, 'employee.create', null, v);
     ctx.status = 201;
     ctx.body = v;
   });
 
-  router.patch(`${base}/:id`, requireAdmin, async (ctx) => {
+  routes.patch(`${base}/:id`, async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJson(ctx);
     onlyKeys(body, ['name', 'role', 'pin', 'active']);
@@ -84,7 +72,7 @@ export function employeeRoutes(router: Router, deps: EmployeeRouteDeps): void {
       pin: pin(body, true),
       active: boolField(body, 'active', { optional: true }),
     };
-    const { before, after } = await mapped(employees.update(id, patch));
+    const { before, after } = await employees.update(id, patch);
     // A new PIN, a role change or deactivation takes effect at once on every till.
     if (patch.pin !== undefined || patch.role !== undefined || patch.active === false)
       cashiers.logoutEmployee(id);
@@ -94,9 +82,9 @@ export function employeeRoutes(router: Router, deps: EmployeeRouteDeps): void {
     ctx.body = a;
   });
 
-  router.delete(`${base}/:id`, requireAdmin, async (ctx) => {
+  routes.delete(`${base}/:id`, async (ctx) => {
     const id = idParam(ctx.params.id);
-    const e = await mapped(employees.remove(id));
+    const e = await employees.remove(id);
     cashiers.logoutEmployee(id);
     deps.audit(ctx, 'employee.delete', employees.view(e), null);
     ctx.status = 204;

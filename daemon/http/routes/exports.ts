@@ -4,26 +4,23 @@
  *   GET /api/v1/admin/exports/z-reports.csv
  * Columns: docs/OPERATIONS.md.
  */
-import type Router from '@koa/router';
-import { Readable } from 'node:stream';
-import type { Middleware } from '../../core/http.js';
+import type { Routes } from '../../core/http.js';
 import type { Closing } from '../../closing/index.js';
 import type { ShopJournal } from '../../closing/entries.js';
 import { salesCsv, zReportsCsv } from '../../exports/index.js';
 import { isCalendarDate } from '../../time.js';
 import { queryParam } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 
 export interface ExportRouteDeps {
   journal: ShopJournal;
   closing: Closing;
   timezone: string;
   today(): string;
-  requireAdmin: Middleware;
 }
 
-export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
-  router.get('/api/v1/admin/exports/sales.csv', deps.requireAdmin, (ctx) => {
+export function exportRoutes(routes: Routes, deps: ExportRouteDeps): void {
+  routes.get('/api/v1/admin/exports/sales.csv', (ctx) => {
     const today = deps.today();
     const from = queryParam(ctx, 'from') ?? today;
     const to = queryParam(ctx, 'to') ?? from;
@@ -36,15 +33,13 @@ export function exportRoutes(router: Router, deps: ExportRouteDeps): void {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`sales_${from}_${to}.csv`);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(
-      salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to),
-    );
+    ctx.body = salesCsv({ journal: deps.journal, timezone: deps.timezone }, from, to);
   });
 
-  router.get('/api/v1/admin/exports/z-reports.csv', deps.requireAdmin, (ctx) => {
+  routes.get('/api/v1/admin/exports/z-reports.csv', (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('z-reports.csv');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Readable.from(zReportsCsv(deps.closing.all(), deps.timezone));
+    ctx.body = zReportsCsv(deps.closing.all(), deps.timezone);
   });
 }

@@ -1,12 +1,10 @@
 /** /api/v1/products: catalog reads (open to POS clients) and writes (admin). */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
-import { Readable } from 'node:stream';
-import { Catalog, CatalogError } from '../../catalog/catalog.js';
-import { decodeCsvBytes } from '../../catalog/csv.js';
-import { ImageError, IMAGE_MAX_BYTES, type ProductImages } from '../../catalog/images.js';
+import type { Context, Routes } from '../../core/http.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { CSV_ENCODINGS, csvEncoding, type CsvEncoding } from '../../catalog/csv.js';
+import { IMAGE_MAX_BYTES, type ProductImages } from '../../catalog/images.js';
 import { readJson, readRaw, queryParam } from '../body.js';
-import { fail, HttpError } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { idParam } from '../validate.js';
 
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
@@ -14,28 +12,31 @@ export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 export interface ProductRouteDeps {
   catalog: Catalog;
   images: ProductImages;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
-  /** Guard for POS-facing reads (IP whitelist); a pass-through until security wires it. */
-  posGuard: (ctx: Context, next: Next) => Promise<void>;
   onChange?: (ctx: Context, action: string, before: unknown, after: unknown) => void;
 }
 
-function mapError(err: unknown): never {
-  if (err instanceof CatalogError)
-    throw new HttpError(err.status, err.code, err.message, err.field);
-  if (err instanceof ImageError)
-    throw new HttpError(
-      err.status,
-      err.status === 413 ? 'payload_too_large' : 'invalid_image',
-      err.message,
+/**
+ * The file's encoding: ?encoding= (utf-8 or windows-1252), else a charset the request names
+ * in its Content-Type, else UTF-8. Never guessed from the bytes.
+ */
+function importEncoding(ctx: Context): CsvEncoding {
+  const asked = queryParam(ctx, 'encoding') ?? ctx.request.charset;
+  if (!asked) return 'utf-8';
+  const enc = asked.length <= 40 ? csvEncoding(asked) : null;
+  if (!enc)
+    fail(
+      400,
+      'unsupported_encoding',
+      `encoding must be one of ${CSV_ENCODINGS.join(', ')}`,
+      'encoding',
     );
-  throw err;
+  return enc;
 }
 
-export function productRoutes(router: Router, deps: ProductRouteDeps): void {
-  const { catalog, images, requireAdmin, posGuard } = deps;
+export function productRoutes(routes: Routes, deps: ProductRouteDeps): void {
+  const { catalog, images } = deps;
 
-  router.get('/api/v1/products', posGuard, (ctx) => {
+  routes.get('/api/v1/products', (ctx) => {
     const q = queryParam(ctx, 'q');
     if (q !== undefined && q.length > 100)
       fail(400, 'invalid_query', 'q must be at most 100 characters', 'q');
@@ -45,27 +46,24 @@ export function productRoutes(router: Router, deps: ProductRouteDeps): void {
     ctx.body = { products: list };
   });
 
-  router.get('/api/v1/products/export.csv', requireAdmin, (ctx) => {
+  routes.get('/api/v1/products/export.csv', (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('products.csv');
-    ctx.body = Readable.from(catalog.exportCsv());
+    ctx.body = catalog.exportCsv();
   });
 
-  router.post('/api/v1/products/import', requireAdmin, async (ctx) => {
+  routes.post('/api/v1/products/import', async (ctx) => {
     // Windows browsers label .csv files application/vnd.ms-excel.
     if (!ctx.is('text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'))
       fail(415, 'unsupported_media_type', 'Send the CSV file as text/csv');
-    const text = decodeCsvBytes(await readRaw(ctx, CSV_MAX_BYTES));
-    try {
-      const report = await catalog.importCsv(text);
-      deps.onChange?.(ctx, 'products.import', null, report);
-      ctx.body = report;
-    } catch (err) {
-      mapError(err);
-    }
+    const encoding = importEncoding(ctx);
+    const bytes = await readRaw(ctx, CSV_MAX_BYTES);
+    const report = await catalog.importCsv(bytes, encoding);
+    deps.onChange?.(ctx, 'products.import', null, report);
+    ctx.body = report;
   });
 
-  router.get('/api/v1/products/by-barcode/:barcode', posGuard, (ctx) => {
+  routes.get('/api/v1/products/by-barcode/:barcode', (ctx) => {
     const code = ctx.params.barcode;
     if (!code || code.length > 64) fail(400, 'invalid_barcode', 'barcode must be 1-64 characters');
     const p = catalog.byCode(code);
@@ -73,77 +71,61 @@ export function productRoutes(router: Router, deps: ProductRouteDeps): void {
     ctx.body = p;
   });
 
-  router.get('/api/v1/products/:id', posGuard, (ctx) => {
+  routes.get('/api/v1/products/:id', (ctx) => {
     const p = catalog.get(idParam(ctx.params.id));
     if (!p) fail(404, 'not_found', `No product ${ctx.params.id}`);
     ctx.body = p;
   });
 
-  router.post('/api/v1/products', requireAdmin, async (ctx) => {
+  routes.post('/api/v1/products', async (ctx) => {
     const body = await readJson(ctx);
-    try {
-      const p = await catalog.create(body);
-      deps.onChange?.(ctx, 'product.create', null, p);
-      ctx.status = 201;
-      ctx.body = p;
-    } catch (err) {
-      mapError(err);
-    }
+    const p = await catalog.create(body);
+    deps.onChange?.(ctx, 'product.create', null, p);
+    ctx.status = 201;
+    ctx.body = p;
   });
 
-  router.patch('/api/v1/products/:id', requireAdmin, async (ctx) => {
+  routes.patch('/api/v1/products/:id', async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJson(ctx);
-    try {
-      const { before, after } = await catalog.update(id, body);
-      deps.onChange?.(
-        ctx,
-        before.price_cents !== after.price_cents ? 'product.price_change' : 'product.update',
-        before,
-        after,
-      );
-      ctx.body = after;
-    } catch (err) {
-      mapError(err);
-    }
+    const { before, after } = await catalog.update(id, body);
+    deps.onChange?.(
+      ctx,
+      before.price_cents !== after.price_cents ? 'product.price_change' : 'product.update',
+      before,
+      after,
+    );
+    ctx.body = after;
   });
 
-  router.delete('/api/v1/products/:id', requireAdmin, async (ctx) => {
+  routes.delete('/api/v1/products/:id', async (ctx) => {
     const id = idParam(ctx.params.id);
-    try {
-      const p = await catalog.remove(id);
-      await images.remove(id);
-      deps.onChange?.(ctx, 'product.delete', p, null);
-      ctx.status = 204;
-    } catch (err) {
-      mapError(err);
-    }
+    const p = await catalog.remove(id);
+    await images.remove(id);
+    deps.onChange?.(ctx, 'product.delete', p, null);
+    ctx.status = 204;
   });
 
-  router.put('/api/v1/products/:id/image', requireAdmin, async (ctx) => {
+  routes.put('/api/v1/products/:id/image', async (ctx) => {
     const id = idParam(ctx.params.id);
     if (!catalog.get(id)) fail(404, 'not_found', `No product ${id}`);
     if (!ctx.is('image/*', 'application/octet-stream'))
       fail(415, 'unsupported_media_type', 'Send the image as image/* (JPEG, PNG, WebP)');
     const raw = await readRaw(ctx, IMAGE_MAX_BYTES);
-    try {
-      const hash = await images.put(id, raw);
-      const p = await catalog.setImageUrl(id, `/api/v1/products/${id}/image?v=${hash}`);
-      deps.onChange?.(ctx, 'product.image', null, { id });
-      ctx.body = p;
-    } catch (err) {
-      mapError(err);
-    }
+    const hash = await images.put(id, raw);
+    const p = await catalog.setImageUrl(id, `/api/v1/products/${id}/image?v=${hash}`);
+    deps.onChange?.(ctx, 'product.image', null, { id });
+    ctx.body = p;
   });
 
-  router.delete('/api/v1/products/:id/image', requireAdmin, async (ctx) => {
+  routes.delete('/api/v1/products/:id/image', async (ctx) => {
     const id = idParam(ctx.params.id);
     if (!catalog.get(id)) fail(404, 'not_found', `No product ${id}`);
     await images.remove(id);
     ctx.body = await catalog.setImageUrl(id, null);
   });
 
-  router.get('/api/v1/products/:id/image', async (ctx) => {
+  routes.get('/api/v1/products/:id/image', async (ctx) => {
     const id = idParam(ctx.params.id);
     const p = catalog.get(id);
     const data = p?.image_url ? await images.get(id) : null;

@@ -9,9 +9,7 @@
  *   POST /api/v1/admin/printer/test                  admin: test page
  *   GET, PUT /api/v1/admin/settings/printer | receipts (admin)
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
-import type { Middleware } from '../../core/http.js';
+import type { Context, Routes } from '../../core/http.js';
 import type { Sale } from '../../protocol.js';
 import { receiptPage } from '../../receipts/html.js';
 import { parseReceiptSettings, type Receipts } from '../../receipts/index.js';
@@ -27,7 +25,8 @@ import { columns } from '../../printer/layout.js';
 import type { Settings } from '../../settings/index.js';
 import { requireRole } from '../../security/roles.js';
 import { queryParam, readJson } from '../body.js';
-import { errorPage, fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
+import { errorPage } from '../../core/html.js';
 import { idParam, str } from '../validate.js';
 
 export interface ReceiptRouteDeps {
@@ -35,7 +34,6 @@ export interface ReceiptRouteDeps {
   printer: Printer;
   settings: Settings;
   findSale(id: string): Promise<Sale | undefined>;
-  requireAdmin: Middleware;
   audit(ctx: Context, action: string, before: unknown, after: unknown): void;
   publicUrl: string;
 }
@@ -65,10 +63,10 @@ export async function paidSale(
   return sale;
 }
 
-export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
-  const { receipts, printer, settings, requireAdmin } = deps;
+export function receiptRoutes(routes: Routes, deps: ReceiptRouteDeps): void {
+  const { receipts, printer, settings } = deps;
 
-  router.get('/r/:token', async (ctx) => {
+  routes.get('/r/:token', async (ctx) => {
     const receipt = await receipts.byToken(ctx.params.token ?? '');
     ctx.set('Cache-Control', 'private, no-store');
     ctx.set('X-Robots-Tag', 'noindex');
@@ -89,28 +87,28 @@ export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
     ctx.body = receiptPage(receipt);
   });
 
-  router.get('/api/v1/sales/:id/receipt', async (ctx) => {
+  routes.get('/api/v1/sales/:id/receipt', async (ctx) => {
     const sale = await paidSale(deps.findSale, ctx.params.id);
     // ?wait=1: answer once the automatic print has finished, so `print` says how it went.
     if (queryParam(ctx, 'wait') === '1') await receipts.printed(sale.id);
     ctx.body = receipts.info(sale, requestBase(ctx, deps.publicUrl) || undefined);
   });
 
-  router.post('/api/v1/sales/:id/receipt/print', async (ctx) => {
+  routes.post('/api/v1/sales/:id/receipt/print', async (ctx) => {
     const sale = await paidSale(deps.findSale, ctx.params.id);
     ctx.body = await receipts.printSale(sale, { copy: true });
   });
 
-  router.post('/api/v1/terminals/:terminal_id/receipt/reprint-last', async (ctx) => {
+  routes.post('/api/v1/terminals/:terminal_id/receipt/reprint-last', async (ctx) => {
     const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
     ctx.body = await receipts.reprintLast(terminal);
   });
 
-  router.get('/api/v1/printer', (ctx) => {
+  routes.get('/api/v1/printer', (ctx) => {
     ctx.body = printer.status();
   });
 
-  router.post('/api/v1/printer/open-drawer', async (ctx) => {
+  routes.post('/api/v1/printer/open-drawer', async (ctx) => {
     requireRole(ctx, 'manager');
     const body = await readJson(ctx, { allowEmpty: true });
     const reason = str(body, 'reason', { max: 200, optional: true }) ?? null;
@@ -119,7 +117,7 @@ export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
     ctx.body = result;
   });
 
-  router.post('/api/v1/admin/printer/test', requireAdmin, async (ctx) => {
+  routes.post('/api/v1/admin/printer/test', async (ctx) => {
     const c = printer.config();
     const cols = columns(c.paper_width_mm);
     const p = new EscPos().init().align('center').bold(true).size(2, 2).line('Counter POS');
@@ -129,11 +127,11 @@ export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
     ctx.body = await printer.print(p.bytes(), 'test page');
   });
 
-  router.get('/api/v1/admin/settings/printer', requireAdmin, (ctx) => {
+  routes.get('/api/v1/admin/settings/printer', (ctx) => {
     ctx.body = { ...printer.config(), status: printer.status() };
   });
 
-  router.put('/api/v1/admin/settings/printer', requireAdmin, async (ctx) => {
+  routes.put('/api/v1/admin/settings/printer', async (ctx) => {
     const body = await readJson(ctx);
     const before = printer.config();
     const next = parsePrinterSettings(body, before);
@@ -144,11 +142,11 @@ export function receiptRoutes(router: Router, deps: ReceiptRouteDeps): void {
     ctx.body = { ...printer.config(), status: printer.status() };
   });
 
-  router.get('/api/v1/admin/settings/receipts', requireAdmin, (ctx) => {
+  routes.get('/api/v1/admin/settings/receipts', (ctx) => {
     ctx.body = receipts.settings();
   });
 
-  router.put('/api/v1/admin/settings/receipts', requireAdmin, async (ctx) => {
+  routes.put('/api/v1/admin/settings/receipts', async (ctx) => {
     const body = await readJson(ctx);
     const before = receipts.settings();
     const next = parseReceiptSettings(body, before);

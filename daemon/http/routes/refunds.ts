@@ -3,15 +3,14 @@
  * → the refund, its receipt URL and the print result; GET lists a sale's refunds;
  * GET /api/v1/refunds/:id/receipt gives a refund's receipt and QR code.
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import bwipjs from 'bwip-js';
 import type { Sale } from '../../protocol.js';
-import { RefundError, type Refunds } from '../../refunds/index.js';
+import type { Refunds } from '../../refunds/index.js';
 import type { Receipts } from '../../receipts/index.js';
-import { requireRole } from '../../security/roles.js';
+import { actorName } from '../../security/roles.js';
 import { readJson } from '../body.js';
-import { fail, HttpError } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { idParam, onlyKeys, str } from '../validate.js';
 import { requestBase } from './receipts.js';
 
@@ -23,11 +22,10 @@ export interface RefundRouteDeps {
   publicUrl: string;
 }
 
-export function refundRoutes(router: Router, deps: RefundRouteDeps): void {
+export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
   const { refunds, receipts } = deps;
 
-  router.post('/api/v1/sales/:id/refunds', async (ctx) => {
-    const cashier = requireRole(ctx, 'manager');
+  routes.post('/api/v1/sales/:id/refunds', async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJson(ctx);
     onlyKeys(body, ['line_indexes', 'reason', 'idempotency_key']);
@@ -50,18 +48,11 @@ export function refundRoutes(router: Router, deps: RefundRouteDeps): void {
         );
       lineIndexes = v as number[];
     }
-    let out;
-    try {
-      out = await refunds.refund(
-        id,
-        { line_indexes: lineIndexes, reason, key },
-        cashier?.name ?? (ctx.state.admin ? 'admin' : null),
-      );
-    } catch (err) {
-      if (err instanceof RefundError)
-        throw new HttpError(err.status, err.code, err.message, err.field);
-      throw err;
-    }
+    const out = await refunds.refund(
+      id,
+      { line_indexes: lineIndexes, reason, key },
+      actorName(ctx),
+    );
     const { refund, sale, created } = out;
     const print = created
       ? await receipts.printRefund(refund, sale)
@@ -79,7 +70,7 @@ export function refundRoutes(router: Router, deps: RefundRouteDeps): void {
     };
   });
 
-  router.get('/api/v1/sales/:id/refunds', async (ctx) => {
+  routes.get('/api/v1/sales/:id/refunds', async (ctx) => {
     const id = idParam(ctx.params.id);
     const sale = await deps.findSale(id);
     if (!sale) fail(404, 'not_found', `No sale ${id}`);
@@ -89,7 +80,7 @@ export function refundRoutes(router: Router, deps: RefundRouteDeps): void {
     };
   });
 
-  router.get('/api/v1/refunds/:id/receipt', async (ctx) => {
+  routes.get('/api/v1/refunds/:id/receipt', async (ctx) => {
     const refund = await refunds.find(idParam(ctx.params.id));
     if (!refund) fail(404, 'not_found', `No refund ${ctx.params.id}`);
     const sale = await deps.findSale(refund.sale_id);

@@ -19,9 +19,9 @@
  *                                        keyboard scanner, teaches it its layout
  *   PATCH /api/v1/scanners/:id           {name?, layout?, enabled?, is_scanner?, terminal_id?: null}
  *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1)
+ *   POST /api/v1/scanners/pairing-codes/revoke   withdraw every pairing code shown so far
  */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import type { Clock } from '../../clock.js';
 import type { PairingSecret, ScannerInfo } from '../../protocol.js';
 import { FailureLimiter } from '../../security/rate-limit.js';
@@ -37,7 +37,7 @@ import { MAX_SCAN_CHARS, type Scanners } from '../../scanners/index.js';
 import { isLayout } from '../../scanners/keymaps.js';
 import { LAYOUT_TEST_TEXT } from '../../scanners/layout-learning.js';
 import { readJson, queryParam } from '../body.js';
-import { fail } from '../errors.js';
+import { fail } from '../../core/errors.js';
 import { boolField, intField, onlyKeys, str } from '../validate.js';
 
 export interface ScannerRouteDeps {
@@ -46,8 +46,7 @@ export interface ScannerRouteDeps {
   apiSecret: string;
   defaultScannerId: string;
   barcodeFormat: string;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
-  posGuard: (ctx: Context, next: Next) => Promise<void>;
+  audit?: (ctx: Context, action: string, before: unknown, after: unknown) => void;
   /** Wrong-secret attempts per client address before 429 (per window). */
   maxFailures?: number;
   failureWindowMs?: number;
@@ -66,8 +65,8 @@ function cors(ctx: Context): void {
   ctx.set('Access-Control-Max-Age', '600');
 }
 
-export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
-  const { scanners, requireAdmin, posGuard } = deps;
+export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
+  const { scanners } = deps;
   const limiter = new FailureLimiter(
     deps.clock,
     deps.maxFailures ?? 10,
@@ -75,7 +74,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
   );
 
   const checkSecret = (ctx: Context): void => {
-    const ip = ctx.state.clientIp as string;
+    const ip = ctx.state.clientIp;
     const wait = limiter.blockedFor(ip);
     if (wait > 0) {
       ctx.set('Retry-After', String(wait));
@@ -113,19 +112,19 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
   };
 
   for (const p of ['/api/v1/scanner/scan', '/api/v1/scanner/validate-token']) {
-    router.options(p, (ctx) => {
+    routes.options(p, (ctx) => {
       cors(ctx);
       ctx.status = 204;
     });
   }
 
-  router.post('/api/v1/scanner/scan', async (ctx) => {
+  routes.post('/api/v1/scanner/scan', async (ctx) => {
     cors(ctx);
     checkSecret(ctx);
     const scannerId = networkScannerId(ctx);
     const body = await readJson(ctx);
     onlyKeys(body, ['barcode']);
-    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE })!;
+    const barcode = str(body, 'barcode', { min: 1, max: MAX_NETWORK_BARCODE, noBidi: true })!;
     if (barcode.trim() !== barcode)
       fail(400, 'invalid_field', 'barcode must not start or end with spaces', 'barcode');
     if (!scanners.isEnabled(scannerId))
@@ -146,7 +145,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     ctx.body = { scanner_id: scannerId, ...result };
   });
 
-  router.get('/api/v1/scanner/validate-token', (ctx) => {
+  routes.get('/api/v1/scanner/validate-token', (ctx) => {
     cors(ctx);
     checkSecret(ctx);
     ctx.body = { ok: true, scanner_id: networkScannerId(ctx) };
@@ -179,7 +178,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     }
   };
 
-  router.get('/api/v1/scanner/pairing-secret', posGuard, async (ctx) => {
+  routes.get('/api/v1/scanner/pairing-secret', async (ctx) => {
     const s = await issue(ctx);
     const body: PairingSecret = {
       secret: s.secret,
@@ -191,7 +190,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     ctx.body = body;
   });
 
-  router.get('/api/v1/scanner/pairing-secret.png', posGuard, async (ctx) => {
+  routes.get('/api/v1/scanner/pairing-secret.png', async (ctx) => {
     const s = await issue(ctx);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'image/png';
@@ -199,7 +198,7 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
   });
 
   // The "layout test" code: a keyboard scanner that reads it learns its keyboard layout.
-  router.get('/api/v1/scanners/layout-test', requireAdmin, async (ctx) => {
+  routes.get('/api/v1/scanners/layout-test', async (ctx) => {
     ctx.body = {
       text: LAYOUT_TEST_TEXT,
       barcode_format: 'code128',
@@ -207,11 +206,11 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     };
   });
 
-  router.get('/api/v1/scanners', requireAdmin, (ctx) => {
+  routes.get('/api/v1/scanners', (ctx) => {
     ctx.body = { scanners: scanners.list(), keyboards: scanners.keyboards() };
   });
 
-  router.patch('/api/v1/scanners/:id', requireAdmin, async (ctx) => {
+  routes.patch('/api/v1/scanners/:id', async (ctx) => {
     const id = ctx.params.id;
     if (!id || !SCANNER_ID_RE.test(id)) fail(400, 'invalid_id', 'Not a scanner id', 'id');
     if (!scanners.knows(id)) fail(404, 'not_found', `No scanner ${id}`);
@@ -241,7 +240,17 @@ export function scannerRoutes(router: Router, deps: ScannerRouteDeps): void {
     ctx.body = info;
   });
 
-  router.post('/api/v1/scanners/simulate', requireAdmin, async (ctx) => {
+  routes.post('/api/v1/scanners/pairing-codes/revoke', async (ctx) => {
+    const body = await readJson(ctx);
+    onlyKeys(body, ['confirm']);
+    if (body.confirm !== true)
+      fail(400, 'confirm_required', 'Send {"confirm": true} to withdraw every pairing code');
+    await scanners.revokePairingCodes();
+    deps.audit?.(ctx, 'scanner.pairing_codes_revoked', null, { all: true });
+    ctx.body = { revoked: true };
+  });
+
+  routes.post('/api/v1/scanners/simulate', async (ctx) => {
     if (!scanners.simulator)
       fail(404, 'not_found', 'The scanner simulator is off (SCANNER_SIMULATOR=1, demo only)');
     const body = await readJson(ctx, { limit: 1024 * 1024 });

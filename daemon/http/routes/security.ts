@@ -4,13 +4,11 @@
  *   GET /api/v1/admin/current-ip (admin)
  *   GET /api/internal/allowed-ips (loopback callers only)
  */
-import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Routes } from '../../core/http.js';
 import { readJson } from '../body.js';
-import { fail } from '../errors.js';
 import { isLoopbackIp } from '../../security/ip-match.js';
 import { normaliseIp } from '../../security/client-ip.js';
-import { applyPosSecurityInput } from '../../security/pos-security-input.js';
+import { applyPosSecurityInput } from '../pos-security-input.js';
 import {
   DEFAULTS,
   SECTION,
@@ -23,7 +21,6 @@ import type { CurrentIp, PosSecurityView } from '../../protocol.js';
 export interface SecurityRouteDeps {
   whitelist: PosWhitelist;
   settings: Settings;
-  requireAdmin: (ctx: Context, next: Next) => Promise<void>;
   /** PIN_IDLE_LOGOUT_MINUTES, shown when the setting is null. */
   defaultIdleMinutes: number;
   pinLoginInForce: () => boolean;
@@ -32,17 +29,18 @@ export interface SecurityRouteDeps {
   applied: () => void;
 }
 
-export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
-  const { whitelist, settings, requireAdmin } = deps;
+export function securityRoutes(routes: Routes, deps: SecurityRouteDeps): void {
+  const { whitelist, settings } = deps;
 
   const view = (s: PosSecuritySettings, ctx: Context): PosSecurityView => {
     const status = whitelist.status();
-    const ip = ctx.state.clientIp as string;
+    const ip = ctx.state.clientIp;
     return {
       enabled: s.pos_ip_whitelist_enabled,
       allowed_ips: s.pos_allowed_ips,
       pin_login_enabled: s.pos_pin_login_enabled,
       pin_idle_logout_minutes: s.pos_pin_idle_logout_minutes,
+      allowed_hosts: s.pos_allowed_hosts,
       effective: {
         source: status.source,
         restricted: status.enforced,
@@ -60,11 +58,11 @@ export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
     };
   };
 
-  router.get('/api/v1/admin/settings/pos-security', requireAdmin, (ctx) => {
+  routes.get('/api/v1/admin/settings/pos-security', (ctx) => {
     ctx.body = view(whitelist.section(), ctx);
   });
 
-  router.put('/api/v1/admin/settings/pos-security', requireAdmin, async (ctx) => {
+  routes.put('/api/v1/admin/settings/pos-security', async (ctx) => {
     const body = await readJson(ctx);
     const before = whitelist.section();
     const next = applyPosSecurityInput(body, before);
@@ -78,8 +76,8 @@ export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
     ctx.body = view(whitelist.section(), ctx);
   });
 
-  router.get('/api/v1/admin/current-ip', requireAdmin, (ctx) => {
-    const ip = ctx.state.clientIp as string;
+  routes.get('/api/v1/admin/current-ip', (ctx) => {
+    const ip = ctx.state.clientIp;
     const peer = ctx.req.socket.remoteAddress ?? '';
     ctx.body = {
       ip,
@@ -90,13 +88,8 @@ export function securityRoutes(router: Router, deps: SecurityRouteDeps): void {
     } satisfies CurrentIp;
   });
 
-  router.get('/api/internal/allowed-ips', (ctx) => {
-    // Local means both: the socket (headers cannot fake it) and the client address (behind a
-    // reverse proxy on the Pi every socket is loopback).
-    const local =
-      isLoopbackIp(ctx.req.socket.remoteAddress ?? '') &&
-      isLoopbackIp(ctx.state.clientIp as string);
-    if (!local) fail(403, 'loopback_only', 'This endpoint answers callers on this machine only');
+  routes.get('/api/internal/allowed-ips', (ctx) => {
+    // Policy `internal`: the guard let only callers on this machine through.
     const s = whitelist.status();
     ctx.body = { ips: s.entries, enabled: s.enabled };
   });

@@ -26,7 +26,7 @@ import { isApiError } from '../sumup/sdk.js';
 import { describeSumUpError, outcomeUnknown, toProviderError } from '../sumup/errors.js';
 import { minorUnit, toMinor } from '../sumup/money.js';
 import { refundThroughSumUp } from '../sumup/refund.js';
-import { soloRoutes, type SoloCallback } from '../sumup/solo-routes.js';
+import type { SoloCallback } from '../sumup/callbacks.js';
 import type { CheckoutRecord } from '../sumup/state.js';
 
 /** SumUp: after accepting a checkout the device has 60 s to start it; then it is dropped. */
@@ -44,7 +44,11 @@ export class SumUpSoloProvider implements PaymentProvider {
     this.ctx = SumUpContext.for(deps);
     this.ctx.registerResolver(this.id, (r) => this.resolve(r));
     this.avail = new CachedAvailability(deps.clock, () => this.probe());
-    soloRoutes(deps.router, { ctx: this.ctx, requireAdmin: deps.requireAdmin, solo: this });
+  }
+
+  /** The SumUp account, API client and records (for the provider's HTTP routes). */
+  get sumup(): SumUpContext {
+    return this.ctx;
   }
 
   async start_module(): Promise<void> {
@@ -268,11 +272,16 @@ export class SumUpSoloProvider implements PaymentProvider {
     return refundThroughSumUp(this.ctx, sale, amount_cents, this.deps.config.currency);
   }
 
-  /** SumUp's callback for a sale (token already verified by the route). */
+  /**
+   * SumUp's callback for a sale (token already verified by the route). SumUp does not sign
+   * callbacks, so the body is never believed: it only makes us ask SumUp (getCheckout, then
+   * transactions) and the sale settles on SumUp's own answer. A callback whose
+   * client_transaction_id is not the checkout we created is refused ('mismatch').
+   */
   async onCallback(
     saleId: string,
     body: SoloCallback,
-  ): Promise<'settled' | 'ignored' | 'mismatch'> {
+  ): Promise<'settled' | 'pending' | 'ignored' | 'mismatch'> {
     const { ctx } = this;
     await ctx.ready();
     const record = ctx.state.get(saleId);
@@ -281,11 +290,20 @@ export class SumUpSoloProvider implements PaymentProvider {
     if (record.client_transaction_id && record.client_transaction_id !== ctid) return 'mismatch';
     const sale = this.deps.getSale(saleId);
     if (!sale || sale.state !== 'pending') return 'ignored';
-    const outcome: ProviderOutcome =
-      body.payload.status === 'successful'
-        ? { state: 'succeeded', payment: { client_transaction_id: ctid, confirmed_by: 'callback' } }
-        : this.failure(record, { client_transaction_id: ctid, confirmed_by: 'callback' });
-    await ctx.finish({ ...record, client_transaction_id: ctid }, outcome);
+    let outcome: ProviderOutcome | null;
+    try {
+      outcome = await this.resolve(record);
+    } catch (err) {
+      // SumUp did not answer: the poller asks again; the callback changed nothing.
+      ctx.log.warn(
+        `sale ${saleId}: SumUp status after a callback: ${describeSumUpError(err).message}`,
+      );
+      return 'pending';
+    }
+    if (!outcome) return 'pending';
+    // confirmed_by stays what SumUp's answer came from (status or transactions).
+    const payment = { ...outcome.payment, woken_by: 'callback' };
+    await ctx.finish(record, { ...outcome, payment });
     return 'settled';
   }
 

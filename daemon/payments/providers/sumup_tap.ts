@@ -27,7 +27,7 @@ import { toMinor } from '../sumup/money.js';
 import { refundThroughSumUp } from '../sumup/refund.js';
 import type { CheckoutRecord } from '../sumup/state.js';
 import { buildTapUrl } from '../sumup/tap-url.js';
-import { tapRoutes, type TapCallback, type TapCallbackResult } from '../sumup/tap-routes.js';
+import type { TapCallback, TapCallbackResult } from '../sumup/callbacks.js';
 
 export class SumUpTapProvider implements PaymentProvider {
   readonly id = 'sumup_tap';
@@ -39,7 +39,11 @@ export class SumUpTapProvider implements PaymentProvider {
     this.minimumPaymentCents = deps.config.paymentMinimumCents[this.id] ?? 0;
     this.ctx = SumUpContext.for(deps);
     this.ctx.registerResolver(this.id, (r) => this.resolve(r));
-    tapRoutes(deps.router, { ctx: this.ctx, tap: this });
+  }
+
+  /** The SumUp account, API client and records (for the provider's HTTP routes). */
+  get sumup(): SumUpContext {
+    return this.ctx;
   }
 
   start_module(): Promise<void> {

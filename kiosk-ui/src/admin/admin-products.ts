@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CsvImportReport, Product, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { t, lang, I18nController } from '../lib/i18n.js';
+import { t, lang, I18nController, MESSAGES, type MessageKey } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -14,6 +14,12 @@ import './admin-product-form.js';
  * Products: searchable table, create/edit (modal form), delete with confirmation, CSV import
  * with per-row errors, CSV export.
  */
+/** A row error in the UI's language where its code is known, else the daemon's text. */
+function rowMessage(e: CsvImportReport['errors'][number]): string {
+  const key = `import.code.${e.code ?? ''}` as MessageKey;
+  return e.code && key in MESSAGES.de ? t(key) : e.message;
+}
+
 @customElement('admin-products')
 export class AdminProducts extends LitElement {
   static override styles = [
@@ -30,6 +36,11 @@ export class AdminProducts extends LitElement {
       .actions {
         display: flex;
         gap: 6px;
+      }
+      label.encoding {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
       }
       .import-errors li {
         margin: 2px 0;
@@ -48,6 +59,7 @@ export class AdminProducts extends LitElement {
   @state() private formOpen = false;
   @state() private deleting: Product | null = null;
   @state() private importReport: CsvImportReport | null = null;
+  @state() private importEncoding: 'utf-8' | 'windows-1252' = 'utf-8';
   @state() private message = '';
   @state() private error = '';
   private seq = 0;
@@ -104,6 +116,19 @@ export class AdminProducts extends LitElement {
         >
           ${t('products.new')}
         </button>
+        <label class="encoding"
+          >${t('import.encoding')}
+          <select
+            data-testid="csv-encoding"
+            .value=${this.importEncoding}
+            @change=${(e: Event) =>
+              (this.importEncoding = (e.target as HTMLSelectElement).value as
+                'utf-8' | 'windows-1252')}
+          >
+            <option value="utf-8">${t('import.encoding_utf8')}</option>
+            <option value="windows-1252">${t('import.encoding_cp1252')}</option>
+          </select></label
+        >
         <label class="btn"
           >${t('products.import')}
           <input
@@ -208,7 +233,7 @@ export class AdminProducts extends LitElement {
                       <strong>${t('import.row', { row: e.row })}</strong>${
                         e.field ? html` (${e.field})` : ''
                       }:
-                      ${e.message}
+                      ${rowMessage(e)}
                     </li>`,
                 )}
               </ul>`
@@ -226,7 +251,7 @@ export class AdminProducts extends LitElement {
     this.message = '';
     this.importReport = null;
     try {
-      this.importReport = await api.importProductsCsv(file);
+      this.importReport = await api.importProductsCsv(file, this.importEncoding);
       void this.load();
     } catch (err) {
       this.error = (err as Error).message;

@@ -35,7 +35,7 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    readonly details?: unknown,
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -82,7 +82,7 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
       e?.code ?? 'http_' + res.status,
       e?.message ?? res.statusText,
       e?.field,
-      e?.details,
+      e?.params,
     );
   }
   return data as T;
@@ -117,8 +117,12 @@ export const uploadProductImage = (id: string, file: Blob) =>
   });
 
 /** The file goes as raw bytes: the daemon detects UTF-8 or Windows-1252 itself. */
-export const importProductsCsv = (csv: Blob | string) =>
-  request<CsvImportReport>('/api/v1/products/import', {
+/** `encoding`: the file's encoding as the owner chose it (the daemon never guesses). */
+export const importProductsCsv = (
+  csv: Blob | string,
+  encoding: 'utf-8' | 'windows-1252' = 'utf-8',
+) =>
+  request<CsvImportReport>(`/api/v1/products/import?encoding=${encoding}`, {
     method: 'POST',
     body: csv,
     contentType: 'text/csv',

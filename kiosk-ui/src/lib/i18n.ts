@@ -148,6 +148,13 @@ const de = {
   'import.result': '{created} neu, {updated} geändert, {unchanged} unverändert',
   'import.errors': 'Fehler in {n} Zeile(n):',
   'import.row': 'Zeile {row}',
+  'import.encoding': 'Zeichensatz',
+  'import.encoding_utf8': 'UTF-8',
+  'import.encoding_cp1252': 'Windows-1252 (Excel)',
+  'import.code.invalid_utf8':
+    'Diese Zeile ist kein UTF-8-Text. Stammt die Datei aus Excel, mit Zeichensatz Windows-1252 importieren.',
+  'import.code.bidi_control_character':
+    'Enthält unsichtbare Steuerzeichen für die Schreibrichtung; bitte entfernen.',
   'scanners.none': 'Noch keine Scanner bekannt.',
   'scanners.name': 'Name',
   'scanners.kind': 'Art',
@@ -497,6 +504,13 @@ const en: Record<MessageKey, string> = {
   'import.result': '{created} created, {updated} updated, {unchanged} unchanged',
   'import.errors': 'Errors in {n} row(s):',
   'import.row': 'Row {row}',
+  'import.encoding': 'Encoding',
+  'import.encoding_utf8': 'UTF-8',
+  'import.encoding_cp1252': 'Windows-1252 (Excel)',
+  'import.code.invalid_utf8':
+    'This row is not UTF-8 text. If the file comes from Excel, import it as Windows-1252.',
+  'import.code.bidi_control_character':
+    'Holds invisible text-direction control characters; please remove them.',
   'scanners.none': 'No scanners known yet.',
   'scanners.name': 'Name',
   'scanners.kind': 'Kind',

@@ -373,7 +373,7 @@ export class PosApp extends LitElement {
       this.cashier = (await api.cashierLogin(this.terminalId, pin, employeeId)).cashier;
     } catch (err) {
       const e = err as api.ApiRequestError;
-      const wait = (e.details as { retry_after_s?: number } | undefined)?.retry_after_s;
+      const wait = (e.params as { retry_after_s?: number } | undefined)?.retry_after_s;
       this.pinError =
         e.code === 'pin_locked' && wait
           ? t('pin.locked', { s: wait })

@@ -6,20 +6,10 @@
  * that sale; otherwise nothing changes. Answers with a small page for the person holding the
  * phone: go back to the till.
  */
-import type Router from '@koa/router';
-import type { Context } from 'koa';
-import type { Sale } from '../../protocol.js';
-import { escapeHtml } from '../../http/errors.js';
-import type { SumUpContext } from './context.js';
-
-export interface TapCallback {
-  status: 'success' | 'failed' | 'invalidstate';
-  txCode?: string;
-}
-
-export type TapCallbackResult =
-  | { kind: 'unknown_sale' }
-  | { kind: 'succeeded' | 'failed' | 'confirming' | 'already' | 'late_success'; sale: Sale };
+import type { Context, Routes } from '../../core/http.js';
+import { escapeHtml } from '../../core/html.js';
+import type { TapCallback, TapCallbackResult } from '../../payments/sumup/callbacks.js';
+import type { SumUpContext } from '../../payments/sumup/context.js';
 
 export interface TapRouteDeps {
   ctx: SumUpContext;
@@ -49,9 +39,9 @@ function single(c: Context, name: string): string | undefined {
   return Array.isArray(v) ? undefined : v;
 }
 
-export function tapRoutes(router: Router, deps: TapRouteDeps): void {
+export function sumupTapRoutes(routes: Routes, deps: TapRouteDeps): void {
   const { ctx } = deps;
-  router.get('/api/v1/payments/sumup_tap/callback/:sale_id/:token', async (c) => {
+  routes.get('/api/v1/payments/sumup_tap/callback/:sale_id/:token', async (c) => {
     const saleId = c.params.sale_id ?? '';
     await ctx.ready();
     if (

@@ -4,12 +4,22 @@
  * must be present. A bad list is refused as a whole with a message naming the row (1-based, as
  * the form shows it); nothing is stored then.
  */
-import { fail } from '../http/errors.js';
-import { boolField, onlyKeys } from '../http/validate.js';
-import { parseRange, IpEntryError } from './ip-match.js';
-import { MAX_ENTRIES, type AllowedIp, type PosSecuritySettings } from './whitelist.js';
+import { fail } from '../core/errors.js';
+import { boolField, onlyKeys } from './validate.js';
+import { parseRange, IpEntryError } from '../security/ip-match.js';
+import { MAX_ENTRIES, type AllowedIp, type PosSecuritySettings } from '../security/whitelist.js';
 
-const KEYS = ['enabled', 'allowed_ips', 'pin_login_enabled', 'pin_idle_logout_minutes'];
+const KEYS = [
+  'enabled',
+  'allowed_ips',
+  'pin_login_enabled',
+  'pin_idle_logout_minutes',
+  'allowed_hosts',
+];
+export const MAX_HOSTS = 50;
+/** A host name (RFC 1123 labels), optionally `*.` + domain, or an IP literal. */
+const HOST_RE =
+  /^(\*\.)?(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function applyPosSecurityInput(
   body: Record<string, unknown>,
@@ -35,7 +45,39 @@ export function applyPosSecurityInput(
     next.pos_pin_idle_logout_minutes = v as number | null;
   }
   if ('allowed_ips' in body) next.pos_allowed_ips = allowedIps(body.allowed_ips);
+  if ('allowed_hosts' in body) next.pos_allowed_hosts = allowedHosts(body.allowed_hosts);
   return next;
+}
+
+function allowedHosts(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > MAX_HOSTS)
+    fail(
+      400,
+      'invalid_field',
+      `allowed_hosts must be a list of at most ${MAX_HOSTS} host names`,
+      'allowed_hosts',
+    );
+  return value.map((v: unknown, i) => {
+    const h = typeof v === 'string' ? v.trim().toLowerCase().replace(/\.$/, '') : '';
+    let ok = HOST_RE.test(h);
+    if (!ok) {
+      try {
+        parseRange(h.replace(/^\[(.*)\]$/, '$1'));
+        ok = !h.includes('/');
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok)
+      fail(
+        400,
+        'invalid_host',
+        `allowed_hosts row ${i + 1}: not a host name`,
+        `allowed_hosts[${i}]`,
+        { row: i + 1 },
+      );
+    return h;
+  });
 }
 
 function allowedIps(value: unknown): AllowedIp[] {

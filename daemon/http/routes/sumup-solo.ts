@@ -7,33 +7,23 @@
  * - /api/v1/admin/sumup/... (admin) — pair, list, rename, remove readers; choose the reader of
  *   each terminal and the default reader.
  */
-import type Router from '@koa/router';
-import type { Middleware } from '../../core/http.js';
-import { readJson } from '../../http/body.js';
-import { fail } from '../../http/errors.js';
-import { idParam, onlyKeys, str } from '../../http/validate.js';
-import { READER_ID_RE } from './client.js';
-import type { SumUpContext } from './context.js';
-import { describeSumUpError } from './errors.js';
-import type { ReaderDirectory } from './readers.js';
-
-/** ReaderCheckoutStatusChange (SumUp OpenAPI: the reader checkout callback body). */
-export interface SoloCallback {
-  id?: string;
-  event_type?: string;
-  payload: {
-    client_transaction_id: string;
-    merchant_code?: string;
-    status: 'successful' | 'failed';
-  };
-  timestamp?: string;
-}
+import { readJson } from '../body.js';
+import type { Routes } from '../../core/http.js';
+import { fail } from '../../core/errors.js';
+import { idParam, onlyKeys, str } from '../validate.js';
+import type { SoloCallback } from '../../payments/sumup/callbacks.js';
+import { READER_ID_RE } from '../../payments/sumup/client.js';
+import type { SumUpContext } from '../../payments/sumup/context.js';
+import { describeSumUpError } from '../../payments/sumup/errors.js';
+import type { ReaderDirectory } from '../../payments/sumup/readers.js';
 
 export interface SoloRouteDeps {
   ctx: SumUpContext;
-  requireAdmin: Middleware;
   solo: {
-    onCallback(saleId: string, body: SoloCallback): Promise<'settled' | 'ignored' | 'mismatch'>;
+    onCallback(
+      saleId: string,
+      body: SoloCallback,
+    ): Promise<'settled' | 'pending' | 'ignored' | 'mismatch'>;
     refreshAvailability(): void;
   };
 }
@@ -59,10 +49,10 @@ function parseCallback(body: Record<string, unknown>): SoloCallback {
   } as SoloCallback;
 }
 
-export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
+export function sumupSoloRoutes(routes: Routes, deps: SoloRouteDeps): void {
   const { ctx } = deps;
 
-  router.post('/api/v1/payments/sumup_solo/callback/:sale_id/:token', async (c) => {
+  routes.post('/api/v1/payments/sumup_solo/callback/:sale_id/:token', async (c) => {
     const saleId = idParam(c.params.sale_id, 'sale_id');
     await ctx.ready();
     if (!ctx.tokens.verify('solo', saleId, c.params.token)) {
@@ -105,13 +95,13 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
   };
   const changed = () => deps.solo.refreshAvailability();
 
-  router.get('/api/v1/admin/sumup/readers', deps.requireAdmin, async (c) => {
+  routes.get('/api/v1/admin/sumup/readers', async (c) => {
     const dir = await readers();
     const list = await sumupCall(() => dir.list());
     c.body = { readers: list, ...dir.assignments() };
   });
 
-  router.post('/api/v1/admin/sumup/readers', deps.requireAdmin, async (c) => {
+  routes.post('/api/v1/admin/sumup/readers', async (c) => {
     const dir = await readers();
     const body = await readJson(c);
     onlyKeys(body, ['pairing_code', 'name']);
@@ -140,7 +130,7 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
     c.body = reader;
   });
 
-  router.patch('/api/v1/admin/sumup/readers/:id', deps.requireAdmin, async (c) => {
+  routes.patch('/api/v1/admin/sumup/readers/:id', async (c) => {
     const dir = await readers();
     const id = readerParam(c.params.id);
     const body = await readJson(c);
@@ -149,7 +139,7 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
     c.body = await sumupCall(() => dir.rename(id, name));
   });
 
-  router.delete('/api/v1/admin/sumup/readers/:id', deps.requireAdmin, async (c) => {
+  routes.delete('/api/v1/admin/sumup/readers/:id', async (c) => {
     const dir = await readers();
     const id = readerParam(c.params.id);
     const live = ctx.state.liveOn(id);
@@ -160,7 +150,7 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
     c.status = 204;
   });
 
-  router.put('/api/v1/admin/sumup/terminals/:terminal_id/reader', deps.requireAdmin, async (c) => {
+  routes.put('/api/v1/admin/sumup/terminals/:terminal_id/reader', async (c) => {
     const dir = await readers();
     const terminalId = idParam(c.params.terminal_id, 'terminal_id');
     const body = await readJson(c);
@@ -172,7 +162,7 @@ export function soloRoutes(router: Router, deps: SoloRouteDeps): void {
     c.body = { terminal_id: terminalId, reader_id: dir.readerFor(terminalId) };
   });
 
-  router.put('/api/v1/admin/sumup/default-reader', deps.requireAdmin, async (c) => {
+  routes.put('/api/v1/admin/sumup/default-reader', async (c) => {
     const dir = await readers();
     const body = await readJson(c);
     onlyKeys(body, ['reader_id']);

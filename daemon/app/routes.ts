@@ -1,0 +1,141 @@
+/**
+ * Every route of the daemon, declared by the route files of daemon/http/routes/ with the
+ * modules they call. The composition root mounts the list behind the policy guards.
+ */
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { Context, RouteSpec } from '../core/http.js';
+import { VERSION } from '../core/version.js';
+import type { Store } from '../store/index.js';
+import type { Settings } from '../settings/index.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { ProductImages } from '../catalog/images.js';
+import type { Checkout } from '../checkout/index.js';
+import type { Scanners } from '../scanners/index.js';
+import type { Security } from '../security/index.js';
+import type { AdminAuth } from '../security/auth.js';
+import type { FirstBootToken } from '../security/first-boot-token.js';
+import type { Health } from '../protocol.js';
+import type { ShopOps } from './shop.js';
+import { RouteList } from '../http/router.js';
+import { readJson } from '../http/body.js';
+import { productRoutes } from '../http/routes/products.js';
+import { cartRoutes } from '../http/routes/carts.js';
+import { checkoutRoutes } from '../http/routes/checkout.js';
+import { salesRoutes } from '../http/routes/sales.js';
+import { paymentRoutes } from '../http/routes/payments.js';
+import { scannerRoutes } from '../http/routes/scanners.js';
+import { securityRoutes } from '../http/routes/security.js';
+import { cashierRoutes } from '../http/routes/cashier.js';
+import { employeeRoutes } from '../http/routes/employees.js';
+import { auditRoutes } from '../http/routes/audit.js';
+import { firstBootRoutes } from '../http/routes/first-boot.js';
+import { receiptRoutes } from '../http/routes/receipts.js';
+import { refundRoutes } from '../http/routes/refunds.js';
+import { closingRoutes } from '../http/routes/closing.js';
+import { exportRoutes } from '../http/routes/exports.js';
+import { backupRoutes } from '../http/routes/backup.js';
+
+export interface RouteModules {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  store: Store;
+  settings: Settings;
+  auth: AdminAuth;
+  catalog: Catalog;
+  images: ProductImages;
+  security: Security;
+  checkout: Checkout;
+  scanners: Scanners;
+  shop: ShopOps;
+  firstBoot: FirstBootToken;
+  health(): Health;
+  /** Asks systemd for a restart (false when not under systemd). */
+  requestRestart(): boolean;
+}
+
+export function declareRoutes(m: RouteModules): RouteSpec[] {
+  const r = new RouteList();
+  const { config, clock, security, checkout, shop } = m;
+  const audit = security.audit;
+  const findSale = (id: string) => checkout.findSale(id);
+  const publicUrl = config.publicUrl;
+
+  r.get('/api/v1/health', (ctx) => {
+    ctx.body = m.health();
+  });
+  r.post('/api/v1/admin/login', async (ctx) => {
+    const body = await readJson(ctx);
+    m.auth.login(ctx, body.token);
+    ctx.body = { ok: true };
+  });
+  r.post('/api/v1/admin/logout', (ctx) => {
+    m.auth.logout(ctx);
+    ctx.body = { ok: true };
+  });
+  r.get('/api/v1/admin/session', (ctx: Context) => {
+    ctx.body = { ok: true, via: ctx.state.admin?.via };
+  });
+
+  productRoutes(r, { catalog: m.catalog, images: m.images, onChange: audit });
+  cartRoutes(r, { checkout });
+  checkoutRoutes(r, { checkout, publicUrl });
+  salesRoutes(r, { checkout });
+  paymentRoutes(r, { payments: checkout.payments });
+  scannerRoutes(r, {
+    scanners: m.scanners,
+    clock,
+    apiSecret: config.scannerApiSecret,
+    defaultScannerId: config.scannerDefaultId,
+    barcodeFormat: config.scannerPairingBarcodeFormat,
+    audit,
+  });
+  securityRoutes(r, {
+    whitelist: security.whitelist,
+    settings: m.settings,
+    defaultIdleMinutes: config.pinIdleLogoutMinutes,
+    pinLoginInForce: () => security.cashiers.required(),
+    audit,
+    applied: () => security.whitelist.reload(),
+  });
+  cashierRoutes(r, {
+    employees: security.employees,
+    cashiers: security.cashiers,
+    lockout: security.lockout,
+    idleMinutes: () => security.idleMinutes(),
+    audit,
+  });
+  employeeRoutes(r, { employees: security.employees, cashiers: security.cashiers, audit });
+  auditRoutes(r, { audit: security.auditLog, clock, timezone: config.timezone });
+  firstBootRoutes(r, { token: m.firstBoot });
+
+  receiptRoutes(r, {
+    receipts: shop.receipts,
+    printer: shop.printer,
+    settings: m.settings,
+    findSale,
+    audit,
+    publicUrl,
+  });
+  refundRoutes(r, { refunds: shop.refunds, receipts: shop.receipts, findSale, audit, publicUrl });
+  closingRoutes(r, { closing: shop.closing, receipts: shop.receipts, audit });
+  exportRoutes(r, {
+    journal: shop.journal,
+    closing: shop.closing,
+    timezone: config.timezone,
+    today: () => checkout.today(),
+  });
+  const backupLog = m.log.child('backup');
+  backupRoutes(r, {
+    dataDir: config.dataDir,
+    appVersion: VERSION,
+    now: () => clock.now(),
+    flush: () => m.store.idle(),
+    warn: (msg) => backupLog.warn(msg),
+    audit,
+    requestRestart: m.requestRestart,
+  });
+  return r.specs;
+}

@@ -1,0 +1,76 @@
+/**
+ * After a restart: sales the last run left pending are reconciled with their providers, and
+ * carts are brought in line with the journal (cart writes are not fsync'd before a sale moves
+ * on, so a crash can leave a cart behind its sale).
+ */
+import type { Logger } from '../log.js';
+import type { Sale } from '../protocol.js';
+import type { ProviderOutcome } from '../payments/provider.js';
+import type { Payments } from '../payments/index.js';
+import type { Carts } from './carts.js';
+import type { Ledger } from './ledger.js';
+
+/** A provider's reconcile() after a restart gets this long before the sale is left pending. */
+const RECONCILE_TIMEOUT_MS = 10_000;
+
+export interface RecoveryDeps {
+  log: Logger;
+  ledger: Ledger;
+  carts: Carts;
+  payments: Payments;
+  settle(saleId: string, outcome: ProviderOutcome): Promise<Sale>;
+}
+
+/** Sales left pending by the last run: each provider decides; none is silently dropped. */
+export async function reconcilePending(deps: RecoveryDeps): Promise<void> {
+  for (const sale of deps.ledger.pending()) {
+    const provider = deps.payments.get(sale.provider);
+    let outcome: ProviderOutcome;
+    if (!provider) {
+      outcome = { state: 'failed', reason: `payment provider ${sale.provider} is not installed` };
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        outcome = await Promise.race([
+          provider.reconcile(sale),
+          new Promise<ProviderOutcome>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no answer in time')), RECONCILE_TIMEOUT_MS);
+          }),
+        ]);
+      } catch (err) {
+        deps.log.warn(
+          `reconcile: sale #${sale.number} stays pending (${sale.provider}: ${(err as Error).message})`,
+        );
+        continue;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    if (outcome.state === 'pending') continue;
+    const settled = await deps.settle(sale.id, outcome);
+    deps.log.warn(
+      `reconcile: sale #${sale.number} (${sale.provider}) pending at restart → ${settled.state}${settled.reason ? ` (${settled.reason})` : ''}`,
+    );
+  }
+}
+
+/**
+ * Cart writes are not fsync'd before a sale moves on, so a crash can leave a cart behind its
+ * sale: still holding lines that were paid, or unlocked while its sale is pending. The
+ * journal is the truth: a cart not edited since its terminal's last sale (version at most one
+ * step past the sale's cart_version: the lock) takes that sale's outcome.
+ */
+export function healCarts(deps: RecoveryDeps): void {
+  for (const cart of deps.carts.all()) {
+    const last = deps.ledger.lastSaleOf(cart.terminal_id);
+    const fresh = last && cart.version <= last.cart_version + 1;
+    if (last && fresh && (!cart.pending_sale_id || cart.pending_sale_id === last.sale.id)) {
+      void deps.carts.heal(cart.terminal_id, last.sale)?.catch(() => {});
+      continue;
+    }
+    const id = cart.pending_sale_id;
+    const sale = id ? deps.ledger.live(id) : undefined;
+    if (id && sale?.state !== 'pending')
+      void deps.carts.settle(cart.terminal_id, id, sale?.state === 'succeeded')?.catch(() => {});
+  }
+}
