@@ -21,7 +21,7 @@
 //     without a "restore pages" bubble, /data mounted clean, every acknowledged sale there.
 //
 // Usage: node tests/image/kiosk-test.mjs [IMAGE]  (default: newest image/out/pos-*-arm64.img)
-// Env: POS_KIOSK_TIMEOUT (s, one boot's bound, default 1500), POS_KIOSK_IDLE_S (idle time
+// Env: POS_KIOSK_TIMEOUT (s, one boot's bound, default 3000), POS_KIOSK_IDLE_S (idle time
 // before the blanking screenshot, default 630: past the kernel's 600 s console blanking).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
@@ -42,7 +42,7 @@ import {
 } from './qemu-guest.mjs';
 
 const execFileP = promisify(execFile);
-const bootTimeoutMs = Number(process.env.POS_KIOSK_TIMEOUT ?? 1500) * 1000;
+const bootTimeoutMs = Number(process.env.POS_KIOSK_TIMEOUT ?? 3000) * 1000;
 const idleS = Number(process.env.POS_KIOSK_IDLE_S ?? 630);
 // How long the kiosk may take to come back after a crash (software-emulated Chromium start).
 const RESTART_BOUND_S = 600;
