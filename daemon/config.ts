@@ -39,7 +39,6 @@ export interface Config {
   scannerPairingBarcodeFormat: string;
   scannerPairingBarcodeMaxLength: number;
   scannerKeyboardLayout: Layout;
-  scannerKeyboardIds: string[];
   scannerList: string;
   scannerGapMs: number;
   /** Demo only: virtual HID scanners fed recorded reports over the admin API. */
@@ -196,9 +195,11 @@ export const VARS: VarSpec[] = [
     doc: 'Known scanner vendors/models (`VID:PID`, `VID:*`); empty: `/etc/pos/scanners.list` when it exists, else the shipped `systemd/scanners.list`. The same file makes the udev rules',
   },
   {
+    // Gone: a second list next to scanners.list could disagree with the udev rules.
     name: 'SCANNER_KEYBOARD_IDS',
     def: '',
-    doc: 'Comma-separated `VID:PID` (hex) list of keyboard-wedge scanners to read; other keyboards are never touched',
+    doc: 'Removed; list keyboard-mode scanners in scanners.list',
+    documented: false,
   },
   {
     name: 'SCANNER_GAP_MS',
@@ -492,15 +493,12 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
   }
 
   const layout = oneOf('SCANNER_KEYBOARD_LAYOUT', get('SCANNER_KEYBOARD_LAYOUT'), LAYOUTS);
-  const keyboardIds = list(get('SCANNER_KEYBOARD_IDS')).map((id) => {
-    if (!/^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(id)) {
-      throw new ConfigError(
-        'SCANNER_KEYBOARD_IDS',
-        `entries must be VID:PID in hex like 0c2e:0b61, got "${id}"`,
-      );
-    }
-    return id.toLowerCase();
-  });
+  if (get('SCANNER_KEYBOARD_IDS')) {
+    throw new ConfigError(
+      'SCANNER_KEYBOARD_IDS',
+      'is no longer used: add keyboard-mode scanners to scanners.list (SCANNER_LIST; on the appliance /etc/pos/scanners.list), the one list the udev rules come from too, and remove this variable',
+    );
+  }
   const prefix = get('SCANNER_PAIRING_PREFIX');
   if (!/^[A-Z0-9-]{1,16}$/.test(prefix)) {
     throw new ConfigError(
@@ -566,7 +564,6 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     scannerPairingBarcodeFormat: format,
     scannerPairingBarcodeMaxLength: pairingMaxLength,
     scannerKeyboardLayout: layout,
-    scannerKeyboardIds: keyboardIds,
     scannerList: get('SCANNER_LIST'),
     scannerGapMs: int('SCANNER_GAP_MS', get('SCANNER_GAP_MS'), 5, 5000),
     scannerSimulator,

@@ -168,6 +168,13 @@ export interface ScannerInfo {
   vendor_id?: number;
   product_id?: number;
   last_seen_at: string | null;
+  /**
+   * Attached keyboard-class devices: whether their VID:PID is on scanners.list, which makes
+   * udev hide them from the kiosk (a keyboard-mode scanner not on it still types there).
+   */
+  on_list?: boolean;
+  /** Unread keyboards: it typed a burst like a scanner (timing only); offer to adopt it. */
+  looks_like_scanner?: boolean;
 }
 
 export interface PairingSecret {
@@ -233,7 +240,13 @@ export interface DomainEvents {
   'settings.changed': { keys: string[] };
   'providers.changed': { providers: ProviderInfo[] };
   /** A barcode read by any scanner (HID or network), before routing. */
-  'scan.received': { scanner_id: string; barcode: string; at: number };
+  'scan.received': {
+    scanner_id: string;
+    barcode: string;
+    /** AIM symbology identifier (`]E0`, `]C1`, `]Q1`, ...) the scanner sent, if any. */
+    symbology?: string | null;
+    at: number;
+  };
 }
 
 // ------------------------------------------------------------------------------- health

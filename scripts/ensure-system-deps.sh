@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing, and says so:
 #   chromium       real browser for the end-to-end tests (driven by playwright-core)
-#   libusb-1.0-0   lets node-hid and usb load (scanners, printers)
+#   libusb-1.0-0   node-hid's prebuilt binary links it (scanners)
+#   libudev1       so does node-hid's (it reads hidraw through udev)
 #   iproute2       network namespaces for the IP-whitelist tests
 # Needs root (or sudo) and Debian's apt; prints what it does.
 set -euo pipefail
@@ -10,6 +11,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
 ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
 "$ldconfig" -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || missing+=(libusb-1.0-0)
+"$ldconfig" -p 2>/dev/null | grep -q 'libudev.so.1' || missing+=(libudev1)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -87,6 +87,11 @@ export function buildKoa(deps: HttpDeps): Koa {
   const { log, router, hosts } = deps;
   const koa = new Koa();
   koa.proxy = false; // the client address comes from clientAddress(), not ctx.ip
+  // Errors the pipeline cannot answer (a client gone mid-body, a broken socket) go to our log
+  // as one line, not to stderr as Koa's default does.
+  koa.on('error', (err: Error & { code?: string }) =>
+    log.warn(`http: ${err.code ?? err.name}: ${err.message}`),
+  );
   koa.use(async (ctx: Context, next: Next) => {
     const t0 = performance.now();
     ctx.state.clientIp = clientAddress(ctx.req, deps.isTrustedProxy);

@@ -241,29 +241,23 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       );
   }
 
+  // What most modules are built with.
+  const base = { config, log, clock, events, store, settings };
   const auth = new AdminAuth(config.adminToken, clock, config.adminSessionHours * 3600_000);
-  const security = await Security.open({ config, log, clock, events, store, settings, auth });
+  const security = await Security.open({ ...base, auth });
   const firstBoot = new FirstBootToken(
     { auth, log },
     path.join(config.dataDir, FIRST_BOOT_TOKEN_FILE),
   );
   const server = createServer(config, log);
   const checkout = await Checkout.open({
-    config,
+    ...base,
     log: log.child('checkout'),
-    clock,
-    events,
-    store,
     catalog,
     factories: PROVIDERS,
   });
   const shop = await openShop({
-    config,
-    log,
-    clock,
-    events,
-    store,
-    settings,
+    ...base,
     checkout,
     port: () => {
       const a = server.address();
@@ -272,12 +266,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   });
   // Checkout refuses scans while a payment is pending and announces unknown codes itself.
   const scanners = await Scanners.create({
-    config,
-    log,
-    clock,
-    events,
-    store,
-    settings,
+    ...base,
     sink: { scan: (req) => checkout.scan(req) },
   });
   const isTrustedProxy = cidrProxyMatcher(config.trustProxy);
@@ -307,12 +296,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
 
   return new PosApp(
     {
-      config,
-      log,
-      clock,
-      events,
-      store,
-      settings,
+      ...base,
       catalog,
       images,
       auth,

@@ -98,7 +98,7 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     defaultIdleMinutes: config.pinIdleLogoutMinutes,
     pinLoginInForce: () => security.cashiers.required(),
     audit,
-    applied: () => security.whitelist.reload(),
+    applied: () => security.applySettings(),
   });
   cashierRoutes(r, {
     employees: security.employees,

@@ -294,11 +294,12 @@ export class Carts {
       return Promise.resolve(next);
     }
     const generation = this.generation.get(id) ?? 0;
-    const durable = doc.update((d) => {
-      d.carts[id] = next;
-    });
-    this.lazyDirty = false; // this write carries the lazy changes too
+    // Screens first: the store's write starts by serialising the whole document, which the
+    // scan → screen path should not wait for.
+    doc.data.carts[id] = next;
     this.deps.events.emit('cart.updated', { cart: next });
+    const durable = doc.update(() => {});
+    this.lazyDirty = false; // this write carries the lazy changes too
     const done = durable.then(
       () => {
         if ((this.generation.get(id) ?? 0) !== generation)

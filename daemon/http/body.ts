@@ -17,15 +17,43 @@ export async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
   };
   const declared = Number(ctx.get('content-length') || NaN);
   if (Number.isFinite(declared) && declared > limit) tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // destroyOnReturn: false keeps the socket open so the 413 response can still be sent.
-  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const req = ctx.req;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err: unknown, body?: Buffer) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err) reject(err);
+      else resolve(body!);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading; the socket stays open so the 413 answer can still be sent.
+        req.pause();
+        try {
+          tooLarge();
+        } catch (err) {
+          done(err);
+        }
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    const onError = (err: Error) => done(err);
+    const onAborted = () => done(new Error('request aborted'));
+    // Plain listeners rather than an async iterator: a small JSON body usually came with the
+    // headers, and this hands it over without the iterator's extra turns.
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    if (req.readableEnded) onEnd();
+  });
 }
 
 /** Reads a JSON object body. Empty body → {} only when allowEmpty. */

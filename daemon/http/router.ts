@@ -52,7 +52,7 @@ export const routeKey = (r: { method: string; path: string }): string => `${r.me
 export const ROUTE_KEY = Symbol('route-key');
 
 export function createRouter(): Router {
-  return new Router({ sensitive: true, strict: true });
+  return new Router({ sensitive: true, strict: true, exclusive: 'specificity' });
 }
 
 /**

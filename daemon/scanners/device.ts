@@ -48,7 +48,7 @@ export function classify(info: HidDeviceInfo): HidKind | null {
 
 export const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
-/** "0c2e:0b61", the form SCANNER_KEYBOARD_IDS uses. */
+/** "0c2e:0b61", the form scanners.list uses. */
 export function vidPid(info: Pick<HidDeviceInfo, 'vendorId' | 'productId'>): string {
   return `${hex4(info.vendorId)}:${hex4(info.productId)}`;
 }

@@ -3,8 +3,10 @@
  *
  * - HID POS devices (usage page 0x8C) are always read. Keyboard-class devices (Generic
  *   Desktop / Keyboard) only when their VID:PID is on the scanner list (scanners.list, the
- *   file that also makes udev hide them from libinput), in SCANNER_KEYBOARD_IDS, or an admin
- *   marked them as a scanner; every other keyboard is listed for the admin and never read.
+ *   file that also makes udev hide them from libinput) or an admin adopted them as a scanner.
+ *   Every other keyboard is listed for the admin and watched by a TypingProbe, which looks at
+ *   the timing of its key presses only: one that types like a scanner is flagged "looks like
+ *   a scanner" for the admin to adopt. What it types is never decoded, stored or logged.
  * - A physical device may show several HID collections (a POS interface and a keyboard
  *   interface); the POS one wins, so each scanner is read once.
  * - rescan() enumerates and reconciles: new scanners are opened, vanished ones closed. It
@@ -19,8 +21,8 @@ import type { Logger } from '../log.js';
 import {
   classify,
   scannerId,
-  vidPid,
   type HidBackend,
+  type HidDevice,
   type HidDeviceInfo,
   type HidKind,
 } from './device.js';
@@ -28,6 +30,7 @@ import { posLayout, type PosLayout } from './hid-descriptor.js';
 import type { Layout } from './keymaps.js';
 import { ScannerReader, type DecodedScan } from './reader.js';
 import type { Timers } from './timers.js';
+import { TypingProbe } from './typing-probe.js';
 
 export const BACKOFF_MIN_MS = 250;
 export const BACKOFF_MAX_MS = 30_000;
@@ -46,8 +49,6 @@ export interface HidManagerDeps {
   clock: Clock;
   timers: Timers;
   gapMs: number;
-  /** SCANNER_KEYBOARD_IDS, lower-case "vid:pid". */
-  keyboardIds: string[];
   /** Is the device on the scanner list (scanners.list)? Asked on every rescan. */
   known?(info: HidDeviceInfo): boolean;
   /** Called before each enumeration (the scanner list re-reads a changed file). */
@@ -74,9 +75,30 @@ interface Entry extends AttachedScanner {
   retry: unknown;
 }
 
+/** A keyboard-class device that is not read. */
+export interface UnreadKeyboard {
+  id: string;
+  info: HidDeviceInfo;
+  /** It typed a burst like a scanner does (timing only); the admin may adopt it. */
+  looksLikeScanner: boolean;
+}
+
+interface Probe {
+  path: string;
+  device: HidDevice | null;
+  closed: boolean;
+  /** When opening failed (udev may not have granted access yet); retried after a while or a kick. */
+  failedAt: number | null;
+}
+
+/** A keyboard whose probe could not open it is tried again after this long (or on a kick). */
+export const PROBE_RETRY_MS = 5000;
+
 export class HidManager {
   private entries = new Map<string, Entry>();
   private keyboardList: Array<{ id: string; info: HidDeviceInfo }> = [];
+  private probes = new Map<string, Probe>();
+  private suspects = new Set<string>();
   private scanning: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -95,9 +117,9 @@ export class HidManager {
     }));
   }
 
-  /** Keyboard-class devices that are not read (for the admin to mark real scanners). */
-  keyboards(): Array<{ id: string; info: HidDeviceInfo }> {
-    return [...this.keyboardList];
+  /** Keyboard-class devices that are not read (for the admin to adopt real scanners). */
+  keyboards(): UnreadKeyboard[] {
+    return this.keyboardList.map((k) => ({ ...k, looksLikeScanner: this.suspects.has(k.id) }));
   }
 
   get openCount(): number {
@@ -142,6 +164,7 @@ export class HidManager {
       e.open = false;
     }
     this.entries.clear();
+    for (const id of [...this.probes.keys()]) closing.push(this.unprobe(id));
     await Promise.all(closing);
   }
 
@@ -171,10 +194,7 @@ export class HidManager {
     const present = new Map<string, { kind: HidKind; info: HidDeviceInfo }>();
     for (const [id, c] of found) {
       const allowed =
-        c.kind === 'hid_pos' ||
-        deps.keyboardIds.includes(vidPid(c.info)) ||
-        deps.known?.(c.info) === true ||
-        deps.prefs(id).isScanner;
+        c.kind === 'hid_pos' || deps.known?.(c.info) === true || deps.prefs(id).isScanner;
       if (allowed) present.set(id, c);
       else keyboards.push({ id, info: c.info });
     }
@@ -182,6 +202,14 @@ export class HidManager {
       keyboards.length !== this.keyboardList.length ||
       keyboards.some((k, i) => k.id !== this.keyboardList[i]?.id);
     this.keyboardList = keyboards;
+    // Probes: one per unread keyboard; gone or adopted keyboards lose theirs.
+    const unread = new Map(keyboards.map((k) => [k.id, k.info]));
+    for (const [id, p] of this.probes) {
+      const stale = p.failedAt !== null && deps.clock.now() - p.failedAt >= PROBE_RETRY_MS;
+      if (unread.get(id)?.path !== p.path || stale) await this.unprobe(id);
+    }
+    for (const id of this.suspects) if (!unread.has(id)) this.suspects.delete(id);
+    for (const [id, info] of unread) if (!this.probes.has(id)) await this.probe(id, info);
 
     for (const [id, e] of this.entries) {
       const p = present.get(id);
@@ -289,15 +317,75 @@ export class HidManager {
   private scheduleRetry(e: Entry, err: Error): void {
     if (this.stopped || this.entries.get(e.id) !== e) return;
     e.failures++;
-    e.lastError = err.message;
+    // node-hid's read errors may come without a message.
+    const message = err?.message || 'the device stopped answering (unplugged?)';
+    e.lastError = message;
     const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (e.failures - 1));
-    const line = `scanner ${e.id}: ${err.message}; reopening in ${delay} ms`;
+    const line = `scanner ${e.id}: ${message}; reopening in ${delay} ms`;
     if (e.failures === 1) this.deps.log.warn(line);
     else this.deps.log.debug(line);
     e.retry = this.deps.timers.set(() => {
       e.retry = null;
       void this.rescan();
     }, delay);
+  }
+
+  /** Watches an unread keyboard's timing (TypingProbe). A keyboard we may not open is only listed. */
+  private async probe(id: string, info: HidDeviceInfo): Promise<void> {
+    const { deps } = this;
+    const p: Probe = { path: info.path, device: null, closed: false, failedAt: null };
+    this.probes.set(id, p);
+    let device: HidDevice;
+    try {
+      device = await deps.backend.open(info.path);
+    } catch (err) {
+      p.failedAt = deps.clock.now();
+      deps.log.debug(`keyboard ${id} not watched: ${(err as Error).message}`);
+      return;
+    }
+    if (p.closed || this.stopped) {
+      await Promise.resolve(device.close()).catch(() => {});
+      return;
+    }
+    p.device = device;
+    const probe = new TypingProbe();
+    device.on('data', (report) => {
+      if (p.closed) return;
+      const burst = probe.feed(report, deps.clock.now());
+      if (!burst || this.suspects.has(id)) return;
+      this.suspects.add(id);
+      deps.log.info(
+        `keyboard ${id} types like a scanner (${burst.keys} keys in ${burst.ms} ms, then Enter/Tab); it can be adopted in Admin → Scanners`,
+      );
+      deps.onChange();
+    });
+    device.on('error', () => {
+      // Unplugged: the next enumeration drops it; a probe is never retried.
+      if (!p.closed) void Promise.resolve(device.close()).catch(() => {});
+      p.closed = true;
+    });
+  }
+
+  private async unprobe(id: string): Promise<void> {
+    const p = this.probes.get(id);
+    this.probes.delete(id);
+    if (!p || p.closed) return;
+    p.closed = true;
+    await Promise.resolve(p.device?.close()).catch(() => {});
+  }
+
+  /**
+   * A hidraw node appeared or changed (udev grants group pos a moment after the node exists):
+   * devices waiting to be reopened, and keyboards the probe could not open, are tried again on
+   * the next rescan instead of after their backoff.
+   */
+  kick(): void {
+    for (const e of this.entries.values()) {
+      if (e.retry === null) continue;
+      this.deps.timers.clear(e.retry);
+      e.retry = null;
+    }
+    for (const [id, p] of this.probes) if (p.failedAt !== null) this.probes.delete(id);
   }
 
   /** Test and simulator access to an open reader. */

@@ -7,6 +7,7 @@
  * The package's WebUSB-style wrapper rethrows native failures from a timer (an uncaught
  * exception), so the raw Emitter is used and every call is awaited here.
  */
+import { watch, type FSWatcher } from 'node:fs';
 export interface Hotplug {
   /** Resolves with whether events will come; onChange fires on attach and detach. */
   start(onChange: () => void): Promise<{ available: boolean; message?: string }>;
@@ -60,4 +61,48 @@ export function usbHotplug(): Hotplug {
 
 export function firstLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+/**
+ * Hotplug from the hidraw nodes themselves (Linux): the kernel creates /dev/hidrawN for every
+ * HID interface, USB or Bluetooth or virtual (uhid), and removes it on unplug; udev then sets
+ * its group (an attribute change, which inotify reports too). node-hid reads exactly these
+ * nodes, so their appearing, changing and going are the events that matter.
+ */
+export function hidrawHotplug(dir = '/dev'): Hotplug {
+  let watcher: FSWatcher | null = null;
+  return {
+    async start(onChange) {
+      if (process.platform !== 'linux')
+        return { available: false, message: 'no hidraw (not Linux)' };
+      try {
+        const w = watch(dir, { persistent: false }, (_event, name) => {
+          if (name && /^hidraw\d+$/.test(String(name))) onChange();
+        });
+        w.on('error', () => {});
+        watcher = w;
+        return { available: true };
+      } catch (err) {
+        return { available: false, message: `hidraw hotplug unavailable (${firstLine(err)})` };
+      }
+    },
+    async stop() {
+      watcher?.close();
+      watcher = null;
+    },
+  };
+}
+
+/** Several event sources as one: available when any is; changes from each are passed on. */
+export function combinedHotplug(sources: Hotplug[]): Hotplug {
+  return {
+    async start(onChange) {
+      const results = await Promise.all(sources.map((s) => s.start(onChange)));
+      if (results.some((r) => r.available)) return { available: true };
+      return { available: false, message: results.map((r) => r.message).join('; ') };
+    },
+    async stop() {
+      await Promise.all(sources.map((s) => s.stop()));
+    },
+  };
 }

@@ -3,6 +3,8 @@
  * and the scanner list the admin and the WebSocket snapshot show. Network scans enter
  * through scan() from the HTTP routes; HID scans come from the manager.
  */
+import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hasBidiControl } from '../core/text.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
@@ -13,7 +15,8 @@ import type { Settings } from '../settings/index.js';
 import type { Store } from '../store/index.js';
 import { vidPid, type HidBackend, type HidDeviceInfo, type HidKind } from './device.js';
 import { HidManager, HOTPLUG_SETTLE_MS } from './hid-manager.js';
-import { firstLine, usbHotplug, type Hotplug } from './hotplug.js';
+import { combinedHotplug, firstLine, hidrawHotplug, usbHotplug, type Hotplug } from './hotplug.js';
+import { splitAim } from './aim.js';
 import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
 import { PairingSecrets } from './pairing-secret.js';
 import { PairingStore } from './pairings.js';
@@ -36,6 +39,11 @@ export const POLL_MS = 500;
 export const MAX_NETWORK_SEEN = 200;
 /** A network scanner counts as connected this long after its last scan. */
 export const NETWORK_CONNECTED_MS = 10 * 60_000;
+/**
+ * Adoption requests in the data directory: `VID:PID  # comment` lines the root helper
+ * pos-scanner-rules moves into /etc/pos/scanners.list (pos-scanner-rules.path watches it).
+ */
+export const ADOPT_REQUEST_FILE = 'scanners.adopt';
 
 export interface ScannersDeps {
   config: Config;
@@ -142,7 +150,6 @@ export class Scanners {
       clock: this.deps.clock,
       timers: this.timers,
       gapMs: this.deps.config.scannerGapMs,
-      keyboardIds: this.deps.config.scannerKeyboardIds,
       known: (info) => this.knownList.has(info.vendorId, info.productId),
       beforeScan: () => this.knownList.refresh(),
       prefs: (id) => this.prefs.prefs(id),
@@ -150,8 +157,10 @@ export class Scanners {
       onScan: (id, scan, kind) => void this.hidScan(id, scan.barcode, scan.aim, kind, scan.typed),
       onChange: () => this.changed(),
     });
+    // An edited scanner list (the operator, or an adoption) applies without a restart.
+    this.knownList.watch(() => void this.manager?.rescan().then(() => this.changed()));
     if (this.hidAvailable) {
-      this.hotplug = this.deps.hotplug ?? usbHotplug();
+      this.hotplug = this.deps.hotplug ?? combinedHotplug([hidrawHotplug(), usbHotplug()]);
       const hp = await this.hotplug.start(() => this.onHotplug());
       if (!hp.available) {
         this.hidMessage = `${hp.message}; polling for scanners every ${POLL_MS} ms`;
@@ -165,6 +174,7 @@ export class Scanners {
   async stop(): Promise<void> {
     this.stopped = true;
     this.deps.events.offOwner(this);
+    this.knownList.unwatch();
     if (this.pollTimer !== null) this.timers.clear(this.pollTimer);
     this.pollTimer = null;
     for (const t of this.settleTimers) this.timers.clear(t);
@@ -177,6 +187,7 @@ export class Scanners {
   }
 
   private onHotplug(): void {
+    this.manager?.kick();
     for (const ms of HOTPLUG_SETTLE_MS) {
       const t = this.timers.set(() => {
         this.settleTimers.delete(t);
@@ -219,6 +230,7 @@ export class Scanners {
         if (l.verified && l.layout !== current) learned = l.layout;
       }
     }
+    if (!aim) ({ symbology: aim, barcode } = splitAim(barcode));
     if (barcode.length > MAX_SCAN_CHARS) {
       // Same bound as the network API; a code this long is no product and no pairing code.
       this.log.warn(
@@ -231,7 +243,7 @@ export class Scanners {
     const shown = this.router.isPairingValue(barcode) ? '(pairing code)' : barcode;
     this.log.info(`scan from ${id} (${kind}${aim ? ` ${aim}` : ''}): ${shown}`);
     // Routed first (keeps the scanner's order), then the learned layout is saved.
-    const routed = this.router.handle(id, barcode, kind);
+    const routed = this.router.handle(id, barcode, kind, aim);
     if (learned) {
       this.log.info(`scanner ${id}: keyboard layout ${learned} learned from the pairing code`);
       await this.learnLayout(id, learned);
@@ -263,7 +275,8 @@ export class Scanners {
     }
     this.lastSeen.set(scannerId, now);
     if (isNew) this.changed();
-    return this.router.handle(scannerId, barcode, 'network');
+    const { symbology, barcode: data } = splitAim(barcode);
+    return this.router.handle(scannerId, data, 'network', symbology);
   }
 
   isEnabled(id: string): boolean {
@@ -300,11 +313,12 @@ export class Scanners {
     );
   }
 
-  /** Keyboard-class devices attached but not read (candidates for "is a scanner"). */
+  /** Keyboard-class devices attached but not read; those that typed like a scanner say so. */
   keyboards(): ScannerInfo[] {
     return (this.manager?.keyboards() ?? []).map((k) => ({
       ...this.info(k.id, 'keyboard', true, k.info),
       enabled: false,
+      looks_like_scanner: k.looksLikeScanner,
     }));
   }
 
@@ -331,6 +345,8 @@ export class Scanners {
     if (hid) {
       info.vendor_id = hid.vendorId;
       info.product_id = hid.productId;
+      // A keyboard-mode scanner types into the kiosk unless udev hides it (scanners.list).
+      if (kind === 'keyboard') info.on_list = this.knownList.has(hid.vendorId, hid.productId);
     }
     return info;
   }
@@ -343,17 +359,48 @@ export class Scanners {
   /** Admin changes: name, layout, enabled, "is a scanner", or forgetting the pairing. */
   async patch(id: string, change: DeviceSettings & { unpair?: boolean }): Promise<void> {
     const { unpair, ...settings } = change;
-    const kind =
-      this.list().find((s) => s.id === id)?.kind ??
-      (this.keyboards().some((k) => k.id === id) ? 'keyboard' : undefined);
+    const unread = this.manager?.keyboards().find((k) => k.id === id);
+    const kind = this.list().find((s) => s.id === id)?.kind ?? (unread ? 'keyboard' : undefined);
     if (Object.keys(settings).length)
       await this.prefs.patch(id, { ...settings, ...(kind ? { kind } : {}) });
+    if (settings.is_scanner === true && unread) await this.requestListing(id, unread.info);
     if (unpair) {
       const previous = await this.pairings.unpair(id);
       if (previous) this.log.info(`scanner ${id} unpaired from ${previous} by admin`);
     }
     await this.manager?.applyPrefs();
     this.changed();
+  }
+
+  /**
+   * An adopted keyboard is read at once (its is_scanner setting). To keep it from typing into
+   * the kiosk, udev must hide it, which only root can arrange: the daemon asks for its VID:PID
+   * to be added to scanners.list by appending to the request file that pos-scanner-rules
+   * (root, pos-scanner-rules.path) takes in. The list then drives udev and this daemon alike.
+   */
+  private async requestListing(id: string, info: HidDeviceInfo): Promise<void> {
+    if (this.knownList.has(info.vendorId, info.productId)) return;
+    const what = [info.manufacturer, info.product]
+      .filter(Boolean)
+      .join(' ')
+      .replace(/[^\p{L}\p{N} ._()/+-]/gu, '')
+      .slice(0, 60);
+    const line = `${vidPid(info)}   # ${what || 'keyboard-mode scanner'}, adopted in Admin - Scanners on ${new Date(this.deps.clock.now()).toISOString().slice(0, 10)}\n`;
+    const file = this.deps.store.path(ADOPT_REQUEST_FILE);
+    try {
+      const fh = await open(file, 'a', 0o640);
+      try {
+        await fh.appendFile(line);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      this.log.info(
+        `scanner ${id} adopted; asked for ${vidPid(info)} on the scanner list (${file})`,
+      );
+    } catch (err) {
+      this.log.warn(`scanner ${id} adopted, but ${file} could not be written: ${firstLine(err)}`);
+    }
   }
 
   /** Withdraws every pairing code shown so far (pairings stay); terminals show new ones. */
@@ -372,14 +419,29 @@ export class Scanners {
     device: Omit<HidDeviceInfo, 'path' | 'interface'>,
     reports: Buffer[],
     descriptor?: Uint8Array,
+    intervalMs = 0,
   ): Promise<{ scanner_id: string | null; fed: boolean }> {
     if (!this.simulator || !this.manager) throw new Error('simulator is off');
     const path = this.simulator.plug(device, descriptor);
     await this.manager.rescan();
     const entry = this.manager.attached().find((a) => a.info.path === path);
     const keyboard = this.manager.keyboards().find((k) => k.info.path === path);
-    if (!entry) return { scanner_id: keyboard?.id ?? null, fed: false };
-    const fed = this.simulator.feed(path, reports);
+    // Reports one by one, `intervalMs` apart (a person typing), or all at once (a scanner).
+    const feed = async () => {
+      if (intervalMs <= 0) return this.simulator!.feed(path, reports);
+      let ok = true;
+      for (const r of reports) {
+        ok = this.simulator!.feed(path, [r]) && ok;
+        await sleep(intervalMs);
+      }
+      return ok;
+    };
+    if (!entry) {
+      // An unread keyboard is only watched (timing); feed its probe, read nothing.
+      if (keyboard) await feed();
+      return { scanner_id: keyboard?.id ?? null, fed: false };
+    }
+    const fed = await feed();
     await this.router.idle();
     return { scanner_id: entry.id, fed };
   }

@@ -8,11 +8,16 @@
  * keys over) are taken in slot order. A report full of ErrorRollOver (0x01) says "too many
  * keys" and carries no state, so it is ignored.
  *
- * A barcode ends at Enter, keypad Enter or Tab, or when no report came for `gapMs` (for
- * scanners configured without a suffix). Left Alt + keypad digits is the "Alt code" entry
- * some scanners use to be layout independent: decimal < 256, with a leading 0 read as
- * Latin-1 (as Windows does); the character is produced when Alt is released.
+ * A barcode ends at Enter, keypad Enter or Tab (or CR, LF, Tab sent as Ctrl+M/J/I or as Alt
+ * codes), or when no report came for `gapMs` (for scanners configured without a suffix).
+ *
+ * Control characters inside a code (GS, the FNC1 separator of GS1 codes; RS and EOT of
+ * ISO/IEC 15434) arrive as Ctrl + a key (GS = Ctrl+], RS = Ctrl+^) or as Alt codes. Left Alt +
+ * keypad digits is the "Alt code" entry scanners use to be layout independent: produced when
+ * Alt is released, ASCII below 128, above it Windows-1252 with a leading 0 and the OEM code
+ * page without (./code-pages.ts).
  */
+import { altCodeChar } from './code-pages.js';
 import { COMBINING, DEAD_PREFIX, KEYMAPS, MOD, USAGE, type Layout } from './keymaps.js';
 
 /** A barcode longer than this is a runaway device (or not a scanner); it is dropped. */
@@ -35,6 +40,8 @@ const KEYPAD_DIGITS: Record<number, number> = {
 export interface TypedCode {
   text: string;
   reports: Uint8Array[];
+  /** Ended by Enter, Tab (or CR/LF/Tab as control characters); false: by the gap. */
+  terminated: boolean;
 }
 
 export class KeyboardDecoder {
@@ -52,7 +59,8 @@ export class KeyboardDecoder {
 
   constructor(
     public layout: Layout,
-    private readonly gapMs: number,
+    /** No report for this long ends a code without terminator; the reader may change it. */
+    public gapMs: number,
   ) {}
 
   /** True while characters are waiting for a terminator (the reader arms the gap timer). */
@@ -98,7 +106,7 @@ export class KeyboardDecoder {
     ) {
       return out;
     }
-    if (this.altCode !== null && !(mods & MOD.leftAlt)) this.endAltCode();
+    if (this.altCode !== null && !(mods & MOD.leftAlt)) this.endAltCode(out);
     for (const k of keys) {
       if (!this.held.has(k)) this.press(k, mods, out);
     }
@@ -127,7 +135,7 @@ export class KeyboardDecoder {
 
   private press(key: number, mods: number, out: string[]): void {
     if (key === USAGE.enter || key === USAGE.keypadEnter || key === USAGE.tab) {
-      this.finish(out);
+      this.finish(out, true);
       return;
     }
     if (key === USAGE.capsLock) {
@@ -151,7 +159,12 @@ export class KeyboardDecoder {
       this.altCode = (this.altCode ?? '') + KEYPAD_DIGITS[key];
       return;
     }
-    if ((ctrl || leftAlt) && !altGr) return; // shortcuts, not text
+    if (ctrl && !leftAlt && !altGr) {
+      const c = controlChar(this.layout, key, (mods & (MOD.leftShift | MOD.rightShift)) !== 0);
+      if (c !== null) this.control(c, out);
+      return;
+    }
+    if (leftAlt && !altGr) return; // shortcuts, not text
     const def = KEYMAPS[this.layout][key];
     if (!def) return;
     const shift = (mods & (MOD.leftShift | MOD.rightShift)) !== 0;
@@ -185,17 +198,22 @@ export class KeyboardDecoder {
     if (this.buffer.length <= MAX_BARCODE_CHARS) this.buffer += ch;
   }
 
-  private endAltCode(): void {
+  private endAltCode(out: string[]): void {
     const digits = this.altCode!;
     this.altCode = null;
-    const code = Number(digits);
-    if (digits.length === 0 || code === 0 || code > 255) return;
-    // Without a leading 0 Windows uses the OEM code page; only its ASCII half is the same.
-    if (code > 127 && !digits.startsWith('0')) return;
-    this.append(String.fromCharCode(code));
+    const ch = altCodeChar(digits, this.layout);
+    if (ch === null) return;
+    if (ch < ' ') this.control(ch, out);
+    else this.append(ch);
   }
 
-  private finish(out: string[]): void {
+  /** A control character: CR, LF and Tab end the code; the others are part of it. */
+  private control(ch: string, out: string[]): void {
+    if (ch === '\r' || ch === '\n' || ch === '\t') this.finish(out, true);
+    else if (ch !== '\x1b') this.append(ch);
+  }
+
+  private finish(out: string[], terminated = false): void {
     if (this.dead) this.append(' ');
     const code = this.buffer;
     this.buffer = '';
@@ -203,9 +221,24 @@ export class KeyboardDecoder {
     this.raw = [];
     if (code.length > 0 && code.length <= MAX_BARCODE_CHARS) {
       out.push(code);
-      this.codes?.push({ text: code, reports });
+      this.codes?.push({ text: code, reports, terminated });
     }
   }
+}
+
+/**
+ * Ctrl + key → the ASCII control character (Ctrl+@ … Ctrl+_ are 0x00-0x1F): the key's
+ * character in the scanner's layout, or else at its US position (GS is Ctrl+] whatever key
+ * `]` is on). Null for keys without one.
+ */
+function controlChar(layout: Layout, key: number, shift: boolean): string | null {
+  for (const def of [KEYMAPS[layout][key], KEYMAPS.us[key]]) {
+    const ch = def?.[shift ? 1 : 0];
+    if (!ch || ch.length !== 1) continue;
+    const code = ch.toUpperCase().charCodeAt(0);
+    if (code > 0x40 && code <= 0x5f) return String.fromCharCode(code - 0x40);
+  }
+  return null;
 }
 
 /** What the same reports say in another layout (the first code they make, or ""). */

@@ -13,6 +13,7 @@
  * code's own characters decode the same everywhere, only the prefix's "-" tells us/uk,
  * de/ch and fr apart: pairing always works, and the layout test settles the rest.
  */
+import { splitAim } from './aim.js';
 import { decodeAs } from './keyboard-decoder.js';
 import { LAYOUTS, type Layout } from './keymaps.js';
 
@@ -42,7 +43,8 @@ export function learnLayout(
 ): Learned {
   let refused: { text: string; layout: Layout } | null = null;
   for (const layout of order(current)) {
-    const text = decodeAs(reports, layout);
+    // An AIM prefix (`]C0`) is typed in the layout too; it is not part of the code.
+    const text = splitAim(decodeAs(reports, layout)).barcode;
     if (text === LAYOUT_TEST_TEXT) return { kind: 'layout_test', layout };
     if (checks.isPairingValue(text)) {
       if (checks.verifies(text)) return { kind: 'pairing', text, layout, verified: true };

@@ -6,9 +6,19 @@ import type { Clock } from '../clock.js';
 import type { HidDevice, HidKind } from './device.js';
 import type { PosLayout } from './hid-descriptor.js';
 import { HidPosDecoder } from './hid-pos-decoder.js';
-import { KeyboardDecoder } from './keyboard-decoder.js';
+import { KeyboardDecoder, type TypedCode } from './keyboard-decoder.js';
 import type { Layout } from './keymaps.js';
 import type { Timers } from './timers.js';
+
+/**
+ * A keyboard scanner that ends its codes with Enter or Tab (the factory setting of practically
+ * every scanner) needs no gap timer; the gap is then only a safety net this long. Reports reach
+ * JavaScript with the times the event loop delivers them, not when the scanner sent them: a
+ * busy moment (garbage collection on a Pi 3, a slow emulated CPU) can hold them back for longer
+ * than SCANNER_GAP_MS and would cut a code in two. So a scanner is taken to have a suffix until
+ * a code of it ends by the gap; from then on the short gap (SCANNER_GAP_MS) applies to it.
+ */
+export const SUFFIX_GAP_MS = 1000;
 
 export interface DecodedScan {
   barcode: string;
@@ -37,6 +47,8 @@ export class ScannerReader {
   private readonly keyboard: KeyboardDecoder | null;
   private readonly pos: HidPosDecoder | null;
   private gapTimer: unknown = null;
+  /** Does this scanner end its codes with a terminator? Assumed (factory) until one ends by the gap. */
+  private suffix = true;
   private closed = false;
   private healthy = false;
 
@@ -44,7 +56,10 @@ export class ScannerReader {
     private readonly device: HidDevice,
     private readonly deps: ReaderDeps,
   ) {
-    this.keyboard = deps.kind === 'keyboard' ? new KeyboardDecoder(deps.layout, deps.gapMs) : null;
+    this.keyboard =
+      deps.kind === 'keyboard'
+        ? new KeyboardDecoder(deps.layout, Math.max(deps.gapMs, SUFFIX_GAP_MS))
+        : null;
     this.pos = deps.kind === 'hid_pos' ? new HidPosDecoder(1000, deps.posLayout ?? null) : null;
     device.on('data', (report) => this.onReport(report));
     device.on('error', (err) => this.fail(err));
@@ -67,8 +82,7 @@ export class ScannerReader {
       return;
     }
     const kb = this.keyboard!;
-    for (const c of kb.feedCodes(report, at))
-      this.deps.onScan({ barcode: c.text, aim: null, typed: c.reports });
+    for (const c of kb.feedCodes(report, at)) this.emit(c);
     this.armGapTimer();
   }
 
@@ -79,9 +93,17 @@ export class ScannerReader {
     this.gapTimer = this.deps.timers.set(() => {
       this.gapTimer = null;
       if (this.closed) return;
-      for (const c of this.keyboard!.flushCodes())
-        this.deps.onScan({ barcode: c.text, aim: null, typed: c.reports });
-    }, this.deps.gapMs);
+      for (const c of this.keyboard!.flushCodes()) this.emit(c);
+    }, this.keyboard.gapMs);
+  }
+
+  private emit(c: TypedCode): void {
+    if (!c.terminated && this.suffix) {
+      // It ended by the gap: this scanner has no suffix; the short gap applies from now on.
+      this.suffix = false;
+      this.keyboard!.gapMs = this.deps.gapMs;
+    }
+    this.deps.onScan({ barcode: c.text, aim: null, typed: c.reports });
   }
 
   private fail(err: Error): void {

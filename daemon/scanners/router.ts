@@ -30,7 +30,7 @@ export interface ScanSink {
 }
 
 export type ScanResult =
-  | ({ terminal_id: string } & ScanOutcome)
+  | ({ terminal_id: string; symbology?: string | null } & ScanOutcome)
   | { result: 'paired'; terminal_id: string; previous_terminal_id: string | null }
   | {
       result: 'pairing_refused';
@@ -74,7 +74,12 @@ export class ScanRouter {
    * there; waiting for its durable write would make a quick second scan wait for the first
    * one's fsync). A pairing scan holds the queue until the pairing is stored.
    */
-  handle(scannerId: string, barcode: string, kind?: ScannerKind): Promise<ScanResult> {
+  handle(
+    scannerId: string,
+    barcode: string,
+    kind?: ScannerKind,
+    symbology: string | null = null,
+  ): Promise<ScanResult> {
     const q = this.queues.get(scannerId) ?? { tail: Promise.resolve(), depth: 0 };
     if (q.depth >= MAX_QUEUED_PER_SCANNER) {
       const terminal = this.terminalOf(scannerId);
@@ -99,7 +104,7 @@ export class ScanRouter {
       if (q.depth === 0 && this.queues.get(scannerId) === q) this.queues.delete(scannerId);
       resolveHandedOn();
     };
-    const run = q.tail.then(() => this.route(scannerId, barcode, kind, release));
+    const run = q.tail.then(() => this.route(scannerId, barcode, kind, symbology, release));
     q.tail = handedOn;
     const done = run.finally(release);
     const settled = done.then(
@@ -120,18 +125,19 @@ export class ScanRouter {
     scannerId: string,
     barcode: string,
     kind: ScannerKind | undefined,
+    symbology: string | null,
     handedOn: () => void,
   ): Promise<ScanResult> {
     if (this.deps.secrets.isPairingValue(barcode)) return this.pair(scannerId, barcode, kind);
     const { events, sink, clock, log } = this.deps;
     const terminal = this.terminalOf(scannerId);
-    events.emit('scan.received', { scanner_id: scannerId, barcode, at: clock.now() });
+    events.emit('scan.received', { scanner_id: scannerId, barcode, symbology, at: clock.now() });
     try {
       const pending = sink.scan({ terminal_id: terminal, barcode, scanner_id: scannerId });
       handedOn();
       const outcome = await pending;
       log.debug(`scan ${scannerId} → ${terminal}: ${barcode} (${outcome.result})`);
-      return { terminal_id: terminal, ...outcome };
+      return { terminal_id: terminal, symbology, ...outcome };
     } catch (err) {
       // Checkout refused in an unexpected way (storage, limits): the terminal still hears why.
       const reason = (err as Error)?.message ?? String(err);

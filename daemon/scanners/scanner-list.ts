@@ -8,10 +8,11 @@
  * a comment. A malformed line is skipped here (and named in the log); pos-scanner-rules
  * refuses the whole file, so the operator hears about it either way.
  *
- * The file is re-read when its modification time changes (checked on every rescan), so an
- * edited list takes effect without restarting the daemon.
+ * The file is re-read when its modification time changes (checked on every rescan), and the
+ * daemon watches its directory, so an edited list (the operator's, or an adoption that
+ * pos-scanner-rules wrote in) takes effect at once, without restarting the daemon.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hex4 } from './device.js';
@@ -96,6 +97,7 @@ export function resolveListPath(configured: string): string {
 export class ScannerList {
   private entries: ListEntry[] = [];
   private mtime = -1;
+  private watcher: FSWatcher | null = null;
 
   constructor(
     readonly file: string,
@@ -126,6 +128,28 @@ export class ScannerList {
     const parsed = parseScannerList(text);
     for (const e of parsed.errors) this.warn(`scanner list ${this.file} ${e} (skipped)`);
     this.entries = parsed.entries;
+  }
+
+  /** Calls onChange when the file is written, replaced or removed (editors rename). */
+  watch(onChange: () => void): void {
+    this.unwatch();
+    const name = path.basename(this.file);
+    try {
+      const w = watch(path.dirname(this.file), { persistent: false }, (_e, f) => {
+        if (f === null || String(f) === name) onChange();
+      });
+      w.on('error', () => {});
+      this.watcher = w;
+    } catch (err) {
+      this.warn(
+        `scanner list ${this.file} not watched (${(err as Error).message}); edits apply at the next plug-in`,
+      );
+    }
+  }
+
+  unwatch(): void {
+    this.watcher?.close();
+    this.watcher = null;
   }
 
   has(vendorId: number, productId: number): boolean {

@@ -29,8 +29,20 @@ export function cidrProxyMatcher(list: string[]): ProxyMatcher {
   return rangeMatcher(list.map((e) => parseRange(e)));
 }
 
+/** A socket's peer in canonical form, worked out once per connection (keep-alive reuses it). */
+const peers = new WeakMap<object, string>();
+
+function peerOf(req: IncomingMessage): string {
+  let peer = peers.get(req.socket);
+  if (peer === undefined) {
+    peer = normaliseIp(req.socket.remoteAddress ?? '');
+    peers.set(req.socket, peer);
+  }
+  return peer;
+}
+
 export function clientAddress(req: IncomingMessage, isTrustedProxy: ProxyMatcher): string {
-  const peer = normaliseIp(req.socket.remoteAddress ?? '');
+  const peer = peerOf(req);
   if (!isTrustedProxy(peer)) return peer;
   const header = req.headers['x-forwarded-for'];
   const raw = Array.isArray(header) ? header.join(',') : (header ?? '');

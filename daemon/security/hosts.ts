@@ -58,6 +58,8 @@ function interfaceAddresses(): string[] {
 
 export class HostAllowList {
   private addresses = new Set<string>();
+  /** Host headers already found to be ours (a till sends the same one on every request). */
+  private known = new Map<string, boolean>();
   private readAt = -Infinity;
   private readonly publicHost: string;
 
@@ -91,6 +93,23 @@ export class HostAllowList {
   /** Is `header` (a raw Host header) a name this appliance is reached by? */
   allows(header: string | undefined): boolean {
     if (header === undefined || header === '') return true;
+    if (this.known.has(header)) return true;
+    const ok = this.decide(header);
+    // Only "yes" is remembered (an owner's new name or a new address must apply at once), and
+    // only a bounded number of them.
+    if (ok) {
+      if (this.known.size >= 256) this.known.clear();
+      this.known.set(header, true);
+    }
+    return ok;
+  }
+
+  /** Forgets remembered names (the owner's list changed). */
+  changed(): void {
+    this.known.clear();
+  }
+
+  private decide(header: string): boolean {
     const name = hostName(header);
     if (name === '') return false;
     if (name === 'localhost' || name.endsWith('.localhost')) return true;

@@ -142,10 +142,16 @@ export class Security {
     );
   }
 
+  /** The POS security section changed: the list and the host names apply at once. */
+  applySettings(): void {
+    this.whitelist.reload();
+    this.hosts.changed();
+  }
+
   start(): void {
     // Other writers of the section (none today) apply at once too.
     this.deps.events.on(this.owner, 'settings.changed', ({ keys }) => {
-      if (keys.includes(SECTION)) this.whitelist.reload();
+      if (keys.includes(SECTION)) this.applySettings();
     });
     this.hooks.start();
   }

@@ -128,7 +128,8 @@ export class PosWhitelist {
 
   /** Loopback always; otherwise listed addresses when the list is enforced. */
   allows(ip: string): boolean {
-    if (isLoopbackIp(ip)) return true;
+    // The kiosk asks on every request: its canonical loopback addresses need no parsing.
+    if (ip === '127.0.0.1' || ip === '::1' || isLoopbackIp(ip)) return true;
     if (!this.current.enforced) return true;
     return this.matcher(ip);
   }

@@ -184,12 +184,17 @@ export class JsonDocument<T> {
     return this.flush().then(() => result);
   }
 
-  /** Write the current data (coalescing with a write already under way). */
+  /**
+   * Write the current data (coalescing with a write already under way). The write starts on
+   * the next turn of the event loop, not inside the caller: a change is broadcast and its
+   * answer sent first, and changes of the same turn share one write.
+   */
   flush(): Promise<void> {
     if (this.status.state !== 'ok') return Promise.resolve();
     this.dirty = true;
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.writing) this.writing = this.drain();
+    if (!this.writing)
+      this.writing = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
     return done;
   }
 

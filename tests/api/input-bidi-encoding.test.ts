@@ -28,7 +28,7 @@ const SCAN_SECRET = 'demo-scanner-secret';
 let d: TestDaemon;
 before(async () => {
   d = await startDaemon({
-    env: { SCANNER_SIMULATOR: '1', SCANNER_KEYBOARD_IDS: '1234:0c03' },
+    env: { SCANNER_SIMULATOR: '1' },
   });
 });
 after(() => d.stop());

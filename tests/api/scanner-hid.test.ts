@@ -5,10 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
 import { germanKeyReports, loadFixture, posReport } from '../helpers/scanner-fixtures.js';
 
-// A vendor that is not on the shipped scanner list (a keyboard until configured or marked).
+// A vendor that is not on the shipped scanner list: read here because the operator listed it.
+async function listWith(entry: string): Promise<string> {
+  const file = path.join(await tempDir(), 'scanners.list');
+  await writeFile(file, `${entry}   # the shop's own scanner\n`);
+  return file;
+}
 const WEDGE = { vendor_id: 0x1234, product_id: 0x0c03, serial: 'WEDGE-1', kind: 'keyboard' };
 const WEDGE_ID = '1234:0c03:WEDGE-1';
 const POS = { vendor_id: 0x0c2e, product_id: 0x0b81, serial: 'POS-1', kind: 'hid_pos' };
@@ -30,7 +37,7 @@ test('DE keyboard-wedge EAN-13 and HID POS scans land in the paired terminal’s
   const d = await startDaemon({
     env: {
       SCANNER_SIMULATOR: '1',
-      SCANNER_KEYBOARD_IDS: '1234:0c03',
+      SCANNER_LIST: await listWith('1234:0c03'),
       SCANNER_KEYBOARD_LAYOUT: 'de',
     },
   });

@@ -301,6 +301,8 @@ test('unpairing withdraws the code that paired: the same code pairs no other sca
     const b = await secretFor(d, 'till-b');
     const unconfirmed = await d.post('/api/v1/scanners/pairing-codes/revoke', {}, { admin: true });
     assert.equal(unconfirmed.status, 400);
+    assert.equal(unconfirmed.body.error.code, 'confirm_required');
+    assert.equal((await scan(d, 'phone-1', fresh)).body.result, 'paired', 'nothing withdrawn');
     assert.equal(
       (await d.post('/api/v1/scanners/pairing-codes/revoke', { confirm: true })).status,
       401,

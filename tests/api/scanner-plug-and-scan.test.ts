@@ -2,17 +2,18 @@
  * Plug and scan with the shipped defaults (issue 13 point 1), through the simulator: a
  * factory keyboard-mode scanner of a vendor on the shipped scanners.list is read with no
  * configuration and decoded as the US keyboard it is; an operator-extended list takes effect
- * on the next enumeration, without restarting the daemon.
+ * on the next enumeration, without restarting the daemon; an unknown keyboard that types like
+ * a scanner is offered for adoption, and adopting it takes effect at once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, utimes } from 'node:fs/promises';
+import { readFile, writeFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
 import { keyReports } from '../helpers/scanner-fixtures.js';
 
-const simulate = (d: TestDaemon, device: object, reports: string[]) =>
-  d.post('/api/v1/scanners/simulate', { ...device, reports }, { admin: true });
+const simulate = (d: TestDaemon, device: object, reports: string[], interval_ms = 0) =>
+  d.post('/api/v1/scanners/simulate', { ...device, reports, interval_ms }, { admin: true });
 
 async function cartCodes(d: TestDaemon, terminal: string): Promise<string[]> {
   const c = await d.get(`/api/v1/terminals/${terminal}/cart`);
@@ -69,6 +70,71 @@ test('the operator extends scanners.list; the daemon reads the new model without
     await utimes(file, later, later);
     assert.equal((await simulate(d, other, keyReports('2100000000029', 'us'))).status, 200);
     assert.deepEqual(await cartCodes(d, 'kiosk'), ['2100000000029']);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('an unknown-vendor keyboard that types like a scanner is offered; adopting it reads it at once and asks for its list entry; a person typing stays a keyboard', async () => {
+  const dir = await tempDir();
+  const file = path.join(dir, 'scanners.list');
+  await writeFile(file, '0c2e:*   # Honeywell\n');
+  const d = await startDaemon({ env: { SCANNER_SIMULATOR: '1', SCANNER_LIST: file } });
+  try {
+    const seen = received(d);
+    const scanner = { vendor_id: 0x1a86, product_id: 0xe026, serial: 'NONAME', kind: 'keyboard' };
+    const person = { vendor_id: 0x046d, product_id: 0xc31c, serial: 'LOGI', kind: 'keyboard' };
+    // A person, 60 ms a report (120 ms a key), then the scanner's burst.
+    const typedByPerson = await simulate(d, person, keyReports('2100000000029', 'us'), 60);
+    assert.equal(typedByPerson.status, 409);
+    assert.equal((await simulate(d, scanner, keyReports('2100000000029', 'us'))).status, 409);
+    const list = (await d.get('/api/v1/scanners', { admin: true })).body;
+    assert.deepEqual(list.scanners, []);
+    assert.deepEqual(
+      list.keyboards.map((k: { id: string; looks_like_scanner: boolean }) => [
+        k.id,
+        k.looks_like_scanner,
+      ]),
+      [
+        ['046d:c31c:LOGI', false],
+        ['1a86:e026:NONAME', true],
+      ],
+    );
+    assert.deepEqual(seen, [], 'nothing read from either');
+    assert.deepEqual(await cartCodes(d, 'kiosk'), []);
+    assert.ok(
+      !d.logs.some((l) => l.includes('2100000000029')),
+      'what the keyboards typed is never logged',
+    );
+    assert.ok(d.logs.some((l) => /1a86:e026:NONAME types like a scanner/.test(l)));
+
+    const adopt = await d.request('PATCH', '/api/v1/scanners/1a86%3Ae026%3ANONAME', {
+      body: { is_scanner: true },
+      admin: true,
+    });
+    assert.equal(adopt.status, 200);
+    assert.deepEqual(
+      [adopt.body.kind, adopt.body.connected, adopt.body.on_list],
+      ['keyboard', true, false],
+    );
+    // Read at once: no re-plug, no restart.
+    assert.equal((await simulate(d, scanner, keyReports('2100000000029', 'us'))).status, 200);
+    assert.deepEqual(await cartCodes(d, 'kiosk'), ['2100000000029']);
+    // The list entry is asked of root (pos-scanner-rules) through the request file …
+    const request = await readFile(path.join(d.dataDir, 'scanners.adopt'), 'utf8');
+    assert.match(
+      request,
+      /^1a86:e026 {3}# Simulated scanner, adopted in Admin - Scanners on \d{4}-\d\d-\d\d\n$/,
+    );
+    // … and once the list has it, the daemon says so without a restart (it watches the list).
+    const owner = {};
+    const changed = new Promise((resolve) =>
+      d.app.events.on(owner, 'scanners.changed', (e) => {
+        if (e.scanners.some((s) => s.id === '1a86:e026:NONAME' && s.on_list)) resolve(true);
+      }),
+    );
+    await writeFile(file, '0c2e:*   # Honeywell\n' + request);
+    assert.equal(await changed, true);
   } finally {
     await d.stop();
   }

@@ -1,4 +1,6 @@
-/** Shared bench helpers: latency statistics and the result row format of `npm run bench`. */
+/** Shared bench helpers: latency statistics, the result row format of `npm run bench`, a lean
+ *  WebSocket client. */
+import WebSocket from 'ws';
 
 export interface Row {
   bench: string;
@@ -59,4 +61,28 @@ export function rowsOf(bench: string, obj: Record<string, unknown>, prefix = '')
       out.push(...rowsOf(bench, v as Record<string, unknown>, `${prefix}${k}.`));
   }
   return out;
+}
+
+/** A lean WebSocket client: resolves the next message without scanning a history. */
+export async function openClient(url: string): Promise<{ ws: WebSocket; next(): Promise<string> }> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  let waiting: ((s: string) => void) | null = null;
+  const queue: string[] = [];
+  ws.on('message', (data) => {
+    const s = data.toString();
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(s);
+    } else queue.push(s);
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    next: () =>
+      queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => (waiting = r)),
+  };
 }

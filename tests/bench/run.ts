@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/daemon.js';
 import { latency, round, rowsOf, table, type Row } from './lib.js';
+import { benchAddPush } from './add-push.bench.js';
 import { benchScanPush } from './scan-push.bench.js';
 import { benchCommit } from './commit.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -26,6 +27,36 @@ interface Section {
 const ratio = (a: number, b: number) => round(a / b, 2);
 
 const SECTIONS: Section[] = [
+  {
+    name: 'add_push',
+    async run() {
+      const r = await benchAddPush();
+      const b = 'add→push: POST cart/items → cart.updated on the till (100 other WS clients)';
+      const e = 'bare loopback HTTP round trip + ws echo';
+      const rows: Row[] = [
+        { bench: b, metric: 'p50', value: r.add_to_push_ms.p50, unit: 'ms' },
+        {
+          bench: b,
+          metric: 'p99',
+          value: r.add_to_push_ms.p99,
+          unit: 'ms',
+          target: '< 5',
+          ok: r.add_to_push_ms.p99 < 5,
+        },
+        { bench: e, metric: 'p50', value: r.bare_http_plus_echo_ms.p50, unit: 'ms' },
+        { bench: e, metric: 'p99', value: r.bare_http_plus_echo_ms.p99, unit: 'ms' },
+        {
+          bench: b,
+          metric: 'p50 / bare p50',
+          value: ratio(r.add_to_push_ms.p50, r.bare_http_plus_echo_ms.p50),
+          unit: 'x',
+          target: '≤ 1.5',
+          ok: r.add_to_push_ms.p50 <= 1.5 * r.bare_http_plus_echo_ms.p50,
+        },
+      ];
+      return { rows, raw: r };
+    },
+  },
   {
     name: 'scan_push',
     async run() {

@@ -8,10 +8,10 @@
  * feeds recorded reports into the decoder instead.
  */
 import http from 'node:http';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { wsUrl } from '../helpers/ws.js';
-import { latency, type Latency } from './lib.js';
+import { latency, openClient, type Latency } from './lib.js';
 
 export interface ScanPushOptions {
   scans?: number;
@@ -28,33 +28,6 @@ export interface ScanPushResult {
 }
 
 const TERMINAL = 'bench';
-
-/** A lean client: resolves the next message without scanning a history. */
-async function openClient(url: string): Promise<{
-  ws: WebSocket;
-  next(): Promise<string>;
-}> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
-  let waiting: ((s: string) => void) | null = null;
-  const queue: string[] = [];
-  ws.on('message', (data) => {
-    const s = data.toString();
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(s);
-    } else queue.push(s);
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    next: () =>
-      queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => (waiting = r)),
-  };
-}
 
 /** A bare `ws` echo server on loopback and a client of it: the baseline round trip. */
 async function bareEcho(): Promise<{
@@ -89,7 +62,10 @@ export async function benchScanPush(opts: ScanPushOptions = {}): Promise<ScanPus
     opts.entry ??
     ((d, terminal, barcode) =>
       void d.app.checkout.scan({ terminal_id: terminal, barcode, scanner_id: 'bench' }));
-  const d = await startDaemon({ env: { LOG_LEVEL: 'warn' } });
+  // 100 sockets from one address: lift the per-address caps (they are for real clients).
+  const d = await startDaemon({
+    env: { LOG_LEVEL: 'warn', MAX_WEBSOCKETS_PER_IP: '1000', MAX_CONNECTIONS_PER_IP: '1000' },
+  });
   try {
     const codes: string[] = [];
     for (let i = 0; i < 10; i++) {

@@ -145,7 +145,7 @@ test('malformed enums are refused naming the variable', () => {
   refuses({ SCANNER_KEYBOARD_LAYOUT: 'azerty' }, 'SCANNER_KEYBOARD_LAYOUT');
   refuses({ SUMUP_FAKE: 'maybe' }, 'SUMUP_FAKE');
   refuses({ CURRENCY: 'euro' }, 'CURRENCY', /ISO 4217/);
-  refuses({ SCANNER_KEYBOARD_IDS: '0c2e-0b61' }, 'SCANNER_KEYBOARD_IDS', /VID:PID/);
+  refuses({ SCANNER_KEYBOARD_IDS: '0c2e:0b61' }, 'SCANNER_KEYBOARD_IDS', /scanners\.list/);
   refuses({ SCANNER_PAIRING_PREFIX: 'poslink ' }, 'SCANNER_PAIRING_PREFIX');
   refuses({ DEFAULT_TERMINAL_ID: '../kiosk' }, 'DEFAULT_TERMINAL_ID');
 });

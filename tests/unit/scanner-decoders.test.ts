@@ -52,14 +52,16 @@ test('KeyboardDecoder: a code without terminator ends when a report comes after 
   assert.equal(d.pending, false);
 });
 
-test('KeyboardDecoder: wrong-size reports and control shortcuts produce no text', () => {
+test('KeyboardDecoder: wrong-size reports produce no text; Ctrl+letter is its control character; Alt shortcuts none', () => {
   const d = new KeyboardDecoder('de', 80);
   d.feed(reportBytes('00 00 04'), 0);
   assert.equal(d.malformed, 1);
-  d.feed(reportBytes('01 00 04 00 00 00 00 00'), 1); // Ctrl+a
+  d.feed(reportBytes('01 00 04 00 00 00 00 00'), 1); // Ctrl+a: SOH, as "Control + ASCII" mode sends it
   d.feed(reportBytes('00 00 00 00 00 00 00 00'), 2);
-  d.feed(reportBytes('00 00 05 00 00 00 00 00'), 3); // b
-  assert.deepEqual(d.feed(reportBytes('00 00 28 00 00 00 00 00'), 4), ['b']);
+  d.feed(reportBytes('04 00 05 00 00 00 00 00'), 3); // Alt+b: a shortcut, no text
+  d.feed(reportBytes('00 00 00 00 00 00 00 00'), 4);
+  d.feed(reportBytes('00 00 05 00 00 00 00 00'), 5); // b
+  assert.deepEqual(d.feed(reportBytes('00 00 28 00 00 00 00 00'), 6), ['\x01b']);
 });
 
 test('KeyboardDecoder: a runaway device without terminator cannot grow memory and yields no code', () => {

@@ -3,10 +3,11 @@
  * Decoded Data and the Continued bit where the descriptor puts them, and the decoder reads
  * reports through that layout (single and multi-report codes).
  *
- * honeywell-hidpos.hex is the descriptor of Honeywell's HID POS interface (from its scanner
- * firmware source). The other descriptors are built here from HID POS 1.02 items to cover
- * layouts the fixed 64-byte reading gets wrong: no Byte Count and a 62-byte report, AIM bytes
- * after the data, no report id.
+ * tests/fixtures/hid-descriptors/ holds the descriptors of four models (each file says where its
+ * bytes come from: Honeywell's HID POS interface, Newland's documented report without AIM bytes,
+ * a 62-byte layout with the AIM after the data in the Zebra slot, the common 64-byte layout in
+ * the Datalogic slot). The others here are built from HID POS 1.02 items to cover layouts the
+ * fixed 64-byte reading gets wrong: no Byte Count, AIM bytes after the data, no report id.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,4 +111,67 @@ test('62-byte reports without Byte Count and a no-report-id layout with AIM afte
   const qr = 'WIFI:S:counter;T:WPA;P:secret-pass;;';
   assert.deepEqual(b.feed(part(qr.slice(0, 20), true), 0), []);
   assert.deepEqual(b.feed(part(qr.slice(20), false), 1), [{ barcode: qr, aim: ']Q1' }]);
+});
+
+const fixture = (name: string) =>
+  hex(readFileSync(path.join(ROOT, `tests/fixtures/hid-descriptors/${name}-hidpos.hex`), 'utf8'));
+
+/** Each model's Scanned Data Report layout, written out by hand from its documented bytes. */
+const MODELS = {
+  honeywell: { id: 2, count: 1, aim: 2, data: 5, room: 56, flags: 63, len: 64 },
+  newland: { id: 2, count: 1, aim: null, data: 2, room: 56, flags: 63, len: 64 },
+  zebra: { id: 2, count: null, aim: 58, data: 1, room: 57, flags: 61, len: 62 },
+  datalogic: { id: 2, count: 1, aim: 2, data: 5, room: 56, flags: 63, len: 64 },
+} as const;
+
+function modelReports(m: (typeof MODELS)[keyof typeof MODELS], code: string, aim: string) {
+  const out: Buffer[] = [];
+  for (let at = 0; at < code.length || at === 0; at += m.room) {
+    const part = code.slice(at, at + m.room);
+    const r = Buffer.alloc(m.len);
+    r[0] = m.id;
+    if (m.count !== null) r[m.count] = part.length;
+    if (m.aim !== null) r.write(aim, m.aim, 'latin1');
+    r.write(part, m.data, 'latin1');
+    if (at + m.room < code.length) r[m.flags] |= 1;
+    out.push(r);
+  }
+  return out;
+}
+
+test('four models (Honeywell, Newland, Zebra, Datalogic): UPC-A in one report and a QR code over three, each read from its own descriptor', () => {
+  const qr = 'https://counter-pos.example/r/' + 'A1B2C3D4E5'.repeat(12); // 150 bytes
+  for (const [name, m] of Object.entries(MODELS)) {
+    const layout = posLayout(fixture(name))!;
+    assert.ok(layout, name);
+    assert.deepEqual(
+      [layout.reportId, layout.byteCount, layout.dataOffset, layout.dataLength, layout.length],
+      [m.id, m.count, m.data, m.room, m.len],
+      name,
+    );
+    assert.equal(
+      layout.continuedBit,
+      m.flags * 8,
+      `${name}: Continued in bit 0 of byte ${m.flags}`,
+    );
+    const d = new HidPosDecoder(1000, layout);
+    const aim = m.aim === null ? null : ']E0';
+    assert.deepEqual(
+      modelReports(m, '036000291452', ']E0').flatMap((r, i) => d.feed(r, i)),
+      [{ barcode: '036000291452', aim }],
+      `${name}: UPC-A`,
+    );
+    const parts = modelReports(m, qr, ']Q1');
+    assert.equal(parts.length, 3, name);
+    assert.deepEqual(
+      parts.flatMap((r, i) => d.feed(r, 10 + i)),
+      [{ barcode: qr, aim: m.aim === null ? null : ']Q1' }],
+      `${name}: QR over ${parts.length} reports`,
+    );
+    // Another report id is not a scan.
+    const other = Buffer.alloc(m.len);
+    other[0] = 4;
+    other.write('999', m.data, 'latin1');
+    assert.deepEqual(d.feed(other, 20), [], `${name}: report id checked`);
+  }
 });

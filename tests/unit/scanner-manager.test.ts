@@ -5,11 +5,12 @@ import path from 'node:path';
 import { ManualClock } from '../../daemon/clock.js';
 import { memoryLogger } from '../../daemon/log.js';
 import type { HidBackend, HidDeviceInfo } from '../../daemon/scanners/device.js';
-import { scannerId } from '../../daemon/scanners/device.js';
+import { scannerId, vidPid } from '../../daemon/scanners/device.js';
 import { HidManager, type HidPrefs } from '../../daemon/scanners/hid-manager.js';
+import { SUFFIX_GAP_MS } from '../../daemon/scanners/reader.js';
 import { usbPortPath } from '../../daemon/scanners/port-path.js';
 import { ManualTimers } from '../../daemon/scanners/timers.js';
-import { FakeHidDevice, loadFixture } from '../helpers/scanner-fixtures.js';
+import { FakeHidDevice, keyReports, loadFixture } from '../helpers/scanner-fixtures.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const POS: HidDeviceInfo = {
@@ -60,7 +61,8 @@ class FakeBackend implements HidBackend {
   }
 }
 
-function setup(opts: { keyboardIds?: string[]; prefs?: Record<string, Partial<HidPrefs>> } = {}) {
+/** `listed`: VID:PIDs on the scanner list (scanners.list). */
+function setup(opts: { listed?: string[]; prefs?: Record<string, Partial<HidPrefs>> } = {}) {
   const backend = new FakeBackend();
   const timers = new ManualTimers();
   const clock = new ManualClock();
@@ -74,7 +76,7 @@ function setup(opts: { keyboardIds?: string[]; prefs?: Record<string, Partial<Hi
     clock,
     timers,
     gapMs: 80,
-    keyboardIds: opts.keyboardIds ?? [],
+    known: (info) => (opts.listed ?? []).includes(vidPid(info)),
     prefs: (id) => ({ layout: 'de', enabled: true, isScanner: false, ...prefs[id] }),
     portPath: async () => null,
     onScan: (id, s) => scans.push([id, s.barcode]),
@@ -83,11 +85,12 @@ function setup(opts: { keyboardIds?: string[]; prefs?: Record<string, Partial<Hi
   return { m, backend, timers, clock, log, scans, prefs, changes: () => changes };
 }
 
-test('HID POS devices are opened; ordinary keyboards are listed but never opened', async () => {
-  const { m, backend, scans } = setup();
+test('HID POS devices are read; unlisted keyboards are listed, watched for timing only, never read', async () => {
+  const { m, backend, scans, clock, log } = setup();
   backend.list = [POS, REAL_KEYBOARD, WEDGE];
   await m.rescan();
-  assert.deepEqual(backend.openCalls, ['/dev/hidraw3']);
+  // hidraw3 read; hidraw0 and hidraw4 opened by the typing probe only.
+  assert.deepEqual([...backend.openCalls].sort(), ['/dev/hidraw0', '/dev/hidraw3', '/dev/hidraw4']);
   assert.deepEqual(
     m.attached().map((a) => [a.id, a.kind, a.open]),
     [['0c2e:0b81:21045B0123', 'hid_pos', true]],
@@ -102,13 +105,34 @@ test('HID POS devices are opened; ordinary keyboards are listed but never opened
   for (const r of loadFixture('pos-ean13').reports)
     backend.opened.get('/dev/hidraw3')!.report(r.hex);
   assert.deepEqual(scans, [['0c2e:0b81:21045B0123', '2100000000036']]);
+  // The unlisted wedge types a code in a burst: flagged, but nothing decoded or logged.
+  for (const r of keyReports('SECRET-4711', 'us')) backend.opened.get('/dev/hidraw4')!.report(r);
+  // A person types the same on the real keyboard, 120 ms a key.
+  for (const r of keyReports('SECRET-4711', 'us')) {
+    clock.advance(60);
+    backend.opened.get('/dev/hidraw0')!.report(r);
+  }
+  assert.deepEqual(scans.length, 1, 'nothing read from either keyboard');
+  assert.deepEqual(
+    m.keyboards().map((k) => [k.id, k.looksLikeScanner]),
+    [
+      ['046d:c31c@_dev_hidraw0', false],
+      ['1eab:0c03@_dev_hidraw4', true],
+    ],
+  );
+  const logged = log.lines.join('\n');
+  assert.match(logged, /keyboard 1eab:0c03@_dev_hidraw4 types like a scanner \(11 keys in 0 ms/);
+  assert.doesNotMatch(logged, /SECRET|4711/i);
 });
 
-test('keyboard-class devices are read when in SCANNER_KEYBOARD_IDS or marked as scanner', async () => {
-  const a = setup({ keyboardIds: ['1eab:0c03'] });
+test('keyboard-class devices are read when on the scanner list or adopted as scanner', async () => {
+  const a = setup({ listed: ['1eab:0c03'] });
   a.backend.list = [WEDGE, REAL_KEYBOARD];
   await a.m.rescan();
-  assert.deepEqual(a.backend.openCalls, ['/dev/hidraw4']);
+  assert.deepEqual(
+    a.m.attached().map((e) => e.id),
+    ['1eab:0c03@_dev_hidraw4'],
+  );
   const dev = a.backend.opened.get('/dev/hidraw4')!;
   for (const r of loadFixture('kbd-de-ean13-enter').reports) dev.report(r.hex);
   assert.deepEqual(a.scans, [['1eab:0c03@_dev_hidraw4', '2100000000029']]);
@@ -116,11 +140,14 @@ test('keyboard-class devices are read when in SCANNER_KEYBOARD_IDS or marked as 
   const b = setup({ prefs: { '046d:c31c@_dev_hidraw0': { isScanner: true } } });
   b.backend.list = [WEDGE, REAL_KEYBOARD];
   await b.m.rescan();
-  assert.deepEqual(b.backend.openCalls, ['/dev/hidraw0']);
+  assert.deepEqual(
+    b.m.attached().map((e) => e.id),
+    ['046d:c31c@_dev_hidraw0'],
+  );
 });
 
 test('a device with a POS and a keyboard interface is read once, through the POS interface', async () => {
-  const { m, backend } = setup({ keyboardIds: ['0c2e:0b81'] });
+  const { m, backend } = setup({ listed: ['0c2e:0b81'] });
   backend.list = [
     { ...POS, path: '/dev/hidraw5', usagePage: 0x01, usage: 0x06, interface: 1 },
     POS,
@@ -214,7 +241,7 @@ test('disabling a scanner in settings closes it; enabling opens it again', async
 });
 
 test('layout changes apply to an open keyboard-wedge scanner at once', async () => {
-  const s = setup({ keyboardIds: ['1eab:0c03'] });
+  const s = setup({ listed: ['1eab:0c03'] });
   s.backend.list = [WEDGE];
   await s.m.rescan();
   const dev = s.backend.opened.get('/dev/hidraw4')!;
@@ -225,17 +252,24 @@ test('layout changes apply to an open keyboard-wedge scanner at once', async () 
   assert.match(s.scans[0][1], /^Zy\[/);
 });
 
-test('the gap timer ends a keyboard-wedge code without suffix (same reader node-hid uses)', async () => {
-  const s = setup({ keyboardIds: ['1eab:0c03'] });
+test('the gap timer ends a keyboard-wedge code without suffix: the first after the 1 s safety gap (a factory suffix is assumed), later ones after SCANNER_GAP_MS', async () => {
+  const s = setup({ listed: ['1eab:0c03'] });
   s.backend.list = [WEDGE];
   await s.m.rescan();
   const dev = s.backend.opened.get('/dev/hidraw4')!;
   for (const r of loadFixture('kbd-trailing-gap').reports) dev.report(r.hex);
-  assert.deepEqual(s.scans, []);
-  s.timers.advance(79);
+  s.timers.advance(80);
+  assert.deepEqual(s.scans, [], 'a busy event loop must not cut a suffixed code: no 80 ms cut yet');
+  s.timers.advance(SUFFIX_GAP_MS - 81);
   assert.deepEqual(s.scans, []);
   s.timers.advance(1);
   assert.deepEqual(s.scans, [['1eab:0c03@_dev_hidraw4', '2100000000012']]);
+  // Now known to have no suffix: the next code ends after SCANNER_GAP_MS.
+  for (const r of loadFixture('kbd-trailing-gap').reports) dev.report(r.hex);
+  s.timers.advance(79);
+  assert.equal(s.scans.length, 1);
+  s.timers.advance(1);
+  assert.equal(s.scans.length, 2);
 });
 
 test('stop() closes every device and leaves no timer behind', async () => {
@@ -266,4 +300,28 @@ test('usbPortPath reads the USB port from the sysfs link of a hidraw node', asyn
   assert.equal(await usbPortPath('/dev/hidraw3', sys), '1-1.3');
   assert.equal(await usbPortPath('/dev/hidraw7', sys), null);
   assert.equal(await usbPortPath('sim:1', sys), null);
+});
+
+test('udev grants access a moment after the node appears: a kick (hidraw changed) reopens at once; a keyboard probe that could not open is retried', async () => {
+  const { m, backend } = setup({ listed: ['0c2e:0b81'] });
+  backend.list = [POS, WEDGE];
+  backend.failOpens = 2; // root:root 0600 until udev has run
+  await m.rescan();
+  assert.equal(m.openCount, 0);
+  assert.equal(backend.opened.size, 0);
+  // udev sets the group: /dev/hidrawN changes, the daemon kicks and rescans — no 250 ms wait.
+  m.kick();
+  await m.rescan();
+  assert.equal(m.openCount, 1, 'the scanner is open');
+  assert.ok(backend.opened.has('/dev/hidraw4'), 'the keyboard is watched');
+  // Without a kick a failed probe is retried after PROBE_RETRY_MS.
+  const b = setup();
+  b.backend.list = [WEDGE];
+  b.backend.failOpens = 1;
+  await b.m.rescan();
+  await b.m.rescan();
+  assert.equal(b.backend.opened.size, 0);
+  b.clock.advance(5000);
+  await b.m.rescan();
+  assert.ok(b.backend.opened.has('/dev/hidraw4'));
 });

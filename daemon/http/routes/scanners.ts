@@ -18,8 +18,9 @@
  *   GET /api/v1/scanners/layout-test     {text, barcode_format, barcode_svg}: scanned by a
  *                                        keyboard scanner, teaches it its layout
  *   PATCH /api/v1/scanners/:id           {name?, layout?, enabled?, is_scanner?, terminal_id?: null}
- *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1)
- *   POST /api/v1/scanners/pairing-codes/revoke   withdraw every pairing code shown so far
+ *   POST /api/v1/scanners/simulate       demo simulator (SCANNER_SIMULATOR=1): plug a virtual
+ *                                        device, feed it reports (interval_ms apart)
+ *   POST /api/v1/scanners/pairing-codes/revoke   {confirm: true}: withdraw every pairing code shown so far
  */
 import type { Context, Routes } from '../../core/http.js';
 import type { Clock } from '../../clock.js';
@@ -263,6 +264,7 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
       'unplug',
       'port_path',
       'descriptor',
+      'interval_ms',
     ]);
     const vendorId = intField(body, 'vendor_id', { min: 0, max: 0xffff })!;
     const productId = intField(body, 'product_id', { min: 0, max: 0xffff })!;
@@ -304,7 +306,11 @@ export function scannerRoutes(routes: Routes, deps: ScannerRouteDeps): void {
         fail(400, 'invalid_field', `reports[${i}] must be 1-64 hex bytes`, 'reports');
       return Buffer.from(r.replace(/\s+/g, ''), 'hex');
     });
-    const out = await scanners.simulate(device, bytes, descriptor);
+    // Spaced reports (a person typing on a keyboard): at most a minute of them.
+    const interval = intField(body, 'interval_ms', { min: 0, max: 1000, optional: true }) ?? 0;
+    if (interval * bytes.length > 60_000)
+      fail(400, 'invalid_field', 'interval_ms × reports must stay within 60 s', 'interval_ms');
+    const out = await scanners.simulate(device, bytes, descriptor, interval);
     if (!out.fed)
       fail(
         409,

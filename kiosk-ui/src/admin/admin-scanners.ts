@@ -11,7 +11,9 @@ import { pageStyles } from './admin-styles.js';
 /**
  * Scanners: attached and known scanners with their pairing, name (saved on change), keyboard
  * layout (us/de/fr/uk/ch, learned from the pairing or layout-test code) and enabled switch;
- * the layout-test barcode at the end. Hotplug updates arrive as `scanners.changed`.
+ * keyboards that are not read, those that typed like a scanner first with "looks like a
+ * scanner – use it as one?"; the layout-test barcode at the end. Hotplug updates arrive as
+ * `scanners.changed`.
  */
 @customElement('admin-scanners')
 export class AdminScanners extends LitElement {
@@ -27,6 +29,33 @@ export class AdminScanners extends LitElement {
       td input:not([type='checkbox']) {
         width: 100%;
         min-width: 140px;
+      }
+      .suggestion {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 12px;
+        padding: 10px 12px;
+        margin-bottom: 12px;
+        border: 1px solid #e0b040;
+        border-radius: 8px;
+        background: #fff4d6;
+      }
+      @media (max-width: 900px) {
+        th.last-seen,
+        td.last-seen {
+          display: none;
+        }
+        td input:not([type='checkbox']) {
+          min-width: 110px;
+        }
+      }
+      .suggest {
+        font-weight: 600;
+      }
+      .note {
+        font-size: 0.85em;
+        color: var(--warn-fg, #8a5300);
       }
     `,
   ];
@@ -76,7 +105,10 @@ export class AdminScanners extends LitElement {
     this.error = '';
     try {
       const next = await api.updateScanner(s.id, patch);
-      this.saved = `${t('products.saved')}: ${next?.name || s.name || s.id}`;
+      const name = next?.name || s.name || s.id;
+      this.saved = patch.is_scanner
+        ? t('scanners.adopted', { name })
+        : `${t('products.saved')}: ${name}`;
     } catch (err) {
       this.error = `${s.id}: ${(err as Error).message}`;
     }
@@ -88,6 +120,21 @@ export class AdminScanners extends LitElement {
       <h2>${t('nav.scanners')}</h2>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       ${this.saved ? html`<p class="ok" role="status">${this.saved}</p>` : ''}
+      ${this.keyboards
+        .filter((k) => k.looks_like_scanner)
+        .map(
+          (k) =>
+            html`<div class="suggestion" data-keyboard-id=${k.id}>
+              <div>
+                <div class="suggest" role="status">${t('scanners.looks_like')}</div>
+                ${k.name || k.id}
+                <div class="muted">${k.id}</div>
+              </div>
+              <button class="primary" @click=${() => void this.patch(k, { is_scanner: true })}>
+                ${t('scanners.adopt')}
+              </button>
+            </div>`,
+        )}
       ${
         this.scanners.length === 0
           ? html`<p class="muted">${t('scanners.none')}</p>`
@@ -101,7 +148,7 @@ export class AdminScanners extends LitElement {
                     <th>${t('scanners.terminal')}</th>
                     <th>${t('scanners.layout')}</th>
                     <th>${t('scanners.enabled')}</th>
-                    <th>${t('scanners.last_seen')}</th>
+                    <th class="last-seen">${t('scanners.last_seen')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -121,7 +168,14 @@ export class AdminScanners extends LitElement {
                           />
                           <div class="muted">${s.id}</div>
                         </td>
-                        <td>${s.kind}</td>
+                        <td>
+                          ${t(`scanners.kind_${s.kind}`)}
+                          ${
+                            s.kind === 'keyboard' && s.connected && s.on_list === false
+                              ? html`<div class="note">${t('scanners.not_on_list')}</div>`
+                              : ''
+                          }
+                        </td>
                         <td>${s.connected ? t('common.yes') : t('common.no')}</td>
                         <td>
                           ${
@@ -164,7 +218,7 @@ export class AdminScanners extends LitElement {
                               })}
                           />
                         </td>
-                        <td>
+                        <td class="last-seen">
                           ${s.last_seen_at ? formatDateTime(s.last_seen_at, lang(), this.timezone) : '–'}
                         </td>
                       </tr>`,
@@ -174,26 +228,28 @@ export class AdminScanners extends LitElement {
             </div>`
       }
       ${
-        this.keyboards.length
+        this.keyboards.some((k) => !k.looks_like_scanner)
           ? html`<h3>${t('scanners.keyboards')}</h3>
               <p class="muted">${t('scanners.keyboards_hint')}</p>
               <div class="table-wrap">
                 <table>
                   <tbody>
-                    ${this.keyboards.map(
-                      (k) =>
-                        html`<tr data-keyboard-id=${k.id}>
-                          <td>
-                            ${k.name || k.id}
-                            <div class="muted">${k.id}</div>
-                          </td>
-                          <td>
-                            <button @click=${() => void this.patch(k, { is_scanner: true })}>
-                              ${t('scanners.mark')}
-                            </button>
-                          </td>
-                        </tr>`,
-                    )}
+                    ${this.keyboards
+                      .filter((k) => !k.looks_like_scanner)
+                      .map(
+                        (k) =>
+                          html`<tr data-keyboard-id=${k.id}>
+                            <td>
+                              ${k.name || k.id}
+                              <div class="muted">${k.id}</div>
+                            </td>
+                            <td>
+                              <button @click=${() => void this.patch(k, { is_scanner: true })}>
+                                ${t('scanners.mark')}
+                              </button>
+                            </td>
+                          </tr>`,
+                      )}
                   </tbody>
                 </table>
               </div>`

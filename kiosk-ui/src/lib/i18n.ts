@@ -167,8 +167,16 @@ const de = {
   'scanners.unpair': 'Kopplung lösen',
   'scanners.keyboards': 'Weitere Tastatur-Geräte',
   'scanners.keyboards_hint':
-    'Tastatur-Scanner werden nur genutzt, wenn sie hier markiert sind – nie die echte Tastatur.',
+    'Tastaturen werden nie gelesen. Tippt eine wie ein Scanner (sehr schnell, mit Enter am Ende), wird sie hier vorgeschlagen.',
   'scanners.mark': 'Ist ein Scanner',
+  'scanners.looks_like': 'Sieht aus wie ein Scanner – als Scanner verwenden?',
+  'scanners.adopt': 'Als Scanner verwenden',
+  'scanners.adopted': 'Als Scanner übernommen: {name}',
+  'scanners.not_on_list':
+    'Noch nicht in der Scannerliste: Seine Eingaben können weiter in der Kasse landen.',
+  'scanners.kind_hid_pos': 'HID POS',
+  'scanners.kind_keyboard': 'Tastatur-Modus',
+  'scanners.kind_network': 'Netzwerk',
   'scanners.layout_test': 'Belegungstest',
   'scanners.layout_test_hint':
     'Diesen Code mit einem Tastatur-Scanner scannen: Er lernt dabei seine Tastaturbelegung (us, de, fr, uk, ch).',
@@ -523,8 +531,15 @@ const en: Record<MessageKey, string> = {
   'scanners.unpair': 'Unpair',
   'scanners.keyboards': 'Other keyboard devices',
   'scanners.keyboards_hint':
-    'Keyboard-wedge scanners are only used when marked here – never the real keyboard.',
+    'Keyboards are never read. One that types like a scanner (very fast, ending in Enter) is suggested here.',
   'scanners.mark': 'Is a scanner',
+  'scanners.looks_like': 'Looks like a scanner – use it as one?',
+  'scanners.adopt': 'Use as scanner',
+  'scanners.adopted': 'Now used as a scanner: {name}',
+  'scanners.not_on_list': 'Not on the scanner list yet: what it types may still reach the till.',
+  'scanners.kind_hid_pos': 'HID POS',
+  'scanners.kind_keyboard': 'Keyboard mode',
+  'scanners.kind_network': 'Network',
   'scanners.layout_test': 'Layout test',
   'scanners.layout_test_hint':
     'Scan this code with a keyboard scanner: it learns its keyboard layout (us, de, fr, uk, ch).',
