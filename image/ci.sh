@@ -14,7 +14,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 export POS_IMAGE_CACHE=${POS_IMAGE_CACHE:-/var/cache/counter-pos/image}
-BUILD_TIMEOUT=${POS_IMAGE_BUILD_TIMEOUT:-2700}
+BUILD_TIMEOUT=${POS_IMAGE_BUILD_TIMEOUT:-4200}
 KIOSK=${POS_CI_KIOSK:-0}
 skip() {
   echo "image CI: SKIPPED, this machine cannot build images: $*"
