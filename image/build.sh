@@ -1,37 +1,48 @@
 #!/usr/bin/env bash
-# Builds the Counter POS SD card image for Raspberry Pi 3/4 (arm64) on an x86_64 (or arm64)
+# Builds the Counter POS SD card images for Raspberry Pi 3/4 (arm64) on an x86_64 (or arm64)
 # Debian machine, as root, without loop devices:
 #
 #   1. prerequisites (installed with apt-get when missing), binfmt_misc + qemu-user for arm64
 #   2. the app: compiled JS (tsc + esbuild) and production node_modules for linux-arm64
-#   3. the root filesystem: mmdebstrap, Debian trixie arm64, main + non-free-firmware, then
-#      image/customize.sh (units, users, config, checks) inside it
-#   4. file systems: FAT boot (mkfs.vfat + mtools), ext4 root and ext4 data (mke2fs -d)
-#   5. genimage: one MBR disk image, then its sha256 and a size report
+#   3. ONE root file system: mmdebstrap, Debian trixie arm64, main + non-free-firmware, every
+#      package list (image/packages.txt + image/packages-kiosk.txt), then image/customize.sh
+#      (units, users, config, checks, trimming) inside it
+#   4. the small variant derived from it: a copy with the kiosk packages purged (apt-get purge
+#      --autoremove), so the two images never drift apart
+#   5. per image: file systems (FAT boot with mkfs.vfat + mtools, ext4 root and data with
+#      mke2fs -d) and genimage's MBR disk image
+#   6. per image: xz-compressed copy (.img.xz), sha256 of both, size report
 #
-# Usage: image/build.sh [--small] [--out DIR]
-#   --small   the CI variant: same script, units and layout, without the kiosk browser
-#             packages (image/packages-kiosk.txt); file name pos-<version>-arm64-small.img
+# Usage: image/build.sh [--small | --full] [--no-xz] [--out DIR]
+#   (none)    both images: pos-<version>-arm64.img (the release, with the kiosk browser) and
+#             pos-<version>-arm64-small.img (the same system without cage/Chromium)
+#   --small   only the small image (CI; still derived from the full root file system)
+#   --full    only the full image
+#   --no-xz   skip the .img.xz copies (the .img and its sha256 are always written)
 # Environment (all optional):
 #   POS_IMAGE_CACHE   apt and npm caches reused between builds (default image/cache)
-#   POS_IMAGE_WORK    scratch directory, several GiB (default /var/tmp/pos-image-<variant>)
+#   POS_IMAGE_WORK    scratch directory, several GiB (default /var/tmp/pos-image)
 #   POS_IMAGE_MIRROR  Debian mirror (default http://deb.debian.org/debian)
 #   POS_IMAGE_SECURITY_MIRROR  (default http://deb.debian.org/debian-security)
 #   POS_IMAGE_SOURCE  "head" (default: the committed tree, git archive HEAD) or "worktree"
+#   POS_IMAGE_XZ_LEVEL  xz preset for the .img.xz (default 6)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-VARIANT=full
+VARIANTS="full small"
+XZ=1
 OUT="$REPO/image/out"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --small) VARIANT=small ;;
+    --small) VARIANTS=small ;;
+    --full) VARIANTS=full ;;
+    --no-xz) XZ=0 ;;
     --out)
       OUT=$2
       shift
       ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -43,15 +54,19 @@ while [ $# -gt 0 ]; do
 done
 
 CACHE=${POS_IMAGE_CACHE:-$REPO/image/cache}
-WORK=${POS_IMAGE_WORK:-/var/tmp/pos-image-$VARIANT}
+WORK=${POS_IMAGE_WORK:-/var/tmp/pos-image}
 MIRROR=${POS_IMAGE_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${POS_IMAGE_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 SOURCE=${POS_IMAGE_SOURCE:-head}
 SUITE=trixie
+XZ_LEVEL=${POS_IMAGE_XZ_LEVEL:-6}
+has() { case " $VARIANTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 START=$(date +%s)
 STEP=0
-STEPS=6
+n_variants=$(echo $VARIANTS | wc -w)
+STEPS=$((3 + n_variants * (1 + XZ)))
+has small && STEPS=$((STEPS + 1))
 step() {
   STEP=$((STEP + 1))
   printf '\n== [%d/%d] %s (t+%ds)\n' "$STEP" "$STEPS" "$*" "$(($(date +%s) - START))"
@@ -77,6 +92,8 @@ prereqs=(
   arch-test:arch-test
   git:git
   sha256sum:coreutils
+  xz:xz-utils
+  unshare:util-linux
 )
 missing=()
 for p in "${prereqs[@]}"; do
@@ -111,12 +128,13 @@ fi
 echo "ok: mmdebstrap $(mmdebstrap --version | awk '{print $2}'), genimage $(genimage --version 2>&1 | head -1 | awk '{print $NF}'), node $(node --version), npm $(npm --version), arm64 via binfmt"
 
 VERSION=$(node -p "require('$REPO/package.json').version")
-NAME="pos-$VERSION-arm64"
-[ "$VARIANT" = small ] && NAME="$NAME-small"
 mkdir -p "$CACHE/apt" "$CACHE/npm" "$OUT" "$WORK"
-# A random MBR disk signature per build: root=PARTUUID=<signature>-02 in cmdline.txt and fstab.
-DISKID=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
-echo "image $NAME.img, variant $VARIANT, disk id $DISKID, work dir $WORK, cache $CACHE"
+# A random MBR disk signature per image: root=PARTUUID=<signature>-02 in cmdline.txt and fstab.
+new_diskid() { od -An -N4 -tx4 /dev/urandom | tr -d ' '; }
+DISKID=$(new_diskid)
+image_name() { if [ "$1" = small ]; then echo "pos-$VERSION-arm64-small"; else echo "pos-$VERSION-arm64"; fi; }
+echo "images: $(for v in $VARIANTS; do printf '%s.img ' "$(image_name "$v")"; done)"
+echo "work dir $WORK, cache $CACHE, xz $([ "$XZ" = 1 ] && echo "-$XZ_LEVEL" || echo off)"
 
 # ---------------------------------------------------------------------------------------------
 step "app: compile, then production node_modules for linux-arm64"
@@ -147,28 +165,34 @@ cp -r "$SRC/dist" "$APP/dist"
 echo "app: $(du -sh "$APP" | cut -f1) ($(du -sh "$APP/node_modules" | cut -f1) node_modules)"
 
 # ---------------------------------------------------------------------------------------------
-step "root filesystem: mmdebstrap $SUITE arm64 ($VARIANT), customize"
+step "root filesystem: mmdebstrap $SUITE arm64 (every package list), customize"
 # The kernel is installed last, in its own apt run: its initramfs is then generated once,
 # after every package whose trigger would otherwise have it rebuilt (slow under emulation).
 KERNEL_PKG=linux-image-arm64
-packages() { grep -hv '^\s*#' "$@" | awk -v k="$KERNEL_PKG" 'NF && $1 != k { print $1 }' | paste -sd, -; }
-lists=("$SRC/image/packages.txt")
-[ "$VARIANT" = full ] && lists+=("$SRC/image/packages-kiosk.txt")
+list() { grep -hv '^\s*#' "$@" | awk -v k="$KERNEL_PKG" 'NF && $1 != k { print $1 }'; }
 ROOTFS="$WORK/rootfs"
-rm -rf "$ROOTFS"
+rm -rf "$ROOTFS" "$WORK/rootfs-small"
 # The units, helpers and overlay come from the same tree as the app.
-export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$VARIANT" \
+export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT=full \
   POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log"
+# What no appliance reads: manuals, documentation (the licences stay), translations of
+# programs (the UI is the app's own), Chromium's UI languages other than German and English.
+# The same filters stay in the image's dpkg configuration, so upgrades keep to them.
 mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --components=main,non-free-firmware \
-  --include="$(packages "${lists[@]}")" \
+  --include="$(list "$SRC/image/packages.txt" "$SRC/image/packages-kiosk.txt" | paste -sd, -)" \
   --aptopt='Acquire::Retries "3"' \
   --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='force-unsafe-io' \
   --dpkgopt='path-exclude=/usr/share/man/*' \
+  --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --dpkgopt='path-exclude=/usr/share/lintian/*' \
+  --dpkgopt='path-exclude=/usr/lib/chromium/locales/*' \
+  --dpkgopt='path-include=/usr/lib/chromium/locales/de.pak' \
+  --dpkgopt='path-include=/usr/lib/chromium/locales/en-US.pak' \
   --skip=download/empty --skip=essential/unlink \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives" "$1/boot/firmware"' \
   --setup-hook="sync-in '$CACHE/apt' /var/cache/apt/archives/" \
@@ -180,59 +204,138 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   "deb $MIRROR $SUITE-updates main non-free-firmware" \
   "deb $SECURITY_MIRROR $SUITE-security main non-free-firmware" ||
   die "mmdebstrap failed (see above)"
+# Downloaded packages are in the build cache, not on the card.
+rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/var/lib/apt/lists/*
 echo "root filesystem: $(du -sh "$ROOTFS" | cut -f1); apt cache: $(du -sh "$CACHE/apt" | cut -f1)"
+if has small; then
+  # -----------------------------------------------------------------------------------------
+  step "small variant: the same root file system without the kiosk packages"
+  SMALL="$WORK/rootfs-small"
+  cp -a "$ROOTFS" "$SMALL"
+  mapfile -t kiosk_pkgs < <(list "$SRC/image/packages-kiosk.txt")
+  # In a mount namespace of its own: /proc and /dev for the maintainer scripts vanish with it.
+  unshare --mount --propagation private bash -euo pipefail -c '
+    R=$1; shift
+    mount -t proc proc "$R/proc"
+    mount --rbind /dev "$R/dev"
+    chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      apt-get purge -y -q --autoremove "$@" >"$R/tmp/purge.log" 2>&1 ||
+      { cat "$R/tmp/purge.log"; exit 1; }
+    rm -f "$R/tmp/purge.log"' - "$SMALL" "${kiosk_pkgs[@]}" ||
+    die "apt-get purge of the kiosk packages failed"
+  rm -rf "$SMALL"/var/cache/apt/archives/*.deb "$SMALL"/var/cache/apt/*.bin "$SMALL"/var/lib/apt/lists/*
+  # Its own disk signature, so both cards can sit in one machine.
+  SMALL_DISKID=$(new_diskid)
+  sed -i "s/$DISKID/$SMALL_DISKID/g" "$SMALL/boot/firmware/cmdline.txt" "$SMALL/etc/fstab" \
+    "$SMALL/etc/default/raspi-firmware"
+  sed -i 's/^variant=.*/variant=small/' "$SMALL/etc/pos/image-release"
+  for p in "${kiosk_pkgs[@]}"; do
+    if chroot "$SMALL" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$'; then
+      die "$p is still installed in the small variant"
+    fi
+  done
+  full_n=$(chroot "$ROOTFS" dpkg-query -W -f='${Status}\n' | grep -c ' installed$')
+  small_n=$(chroot "$SMALL" dpkg-query -W -f='${Status}\n' | grep -c ' installed$')
+  echo "small: $small_n packages (full: $full_n, purged ${#kiosk_pkgs[@]} kiosk packages and" \
+    "$((full_n - small_n - ${#kiosk_pkgs[@]})) dependencies only they needed); $(du -sh "$SMALL" | cut -f1)"
+fi
 
 # ---------------------------------------------------------------------------------------------
-step "file systems: FAT boot, ext4 root, ext4 data"
-PARTS="$WORK/parts"
-rm -rf "$PARTS" "$WORK/boot" "$WORK/data"
-mkdir -p "$PARTS" "$WORK/boot" "$WORK/data"
-# The boot partition's files leave the root file system (the partition is mounted over it).
-mv "$ROOTFS/boot/firmware/"* "$WORK/boot/"
-# Same for /data: it holds pos/ (owned by the daemon's user) on its own partition.
-if [ -n "$(ls -A "$ROOTFS/data")" ]; then mv "$ROOTFS/data/"* "$WORK/data/"; fi
-[ -f "$WORK/boot/cmdline.txt" ] && [ -f "$WORK/boot/config.txt" ] ||
-  die "boot files missing (raspi-firmware did not write config.txt/cmdline.txt)"
-grep -q "root=PARTUUID=$DISKID-02" "$WORK/boot/cmdline.txt" ||
-  die "cmdline.txt lacks root=PARTUUID=$DISKID-02: $(cat "$WORK/boot/cmdline.txt")"
-
+# One image from one root file system: $1 variant, $2 root file system, $3 disk signature.
 BOOT_MB=256
-mkfs.vfat -n POSBOOT -F 32 -C "$PARTS/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
-mcopy -s -p -Q -i "$PARTS/boot.vfat" "$WORK/boot/"* ::/
-# Root: what is there plus 25 % and 300 MiB for updates (kernel, initrd, packages).
-root_mb=$(du -sm "$ROOTFS" | cut -f1)
-ROOT_MB=$((root_mb + root_mb / 4 + 300))
-mke2fs -q -t ext4 -b 4096 -L posroot -d "$ROOTFS" "$PARTS/root.ext4" "${ROOT_MB}M"
-# Data: small in the image; pos-firstboot grows the partition and file system to the card.
-mke2fs -q -t ext4 -b 4096 -L posdata -d "$WORK/data" "$PARTS/data.ext4" 128M
-echo "boot ${BOOT_MB} MiB, root ${ROOT_MB} MiB (content ${root_mb} MiB), data 128 MiB"
+DATA_MB=128
+declare -A IMG_ROOT_MB IMG_CONTENT_MB
+write_image() {
+  local variant=$1 rootfs=$2 diskid=$3 name parts boot data root_mb
+  name=$(image_name "$variant")
+  step "file systems and disk image: $name.img"
+  parts="$WORK/parts-$variant" boot="$WORK/boot-$variant" data="$WORK/data-$variant"
+  rm -rf "$parts" "$boot" "$data"
+  mkdir -p "$parts" "$boot" "$data"
+  # The boot partition's files leave the root file system (the partition is mounted over it).
+  mv "$rootfs/boot/firmware/"* "$boot/"
+  # Same for /data: it holds pos/ (owned by the daemon's user) on its own partition.
+  if [ -n "$(ls -A "$rootfs/data")" ]; then mv "$rootfs/data/"* "$data/"; fi
+  [ -f "$boot/cmdline.txt" ] && [ -f "$boot/config.txt" ] ||
+    die "boot files missing (raspi-firmware did not write config.txt/cmdline.txt)"
+  grep -q "root=PARTUUID=$diskid-02" "$boot/cmdline.txt" ||
+    die "cmdline.txt lacks root=PARTUUID=$diskid-02: $(cat "$boot/cmdline.txt")"
+  mkfs.vfat -n POSBOOT -F 32 -C "$parts/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
+  mcopy -s -p -Q -i "$parts/boot.vfat" "$boot/"* ::/
+  # Root: what is there plus 10 % and 256 MiB, room for updates (a second kernel while one is
+  # replaced, a browser upgrade and its download).
+  root_mb=$(du -sm "$rootfs" | cut -f1)
+  IMG_CONTENT_MB[$variant]=$root_mb
+  IMG_ROOT_MB[$variant]=$((root_mb + root_mb / 10 + 256))
+  mke2fs -q -t ext4 -b 4096 -L posroot -d "$rootfs" "$parts/root.ext4" "${IMG_ROOT_MB[$variant]}M"
+  # Data: small in the image; pos-firstboot grows the partition and file system to the card.
+  mke2fs -q -t ext4 -b 4096 -L posdata -d "$data" "$parts/data.ext4" "${DATA_MB}M"
+  echo "boot $BOOT_MB MiB, root ${IMG_ROOT_MB[$variant]} MiB (content $root_mb MiB), data $DATA_MB MiB"
+  sed -e "s/@NAME@/$name.img/" -e "s/@DISKID@/0x$diskid/" "$SRC/image/genimage.cfg" >"$WORK/genimage.cfg"
+  rm -rf "$WORK/genimage-tmp" "$WORK/genimage-root"
+  mkdir -p "$WORK/genimage-root"
+  genimage --config "$WORK/genimage.cfg" --inputpath "$parts" --outputpath "$parts" \
+    --rootpath "$WORK/genimage-root" --tmppath "$WORK/genimage-tmp" >"$WORK/genimage.log" 2>&1 ||
+    die "genimage failed: $(tail -20 "$WORK/genimage.log")"
+  rm -f "$OUT/$name.img.xz" "$OUT/$name.img.xz.sha256"
+  mv "$parts/$name.img" "$OUT/$name.img"
+  rm -rf "$parts"
+  (cd "$OUT" && sha256sum "$name.img" >"$name.img.sha256")
+  cp "$POS_REPORT" "$OUT/$name.customize.log"
+}
+
+compress() {
+  local name
+  name=$(image_name "$1")
+  step "xz -$XZ_LEVEL: $name.img.xz"
+  local t=$(date +%s)
+  xz -T0 "-$XZ_LEVEL" -k -f -c "$OUT/$name.img" >"$OUT/$name.img.xz.tmp"
+  mv "$OUT/$name.img.xz.tmp" "$OUT/$name.img.xz"
+  (cd "$OUT" && sha256sum "$name.img.xz" >"$name.img.xz.sha256")
+  echo "$name.img.xz: $(du -m --apparent-size "$OUT/$name.img.xz" | cut -f1) MiB in $(($(date +%s) - t)) s"
+}
+
+# Where the root file system's bytes are (MiB), biggest first.
+largest() {
+  local r=$1
+  { du -xsm "$r"/usr/lib/modules "$r"/usr/lib/firmware "$r"/usr/lib/chromium \
+    "$r"/usr/lib/aarch64-linux-gnu "$r"/usr/share "$r"/opt/pos "$r"/usr/lib/raspi-firmware \
+    "$r"/var 2>/dev/null || true; } | sort -rn | sed "s|$r||; s/^/    /"
+}
+
+report() {
+  local variant=$1 rootfs=$2 diskid=$3 name
+  name=$(image_name "$variant")
+  {
+    echo "image:      $OUT/$name.img"
+    echo "variant:    $variant"
+    echo "version:    $VERSION"
+    echo "raw:        $(stat -c %s "$OUT/$name.img") bytes ($(du -m --apparent-size "$OUT/$name.img" | cut -f1) MiB)"
+    echo "sha256:     $(cut -d' ' -f1 "$OUT/$name.img.sha256")"
+    if [ -f "$OUT/$name.img.xz" ]; then
+      echo "xz:         $(stat -c %s "$OUT/$name.img.xz") bytes ($(du -m --apparent-size "$OUT/$name.img.xz" | cut -f1) MiB), $name.img.xz"
+      echo "xz sha256:  $(cut -d' ' -f1 "$OUT/$name.img.xz.sha256")"
+    fi
+    echo "partitions: boot $BOOT_MB MiB FAT32, root ${IMG_ROOT_MB[$variant]} MiB ext4 (content ${IMG_CONTENT_MB[$variant]} MiB), data $DATA_MB MiB ext4 (grown on first boot)"
+    echo "root=       PARTUUID=$diskid-02"
+    echo "packages:   $(chroot "$rootfs" dpkg-query -W -f='${Status}\n' | grep -c ' installed$')"
+    echo "largest in the root file system (MiB):"
+    largest "$rootfs"
+  } >"$OUT/$name.report.txt"
+}
+
+has full && write_image full "$ROOTFS" "$DISKID"
+has small && write_image small "$SMALL" "$SMALL_DISKID"
+if [ "$XZ" = 1 ]; then
+  for v in $VARIANTS; do compress "$v"; done
+fi
+has full && report full "$ROOTFS" "$DISKID"
+has small && report small "$SMALL" "$SMALL_DISKID"
 
 # ---------------------------------------------------------------------------------------------
-step "disk image: genimage (MBR)"
-sed -e "s/@NAME@/$NAME.img/" -e "s/@DISKID@/0x$DISKID/" "$SRC/image/genimage.cfg" >"$WORK/genimage.cfg"
-rm -rf "$WORK/genimage-tmp" "$WORK/genimage-root"
-mkdir -p "$WORK/genimage-root"
-genimage --config "$WORK/genimage.cfg" --inputpath "$PARTS" --outputpath "$PARTS" \
-  --rootpath "$WORK/genimage-root" --tmppath "$WORK/genimage-tmp" >"$WORK/genimage.log" 2>&1 ||
-  die "genimage failed: $(tail -20 "$WORK/genimage.log")"
-mv "$PARTS/$NAME.img" "$OUT/$NAME.img"
-
-# ---------------------------------------------------------------------------------------------
-step "checksum and size report"
-(cd "$OUT" && sha256sum "$NAME.img" >"$NAME.img.sha256")
-cp "$POS_REPORT" "$OUT/$NAME.customize.log"
-{
-  echo "image:      $OUT/$NAME.img"
-  echo "variant:    $VARIANT"
-  echo "version:    $VERSION"
-  echo "size:       $(stat -c %s "$OUT/$NAME.img") bytes ($(du -h --apparent-size "$OUT/$NAME.img" | cut -f1))"
-  echo "sha256:     $(cut -d' ' -f1 "$OUT/$NAME.img.sha256")"
-  echo "partitions: boot ${BOOT_MB} MiB FAT32, root ${ROOT_MB} MiB ext4, data 128 MiB ext4 (grown on first boot)"
-  echo "root=       PARTUUID=$DISKID-02"
-  echo "largest in the root file system (MiB):"
-  # (No /usr/lib/chromium in the small image: du's complaint is not an error here.)
-  { du -xsm "$ROOTFS"/usr/lib/modules "$ROOTFS"/usr/lib/firmware "$ROOTFS"/usr/lib/chromium \
-    "$ROOTFS"/usr/lib/aarch64-linux-gnu "$ROOTFS"/usr/share "$ROOTFS"/opt/pos 2>/dev/null || true; } |
-    sort -rn | sed "s|$ROOTFS||; s/^/  /"
-  echo "build time: $(($(date +%s) - START)) s"
-} | tee "$OUT/$NAME.report.txt"
+echo
+echo "== size report (build time $(($(date +%s) - START)) s)"
+for v in $VARIANTS; do
+  cat "$OUT/$(image_name "$v").report.txt"
+  echo
+done

@@ -39,6 +39,31 @@ for f in "$S"/libexec/*; do
   install -D -m 0755 "$f" "$R/usr/lib/pos/$(basename "$f")"
 done
 ln -sf /usr/lib/pos/pos-status "$R/usr/local/sbin/pos-status"
+# An invisible cursor theme for the kiosk (pos-kiosk.service: XCURSOR_PATH, XCURSOR_THEME):
+# one Xcursor file (format: Xcursor(3)) with a single fully transparent 1x1 image, under
+# every cursor name a compositor or browser asks for, so cage draws no arrow on the screen.
+# Named "default": cage asks wlroots for the default theme, searched for in XCURSOR_PATH only.
+cursors="$R/usr/share/pos/cursors/default"
+mkdir -p "$cursors/cursors"
+printf '[Icon Theme]\nName=default\nComment=Counter POS kiosk: no visible cursor\n' >"$cursors/index.theme"
+node -e '
+  const u32 = (...v) => { const b = Buffer.alloc(4 * v.length); v.forEach((x, i) => b.writeUInt32LE(x >>> 0, 4 * i)); return b; };
+  const IMAGE = 0xfffd0002, size = 24;
+  // header (magic, header size, version, one TOC entry), TOC (type, nominal size, position),
+  // image chunk (header size, type, nominal size, version, width, height, xhot, yhot, delay),
+  // one ARGB pixel, all zero (transparent).
+  process.stdout.write(Buffer.concat([Buffer.from("Xcur"), u32(16, 0x10000, 1), u32(IMAGE, size, 28),
+    u32(36, IMAGE, size, 1, 1, 1, 0, 0, 0), u32(0)]));' >"$cursors/cursors/default"
+for c in left_ptr arrow top_left_arrow pointer hand1 hand2 pointing_hand text xterm ibeam \
+  not-allowed crossed_circle no-drop wait watch progress left_ptr_watch half-busy grab grabbing \
+  openhand closedhand move fleur all-scroll dnd-move copy alias context-menu help question_arrow \
+  crosshair cross cell vertical-text zoom-in zoom-out col-resize row-resize ew-resize ns-resize \
+  nesw-resize nwse-resize n-resize s-resize e-resize w-resize ne-resize nw-resize se-resize \
+  sw-resize sb_h_double_arrow sb_v_double_arrow size_hor size_ver size_bdiag size_fdiag \
+  top_side bottom_side left_side right_side top_left_corner top_right_corner \
+  bottom_left_corner bottom_right_corner right_ptr; do
+  ln -sf default "$cursors/cursors/$c"
+done
 install -D -m 0644 "$S/71-pos-kiosk-input.rules" "$R/usr/lib/udev/rules.d/71-pos-kiosk-input.rules"
 install -D -m 0644 "$S/scanners.list" "$R/etc/pos/scanners.list"
 install -D -m 0644 "$POS_REPO/docs/APPLIANCE.md" "$R/usr/share/doc/counter-pos/APPLIANCE.md" 2>/dev/null || true

@@ -3,7 +3,8 @@
  * token"). pos-firstboot leaves the ADMIN_TOKEN it generated in DATA_DIR/first-boot-token.
  * While that file exists, loopback callers only (the kiosk on the Pi itself) get it from
  *   GET /api/internal/first-boot-token       → {"admin_token": "..."}
- *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen
+ *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen, which
+ *                                             goes on to /pos once the token is consumed
  * and the first successful admin login deletes the file; from then on both answer 404.
  * The routes (daemon/http/routes/first-boot.ts) have the `internal` policy: loopback only.
  */

@@ -2,7 +2,8 @@
  * The appliance's first-boot admin token for the kiosk screen (policy `internal`: callers on
  * this machine only; see daemon/security/first-boot-token.ts):
  *   GET /api/internal/first-boot-token       → {"admin_token": "..."}
- *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen
+ *   GET /api/internal/first-boot-token/page  → a small HTML page for the kiosk screen; it goes
+ *                                             on to /pos by itself once the token is consumed
  * Both answer 404 once the first admin login consumed the token.
  */
 import type { Context, Routes } from '../../core/http.js';
@@ -24,8 +25,20 @@ a{display:inline-block;margin:.5em 1em .5em 0;padding:.6em 1.2em;background:#222
 <p>This is the admin token. Write it down or keep it in a password manager: it is shown here
 only until the first admin login.</p>
 <code>${escapeHtml(token)}</code>
-<p><a href="/admin">Log in as admin</a><a href="/pos">Go to the checkout</a></p>
-</main></body></html>
+<p><a href="/admin">Log in as admin</a><a id="pos" href="/pos">Go to the checkout</a></p>
+</main>
+<script>
+// The kiosk keeps its query (?kiosk=1) on the way to the checkout, and leaves this page by
+// itself once the first admin login (on any device) has consumed the token.
+const pos = document.getElementById('pos');
+pos.href = '/pos' + location.search;
+setInterval(() => {
+  fetch('/api/internal/first-boot-token', { cache: 'no-store' })
+    .then((res) => { if (res.status === 404) location.replace(pos.href); })
+    .catch(() => {});
+}, 3000);
+</script>
+</body></html>
 `;
 }
 

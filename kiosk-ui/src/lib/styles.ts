@@ -44,7 +44,7 @@ export const controls = css`
     border: 1px solid var(--pos-border);
     background: var(--pos-surface);
     color: var(--pos-fg);
-    cursor: pointer;
+    cursor: var(--pos-cursor, pointer);
     touch-action: manipulation;
     user-select: none;
     -webkit-user-select: none;
@@ -79,7 +79,7 @@ export const controls = css`
   }
   button:disabled {
     opacity: 0.55;
-    cursor: not-allowed;
+    cursor: var(--pos-cursor, not-allowed);
   }
   input,
   select,

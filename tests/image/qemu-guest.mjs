@@ -1,0 +1,479 @@
+// Shared helpers for the QEMU guest tests of a built Counter POS image (boot-test.mjs,
+// kiosk-test.mjs, and any other test that boots the image): prerequisites, finding the image,
+// its MBR and boot files, one qemu-system-aarch64 -M virt guest with a serial log and a QMP
+// socket, waiting on the serial log, HTTP to forwarded guest ports, and the printed checks.
+//
+//   const r = reporter('kiosk-test');           // r.say(), r.check(name, ok, detail), r.finish()
+//   ensureTools({ ssh: true });                  // installs qemu-system-arm & co. when missing
+//   const image = findImage({ variant: 'full' });
+//   const guest = await startGuest({ image, work, r, display: { xres: 800, yres: 480 } });
+//   await guest.waitForLog(/Reached target/, 600_000);
+//   await guest.qmp.execute('screendump', { filename, format: 'png' });
+//   guest.kill();                                // SIGKILL: a power cut
+//
+// Every wait is bounded; callers print what they waited for and how long.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, mkdirSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// ANSI colour sequences in systemd's status lines.
+// eslint-disable-next-line no-control-regex
+export const ansi = /\x1b\[[0-9;]*m/g;
+
+/** Printed checks with one closing "N passed, N failed" line. */
+export function reporter(prefix) {
+  const t0 = Date.now();
+  const results = [];
+  const cleanups = [];
+  const since = () => ((Date.now() - t0) / 1000).toFixed(1);
+  const r = {
+    t0,
+    results,
+    since,
+    say: (msg) => console.log(`${prefix} [${since()} s] ${msg}`),
+    check(name, ok, detail = '') {
+      results.push({ name, ok: Boolean(ok) });
+      console.log(`${ok ? 'ok    ' : 'FAILED'} ${name}${detail ? ` — ${detail}` : ''}`);
+      return Boolean(ok);
+    },
+    /** Runs at finish() (and on SIGINT/SIGTERM): kill guests, remove temp dirs. */
+    onCleanup(fn) {
+      cleanups.push(fn);
+    },
+    cleanup() {
+      while (cleanups.length) {
+        try {
+          cleanups.pop()();
+        } catch {
+          /* best effort */
+        }
+      }
+    },
+    finish(code) {
+      r.cleanup();
+      const passed = results.filter((x) => x.ok).length;
+      const failed = results.length - passed;
+      console.log(`${passed} passed, ${failed} failed`);
+      process.exit(code ?? (failed > 0 || results.length === 0 ? 1 : 0));
+    },
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      console.log(`${prefix}: ${sig}, cleaning up`);
+      r.cleanup();
+      process.exit(130);
+    });
+  }
+  return r;
+}
+
+/** Commands → Debian packages, installed with apt-get when missing (as root). */
+export function ensureTools({ ssh = false } = {}) {
+  const need = {
+    'qemu-system-aarch64': 'qemu-system-arm',
+    'qemu-img': 'qemu-utils',
+    'qemu-io': 'qemu-utils',
+    mcopy: 'mtools',
+    ...(ssh ? { ssh: 'openssh-client', 'ssh-keygen': 'openssh-client' } : {}),
+  };
+  const missing = new Set();
+  for (const [cmd, pkg] of Object.entries(need)) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    } catch {
+      console.log(`qemu-guest: missing ${cmd} (Debian package ${pkg})`);
+      missing.add(pkg);
+    }
+  }
+  if (missing.size === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`qemu-guest: not root; install them: apt-get install ${[...missing].join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`qemu-guest: installing ${[...missing].join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
+}
+
+/**
+ * The image to boot: argv[2] or POS_IMAGE, else the newest image/out/pos-*-arm64[-small].img
+ * of the wanted variant ('full', 'small' or 'any').
+ */
+export function findImage({
+  variant = 'any',
+  arg = process.argv[2] ?? process.env.POS_IMAGE,
+} = {}) {
+  if (arg) return path.resolve(arg);
+  const out = path.join(repo, 'image', 'out');
+  const re = {
+    any: /^pos-.*-arm64(-small)?\.img$/,
+    full: /^pos-.*-arm64\.img$/,
+    small: /^pos-.*-arm64-small\.img$/,
+  }[variant];
+  const images = existsSync(out)
+    ? readdirSync(out)
+        .filter((f) => re.test(f))
+        .map((f) => path.join(out, f))
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    : [];
+  if (images.length === 0) {
+    console.error(
+      `qemu-guest: no ${variant === 'any' ? '' : `${variant} `}image in image/out; build one: ` +
+        'npm run image (both), or image/build.sh --small / --full',
+    );
+    process.exit(1);
+  }
+  return images[0];
+}
+
+/** MBR (disk signature at 440, four 16-byte entries at 446: type at +4, first LBA at +8). */
+export function readMbr(file) {
+  const buf = Buffer.alloc(512);
+  const fd = openSync(file, 'r');
+  readSync(fd, buf, 0, 512, 0);
+  closeSync(fd);
+  if (buf.readUInt16LE(510) !== 0xaa55) throw new Error(`${file}: no MBR boot signature`);
+  const parts = [];
+  for (let i = 0; i < 4; i++) {
+    const e = 446 + i * 16;
+    parts.push({
+      type: buf[e + 4],
+      start: buf.readUInt32LE(e + 8) * 512,
+      size: buf.readUInt32LE(e + 12) * 512,
+    });
+  }
+  return { signature: buf.readUInt32LE(440).toString(16).padStart(8, '0'), parts };
+}
+
+/**
+ * What the Pi's firmware would read from the FAT boot partition: cmdline.txt, config.txt and
+ * the kernel and initramfs config.txt names (copied into `work`).
+ */
+export function bootFiles(image, work) {
+  const mbr = readMbr(image);
+  const fat = `${image}@@${mbr.parts[0].start}`;
+  const fromBoot = (file) => {
+    const dest = path.join(work, path.basename(file));
+    execFileSync('mcopy', ['-n', '-i', fat, `::/${file}`, dest]);
+    return dest;
+  };
+  const cmdline = readFileSync(fromBoot('cmdline.txt'), 'utf8').trim();
+  const config = readFileSync(fromBoot('config.txt'), 'utf8');
+  const kernelName = /^kernel=(\S+)/m.exec(config)?.[1];
+  const initrdName = /^initramfs\s+(\S+)/m.exec(config)?.[1];
+  return {
+    mbr,
+    cmdline,
+    config,
+    kernelName,
+    initrdName,
+    kernel: kernelName ? fromBoot(kernelName) : null,
+    initrd: initrdName ? fromBoot(initrdName) : null,
+  };
+}
+
+/**
+ * A copy-on-write qcow2 disk over the image, `extraBytes` larger (so the first boot really
+ * grows /data); the image itself stays untouched. `bootFiles` (name → local file) are written
+ * into the overlay's FAT boot partition first, the way an operator drops files on the card.
+ */
+export function makeDisk(image, work, { extraBytes = 2 ** 30, bootFiles: drop = {} } = {}) {
+  const overlay = path.join(work, 'disk.qcow2');
+  execFileSync('qemu-img', [
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-F',
+    'raw',
+    '-b',
+    image,
+    overlay,
+    String(statSync(image).size + extraBytes),
+  ]);
+  if (Object.keys(drop).length > 0) {
+    const { parts } = readMbr(image);
+    const fat = path.join(work, 'boot.vfat');
+    execFileSync('dd', [
+      `if=${image}`,
+      `of=${fat}`,
+      'bs=1M',
+      `skip=${parts[0].start}`,
+      `count=${parts[0].size}`,
+      'iflag=skip_bytes,count_bytes',
+      'status=none',
+    ]);
+    for (const [name, file] of Object.entries(drop)) {
+      execFileSync('mcopy', ['-o', '-i', fat, file, `::/${name}`]);
+    }
+    execFileSync('qemu-io', [
+      '-f',
+      'qcow2',
+      '-c',
+      `write -s ${fat} ${parts[0].start} ${parts[0].size}`,
+      overlay,
+    ]);
+  }
+  return overlay;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One HTTP request to a forwarded guest port; null when nothing answered in time. */
+export async function http(port, method, p, { body, token, timeoutMs = 15_000 } = {}) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: globalThis.AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: json, text };
+  } catch {
+    return null;
+  }
+}
+
+/** A QMP connection: execute(command, args) → return value; events are collected. */
+export class Qmp {
+  constructor(sock) {
+    this.sock = sock;
+    this.events = [];
+    this.pending = [];
+    this.buf = '';
+  }
+
+  /** Connects (retrying until QEMU has made the socket) and negotiates capabilities. */
+  static async connect(sock, timeoutMs = 30_000) {
+    const q = new Qmp(sock);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await q.open();
+        return q;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await sleep(250);
+      }
+    }
+  }
+
+  open() {
+    return new Promise((resolve, reject) => {
+      const c = connect(this.sock);
+      let greeted = false;
+      c.on('error', (err) => {
+        if (!greeted) reject(err);
+        for (const p of this.pending.splice(0)) p.reject(err);
+      });
+      c.on('close', () => {
+        for (const p of this.pending.splice(0)) p.reject(new Error('QMP connection closed'));
+      });
+      c.on('data', (d) => {
+        this.buf += d.toString();
+        const lines = this.buf.split('\n');
+        this.buf = lines.pop();
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          const msg = JSON.parse(line);
+          if (msg.QMP && !greeted) {
+            greeted = true;
+            this.conn = c;
+            this.execute('qmp_capabilities').then(resolve, reject);
+          } else if (msg.event) {
+            this.events.push(msg);
+          } else if ('return' in msg || msg.error) {
+            const p = this.pending.shift();
+            if (!p) continue;
+            if (msg.error) p.reject(new Error(`${p.command}: ${msg.error.desc}`));
+            else p.resolve(msg.return);
+          }
+        }
+      });
+    });
+  }
+
+  execute(command, args, timeoutMs = 60_000) {
+    return new Promise((resolve, reject) => {
+      if (!this.conn || this.conn.destroyed) return reject(new Error('QMP not connected'));
+      const timer = setTimeout(() => reject(new Error(`QMP ${command}: no answer`)), timeoutMs);
+      this.pending.push({
+        command,
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.conn.write(
+        JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + '\n',
+      );
+    });
+  }
+
+  close() {
+    this.conn?.destroy();
+  }
+}
+
+/**
+ * Boots `disk` (from makeDisk) with the image's own kernel and initrd, the way the Pi's
+ * firmware would, in qemu-system-aarch64 -M virt (software emulation, Cortex-A72 like a Pi 4).
+ * The guest's serial console goes to a log file; `forward` maps guest TCP ports to free
+ * 127.0.0.1 ports (guest.ports[guestPort]). With `display`, a virtio-gpu screen of that size
+ * and a USB keyboard and tablet (absolute pointer, as a touch screen) on an xHCI controller.
+ */
+export async function startGuest({
+  boot,
+  disk,
+  work,
+  r,
+  name = 'guest',
+  forward = [8080],
+  display = null,
+  append = [],
+  memMiB = 2048,
+}) {
+  // The Pi's consoles (serial0, tty1) become QEMU virt's PL011 UART (the last console= is
+  // /dev/console) and, with a screen, tty0 as on the Pi.
+  const args = [
+    ...boot.cmdline.split(/\s+/).filter((a) => !a.startsWith('console=')),
+    ...(display ? ['console=tty0'] : []),
+    'console=ttyAMA0,115200',
+    // Software emulation on a busy 2-core host can take longer than systemd's default 90 s for
+    // udev to announce the partitions; a real Pi takes a second. Without this the guest drops
+    // to emergency mode ("Timed out waiting for device .../by-partuuid/...-01").
+    'systemd.default_device_timeout_sec=900',
+    ...append,
+  ].join(' ');
+  const ports = {};
+  const hostfwd = [];
+  for (const guestPort of forward) {
+    ports[guestPort] = await freePort();
+    hostfwd.push(`hostfwd=tcp:127.0.0.1:${ports[guestPort]}-:${guestPort}`);
+  }
+  const serial = path.join(work, `${name}.serial.log`);
+  const qmpSock = path.join(work, `${name}.qmp.sock`);
+  const qemuArgs = [
+    ...['-M', 'virt', '-cpu', 'cortex-a72', '-smp', '2', '-m', String(memMiB)],
+    ...['-kernel', boot.kernel, '-initrd', boot.initrd, '-append', args],
+    ...[
+      '-drive',
+      `if=none,id=disk,file=${disk},format=qcow2`,
+      '-device',
+      'virtio-blk-pci,drive=disk',
+    ],
+    ...['-netdev', `user,id=net,${hostfwd.join(',')}`],
+    // romfile= : no PXE option ROM. The kernel is booted directly, and Debian ships the ROM
+    // (efi-virtio.rom) in ipxe-qemu, which qemu-system-arm only recommends.
+    ...['-device', 'virtio-net-pci,netdev=net,romfile='],
+    ...['-device', 'virtio-rng-pci'],
+    ...(display
+      ? [
+          // A plain 2D virtio-gpu: the guest drives it through DRM/KMS (virtio_gpu) as the Pi
+          // drives vc4; no GL on the host side, so the guest renders in software.
+          ...['-device', `virtio-gpu-pci,xres=${display.xres},yres=${display.yres}`],
+          ...['-device', 'qemu-xhci,id=xhci'],
+          ...['-device', 'usb-kbd,bus=xhci.0', '-device', 'usb-tablet,bus=xhci.0'],
+        ]
+      : []),
+    ...['-display', 'none', '-monitor', 'none', '-no-reboot'],
+    ...['-serial', `file:${serial}`, '-qmp', `unix:${qmpSock},server=on,wait=off`],
+  ];
+  r.say(
+    `${name}: qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m ${memMiB}` +
+      (display ? `, virtio-gpu ${display.xres}x${display.yres}, xHCI usb-tablet + usb-kbd` : '') +
+      `, ${forward.map((g) => `${g} → 127.0.0.1:${ports[g]}`).join(', ')}`,
+  );
+  const startedAt = Date.now();
+  const qemu = spawn('qemu-system-aarch64', qemuArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const guest = {
+    name,
+    qemu,
+    serial,
+    ports,
+    startedAt,
+    exit: null,
+    seen: 0,
+    qmp: null,
+    log: () => (existsSync(serial) ? readFileSync(serial, 'latin1') : ''),
+    /** Seconds since QEMU started. */
+    sec: (t = Date.now()) => ((t - startedAt) / 1000).toFixed(1),
+    /** Echoes new serial lines that match `filter` (progress for a person watching). */
+    echo(filter) {
+      const text = guest.log();
+      const lines = text.slice(guest.seen).split('\n');
+      if (!text.endsWith('\n')) lines.pop();
+      guest.seen += lines.reduce((n, l) => n + l.length + 1, 0);
+      for (const l of lines)
+        if (filter.test(l)) r.say(`${name} console: ${l.replace(ansi, '').trim()}`);
+    },
+    /** Waits until the serial log matches `re` (returns the match) or `timeoutMs` passes (null). */
+    async waitForLog(re, timeoutMs, filter = null) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && guest.exit === null) {
+        if (filter) guest.echo(filter);
+        const m = re.exec(guest.log());
+        if (m) return m;
+        await sleep(1000);
+      }
+      return re.exec(guest.log());
+    },
+    /** SIGKILL: QEMU ends at once, the guest gets no shutdown (a power cut). */
+    async kill() {
+      if (guest.exit !== null) return;
+      qemu.kill('SIGKILL');
+      for (let i = 0; i < 100 && guest.exit === null; i++) await sleep(100);
+    },
+    /** The virtual power button; true when the guest powered off by itself in time. */
+    async powerdown(timeoutMs = 180_000) {
+      if (guest.exit !== null) return false;
+      try {
+        await guest.qmp.execute('system_powerdown');
+      } catch (err) {
+        r.say(`${name}: QMP system_powerdown failed: ${err.message}`);
+      }
+      const deadline = Date.now() + timeoutMs;
+      while (guest.exit === null && Date.now() < deadline) await sleep(1000);
+      return guest.exit !== null && guest.exit.code === 0;
+    },
+    /** Keeps the serial log as `dest`. */
+    saveLog(dest) {
+      mkdirSync(path.dirname(dest), { recursive: true });
+      if (existsSync(serial)) copyFileSync(serial, dest);
+      return dest;
+    },
+  };
+  qemu.on('exit', (code, signal) => (guest.exit = { code, signal, at: Date.now() }));
+  r.onCleanup(() => {
+    if (guest.exit === null) qemu.kill('SIGKILL');
+    guest.qmp?.close();
+  });
+  guest.qmp = await Qmp.connect(qmpSock);
+  return guest;
+}
