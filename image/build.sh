@@ -8,7 +8,9 @@
 #      package list (image/packages.txt + image/packages-kiosk.txt), then image/customize.sh
 #      (units, users, config, checks, trimming) inside it
 #   4. the small variant derived from it: a copy with the kiosk packages purged (apt-get purge
-#      --autoremove), so the two images never drift apart
+#      --autoremove), so the two images never drift apart (--small alone builds its root file
+#      system directly from the same lists without the kiosk ones: CI's budget has no room for
+#      Chromium under emulation)
 #   5. per image: file systems (FAT boot with mkfs.vfat + mtools, ext4 root and data with
 #      mke2fs -d) and genimage's MBR disk image
 #   6. per image: xz-compressed copy (.img.xz), sha256 of both, size report
@@ -16,7 +18,8 @@
 # Usage: image/build.sh [--small | --full] [--no-xz] [--out DIR]
 #   (none)    both images: pos-<version>-arm64.img (the release, with the kiosk browser) and
 #             pos-<version>-arm64-small.img (the same system without cage/Chromium)
-#   --small   only the small image (CI; still derived from the full root file system)
+#   --small   only the small image (CI): the same package lists and customize.sh without
+#             image/packages-kiosk.txt, built directly (no Chromium downloaded or unpacked)
 #   --full    only the full image
 #   --no-xz   skip the .img.xz copies (the .img and its sha256 are always written)
 # Environment (all optional):
@@ -66,7 +69,10 @@ START=$(date +%s)
 STEP=0
 n_variants=$(echo $VARIANTS | wc -w)
 STEPS=$((3 + n_variants * (1 + XZ)))
-has small && STEPS=$((STEPS + 1))
+# The small image is derived from the full one when both are built; alone it is built directly.
+DERIVE_SMALL=0
+has full && has small && DERIVE_SMALL=1
+[ "$DERIVE_SMALL" = 1 ] && STEPS=$((STEPS + 1))
 step() {
   STEP=$((STEP + 1))
   printf '\n== [%d/%d] %s (t+%ds)\n' "$STEP" "$STEPS" "$*" "$(($(date +%s) - START))"
@@ -165,7 +171,13 @@ cp -r "$SRC/dist" "$APP/dist"
 echo "app: $(du -sh "$APP" | cut -f1) ($(du -sh "$APP/node_modules" | cut -f1) node_modules)"
 
 # ---------------------------------------------------------------------------------------------
-step "root filesystem: mmdebstrap $SUITE arm64 (every package list), customize"
+ROOT_VARIANT=full
+LISTS=("$SRC/image/packages.txt" "$SRC/image/packages-kiosk.txt")
+if ! has full; then
+  ROOT_VARIANT=small
+  LISTS=("$SRC/image/packages.txt")
+fi
+step "root filesystem: mmdebstrap $SUITE arm64 ($ROOT_VARIANT), customize"
 # The kernel is installed last, in its own apt run: its initramfs is then generated once,
 # after every package whose trigger would otherwise have it rebuilt (slow under emulation).
 KERNEL_PKG=linux-image-arm64
@@ -173,14 +185,14 @@ list() { grep -hv '^\s*#' "$@" | awk -v k="$KERNEL_PKG" 'NF && $1 != k { print $
 ROOTFS="$WORK/rootfs"
 rm -rf "$ROOTFS" "$WORK/rootfs-small"
 # The units, helpers and overlay come from the same tree as the app.
-export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT=full \
+export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$ROOT_VARIANT" \
   POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log"
 # What no appliance reads: manuals, documentation (the licences stay), translations of
 # programs (the UI is the app's own), Chromium's UI languages other than German and English.
 # The same filters stay in the image's dpkg configuration, so upgrades keep to them.
 mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --components=main,non-free-firmware \
-  --include="$(list "$SRC/image/packages.txt" "$SRC/image/packages-kiosk.txt" | paste -sd, -)" \
+  --include="$(list "${LISTS[@]}" | paste -sd, -)" \
   --aptopt='Acquire::Retries "3"' \
   --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='force-unsafe-io' \
@@ -207,7 +219,11 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
 # Downloaded packages are in the build cache, not on the card.
 rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/var/lib/apt/lists/*
 echo "root filesystem: $(du -sh "$ROOTFS" | cut -f1); apt cache: $(du -sh "$CACHE/apt" | cut -f1)"
-if has small; then
+if ! has full; then
+  SMALL="$ROOTFS"
+  SMALL_DISKID=$DISKID
+fi
+if [ "$DERIVE_SMALL" = 1 ]; then
   # -----------------------------------------------------------------------------------------
   step "small variant: the same root file system without the kiosk packages"
   SMALL="$WORK/rootfs-small"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# CI step for the appliance (.ci/run): builds the images (image/build.sh: one root file
-# system, the small image derived from it) and boots them in QEMU:
+# CI step for the appliance (.ci/run): builds the small image (image/build.sh --small: the same
+# package lists and customize.sh as the release, without the kiosk browser) and boots it in QEMU:
 #   - always: the small image's boot test (tests/image/boot-test.mjs);
 #   - with POS_CI_KIOSK=1: also the full image's kiosk test (tests/image/kiosk-test.mjs:
 #     screen, tap, crashes, power cut). Off by default: see docs/APPLIANCE.md for its duration
@@ -14,7 +14,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 export POS_IMAGE_CACHE=${POS_IMAGE_CACHE:-/var/cache/counter-pos/image}
-BUILD_TIMEOUT=${POS_IMAGE_BUILD_TIMEOUT:-4200}
+BUILD_TIMEOUT=${POS_IMAGE_BUILD_TIMEOUT:-2700}
 KIOSK=${POS_CI_KIOSK:-0}
 skip() {
   echo "image CI: SKIPPED, this machine cannot build images: $*"
