@@ -54,9 +54,6 @@ export default tseslint.config(
     // The daemon's error message is an English sentence for logs: the UI shows refusals
     // through lib/errors.ts (errorText / errorNotice), translated by code.
     files: ['kiosk-ui/src/**/*.ts'],
-    // admin-scanners.ts belongs to the scanner work and still shows the message; it joins
-    // this rule once it uses errorText.
-    ignores: ['kiosk-ui/src/admin/admin-scanners.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

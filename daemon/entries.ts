@@ -31,6 +31,7 @@ export interface UpdateLine {
   id: string;
   state: PaymentState;
   reason?: string | null;
+  reason_code?: string | null;
   payment?: Record<string, unknown>;
   tendered_cents?: number | null;
   change_cents?: number | null;

@@ -120,6 +120,8 @@ export interface Sale {
   updated_at: string;
   /** Why a sale failed or was cancelled, in plain words for the cashier. */
   reason: string | null;
+  /** Stable code of `reason` (failed or cancelled payments), what the till translates. */
+  reason_code?: string | null;
   /** Provider-specific data the UI may show (e.g. app-switch URL, reader id, transaction code). */
   payment: Record<string, unknown>;
 }
@@ -214,11 +216,25 @@ export type ServerMessage =
       barcode: string;
       scanner_id: string | null;
     }
-  | { type: 'scan.refused'; terminal_id: string; reason: string; scanner_id: string | null }
+  | {
+      type: 'scan.refused';
+      terminal_id: string;
+      /** Stable, what the UI translates; `params` fills its sentence; `reason` is English. */
+      code: string;
+      params?: Record<string, unknown>;
+      reason: string;
+      scanner_id: string | null;
+    }
   | { type: 'payment.updated'; sale: Sale }
   | { type: 'scanner.paired'; scanner_id: string; terminal_id: string }
   | { type: 'scanner.unpaired'; scanner_id: string; terminal_id: string }
-  | { type: 'scanner.pairing_refused'; terminal_id: string; scanner_id: string; reason: string }
+  | {
+      type: 'scanner.pairing_refused';
+      terminal_id: string;
+      scanner_id: string;
+      code: string;
+      reason: string;
+    }
   | { type: 'scanners.changed'; scanners: ScannerInfo[] }
   | { type: 'products.changed'; product_ids: string[] }
   | { type: 'settings.changed'; keys: string[] }
@@ -235,14 +251,25 @@ export interface DomainEvents {
   'products.changed': { product_ids: string[] };
   'cart.updated': { cart: Cart };
   'scan.unknown_barcode': { terminal_id: string; barcode: string; scanner_id: string | null };
-  'scan.refused': { terminal_id: string; reason: string; scanner_id: string | null };
+  'scan.refused': {
+    terminal_id: string;
+    code: string;
+    params?: Record<string, unknown>;
+    reason: string;
+    scanner_id: string | null;
+  };
   'payment.updated': { sale: Sale };
   'scanner.paired': {
     scanner_id: string;
     terminal_id: string;
     previous_terminal_id: string | null;
   };
-  'scanner.pairing_refused': { terminal_id: string; scanner_id: string; reason: string };
+  'scanner.pairing_refused': {
+    terminal_id: string;
+    scanner_id: string;
+    code: string;
+    reason: string;
+  };
   'scanners.changed': { scanners: ScannerInfo[] };
   'settings.changed': { keys: string[] };
   'providers.changed': { providers: ProviderInfo[] };

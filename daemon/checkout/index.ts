@@ -178,8 +178,8 @@ export class Checkout {
   async scan(input: ScanInput): Promise<ScanResult> {
     const { terminal_id, barcode, scanner_id } = input;
     const { events, catalog } = this.deps;
-    const refuse = (reason: string): ScanResult => {
-      events.emit('scan.refused', { terminal_id, reason, scanner_id });
+    const refuse = (code: string, reason: string, params?: Record<string, unknown>): ScanResult => {
+      events.emit('scan.refused', { terminal_id, code, params, reason, scanner_id });
       return { result: 'refused', reason };
     };
     if (!TERMINAL_RE.test(terminal_id)) return { result: 'refused', reason: 'Invalid terminal id' };
@@ -188,15 +188,20 @@ export class Checkout {
       events.emit('scan.unknown_barcode', { terminal_id, barcode, scanner_id });
       return { result: 'unknown' };
     }
+    const name = { name: product.name };
     if (this.carts.isLocked(terminal_id))
       return refuse(
+        'payment_pending',
         `"${product.name}" was not added: a payment is in progress. Finish or cancel it first.`,
+        name,
       );
-    if (!product.active) return refuse(`"${product.name}" is not for sale right now`);
+    if (!product.active)
+      return refuse('product_inactive', `"${product.name}" is not for sale right now`, name);
     try {
       return { result: 'added', cart: await this.carts.addProduct(terminal_id, product, 1) };
     } catch (err) {
-      if (err instanceof CheckoutError) return refuse(err.message);
+      if (err instanceof CheckoutError)
+        return refuse(err.code, err.message, { ...name, ...err.params });
       throw err;
     }
   }

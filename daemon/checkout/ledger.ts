@@ -57,6 +57,7 @@ function applyUpdate(s: Sale, u: UpdateLine): Sale {
     state: u.state,
     updated_at: u.at,
     reason: u.reason !== undefined ? u.reason : s.reason,
+    ...(u.reason_code !== undefined ? { reason_code: u.reason_code } : {}),
     payment: u.payment ? { ...s.payment, ...u.payment } : s.payment,
     tendered_cents: u.tendered_cents !== undefined ? u.tendered_cents : s.tendered_cents,
     change_cents: u.change_cents !== undefined ? u.change_cents : s.change_cents,
@@ -203,6 +204,7 @@ export class Ledger {
         state: outcome.state,
       };
       if (outcome.reason !== undefined) line.reason = outcome.reason;
+      if (outcome.reason_code !== undefined) line.reason_code = outcome.reason_code;
       if (outcome.payment) line.payment = outcome.payment;
       if (outcome.tendered_cents !== undefined) line.tendered_cents = outcome.tendered_cents;
       if (outcome.change_cents !== undefined) line.change_cents = outcome.change_cents;

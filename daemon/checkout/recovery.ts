@@ -27,7 +27,11 @@ export async function reconcilePending(deps: RecoveryDeps): Promise<void> {
     const provider = deps.payments.get(sale.provider);
     let outcome: ProviderOutcome;
     if (!provider) {
-      outcome = { state: 'failed', reason: `payment provider ${sale.provider} is not installed` };
+      outcome = {
+        state: 'failed',
+        reason: `payment provider ${sale.provider} is not installed`,
+        reason_code: 'provider_missing',
+      };
     } else {
       let timer: NodeJS.Timeout | undefined;
       try {

@@ -180,7 +180,7 @@ export class SaleFlow {
         refusal = new CheckoutError(asStatus(err.status), err.code, err.message, {
           sale_id: sale.id,
         });
-        outcome = { state: 'failed', reason: err.message };
+        outcome = { state: 'failed', reason: err.message, reason_code: err.code };
       } else {
         this.deps.log.error(`${provider.id}: start failed: ${(err as Error)?.stack ?? err}`);
         refusal = new CheckoutError(
@@ -191,7 +191,11 @@ export class SaleFlow {
             sale_id: sale.id,
           },
         );
-        outcome = { state: 'failed', reason: `${provider.label} could not start the payment` };
+        outcome = {
+          state: 'failed',
+          reason: `${provider.label} could not start the payment`,
+          reason_code: 'provider_error',
+        };
       }
     }
     const current = this.ledger.live(sale.id);
@@ -230,7 +234,11 @@ export class SaleFlow {
     if (sale.state !== 'pending')
       throw new CheckoutError(409, 'not_pending', `Sale ${sale.number} is already ${sale.state}`);
     const provider = this.payments.get(sale.provider);
-    let outcome: ProviderOutcome = { state: 'cancelled', reason: 'Cancelled at the till' };
+    let outcome: ProviderOutcome = {
+      state: 'cancelled',
+      reason: 'Cancelled at the till',
+      reason_code: 'cancelled_at_till',
+    };
     if (provider) {
       try {
         outcome = await provider.cancel(sale);

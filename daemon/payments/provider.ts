@@ -23,7 +23,13 @@ export interface Availability {
 /** What a provider says happened. `pending` means "still waiting"; anything else is final. */
 export interface ProviderOutcome {
   state: PaymentState;
+  /** English, for the log and the admin's sale detail. */
   reason?: string;
+  /**
+   * Stable code of why a payment failed or was cancelled, what the till translates
+   * (kiosk-ui messages `reason.<code>`): card_declined, cancelled_at_till, ...
+   */
+  reason_code?: string;
   /** Provider data merged into sale.payment (transaction code, app-switch URL, reader id...). */
   payment?: Record<string, unknown>;
   /** Cash: tendered and change. */

@@ -86,6 +86,7 @@ export class ScanRouter {
       const reason = 'Too many scans waiting; scan more slowly.';
       this.deps.events.emit('scan.refused', {
         terminal_id: terminal,
+        code: 'scan_queue_full',
         reason,
         scanner_id: scannerId,
       });
@@ -141,8 +142,14 @@ export class ScanRouter {
     } catch (err) {
       // Checkout refused in an unexpected way (storage, limits): the terminal still hears why.
       const reason = (err as Error)?.message ?? String(err);
+      const code = (err as { code?: unknown })?.code;
       log.warn(`scan ${scannerId} → ${terminal}: ${barcode} failed: ${reason}`);
-      events.emit('scan.refused', { terminal_id: terminal, reason, scanner_id: scannerId });
+      events.emit('scan.refused', {
+        terminal_id: terminal,
+        code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'scan_failed',
+        reason,
+        scanner_id: scannerId,
+      });
       return { result: 'refused', terminal_id: terminal, reason };
     }
   }
@@ -156,6 +163,7 @@ export class ScanRouter {
       events.emit('scanner.pairing_refused', {
         terminal_id: current,
         scanner_id: scannerId,
+        code: v.code,
         reason: v.reason,
       });
       return { result: 'pairing_refused', terminal_id: current, code: v.code, reason: v.reason };
@@ -174,6 +182,7 @@ export class ScanRouter {
       events.emit('scanner.pairing_refused', {
         terminal_id: current,
         scanner_id: scannerId,
+        code: 'storage',
         reason,
       });
       return { result: 'pairing_refused', terminal_id: current, code: 'storage', reason };

@@ -214,6 +214,8 @@ test(
       assert.equal(scan.result, 'refused');
       const refused = await ws.next('scan.refused');
       assert.match(refused.reason, /payment is in progress/);
+      assert.equal(refused.code, 'payment_pending', 'the till translates by this code');
+      assert.equal(refused.params?.name, p.name);
       const edit = await addItem(d, 'p1', { product_id: p.id });
       assert.equal(edit.status, 409);
       assert.equal(edit.body.error.code, 'payment_pending');

@@ -186,11 +186,13 @@ test('expired, forged, truncated, over-long and foreign codes are refused; the t
     assert.equal(expired.body.error.params.reason, 'expired');
     // Refusal goes to the terminal the scanner is paired with.
     const msg = (await tillA.next('scanner.pairing_refused')) as {
+      code: string;
       reason: string;
       scanner_id: string;
     };
     assert.equal(msg.scanner_id, 'phone-1');
     assert.match(msg.reason, /expired/i);
+    assert.equal(msg.code, 'expired', 'the till translates by this code');
 
     const fresh = await secretFor(d, 'till-b');
     const flip = fresh.slice(0, -1) + (fresh.endsWith('B') ? 'C' : 'B');

@@ -95,7 +95,10 @@ describe('German, calm, without a printer', () => {
     await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
     await page.locator('pos-pay-bar button[data-provider="fake_card"]').click();
     await page.locator('pos-payment-screen [data-state="failed"]').waitFor();
-    await page.getByTestId('result-reason').filter({ hasText: 'nicht ausgeführt' }).waitFor();
+    await page
+      .getByTestId('result-reason')
+      .filter({ hasText: 'Die Karte wurde abgelehnt. Es wurde nichts abgebucht.' })
+      .waitFor();
     await assertGerman(page, 'decline');
     await screenshot(page, 'calm-decline-800x480');
     await page.locator('pos-payment-screen').getByRole('button', { name: 'OK' }).click();

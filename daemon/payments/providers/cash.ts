@@ -25,7 +25,11 @@ export const cashProvider: ProviderFactory = (deps): PaymentProvider => ({
   async start(sale, opts) {
     const tendered = opts.tendered_cents ?? sale.total_cents;
     if (tendered < sale.total_cents)
-      return { state: 'failed', reason: 'Tendered amount is less than the total' };
+      return {
+        state: 'failed',
+        reason: 'Tendered amount is less than the total',
+        reason_code: 'tendered_too_low',
+      };
     return {
       state: 'succeeded',
       tendered_cents: tendered,
@@ -35,12 +39,20 @@ export const cashProvider: ProviderFactory = (deps): PaymentProvider => ({
 
   // Cash is decided at the counter in one step; there is nothing to stop.
   async cancel() {
-    return { state: 'cancelled', reason: 'Cancelled at the till' };
+    return {
+      state: 'cancelled',
+      reason: 'Cancelled at the till',
+      reason_code: 'cancelled_at_till',
+    };
   },
 
   // A cash sale is pending only if the daemon died between journalling it and its payment.
   // Whether the money changed hands is unknown, so the cashier repeats the sale.
   async reconcile() {
-    return { state: 'failed', reason: 'interrupted by restart' };
+    return {
+      state: 'failed',
+      reason: 'interrupted by restart',
+      reason_code: 'interrupted_by_restart',
+    };
   },
 });

@@ -17,7 +17,11 @@ export const fakeCardProvider: ProviderFactory = (deps): PaymentProvider => {
     if (!sale || sale.state !== 'pending') return;
     const outcome =
       sale.total_cents % 100 === DECLINE_CENTS
-        ? { state: 'failed' as const, reason: 'Card declined (demo: totals ending in .13)' }
+        ? {
+            state: 'failed' as const,
+            reason: 'Card declined (demo: totals ending in .13)',
+            reason_code: 'card_declined',
+          }
         : {
             state: 'succeeded' as const,
             payment: { transaction_code: `FAKE-${sale.number}-${++seq}`, card: 'VISA •••• 4242' },
@@ -48,12 +52,20 @@ export const fakeCardProvider: ProviderFactory = (deps): PaymentProvider => {
       const t = timers.get(sale.id);
       if (t) clearTimeout(t);
       timers.delete(sale.id);
-      return { state: 'cancelled', reason: 'Cancelled at the till' };
+      return {
+        state: 'cancelled',
+        reason: 'Cancelled at the till',
+        reason_code: 'cancelled_at_till',
+      };
     },
 
     // The simulated card lived in this process only; after a restart it is gone.
     async reconcile() {
-      return { state: 'failed', reason: 'interrupted by restart' };
+      return {
+        state: 'failed',
+        reason: 'interrupted by restart',
+        reason_code: 'interrupted_by_restart',
+      };
     },
 
     stop_module() {

@@ -227,11 +227,17 @@ export class SumUpSoloProvider implements PaymentProvider {
     await ctx.ready();
     const record = ctx.state.get(sale.id);
     // Nothing was ever sent to SumUp for this sale.
-    if (!record) return { state: 'cancelled', reason: 'Cancelled before the reader was asked' };
+    if (!record)
+      return {
+        state: 'cancelled',
+        reason: 'Cancelled before the reader was asked',
+        reason_code: 'cancelled_at_till',
+      };
     if (record.phase === 'done' && !record.checkout_id)
       return {
         state: 'cancelled',
         reason: 'Cancelled; the card reader never started this payment',
+        reason_code: 'cancelled_at_till',
       };
     const marked = await ctx.state.put(
       sale.id,
@@ -260,6 +266,7 @@ export class SumUpSoloProvider implements PaymentProvider {
       return {
         state: 'failed',
         reason: 'The POS restarted before the card reader was asked; nothing was charged',
+        reason_code: 'interrupted_by_restart',
       };
     // Decided here or later by the poller; settled through ctx.finish() either way.
     const outcome = await this.resolve(record).catch(() => null);
@@ -313,10 +320,16 @@ export class SumUpSoloProvider implements PaymentProvider {
     why?: string,
   ): ProviderOutcome {
     return record.cancel_requested
-      ? { state: 'cancelled', reason: 'Cancelled on the card reader', payment }
+      ? {
+          state: 'cancelled',
+          reason: 'Cancelled on the card reader',
+          reason_code: 'cancelled_on_reader',
+          payment,
+        }
       : {
           state: 'failed',
           reason: why ?? 'The card was declined or the payment was stopped on the reader',
+          reason_code: why ? 'payment_failed' : 'card_declined_or_stopped',
           payment,
         };
   }

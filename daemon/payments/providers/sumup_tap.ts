@@ -116,7 +116,12 @@ export class SumUpTapProvider implements PaymentProvider {
     const { ctx } = this;
     await ctx.ready();
     const record = ctx.state.get(sale.id);
-    if (!record) return { state: 'cancelled', reason: 'Cancelled at the till' };
+    if (!record)
+      return {
+        state: 'cancelled',
+        reason: 'Cancelled at the till',
+        reason_code: 'cancelled_at_till',
+      };
     // With an API key, a payment the phone already took is found: the sale ends paid.
     const found = await this.resolve(record).catch(() => null);
     if (found?.state === 'succeeded') {
@@ -128,7 +133,11 @@ export class SumUpTapProvider implements PaymentProvider {
       { provider: this.id, phase: 'done', cancel_requested: true },
       ctx.nowIso(),
     );
-    return { state: 'cancelled', reason: 'Cancelled at the till' };
+    return {
+      state: 'cancelled',
+      reason: 'Cancelled at the till',
+      reason_code: 'cancelled_at_till',
+    };
   }
 
   async reconcile(sale: Sale): Promise<ProviderOutcome> {
@@ -136,7 +145,11 @@ export class SumUpTapProvider implements PaymentProvider {
     await ctx.ready();
     const record = ctx.state.get(sale.id);
     if (!record)
-      return { state: 'failed', reason: 'The POS restarted before the payment link was made' };
+      return {
+        state: 'failed',
+        reason: 'The POS restarted before the payment link was made',
+        reason_code: 'interrupted_by_restart',
+      };
     // Without an API key only the phone's callback can decide; it may still come.
     const outcome = await this.resolve(record).catch(() => null);
     if (outcome) await ctx.finish(record, outcome);
@@ -164,6 +177,7 @@ export class SumUpTapProvider implements PaymentProvider {
       await ctx.finish(record, {
         state: 'failed',
         reason: 'The SumUp app was not ready for a payment. Open it, log in, then try again.',
+        reason_code: 'sumup_app_not_ready',
         payment,
       });
       return { kind: 'failed', sale: this.deps.getSale(saleId) ?? sale };
@@ -172,6 +186,7 @@ export class SumUpTapProvider implements PaymentProvider {
       await ctx.finish(record, {
         state: 'failed',
         reason: 'The SumUp app reports the payment failed',
+        reason_code: 'payment_failed',
         payment,
       });
       return { kind: 'failed', sale: this.deps.getSale(saleId) ?? sale };
@@ -209,6 +224,7 @@ export class SumUpTapProvider implements PaymentProvider {
           return {
             state: 'failed',
             reason: `SumUp recorded a different amount (${tx.amount} ${currency}); check the SumUp app`,
+            reason_code: 'amount_mismatch',
             payment,
           };
         }
@@ -216,12 +232,18 @@ export class SumUpTapProvider implements PaymentProvider {
           return {
             state: 'failed',
             reason: 'SumUp recorded this payment for another sale',
+            reason_code: 'other_sale',
             payment,
           };
         return { state: 'succeeded', payment };
       }
       if (status === 'FAILED' || status === 'CANCELLED')
-        return { state: 'failed', reason: 'SumUp reports the payment failed', payment };
+        return {
+          state: 'failed',
+          reason: 'SumUp reports the payment failed',
+          reason_code: 'payment_failed',
+          payment,
+        };
       return null;
     } catch (err) {
       if (isApiError(err) && err.status === 404) return null;

@@ -2,7 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Refund, Sale } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { errorText, printNotice } from '../lib/errors.js';
+import { errorText, printNotice, reasonText } from '../lib/errors.js';
 import { t, tn, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -197,7 +197,17 @@ export class AdminSaleDetail extends LitElement {
             </p>`
           : ''
       }
-      ${s.reason ? html`<p>${t('sales.reason')}: ${s.reason}</p>` : ''}
+      ${
+        s.reason
+          ? html`<div>
+              <p>${t('sales.reason')}: ${reasonText(s)}</p>
+              <details>
+                <summary>${t('common.details')}</summary>
+                ${s.reason}
+              </details>
+            </div>`
+          : ''
+      }
       ${refundable ? this.renderRefund(s, tz) : nothing}
     </div>`;
   }

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ScannerInfo, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
+import { errorText } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
@@ -97,7 +98,7 @@ export class AdminScanners extends LitElement {
       this.keyboards = keyboards;
       this.error = '';
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     }
   }
 
@@ -110,7 +111,7 @@ export class AdminScanners extends LitElement {
         ? t('scanners.adopted', { name })
         : `${t('products.saved')}: ${name}`;
     } catch (err) {
-      this.error = `${s.id}: ${(err as Error).message}`;
+      this.error = `${s.name || s.id}: ${errorText(err)}`;
     }
     await this.load();
   }

@@ -110,3 +110,12 @@ export function errorText(err: unknown, currency = 'EUR'): string {
   const n = errorNotice(err, lang(), currency);
   return translate(lang(), n.key, n.vars);
 }
+
+/**
+ * Why a payment failed or was cancelled, from the sale's stable reason_code (translated), else
+ * the general sentence; the provider's English reason is never shown on the till.
+ */
+export function reasonText(s: { reason_code?: string | null }): string {
+  const key = `reason.${s.reason_code ?? ''}`;
+  return isMessageKey(key) ? translate(lang(), key) : translate(lang(), 'result.failed_reason');
+}

@@ -4,6 +4,7 @@ import type { Sale } from '../../../daemon/protocol.js';
 import type { ReceiptWithPrint } from '../lib/api.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, tn, lang, I18nController } from '../lib/i18n.js';
+import { reasonText } from '../lib/errors.js';
 import { printNotice } from '../lib/errors.js';
 import { formatMoney } from '../lib/format.js';
 import { appSwitchOf } from '../lib/sale.js';
@@ -269,8 +270,8 @@ export class PosPaymentScreen extends LitElement {
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
       ${ok ? this.renderReceipt(s) : nothing}
       ${
-        state === 'failed'
-          ? html`<p class="reason" data-testid="result-reason">${t('result.failed_reason')}</p>`
+        state === 'failed' || (state === 'cancelled' && s.reason_code)
+          ? html`<p class="reason" data-testid="result-reason">${reasonText(s)}</p>`
           : nothing
       }
       ${!ok ? html`<p>${t('result.cart_kept')}</p>` : nothing}

@@ -159,6 +159,8 @@ export const de = {
   'err.unknown_terminal': 'Der Kopplungscode gehört zu keiner bekannten Kasse.',
   'err.expired': 'Der Kopplungscode ist abgelaufen. Bitte einen neuen Code anzeigen.',
   'err.not_yet_valid': 'Der Kopplungscode ist noch nicht gültig (Uhrzeit prüfen).',
+  'err.scan_queue_full': 'Zu viele Scans auf einmal. Bitte langsamer scannen.',
+  'err.scan_failed': 'Der Scan konnte nicht verbucht werden. Bitte noch einmal scannen.',
   // ------------------------------------------------------------- field names in texts
   'field.name': 'Name',
   'field.price': 'Preis',
@@ -325,6 +327,8 @@ export const en: Record<keyof typeof de, string> = {
   'err.unknown_terminal': 'The pairing code belongs to no known till.',
   'err.expired': 'The pairing code has expired. Please show a new code.',
   'err.not_yet_valid': 'The pairing code is not valid yet (check the clock).',
+  'err.scan_queue_full': 'Too many scans at once. Please scan more slowly.',
+  'err.scan_failed': 'The scan could not be booked. Please scan again.',
   'field.name': 'Name',
   'field.price': 'Price',
   'field.price_cents': 'Price',

@@ -57,6 +57,23 @@ export const de = {
   'result.cart_kept': 'Der Warenkorb bleibt erhalten.',
   'result.failed_reason':
     'Die Zahlung wurde nicht ausgeführt, z. B. Karte abgelehnt. Es wurde nichts abgebucht.',
+  // Why a payment failed or was cancelled, by the sale's reason_code.
+  'reason.card_declined': 'Die Karte wurde abgelehnt. Es wurde nichts abgebucht.',
+  'reason.card_declined_or_stopped':
+    'Die Karte wurde abgelehnt oder die Zahlung am Kartenterminal abgebrochen. Es wurde nichts abgebucht.',
+  'reason.payment_failed': 'Die Zahlung ist fehlgeschlagen. Es wurde nichts abgebucht.',
+  'reason.tendered_too_low': 'Der gegebene Betrag reicht nicht.',
+  'reason.cancelled_at_till': 'An der Kasse abgebrochen.',
+  'reason.cancelled_on_reader': 'Am Kartenterminal abgebrochen.',
+  'reason.interrupted_by_restart':
+    'Die Kasse wurde während der Zahlung neu gestartet. Es wurde nichts abgebucht.',
+  'reason.sumup_app_not_ready':
+    'Die SumUp-App war nicht bereit. Bitte öffnen, anmelden und noch einmal versuchen.',
+  'reason.amount_mismatch':
+    'SumUp hat einen anderen Betrag gebucht. Bitte in der SumUp-App prüfen.',
+  'reason.other_sale': 'SumUp hat diese Zahlung einem anderen Verkauf zugeordnet.',
+  'reason.provider_missing': 'Diese Zahlungsart gibt es an dieser Kasse nicht mehr.',
+  'reason.provider_error': 'Die Zahlungsart konnte die Zahlung nicht starten.',
   'card.phone_warning':
     'Achtung: Das Händler-Handy erreicht die Kasse unter dieser Adresse nicht. Bitte PUBLIC_URL einrichten.',
   'result.new_sale': 'Neuer Verkauf',
@@ -139,6 +156,20 @@ export const en: Record<keyof typeof de, string> = {
   'result.cart_kept': 'The cart has been kept.',
   'result.failed_reason':
     'The payment did not go through, e.g. the card was declined. Nothing was charged.',
+  'reason.card_declined': 'The card was declined. Nothing was charged.',
+  'reason.card_declined_or_stopped':
+    'The card was declined or the payment was stopped on the card reader. Nothing was charged.',
+  'reason.payment_failed': 'The payment failed. Nothing was charged.',
+  'reason.tendered_too_low': 'The amount given is not enough.',
+  'reason.cancelled_at_till': 'Cancelled at the till.',
+  'reason.cancelled_on_reader': 'Cancelled on the card reader.',
+  'reason.interrupted_by_restart': 'The till restarted during the payment. Nothing was charged.',
+  'reason.sumup_app_not_ready':
+    'The SumUp app was not ready. Please open it, log in and try again.',
+  'reason.amount_mismatch': 'SumUp booked a different amount. Please check the SumUp app.',
+  'reason.other_sale': 'SumUp assigned this payment to another sale.',
+  'reason.provider_missing': 'This payment method no longer exists on this till.',
+  'reason.provider_error': 'The payment method could not start the payment.',
   'card.phone_warning':
     "Note: the merchant's phone cannot reach the till at this address. Please set PUBLIC_URL.",
   'result.new_sale': 'New sale',
