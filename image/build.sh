@@ -183,6 +183,9 @@ step "root filesystem: mmdebstrap $SUITE arm64 ($ROOT_VARIANT), customize"
 KERNEL_PKG=linux-image-arm64
 list() { grep -hv '^\s*#' "$@" | awk -v k="$KERNEL_PKG" 'NF && $1 != k { print $1 }'; }
 ROOTFS="$WORK/rootfs"
+# A build killed half-way (a CI timeout, Ctrl+C) can leave mmdebstrap's /proc, /sys and /dev
+# mounts in the old root file system; unmount them before removing it, or rm fails on them.
+for m in $(findmnt -rn -o TARGET | grep -F "$WORK/rootfs" | sort -r); do umount -l "$m" || true; done
 rm -rf "$ROOTFS" "$WORK/rootfs-small"
 # The units, helpers and overlay come from the same tree as the app.
 export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$ROOT_VARIANT" \
