@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ROOT } from '../helpers/daemon.js';
 import { latency, round, rowsOf, table, type Row } from './lib.js';
 import { benchAddPush } from './add-push.bench.js';
+import { benchHidPaint } from './hid-paint.bench.js';
 import { benchScanPush } from './scan-push.bench.js';
 import { benchCommit } from './commit.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -53,6 +54,19 @@ const SECTIONS: Section[] = [
           target: '≤ 1.5',
           ok: r.add_to_push_ms.p50 <= 1.5 * r.bare_http_plus_echo_ms.p50,
         },
+      ];
+      return { rows, raw: r };
+    },
+  },
+  {
+    name: 'hid_paint',
+    async run() {
+      const r = await benchHidPaint();
+      const b = 'HID report → line painted on /pos (Chromium, 800x480)';
+      const rows: Row[] = [
+        { bench: b, metric: 'p50', value: r.hid_to_paint_ms.p50, unit: 'ms' },
+        { bench: b, metric: 'p95', value: r.hid_to_paint_ms.p95, unit: 'ms' },
+        { bench: b, metric: 'max', value: r.hid_to_paint_ms.max, unit: 'ms' },
       ];
       return { rows, raw: r };
     },

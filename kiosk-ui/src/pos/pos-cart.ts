@@ -116,6 +116,15 @@ export class PosCart extends LitElement {
   protected override updated(changed: Map<string, unknown>): void {
     if (!changed.has('cart')) return;
     const prev = changed.get('cart') as Cart | null | undefined;
+    const version = this.cart?.version;
+    // A performance mark once the new cart is on screen (the frame after this update), so the
+    // scan → screen time can be measured in the browser (npm run bench, hid_paint).
+    if (version !== undefined && version !== prev?.version)
+      requestAnimationFrame(() =>
+        performance.mark('pos:cart-painted', {
+          detail: { version, terminal: this.cart!.terminal_id },
+        }),
+      );
     const id = this.cart?.last_line_id;
     if (id && (prev?.last_line_id !== id || prev?.version !== this.cart?.version)) {
       this.renderRoot
