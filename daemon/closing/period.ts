@@ -29,6 +29,8 @@ export class PeriodFold {
   private cashSales = 0;
   private cashRefunds = 0;
   readonly movements: CashMovement[] = [];
+  /** The earliest in-period journal time seen: where the very first period begins. */
+  private first = '';
 
   /** start exclusive ('' = the beginning), end inclusive; both ISO UTC. */
   constructor(
@@ -50,6 +52,8 @@ export class PeriodFold {
   }
 
   add(line: AnyLine): void {
+    if (!this.start && line.at <= this.end && (!this.first || line.at < this.first))
+      this.first = line.at;
     switch (line.e) {
       case 'created':
         this.sales.set(line.sale.id, line.sale);
@@ -95,7 +99,9 @@ export class PeriodFold {
     for (const s of this.sales.values())
       if (s.state === 'pending' && s.created_at > this.start && s.created_at <= this.end) pending++;
     return {
-      period_start: this.start || new Date(0).toISOString(),
+      // Before the first Z report the period starts with the shop's first journal entry (an
+      // empty journal: now), never at 1970-01-01.
+      period_start: this.start || this.first || this.end,
       at: this.end,
       timezone: meta.timezone,
       currency: meta.currency,

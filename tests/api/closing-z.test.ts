@@ -24,6 +24,8 @@ test('Z report: expected = float + cash sales − cash refunds − payouts (+ pa
     const x0 = await d.get('/api/v1/closing/x', admin);
     assert.equal(x0.status, 200);
     assert.equal(x0.body.cash.expected_cents, 0);
+    // Before the first Z report the period starts with the first journal entry (issue 14.6).
+    assert.equal(x0.body.period_start, x0.body.at, 'an empty journal: the period starts now');
 
     assert.equal((await move(d, 'pay_in', 10000, 'opening float')).status, 201);
     const s1 = await sell(d, [['6001', 2]], 'cash', 500); // 5.00 cash
@@ -38,6 +40,8 @@ test('Z report: expected = float + cash sales − cash refunds − payouts (+ pa
     assert.equal((await move(d, 'payout', 400, 'window cleaner')).status, 201);
 
     const x = await d.get('/api/v1/closing/x', admin);
+    assert.ok(x.body.period_start > '2000', `first period starts at ${x.body.period_start}`);
+    assert.ok(x.body.period_start <= s1.created_at, 'at or before the first sale');
     assert.deepEqual(x.body.cash, {
       opening_float_cents: 0,
       cash_sales_cents: 1700,
