@@ -206,6 +206,9 @@ describe('German, calm, without a printer', () => {
     const vat = (await x.getByTestId('vat-table').innerText()).replace(/\s+/g, ' ');
     assert.match(vat, /Satz Netto MwSt\. Brutto/);
     assert.match(vat, /7 % 1,12 € 0,08 € 1,20 €/);
+    // No printer set up: no button that would only answer "no printer" (issue 14.2).
+    assert.equal(await x.getByRole('button', { name: 'X-Bericht drucken' }).count(), 0);
+    assert.equal(await x.getByRole('button', { name: 'Aktualisieren' }).count(), 1);
     await screenshot(page, 'calm-x-report-800x480', { fullPage: true });
     assert.deepEqual(pageErrors(page), []);
     await context.close();

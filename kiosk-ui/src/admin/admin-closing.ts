@@ -34,6 +34,8 @@ export class AdminClosing extends LitElement {
   @state() private error = '';
   @state() private notice = '';
   @state() private busy = false;
+  /** Print-on-printer buttons only where a printer is set up (issue 14.2: no printer, no word of it). */
+  @state() private printer = false;
   /** The Z report on show: just closed, or picked from the list. */
   @state() private z: ZReport | null = null;
   @query('admin-cash-count') private countForm?: AdminCashCount;
@@ -64,7 +66,12 @@ export class AdminClosing extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      const [x, list] = await Promise.all([api.xReport(), api.listZReports()]);
+      const [x, list, printer] = await Promise.all([
+        api.xReport(),
+        api.listZReports(),
+        api.printerStatus().catch(() => null),
+      ]);
+      this.printer = printer?.configured ?? false;
       this.x = x;
       this.zList = [...list.z_reports].sort((a, b) => b.number - a.number);
       this.openingFloat = list.opening_float_cents;
@@ -160,7 +167,13 @@ export class AdminClosing extends LitElement {
       ${periodSummary(x, (c) => this.money(c))}
       <div class="row no-print">
         <button @click=${() => void this.load()}>${t('closing.refresh')}</button>
-        <button @click=${() => void this.print(api.printXReport)}>${t('closing.print_x')}</button>
+        ${
+          this.printer
+            ? html`<button @click=${() => void this.print(api.printXReport)}>
+                ${t('closing.print_x')}
+              </button>`
+            : nothing
+        }
       </div>`;
   }
   private renderZ(z: ZReport) {
@@ -201,9 +214,13 @@ export class AdminClosing extends LitElement {
       </p>
       <div class="row no-print">
         <button @click=${() => window.print()}>${t('closing.print_view')}</button>
-        <button @click=${() => void this.print(() => api.printZReport(z.number))}>
-          ${t('closing.print_printer')}
-        </button>
+        ${
+          this.printer
+            ? html`<button @click=${() => void this.print(() => api.printZReport(z.number))}>
+                ${t('closing.print_printer')}
+              </button>`
+            : nothing
+        }
         <button @click=${() => (this.z = null)}>${t('common.close')}</button>
       </div>
     </section>`;
