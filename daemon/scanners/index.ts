@@ -3,8 +3,6 @@
  * and the scanner list the admin and the WebSocket snapshot show. Network scans enter
  * through scan() from the HTTP routes; HID scans come from the manager.
  */
-import { open } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { hasBidiControl } from '../core/text.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
@@ -17,6 +15,7 @@ import { vidPid, type HidBackend, type HidDeviceInfo, type HidKind } from './dev
 import { HidManager, HOTPLUG_SETTLE_MS } from './hid-manager.js';
 import { combinedHotplug, firstLine, hidrawHotplug, usbHotplug, type Hotplug } from './hotplug.js';
 import { splitAim } from './aim.js';
+import { ADOPT_REQUEST_FILE, adoptionLine, appendAdoptionRequest } from './adoption.js';
 import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
 import { PairingSecrets } from './pairing-secret.js';
 import { PairingStore } from './pairings.js';
@@ -27,6 +26,7 @@ import { ScannerList, resolveListPath } from './scanner-list.js';
 import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
 import { ScannerSettings, type DeviceSettings } from './settings.js';
 import { SimulatedBackend } from './simulator.js';
+import { simulateScan } from './simulate.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export type { ScanSink, ScanRequest, ScanOutcome, ScanResult } from './router.js';
@@ -39,11 +39,7 @@ export const POLL_MS = 500;
 export const MAX_NETWORK_SEEN = 200;
 /** A network scanner counts as connected this long after its last scan. */
 export const NETWORK_CONNECTED_MS = 10 * 60_000;
-/**
- * Adoption requests in the data directory: `VID:PID  # comment` lines the root helper
- * pos-scanner-rules moves into /etc/pos/scanners.list (pos-scanner-rules.path watches it).
- */
-export const ADOPT_REQUEST_FILE = 'scanners.adopt';
+export { ADOPT_REQUEST_FILE } from './adoption.js';
 
 export interface ScannersDeps {
   config: Config;
@@ -372,29 +368,12 @@ export class Scanners {
     this.changed();
   }
 
-  /**
-   * An adopted keyboard is read at once (its is_scanner setting). To keep it from typing into
-   * the kiosk, udev must hide it, which only root can arrange: the daemon asks for its VID:PID
-   * to be added to scanners.list by appending to the request file that pos-scanner-rules
-   * (root, pos-scanner-rules.path) takes in. The list then drives udev and this daemon alike.
-   */
+  /** An adopted keyboard is read at once; its VID:PID is asked onto scanners.list (adoption.ts). */
   private async requestListing(id: string, info: HidDeviceInfo): Promise<void> {
     if (this.knownList.has(info.vendorId, info.productId)) return;
-    const what = [info.manufacturer, info.product]
-      .filter(Boolean)
-      .join(' ')
-      .replace(/[^\p{L}\p{N} ._()/+-]/gu, '')
-      .slice(0, 60);
-    const line = `${vidPid(info)}   # ${what || 'keyboard-mode scanner'}, adopted in Admin - Scanners on ${new Date(this.deps.clock.now()).toISOString().slice(0, 10)}\n`;
     const file = this.deps.store.path(ADOPT_REQUEST_FILE);
     try {
-      const fh = await open(file, 'a', 0o640);
-      try {
-        await fh.appendFile(line);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+      await appendAdoptionRequest(file, adoptionLine(info, this.deps.clock.now()));
       this.log.info(
         `scanner ${id} adopted; asked for ${vidPid(info)} on the scanner list (${file})`,
       );
@@ -414,7 +393,7 @@ export class Scanners {
     if (this.hidMessage) h.scanners.message = this.hidMessage;
   }
 
-  /** Demo simulator: plug a virtual device (if needed) and feed it reports. */
+  /** Demo simulator: plug a virtual device (if needed) and feed it reports (simulate.ts). */
   async simulate(
     device: Omit<HidDeviceInfo, 'path' | 'interface'>,
     reports: Buffer[],
@@ -422,28 +401,8 @@ export class Scanners {
     intervalMs = 0,
   ): Promise<{ scanner_id: string | null; fed: boolean }> {
     if (!this.simulator || !this.manager) throw new Error('simulator is off');
-    const path = this.simulator.plug(device, descriptor);
-    await this.manager.rescan();
-    const entry = this.manager.attached().find((a) => a.info.path === path);
-    const keyboard = this.manager.keyboards().find((k) => k.info.path === path);
-    // Reports one by one, `intervalMs` apart (a person typing), or all at once (a scanner).
-    const feed = async () => {
-      if (intervalMs <= 0) return this.simulator!.feed(path, reports);
-      let ok = true;
-      for (const r of reports) {
-        ok = this.simulator!.feed(path, [r]) && ok;
-        await sleep(intervalMs);
-      }
-      return ok;
-    };
-    if (!entry) {
-      // An unread keyboard is only watched (timing); feed its probe, read nothing.
-      if (keyboard) await feed();
-      return { scanner_id: keyboard?.id ?? null, fed: false };
-    }
-    const fed = await feed();
-    await this.router.idle();
-    return { scanner_id: entry.id, fed };
+    const parts = { simulator: this.simulator, manager: this.manager, router: this.router };
+    return simulateScan(parts, device, reports, descriptor, intervalMs);
   }
 
   async unplugSimulated(device: Omit<HidDeviceInfo, 'path' | 'interface'>): Promise<void> {
