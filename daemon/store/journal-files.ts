@@ -271,3 +271,9 @@ export async function repairTail(r: JournalFiles<object>, p: string): Promise<bo
     await fh.close();
   }
 }
+
+/** An entry as one line: its fields, then `q` last (scans match the fields' fixed prefix). */
+export function serialise(entry: object, q: number): string {
+  const { q: _drop, ...rest } = entry as { q?: unknown };
+  return JSON.stringify({ ...rest, q }) + '\n';
+}

@@ -32,11 +32,12 @@
  * - readPlaces() reads entries at known byte offsets; entriesAfter() returns the entries after
  *   a sequence number in sequence order (streaming readers such as fleet shipping).
  */
-import { mkdir, open, readdir, rename, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { StorageError } from './document.js';
-import { fsyncDir, writeFileDurable } from './durable-file.js';
+import { AppendFiles, type OpenFile } from './journal-handles.js';
+import { migratePartition } from './journal-migrate.js';
 import {
   edgeSeqs,
   parseLatin1,
@@ -44,6 +45,7 @@ import {
   readPlaces,
   repairTail,
   scanPartition,
+  serialise,
   type JournalFiles,
   type Place,
   type Stored,
@@ -82,24 +84,28 @@ interface Queued<E> {
   reject: (err: unknown) => void;
 }
 
-interface OpenFile {
-  fh: FileHandle;
-  size: number;
-}
-
 export class Journal<E extends object> {
   private seq = 0;
   private counters = new Map<string, number>();
   private queue: Queued<E>[] = [];
   private writing: Promise<void> | null = null;
-  private files = new Map<string, OpenFile>();
+  /** File handles kept open for appending (journal-handles.ts). */
+  private readonly files: AppendFiles;
   private broken: string | null = null;
   private failure: string | null = null;
   /** Per partition: lowest and highest q (for entriesAfter). */
   private range = new Map<string, { min: number; max: number }>();
   private committedListeners: Array<(batch: Committed<E>[]) => void> = [];
 
-  constructor(private readonly opts: JournalOptions<E>) {}
+  constructor(private readonly opts: JournalOptions<E>) {
+    this.files = new AppendFiles({
+      name: opts.name,
+      dir: opts.dir,
+      partition: opts.partition,
+      maxOpen: opts.maxOpen ?? 4,
+      fileOf: (p) => this.fileOf(p),
+    });
+  }
 
   /** Highest sequence number durably in the journal. */
   get lastSeq(): number {
@@ -159,43 +165,12 @@ export class Journal<E extends object> {
       }
     }
     for (const p of legacy) {
-      await this.migrate(p);
+      const { seq, range } = await migratePartition(this.files$, this.opts.dir, p, this.seq);
+      this.seq = seq;
+      if (range) this.range.set(p, range);
       stats.migrated++;
     }
     return stats;
-  }
-
-  /**
-   * Rewrites a partition written before sequence numbers with `q` on every entry. Entries that
-   * have one keep it (a file is migrated whole, but a repeated migration must not renumber);
-   * lines that are not JSON are kept as they are (readers skip them, as before).
-   */
-  private async migrate(p: string): Promise<void> {
-    const lines: Array<{ entry?: object & { q?: unknown }; text: string }> = [];
-    await this.readPartition(
-      p,
-      (entry, _lineNo, text) => lines.push({ entry, text }),
-      (_lineNo, text) => lines.push({ text }),
-      { raw: true },
-    );
-    for (const l of lines)
-      if (typeof l.entry?.q === 'number' && l.entry.q > this.seq) this.seq = l.entry.q;
-    let min = 0;
-    let max = 0;
-    const out = lines.map((l) => {
-      if (!l.entry) return l.text + '\n';
-      const q = typeof l.entry.q === 'number' ? l.entry.q : ++this.seq;
-      if (!min || q < min) min = q;
-      if (q > max) max = q;
-      return serialise(l.entry, q);
-    });
-    const file = this.fileOf(p);
-    const tmp = `${file}.migrate-${process.pid}`;
-    await writeFileDurable(tmp, out.join(''));
-    await rename(tmp, file);
-    await fsyncDir(this.opts.dir);
-    if (max) this.range.set(p, { min, max });
-    this.opts.log.info(`${this.opts.name}: ${p}.jsonl numbered (${out.length} lines)`);
   }
 
   /** Appends one entry to a partition; resolves once it is durable. */
@@ -251,7 +226,7 @@ export class Journal<E extends object> {
       try {
         if (this.broken) throw new StorageError(this.opts.name, this.broken);
         for (const [partition, parts] of byPart) {
-          const f = await this.file(partition);
+          const f = await this.files.open(partition);
           touched.push({ f, before: f.size, partition });
           const buf = Buffer.from(parts.join(''), 'utf8');
           let off = 0;
@@ -307,36 +282,6 @@ export class Journal<E extends object> {
         this.opts.log.error(`${this.opts.name}: ${this.broken}`);
       }
     }
-  }
-
-  private async file(partition: string): Promise<OpenFile> {
-    const hit = this.files.get(partition);
-    if (hit) {
-      // Most recently used last.
-      this.files.delete(partition);
-      this.files.set(partition, hit);
-      return hit;
-    }
-    if (!this.opts.partition.test(partition))
-      throw new StorageError(this.opts.name, `"${partition}" is not a partition of it`);
-    const name = this.fileOf(partition);
-    const existed = await stat(name).then(
-      () => true,
-      () => false,
-    );
-    if (!existed) await mkdir(this.opts.dir, { recursive: true });
-    const fh = await open(name, 'a', 0o640);
-    const { size } = await fh.stat();
-    // A new file's directory entry must be durable too, or a power cut can lose the file.
-    if (!existed) await fsyncDir(this.opts.dir);
-    const f = { fh, size };
-    this.files.set(partition, f);
-    while (this.files.size > (this.opts.maxOpen ?? 4)) {
-      const [oldest, old] = this.files.entries().next().value as [string, OpenFile];
-      this.files.delete(oldest);
-      await old.fh.close().catch(() => {});
-    }
-    return f;
   }
 
   private get files$(): JournalFiles<E> {
@@ -416,13 +361,6 @@ export class Journal<E extends object> {
   /** Waits for queued appends, then closes the files. */
   async close(): Promise<void> {
     await this.idle();
-    for (const f of this.files.values()) await f.fh.close().catch(() => {});
-    this.files.clear();
+    await this.files.closeAll();
   }
-}
-
-/** An entry as one line: its fields, then `q` last (scans match the fields' fixed prefix). */
-function serialise(entry: object, q: number): string {
-  const { q: _drop, ...rest } = entry as { q?: unknown };
-  return JSON.stringify({ ...rest, q }) + '\n';
 }

@@ -24,13 +24,11 @@ import { CachedAvailability } from '../sumup/availability.js';
 import { SumUpContext } from '../sumup/context.js';
 import { isApiError } from '../sumup/sdk.js';
 import { describeSumUpError, outcomeUnknown, toProviderError } from '../sumup/errors.js';
-import { minorUnit, toMinor } from '../sumup/money.js';
+import { minorUnit } from '../sumup/money.js';
 import { refundThroughSumUp } from '../sumup/refund.js';
 import type { SoloCallback } from '../sumup/callbacks.js';
+import { resolveSoloRecord } from '../sumup/solo-status.js';
 import type { CheckoutRecord } from '../sumup/state.js';
-
-/** SumUp: after accepting a checkout the device has 60 s to start it; then it is dropped. */
-const START_WINDOW_MS = 60_000;
 
 export class SumUpSoloProvider implements PaymentProvider {
   readonly id = 'sumup_solo';
@@ -314,104 +312,9 @@ export class SumUpSoloProvider implements PaymentProvider {
     return 'settled';
   }
 
-  private failure(
-    record: CheckoutRecord,
-    payment: Record<string, unknown>,
-    why?: string,
-  ): ProviderOutcome {
-    return record.cancel_requested
-      ? {
-          state: 'cancelled',
-          reason: 'Cancelled on the card reader',
-          reason_code: 'cancelled_on_reader',
-          payment,
-        }
-      : {
-          state: 'failed',
-          reason: why ?? 'The card was declined or the payment was stopped on the reader',
-          reason_code: why ? 'payment_failed' : 'card_declined_or_stopped',
-          payment,
-        };
-  }
-
-  /** Ask SumUp what became of a record; null while undecided. */
-  async resolve(record: CheckoutRecord): Promise<ProviderOutcome | null> {
-    const { ctx } = this;
-    if (!ctx.api || !record.reader_id) return null;
-    const mc = ctx.account.merchantCode;
-    if (record.checkout_id) {
-      try {
-        const { data } = await ctx.api.readers.getCheckout(
-          mc,
-          record.reader_id,
-          record.checkout_id,
-        );
-        const payment = {
-          client_transaction_id: data.client_transaction_id,
-          confirmed_by: 'status',
-        };
-        if (data.status === 'successful') return { state: 'succeeded', payment };
-        if (data.status === 'failed' || data.status === 'cancelled')
-          return this.failure(
-            record,
-            payment,
-            data.payment_failure_reason
-              ? `Payment failed: ${data.payment_failure_reason}`
-              : undefined,
-          );
-        return null;
-      } catch (err) {
-        if (!(isApiError(err) && err.status === 404)) throw err;
-      }
-    }
-    const byTx = await this.lookupTransaction(record);
-    if (byTx) return byTx;
-    if (record.phase !== 'creating') return null;
-    // createCheckout's answer was lost. Once the device's 60 s start window has passed and the
-    // reader is idle, no checkout of ours can still start: the payment did not happen.
-    const age = this.deps.clock.now() - Date.parse(record.created_at);
-    if (age < START_WINDOW_MS) return null;
-    const status = await ctx.api.readers.getStatus(mc, record.reader_id);
-    if (status.data.state && status.data.state !== 'IDLE') return null;
-    return this.failure(
-      record,
-      {},
-      'SumUp did not confirm the payment request; nothing was charged',
-    );
-  }
-
-  private async lookupTransaction(record: CheckoutRecord): Promise<ProviderOutcome | null> {
-    const { ctx } = this;
-    const query = record.client_transaction_id
-      ? { client_transaction_id: record.client_transaction_id }
-      : record.foreign_transaction_id
-        ? { foreign_transaction_id: record.foreign_transaction_id }
-        : null;
-    if (!ctx.api || !query) return null;
-    try {
-      const tx = await ctx.api.transactions.get(ctx.account.merchantCode, query);
-      const status = tx.simple_status ?? tx.status;
-      const payment = {
-        transaction_code: tx.transaction_code,
-        client_transaction_id: tx.client_transaction_id,
-        confirmed_by: 'transactions',
-      };
-      if (status === 'SUCCESSFUL' || status === 'PAID_OUT') {
-        if (
-          tx.amount !== undefined &&
-          toMinor(tx.amount, tx.currency ?? this.deps.config.currency) !== record.amount_cents
-        )
-          this.ctx.log.error(
-            `sale ${record.sale_id}: SumUp amount ${tx.amount} differs from the sale`,
-          );
-        return { state: 'succeeded', payment };
-      }
-      if (status === 'FAILED' || status === 'CANCELLED') return this.failure(record, payment);
-      return null;
-    } catch (err) {
-      if (isApiError(err) && err.status === 404) return null;
-      throw err;
-    }
+  /** Ask SumUp what became of a record; null while undecided (../sumup/solo-status.ts). */
+  resolve(record: CheckoutRecord): Promise<ProviderOutcome | null> {
+    return resolveSoloRecord(this.ctx, this.deps.clock, this.deps.config.currency, record);
   }
 }
 

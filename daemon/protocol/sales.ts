@@ -1,0 +1,148 @@
+/** Wire types (daemon/protocol.ts): catalog, carts, payments and sales. */
+
+// --------------------------------------------------------------------------------- catalog
+/** The VAT rates (percent) a product may have; the admin form offers exactly these. */
+export const VAT_RATES_DEFAULT: readonly number[] = [19, 7, 0];
+
+export interface Product {
+  id: string;
+  barcode: string | null;
+  name: string;
+  price_cents: number;
+  category: string | null;
+  /** VAT rate in percent (e.g. 19, 7, 0). */
+  vat_rate: number;
+  active: boolean;
+  /** URL path of the normalised image, or null. */
+  image_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductInput {
+  barcode?: string | null;
+  name?: string;
+  price_cents?: number;
+  category?: string | null;
+  vat_rate?: number;
+  active?: boolean;
+}
+
+export interface CsvImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Rows refused, by spreadsheet row number; `code` is stable (the UI translates by it). */
+  errors: Array<{ row: number; field?: string; code?: string; message: string }>;
+}
+
+// ----------------------------------------------------------------------------------- carts
+/** A cart line is a sale line (below) with the id the cart edits it by. */
+export interface CartLine extends SaleLine {
+  line_id: string;
+}
+
+export interface Cart {
+  terminal_id: string;
+  lines: CartLine[];
+  total_cents: number;
+  item_count: number;
+  /** line_id of the line the last scan/add touched (the UI highlights it). */
+  last_line_id: string | null;
+  /** Increments on every change; lets clients drop stale updates. */
+  version: number;
+  /** Sale id while a payment for this cart is pending; cart edits are refused then. */
+  pending_sale_id: string | null;
+  updated_at: string;
+}
+
+export interface AddItemBody {
+  barcode?: string;
+  product_id?: string;
+  quantity?: number;
+}
+
+// -------------------------------------------------------------------------------- payments
+export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+
+export interface ProviderInfo {
+  id: string;
+  label: string;
+  available: boolean;
+  reason?: string;
+  minimum_payment_cents: number;
+  minimum_topup_barcode?: string;
+}
+
+export interface CheckoutBody {
+  provider: string;
+  idempotency_key: string;
+  tendered_cents?: number;
+}
+
+export interface SaleLine {
+  product_id: string;
+  barcode: string | null;
+  name: string;
+  unit_price_cents: number;
+  vat_rate: number;
+  quantity: number;
+  line_total_cents: number;
+}
+
+export interface Sale {
+  id: string;
+  /** Gap-free sequential number per appliance. */
+  number: number;
+  terminal_id: string;
+  provider: string;
+  state: PaymentState;
+  lines: SaleLine[];
+  total_cents: number;
+  tendered_cents: number | null;
+  change_cents: number | null;
+  cashier: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Why a sale failed or was cancelled, in plain words for the cashier. */
+  reason: string | null;
+  /** Stable code of `reason` (failed or cancelled payments), what the till translates. */
+  reason_code?: string | null;
+  /** Provider-specific data the UI may show (e.g. app-switch URL, reader id, transaction code). */
+  payment: Record<string, unknown>;
+}
+
+export interface DailyReport {
+  date: string;
+  timezone: string;
+  sale_count: number;
+  total_cents: number;
+  by_provider: Array<{ provider: string; count: number; total_cents: number }>;
+  by_hour: Array<{ hour: number; count: number; total_cents: number }>;
+  top_products: Array<{ product_id: string; name: string; quantity: number; total_cents: number }>;
+  failed_count: number;
+  cancelled_count: number;
+}
+
+/** A SumUp Solo reader as admin sees it (GET /api/v1/admin/sumup/readers). */
+export interface SumUpReaderInfo {
+  id: string;
+  name: string;
+  /** SumUp's pairing status: processing (waiting for the device), paired, expired, unknown. */
+  status: 'unknown' | 'processing' | 'paired' | 'expired';
+  model: string;
+  serial: string;
+  /** Terminals that chose this reader. */
+  terminals: string[];
+  is_default: boolean;
+}
+
+export interface SumUpReaders {
+  readers: SumUpReaderInfo[];
+  /** Chosen in admin; null = SUMUP_READER_ID. */
+  default_reader_id: string | null;
+  /** The default in force (admin choice, else SUMUP_READER_ID). */
+  effective_default: string | null;
+  /** terminal id → reader id. */
+  terminal_readers: Record<string, string>;
+}

@@ -1,0 +1,215 @@
+/** Wire types (daemon/protocol.ts): receipts, printer, refunds, cash movements, X and Z reports. */
+
+// --------------------------------------------------- receipts, refunds, day closing (shop ops)
+export interface ReceiptLine {
+  quantity: number;
+  name: string;
+  unit_price_cents: number;
+  line_total_cents: number;
+  vat_rate: number;
+  /** Letter of the line's VAT row (A = highest rate). */
+  vat_code: string;
+}
+
+export interface ReceiptVatRow {
+  code: string;
+  rate: number;
+  gross_cents: number;
+  net_cents: number;
+  vat_cents: number;
+}
+
+/** What a receipt shows; rendered as ESC/POS bytes and as the public HTML page. */
+export interface Receipt {
+  kind: 'sale' | 'refund';
+  /** Language the receipt is printed and shown in (the shop's). */
+  language: 'de' | 'en';
+  /** The till's name as customers read it ("Kasse 1"). */
+  terminal_name: string;
+  shop: { name: string; address_lines: string[]; tax_id: string; footer: string };
+  /** Sale number (sale receipts) or refund number (refund receipts). */
+  number: number;
+  /** Refund receipts: the original sale's number. */
+  refers_to_sale_number: number | null;
+  terminal_id: string;
+  started_at: string;
+  ended_at: string;
+  timezone: string;
+  currency: string;
+  lines: ReceiptLine[];
+  /** Negative for refunds. */
+  total_cents: number;
+  vat: ReceiptVatRow[];
+  payment: {
+    provider: string;
+    label: string;
+    tendered_cents: number | null;
+    change_cents: number | null;
+    reference: string | null;
+  };
+  cashier: string | null;
+  /** Public receipt page (GET /r/:token); absolute when PUBLIC_URL or the request says how. */
+  url: string;
+}
+
+/** GET/PUT /api/v1/admin/settings/receipts */
+export interface ReceiptSettings {
+  /** Empty = SHOP_NAME from the configuration. */
+  shop_name: string;
+  address_lines: string[];
+  tax_id: string;
+  footer: string;
+  /** Print the receipt automatically after every succeeded sale. */
+  auto_print: boolean;
+  /** The shop's language: receipts, reports, and the tills' default (each till can switch). */
+  language: 'de' | 'en';
+  /** Names of the tills by terminal id ("kiosk" → "Kasse 1" unless named here). */
+  terminal_names: Record<string, string>;
+}
+
+/** GET /api/v1/sales/:id/receipt */
+export interface ReceiptInfo {
+  receipt: Receipt;
+  token: string;
+  url: string;
+  /** QR code of `url` as SVG (bwip-js). */
+  qr_svg: string;
+}
+
+export interface RefundLine {
+  /** Index of the line in the original sale's `lines`. */
+  line_index: number;
+  product_id: string;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+  line_total_cents: number;
+  vat_rate: number;
+}
+
+export interface Refund {
+  id: string;
+  /** Gap-free refund number per appliance. */
+  number: number;
+  sale_id: string;
+  sale_number: number;
+  provider: string;
+  /** cash: paid from the drawer; provider: back through the provider's refund API; manual. */
+  method: 'cash' | 'provider' | 'manual';
+  lines: RefundLine[];
+  total_cents: number;
+  reason: string;
+  by: string | null;
+  created_at: string;
+  payment: Record<string, unknown>;
+}
+
+/** POST /api/v1/sales/:id/refunds — no `line_indexes` = every line not refunded yet. */
+export interface RefundBody {
+  line_indexes?: number[];
+  reason: string;
+  idempotency_key: string;
+}
+
+export interface CashMovement {
+  id: string;
+  /** payout: cash taken out (supplier paid, bank deposit); pay_in: cash put in (float top-up). */
+  kind: 'payout' | 'pay_in';
+  amount_cents: number;
+  reason: string;
+  by: string | null;
+  at: string;
+}
+
+export interface CashSummary {
+  opening_float_cents: number;
+  cash_sales_cents: number;
+  cash_refunds_cents: number;
+  payouts_cents: number;
+  pay_ins_cents: number;
+  /** opening float + cash sales − cash refunds − payouts + pay-ins. */
+  expected_cents: number;
+}
+
+/** X report: the open period so far (nothing is closed). */
+export interface XReport {
+  period_start: string;
+  at: string;
+  timezone: string;
+  currency: string;
+  sale_count: number;
+  sales_total_cents: number;
+  refund_count: number;
+  refunds_total_cents: number;
+  by_provider: Array<{
+    provider: string;
+    sale_count: number;
+    sales_cents: number;
+    refund_count: number;
+    refunds_cents: number;
+  }>;
+  vat: ReceiptVatRow[];
+  cash: CashSummary;
+  movements: CashMovement[];
+  /** Sales still pending payment: the period should not be closed over them. */
+  pending_count: number;
+}
+
+/** Z report: a closed period; numbered and immutable. */
+export interface ZReport extends XReport {
+  number: number;
+  counted_cents: number;
+  /** Counted by denomination (value in cents → count), or null when a total was counted. */
+  denominations: Record<string, number> | null;
+  /** counted − expected (negative = cash missing). */
+  difference_cents: number;
+  /** Cash left in the drawer as the next period's opening float. */
+  next_float_cents: number;
+  closed_by: string | null;
+}
+
+export interface ZCloseBody {
+  counted_cents?: number;
+  denominations?: Record<string, number>;
+  next_float_cents: number;
+  idempotency_key: string;
+}
+
+/**
+ * Why a print did not happen, for the UI to translate: switched off, no printer set up (the
+ * till then says nothing about printers), set up but not reachable, or it stopped mid-job.
+ */
+export type PrintCode =
+  | 'printer_off'
+  | 'printer_not_configured'
+  | 'printer_not_connected'
+  | 'printer_failed'
+  | 'no_receipt';
+
+export interface PrinterStatus {
+  /** A printer is set up (chosen in the settings, or a USB printer found automatically). */
+  configured: boolean;
+  connected: boolean;
+  connection: 'usb' | 'network' | 'none';
+  /** Printer profile (receipt-printer-encoder model id). */
+  model: string;
+  vendor_id: string | null;
+  product_id: string | null;
+  paper_width_mm: 58 | 80;
+  name: string | null;
+  /** Why printing is not possible now (translated by the UI), or null. */
+  code: PrintCode | null;
+  /** English detail for the log and the admin status ("Printer 04b8:0202 not connected"). */
+  message: string | null;
+  last_error: string | null;
+  last_printed_at: string | null;
+}
+
+/** Result of a print attempt: the sale or action never fails because of the printer. */
+export interface PrintResult {
+  printed: boolean;
+  /** Why not, for the UI to translate; null when printed. */
+  code?: PrintCode | null;
+  /** English detail for logs and the admin status; never shown on the till. */
+  message: string | null;
+}
