@@ -8,6 +8,7 @@
  * The top-up barcode is offered only while that product exists and is active in the catalog.
  */
 import { ConfigError } from '../config.js';
+import type { Availability } from './provider.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ProviderInfo } from '../protocol.js';
 import type { PaymentProvider, ProviderDeps, ProviderFactory } from './provider.js';
@@ -44,7 +45,7 @@ export class Payments {
       }
     }
     this.cached = [...this.providers.values()].map((p) =>
-      this.info(p, { available: false, reason: 'Checking…' }),
+      this.info(p, { available: false, reason: 'Checking…', reason_code: 'checking' }),
     );
   }
 
@@ -77,7 +78,7 @@ export class Payments {
     return product && product.active && product.price_cents > 0 ? product : undefined;
   }
 
-  private info(p: PaymentProvider, a: { available: boolean; reason?: string }): ProviderInfo {
+  private info(p: PaymentProvider, a: Availability): ProviderInfo {
     const info: ProviderInfo = {
       id: p.id,
       label: p.label,
@@ -85,6 +86,7 @@ export class Payments {
       minimum_payment_cents: p.minimumPaymentCents,
     };
     if (!a.available && a.reason) info.reason = a.reason;
+    if (!a.available) info.reason_code = a.reason_code ?? 'unavailable';
     const topup = this.topupProduct(p.id);
     if (topup?.barcode) info.minimum_topup_barcode = topup.barcode;
     return info;
@@ -101,21 +103,30 @@ export class Payments {
     return list;
   }
 
-  private async ask(p: PaymentProvider): Promise<{ available: boolean; reason?: string }> {
+  private async ask(p: PaymentProvider): Promise<Availability> {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         Promise.resolve(p.availability()),
-        new Promise<{ available: boolean; reason: string }>((resolve) => {
+        new Promise<Availability>((resolve) => {
           timer = setTimeout(
-            () => resolve({ available: false, reason: `${p.label} did not answer in time` }),
+            () =>
+              resolve({
+                available: false,
+                reason: `${p.label} did not answer in time`,
+                reason_code: 'provider_timeout',
+              }),
             AVAILABILITY_TIMEOUT_MS,
           );
         }),
       ]);
     } catch (err) {
       this.deps.log.warn(`payments: ${p.id} availability failed: ${(err as Error).message}`);
-      return { available: false, reason: `${p.label} is not reachable` };
+      return {
+        available: false,
+        reason: `${p.label} is not reachable`,
+        reason_code: 'provider_unreachable',
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -16,8 +16,13 @@ import type { PaymentState, Sale } from '../protocol.js';
 
 export interface Availability {
   available: boolean;
-  /** Plain words for the cashier/owner when unavailable (e.g. "SumUp API key missing"). */
+  /** English words for the log and the API (e.g. "SumUp API key missing"). */
   reason?: string;
+  /**
+   * Stable code of why, what the admin page translates (kiosk-ui messages `avail.<code>`):
+   * sumup_api_key_missing, no_reader_chosen, reader_offline, ...
+   */
+  reason_code?: string;
 }
 
 /** What a provider says happened. `pending` means "still waiting"; anything else is final. */

@@ -69,7 +69,10 @@ export interface ProviderInfo {
   id: string;
   label: string;
   available: boolean;
+  /** English, for the log; screens translate reason_code. */
   reason?: string;
+  /** Why it is unavailable, as a stable code (messages `avail.<code>`). */
+  reason_code?: string;
   minimum_payment_cents: number;
   minimum_topup_barcode?: string;
 }

@@ -211,6 +211,7 @@ test('sumup_solo: a bad API key makes the provider unavailable with the reason, 
     const solo = list.body.find((p: { id: string }) => p.id === 'sumup_solo');
     assert.equal(solo.available, false);
     assert.match(solo.reason, /API key/);
+    assert.equal(solo.reason_code, 'sumup_unauthorized');
     await fillCart(rig.d, 'kiosk');
     const res = await pay(rig.d, 'kiosk', 'sumup_solo');
     assert.equal(res.status, 409, res.text);
@@ -229,6 +230,7 @@ test('sumup_solo: not configured → unavailable with a plain reason', async () 
     const solo = list.body.find((p: { id: string }) => p.id === 'sumup_solo');
     assert.equal(solo.available, false);
     assert.match(solo.reason, /SUMUP_API_KEY/);
+    assert.equal(solo.reason_code, 'sumup_api_key_missing');
   } finally {
     await d.stop();
   }

@@ -259,6 +259,11 @@ describe('/admin', () => {
     await card.waitFor();
     assert.match((await card.textContent()) ?? '', /Verfügbar/);
     assert.match((await card.textContent()) ?? '', /1,00/);
+    // SumUp is not set up here: the reason is translated by its code, not the daemon's words.
+    const solo =
+      (await page.locator('admin-providers tr[data-provider="sumup_solo"]').textContent()) ?? '';
+    assert.match(solo, /Nicht verfügbar: SumUp-API-Schlüssel fehlt \(SUMUP_API_KEY\)/);
+    assert.doesNotMatch(solo, /missing|Checking/);
     await screenshotBoth(page, 'admin-providers', { fullPage: true });
   });
 

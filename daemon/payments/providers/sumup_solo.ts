@@ -67,7 +67,11 @@ export class SumUpSoloProvider implements PaymentProvider {
       await this.ctx.ready();
       return await this.avail.get();
     } catch (err) {
-      return { available: false, reason: (err as Error).message };
+      return {
+        available: false,
+        reason: (err as Error).message,
+        reason_code: 'provider_unreachable',
+      };
     }
   }
 
@@ -79,18 +83,36 @@ export class SumUpSoloProvider implements PaymentProvider {
   private async probe(): Promise<Availability> {
     const { ctx } = this;
     if (!ctx.account.apiKey)
-      return { available: false, reason: 'SumUp API key missing (SUMUP_API_KEY)' };
+      return {
+        available: false,
+        reason: 'SumUp API key missing (SUMUP_API_KEY)',
+        reason_code: 'sumup_api_key_missing',
+      };
     if (!ctx.account.merchantCode)
-      return { available: false, reason: 'SumUp merchant code missing (SUMUP_MERCHANT_CODE)' };
-    if (!ctx.api || !ctx.readers) return { available: false, reason: 'SumUp is not configured' };
+      return {
+        available: false,
+        reason: 'SumUp merchant code missing (SUMUP_MERCHANT_CODE)',
+        reason_code: 'sumup_merchant_code_missing',
+      };
+    if (!ctx.api || !ctx.readers)
+      return {
+        available: false,
+        reason: 'SumUp is not configured',
+        reason_code: 'sumup_not_configured',
+      };
     if (ctx.state.problem)
       return {
         available: false,
         reason: `SumUp payment records cannot be saved: ${ctx.state.problem}`,
+        reason_code: 'sumup_records_unsaved',
       };
     const wanted = ctx.readers.anyReader();
     if (!wanted)
-      return { available: false, reason: 'No card reader chosen: pair a SumUp Solo in admin' };
+      return {
+        available: false,
+        reason: 'No card reader chosen: pair a SumUp Solo in admin',
+        reason_code: 'no_reader_chosen',
+      };
     try {
       const readers = await ctx.readers.list();
       const r = readers.find((x) => x.id === wanted);
@@ -98,12 +120,18 @@ export class SumUpSoloProvider implements PaymentProvider {
         return {
           available: false,
           reason: 'The chosen card reader is not paired with SumUp any more',
+          reason_code: 'reader_not_found',
         };
       if (r.status === 'expired')
-        return { available: false, reason: `Card reader "${r.name}" must be paired again` };
+        return {
+          available: false,
+          reason: `Card reader "${r.name}" must be paired again`,
+          reason_code: 'reader_expired',
+        };
       return { available: true };
     } catch (err) {
-      return { available: false, reason: describeSumUpError(err).message };
+      const f = describeSumUpError(err);
+      return { available: false, reason: f.message, reason_code: f.code };
     }
   }
 
@@ -185,7 +213,7 @@ export class SumUpSoloProvider implements PaymentProvider {
     } catch (err) {
       const failure = toProviderError(err);
       if (isApiError(err) && (err.status === 401 || err.status === 403))
-        this.avail.set({ available: false, reason: failure.message });
+        this.avail.set({ available: false, reason: failure.message, reason_code: failure.code });
       if (!outcomeUnknown(err)) {
         // SumUp answered with a refusal: nothing was started on the reader.
         await ctx.state.put(sale.id, { provider: this.id, phase: 'done' }, ctx.nowIso());

@@ -57,11 +57,16 @@ export class SumUpTapProvider implements PaymentProvider {
   async availability(): Promise<Availability> {
     await this.ctx.ready();
     if (!this.ctx.account.affiliateKey)
-      return { available: false, reason: 'SumUp affiliate key missing (SUMUP_AFFILIATE_KEY)' };
+      return {
+        available: false,
+        reason: 'SumUp affiliate key missing (SUMUP_AFFILIATE_KEY)',
+        reason_code: 'sumup_affiliate_key_missing',
+      };
     if (this.ctx.state.problem)
       return {
         available: false,
         reason: `SumUp payment records cannot be saved: ${this.ctx.state.problem}`,
+        reason_code: 'sumup_records_unsaved',
       };
     return { available: true };
   }

@@ -24,7 +24,11 @@ export class CachedAvailability {
       if (now - this.cached.at < ttl) return this.cached.value;
     }
     this.inFlight ??= this.check()
-      .catch((err): Availability => ({ available: false, reason: (err as Error).message }))
+      .catch((err): Availability => ({
+        available: false,
+        reason: (err as Error).message,
+        reason_code: 'provider_unreachable',
+      }))
       .then((value) => {
         this.cached = { at: this.clock.now(), value };
         this.inFlight = null;

@@ -2,7 +2,7 @@ import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ProviderInfo, ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
-import { errorText } from '../lib/errors.js';
+import { availabilityText, errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
 import { providerLabel } from '../lib/providers.js';
@@ -68,7 +68,7 @@ export class AdminProviders extends LitElement {
                             p.available
                               ? html`<span class="ok">${t('providers.available')}</span>`
                               : html`<span class="error"
-                                  >${t('providers.unavailable', { reason: p.reason ?? '–' })}</span
+                                  >${t('providers.unavailable', { reason: availabilityText(p) })}</span
                                 >`
                           }
                         </td>

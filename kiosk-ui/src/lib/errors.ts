@@ -119,3 +119,12 @@ export function reasonText(s: { reason_code?: string | null }): string {
   const key = `reason.${s.reason_code ?? ''}`;
   return isMessageKey(key) ? translate(lang(), key) : translate(lang(), 'result.failed_reason');
 }
+
+/**
+ * Why a payment provider cannot be used now (admin providers page), from its stable
+ * reason_code; the daemon's English reason stays in the API and the log.
+ */
+export function availabilityText(p: { reason_code?: string | null }): string {
+  const key = `avail.${p.reason_code ?? ''}`;
+  return translate(lang(), isMessageKey(key) ? key : 'avail.unavailable');
+}
