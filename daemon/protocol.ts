@@ -124,6 +124,41 @@ export interface Sale {
   reason_code?: string | null;
   /** Provider-specific data the UI may show (e.g. app-switch URL, reader id, transaction code). */
   payment: Record<string, unknown>;
+  /** The TSE's answer for this sale (KassenSichV), set when the sale settled; absent = off. */
+  tse?: TseRecord | null;
+}
+
+/**
+ * What the TSE answered for one transaction, as the receipt carries it (GET …/receipt `tse`).
+ * Times are ISO 8601 UTC; in an outage `failed` is true and every other field null.
+ */
+export interface ReceiptTse {
+  serial_number: string | null;
+  signature_counter: number | null;
+  transaction_number: number | null;
+  time_start: string | null;
+  time_end: string | null;
+  signature: string | null;
+  signature_algorithm: string | null;
+  time_format: string | null;
+  public_key: string | null;
+  /** The DSFinV-K receipt QR code (`V0;…`). */
+  qr_code_data: string | null;
+  failed: boolean;
+}
+
+/** The TSE answer as journalled with a sale or refund: the receipt fields and what was signed. */
+export interface TseRecord extends ReceiptTse {
+  /** Provider that signed (fake, fiskaly). */
+  provider: string;
+  /** `Kassenbeleg-V1`. */
+  process_type: string;
+  /** `Beleg^…^…` / `AVBelegabbruch^…^…`. */
+  process_data: string;
+  /** Serial number of the till (the TSE client). */
+  client_serial: string;
+  /** Why signing failed (stable code: tse_timeout, tse_error, not_configured), else null. */
+  error: string | null;
 }
 
 export interface DailyReport {
@@ -347,6 +382,12 @@ export interface Receipt {
   cashier: string | null;
   /** Public receipt page (GET /r/:token); absolute when PUBLIC_URL or the request says how. */
   url: string;
+  /** TSE data (KassenSichV); null when fiscal signing is off or the sale predates it. */
+  tse: ReceiptTse | null;
+  /** Serial number of the till (printed on every receipt when a TSE is in use). */
+  till_serial: string | null;
+  /** Software name and version ("Counter POS 0.1.0"). */
+  software: string;
 }
 
 /** GET/PUT /api/v1/admin/settings/receipts */
@@ -399,6 +440,8 @@ export interface Refund {
   by: string | null;
   created_at: string;
   payment: Record<string, unknown>;
+  /** The TSE's answer for this refund (its own Kassenbeleg-V1 transaction); absent = off. */
+  tse?: TseRecord | null;
 }
 
 /** POST /api/v1/sales/:id/refunds — no `line_indexes` = every line not refunded yet. */
@@ -601,4 +644,48 @@ export interface AuditPage {
   total: number;
   truncated: boolean;
   entries: AuditEntryWire[];
+}
+
+// --------------------------------------------------------------------------- fiscal (TSE)
+/** A period in which the TSE did not answer (sales went on unsigned, marked as such). */
+export interface TseOutage {
+  start: string;
+  /** null while it lasts. */
+  end: string | null;
+  /** Stable code of the first failure (tse_timeout, tse_error, not_configured). */
+  reason: string;
+  /** Transactions left unsigned in it. */
+  unsigned: number;
+}
+
+/** GET /api/v1/admin/fiscal: the TSE's state and what the owner registers with the tax office. */
+export interface FiscalInfo {
+  /** fake | fiskaly | off | unset (production without a choice). */
+  provider: string;
+  /** TSE state as the provider reports it (INITIALIZED, …), or `off` / `not_configured` / `unreachable`. */
+  state: string;
+  /** Whether a signing failed last (an outage is open). */
+  in_outage: boolean;
+  tse: {
+    serial_number: string | null;
+    public_key: string | null;
+    signature_algorithm: string | null;
+    time_format: string | null;
+    bsi_certificate_id: string | null;
+    signature_counter: number | null;
+  };
+  registration: {
+    till_serial: string;
+    till_brand: string;
+    till_model: string;
+    software_name: string;
+    software_version: string;
+    in_service_since: string;
+  };
+  outages: TseOutage[];
+  /** fiskaly: the TSS id and client id in use. */
+  tss_id: string | null;
+  client_id: string | null;
+  /** Why the TSE could not be read, in English, for the admin log. */
+  message: string | null;
 }
