@@ -59,6 +59,17 @@ export interface Config {
   sumupPollMs: number;
   sumupTimeoutMs: number;
 
+  /** fake | fiskaly | off; '' = production without a choice (sales marked unsigned, loudly). */
+  fiscalProvider: '' | 'fake' | 'fiskaly' | 'off';
+  fiscalTimeoutMs: number;
+  fiscalTillSerial: string;
+  fiskalyApiKey: string;
+  fiskalyApiSecret: string;
+  fiskalyApiUrl: string;
+  fiskalyTssId: string;
+  fiskalyClientId: string;
+  fiskalyAdminPin: string;
+
   allowedPosIps: string[];
   /** ALLOWED_HOSTS: extra names (lower case; `*.domain` allowed) for the Host check. */
   allowedHosts: string[];
@@ -267,6 +278,51 @@ export const VARS: VarSpec[] = [
     doc: '`1` starts the built-in fake SumUp server on loopback and points the SumUp providers at it (demo only)',
   },
   {
+    name: 'FISCAL_PROVIDER',
+    def: (env) => (isProd(env) ? '' : 'fake'),
+    doc: 'TSE for German fiscal law (KassenSichV): `fiskaly` (fiskaly SIGN DE cloud TSE), `fake` (local demo TSE, refused in production) or `off` (no signing: outside Germany). Production without a choice starts, but every sale is marked unsigned ("TSE ausgefallen") and the log and admin page say why (docs/FISCAL.md)',
+  },
+  {
+    name: 'FISCAL_TIMEOUT_MS',
+    def: '3000',
+    doc: 'How long a sale waits for the TSE before it completes unsigned and a TSE outage is recorded',
+  },
+  {
+    name: 'FISCAL_TILL_SERIAL',
+    def: '',
+    doc: "The till's serial number printed on receipts and registered with the TSE and the tax office; empty = one generated at first start and kept in fiscal.json",
+  },
+  {
+    name: 'FISKALY_API_KEY',
+    def: '',
+    doc: 'fiskaly SIGN DE API key (required with `FISCAL_PROVIDER=fiskaly`)',
+  },
+  {
+    name: 'FISKALY_API_SECRET',
+    def: '',
+    doc: 'fiskaly SIGN DE API secret (required with `FISCAL_PROVIDER=fiskaly`)',
+  },
+  {
+    name: 'FISKALY_API_URL',
+    def: 'https://kassensichv-middleware.fiskaly.com/api/v2',
+    doc: 'fiskaly SIGN DE API v2 base URL (tests point it at the fake fiskaly server)',
+  },
+  {
+    name: 'FISKALY_TSS_ID',
+    def: '',
+    doc: 'UUID of the fiskaly TSS this till signs with (required with `FISCAL_PROVIDER=fiskaly`)',
+  },
+  {
+    name: 'FISKALY_CLIENT_ID',
+    def: '',
+    doc: 'UUID of this till as fiskaly client; empty = derived from the till serial',
+  },
+  {
+    name: 'FISKALY_ADMIN_PIN',
+    def: '',
+    doc: "Admin PIN of the TSS, used by the admin page's TSS set-up (create, personalise, initialise, register the till)",
+  },
+  {
     name: 'ALLOWED_POS_IPS',
     def: '',
     doc: 'Comma-separated whitelist used when settings.json cannot be read (IPs or CIDR)',
@@ -317,7 +373,16 @@ export const VARS: VarSpec[] = [
 
 const KNOWN = new Set(VARS.map((v) => v.name));
 /** Our variable families: an unknown name in one of them is almost always a typo. */
-const OWN_PREFIXES = ['SCANNER_', 'SUMUP_', 'PAYMENT_', 'ADMIN_', 'POS_', 'PIN_'];
+const OWN_PREFIXES = [
+  'SCANNER_',
+  'SUMUP_',
+  'PAYMENT_',
+  'ADMIN_',
+  'POS_',
+  'PIN_',
+  'FISCAL_',
+  'FISKALY_',
+];
 /** The project's tools (image build, CI, kiosk session) read these; the daemon ignores them. */
 const TOOL_PREFIXES = ['POS_IMAGE_', 'POS_CI_', 'POS_KIOSK_'];
 const MINIMUM_RE = /^PAYMENT_MINIMUM_([A-Z0-9_]+)_CENTS$/;
@@ -541,6 +606,34 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     throw new ConfigError('SUMUP_FAKE', 'must not be set when APP_ENV=production');
   }
 
+  const fiscalProvider = oneOf('FISCAL_PROVIDER', get('FISCAL_PROVIDER'), [
+    '',
+    'fake',
+    'fiskaly',
+    'off',
+  ] as const);
+  if (fiscalProvider === 'fake' && appEnv === 'production')
+    throw new ConfigError(
+      'FISCAL_PROVIDER',
+      'fake is a demo TSE and must not be used when APP_ENV=production (choose fiskaly or off)',
+    );
+  if (fiscalProvider === '' && appEnv === 'production')
+    warnings.push(
+      'FISCAL_PROVIDER is not set: sales are not signed by a TSE and every receipt says "TSE ausgefallen"; set FISCAL_PROVIDER=fiskaly (Germany) or off (docs/FISCAL.md)',
+    );
+  if (fiscalProvider === 'fiskaly')
+    for (const name of ['FISKALY_API_KEY', 'FISKALY_API_SECRET', 'FISKALY_TSS_ID'])
+      if (!get(name)) throw new ConfigError(name, 'is required with FISCAL_PROVIDER=fiskaly');
+  const uuidOrEmpty = (name: string): string => {
+    const v = get(name);
+    if (v && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v))
+      throw new ConfigError(name, `must be a UUID, got "${v}"`);
+    return v;
+  };
+  const tillSerial = get('FISCAL_TILL_SERIAL');
+  if (tillSerial && !/^[A-Za-z0-9._-]{1,70}$/.test(tillSerial))
+    throw new ConfigError('FISCAL_TILL_SERIAL', 'must be 1-70 letters, digits, ".", "_" or "-"');
+
   const config: Config = {
     appEnv,
     host: hostValue('HOST', get('HOST')),
@@ -586,6 +679,16 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     sumupFake,
     sumupPollMs: int('SUMUP_POLL_MS', get('SUMUP_POLL_MS'), 10, 600_000),
     sumupTimeoutMs: int('SUMUP_TIMEOUT_MS', get('SUMUP_TIMEOUT_MS'), 50, 120_000),
+
+    fiscalProvider,
+    fiscalTimeoutMs: int('FISCAL_TIMEOUT_MS', get('FISCAL_TIMEOUT_MS'), 50, 60_000),
+    fiscalTillSerial: tillSerial,
+    fiskalyApiKey: get('FISKALY_API_KEY'),
+    fiskalyApiSecret: get('FISKALY_API_SECRET'),
+    fiskalyApiUrl: url('FISKALY_API_URL', get('FISKALY_API_URL')),
+    fiskalyTssId: uuidOrEmpty('FISKALY_TSS_ID'),
+    fiskalyClientId: uuidOrEmpty('FISKALY_CLIENT_ID'),
+    fiskalyAdminPin: get('FISKALY_ADMIN_PIN'),
 
     allowedPosIps: list(get('ALLOWED_POS_IPS')),
     allowedHosts: list(get('ALLOWED_HOSTS')).map((h) => allowedHostValue('ALLOWED_HOSTS', h)),

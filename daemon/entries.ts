@@ -13,7 +13,7 @@
  * `key` is the idempotency key of the request that wrote the line. A sale's later lines go
  * into the file of the day it was created; the other kinds into the day they happened.
  */
-import type { CashMovement, PaymentState, Refund, Sale, ZReport } from './protocol.js';
+import type { CashMovement, PaymentState, Refund, Sale, TseRecord, ZReport } from './protocol.js';
 
 export interface CreatedLine {
   e: 'created';
@@ -35,6 +35,8 @@ export interface UpdateLine {
   payment?: Record<string, unknown>;
   tendered_cents?: number | null;
   change_cents?: number | null;
+  /** The TSE's answer, on the line that settles the sale (signed before it is written). */
+  tse?: TseRecord;
 }
 
 export interface RefundEntry {

@@ -19,3 +19,4 @@ export * from './protocol/sales.js';
 export * from './protocol/live.js';
 export * from './protocol/shop.js';
 export * from './protocol/security.js';
+export * from './protocol/fiscal.js';

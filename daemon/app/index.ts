@@ -28,6 +28,7 @@ import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
 import { Security } from '../security/index.js';
 import { FirstBootToken, FIRST_BOOT_TOKEN_FILE } from '../security/first-boot-token.js';
 import { Checkout } from '../checkout/index.js';
+import { Fiscal } from '../fiscal/index.js';
 import { PROVIDERS } from '../payments/registry.js';
 import { Scanners } from '../scanners/index.js';
 import { WsHub } from '../ws/hub.js';
@@ -58,6 +59,7 @@ export interface AppParts {
   auth: AdminAuth;
   security: Security;
   checkout: Checkout;
+  fiscal: Fiscal;
   shop: ShopOps;
   scanners: Scanners;
   ws: WsHub;
@@ -77,6 +79,7 @@ export class PosApp {
   readonly auth: AdminAuth;
   readonly security: Security;
   readonly checkout: Checkout;
+  readonly fiscal: Fiscal;
   readonly shop: ShopOps;
   readonly scanners: Scanners;
   readonly ws: WsHub;
@@ -103,6 +106,7 @@ export class PosApp {
     this.auth = parts.auth;
     this.security = parts.security;
     this.checkout = parts.checkout;
+    this.fiscal = parts.fiscal;
     this.shop = parts.shop;
     this.scanners = parts.scanners;
     this.ws = parts.ws;
@@ -114,6 +118,8 @@ export class PosApp {
     this.modules = [
       parts.security,
       parts.firstBoot,
+      // The TSE is ready before checkout reconciles sales left pending (they are signed too).
+      parts.fiscal,
       parts.checkout,
       // The journal is loaded by checkout's start(); the refund and closing caches catch up after.
       {
@@ -170,6 +176,7 @@ export class PosApp {
     };
     this.security.health(h);
     h.sales = this.checkout.health();
+    h.fiscal = this.fiscal.health();
     this.scanners.health(h);
     const p = this.shop.printer.status();
     h.printer = { connected: p.connected, ...(p.message ? { message: p.message } : {}) };
@@ -250,15 +257,18 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     path.join(config.dataDir, FIRST_BOOT_TOKEN_FILE),
   );
   const server = createServer(config, log);
+  const fiscal = await Fiscal.open({ config, clock, store, log: log.child('fiscal') });
   const checkout = await Checkout.open({
     ...base,
     log: log.child('checkout'),
     catalog,
     factories: PROVIDERS,
+    fiscal,
   });
   const shop = await openShop({
     ...base,
     checkout,
+    fiscal,
     port: () => {
       const a = server.address();
       return typeof a === 'object' && a ? a.port : config.port;
@@ -304,6 +314,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       auth,
       security,
       checkout,
+      fiscal,
       shop,
       scanners,
       ws,

@@ -12,6 +12,9 @@ import type { Settings } from '../settings/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ProductImages } from '../catalog/images.js';
 import type { Checkout } from '../checkout/index.js';
+import { SOFTWARE_NAME, TILL_BRAND, TILL_MODEL, type Fiscal } from '../fiscal/index.js';
+import { dsfinvkZip } from '../exports/dsfinvk.js';
+import { fiscalRoutes } from '../http/routes/fiscal.js';
 import type { Scanners } from '../scanners/index.js';
 import type { Security } from '../security/index.js';
 import type { AdminAuth } from '../security/auth.js';
@@ -48,6 +51,7 @@ export interface RouteModules {
   images: ProductImages;
   security: Security;
   checkout: Checkout;
+  fiscal: Fiscal;
   scanners: Scanners;
   shop: ShopOps;
   firstBoot: FirstBootToken;
@@ -126,6 +130,35 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     closing: shop.closing,
     timezone: config.timezone,
     today: () => checkout.today(),
+  });
+  const fiscal = m.fiscal;
+  fiscalRoutes(r, {
+    fiscal,
+    now: () => clock.now(),
+    audit,
+    dsfinvk: (from, to) =>
+      dsfinvkZip(
+        {
+          journal: shop.journal,
+          zReports: () => shop.closing.all(),
+          dayOf: (ms) => checkout.calendar.day(ms),
+          timezone: config.timezone,
+          currency: config.currency,
+          shop: () => {
+            const s = shop.receipts.settings();
+            return {
+              name: s.shop_name || config.shopName,
+              address_lines: s.address_lines,
+              tax_id: s.tax_id,
+            };
+          },
+          tillSerial: fiscal.tillSerial,
+          software: { brand: TILL_BRAND, model: TILL_MODEL, name: SOFTWARE_NAME, version: VERSION },
+          tse: () => fiscal.description(),
+        },
+        from,
+        to,
+      ),
   });
   const backupLog = m.log.child('backup');
   backupRoutes(r, {

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Settings } from '../settings/index.js';
 import type { Checkout } from '../checkout/index.js';
+import type { Fiscal } from '../fiscal/index.js';
 import type { ShopJournal } from '../closing/entries.js';
 import { Printer } from '../printer/index.js';
 import { Receipts } from '../receipts/index.js';
@@ -33,12 +34,13 @@ export interface ShopDeps {
   store: Store;
   settings: Settings;
   checkout: Checkout;
+  fiscal: Fiscal;
   /** The port the HTTP server listens on (receipt links on the LAN). */
   port(): number;
 }
 
 export async function openShop(deps: ShopDeps): Promise<ShopOps> {
-  const { config, clock, events, settings, store, checkout, log } = deps;
+  const { config, clock, events, settings, store, checkout, log, fiscal } = deps;
   const journal: ShopJournal = checkout.journal;
   const dayOf = (ms: number) => checkout.calendar.day(ms);
   const findSale = (id: string) => checkout.findSale(id);
@@ -51,6 +53,7 @@ export async function openShop(deps: ShopDeps): Promise<ShopOps> {
     log: log.child('refunds'),
     findSale,
     provider: (id) => checkout.payments.get(id),
+    sign: (refund) => fiscal.signRefund(refund),
   });
   const closing = new Closing({
     doc: await store.document<ClosingData>(CLOSING_DOC),
@@ -71,6 +74,7 @@ export async function openShop(deps: ShopDeps): Promise<ShopOps> {
     tokens: await ReceiptTokens.open(store.path(RECEIPT_KEY_FILE)),
     findSale,
     findRefund: (id) => refunds.find(id),
+    tillSerial: () => (fiscal.enabled ? fiscal.tillSerial : null),
     port: deps.port,
   });
   return { journal, printer, receipts, refunds, closing };

@@ -13,6 +13,7 @@ import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
 import type { ProviderFactory, ProviderOutcome } from '../payments/provider.js';
+import type { FiscalSigner } from '../fiscal/index.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
@@ -52,6 +53,8 @@ export interface CheckoutDeps {
   store: Store;
   catalog: Catalog;
   factories: ProviderFactory[];
+  /** The TSE signer (daemon/fiscal); null = no fiscal signing. */
+  fiscal?: FiscalSigner | null;
 }
 
 const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -94,6 +97,7 @@ export class Checkout {
       carts: this.carts,
       ledger: this.ledger,
       payments: () => this.payments,
+      fiscal: deps.fiscal ?? null,
     });
   }
 

@@ -7,7 +7,7 @@
  * has always been fsync'd. Sale objects are replaced, never mutated.
  */
 import type { Clock } from '../clock.js';
-import type { PaymentState, Sale, SaleLine } from '../protocol.js';
+import type { PaymentState, Sale, SaleLine, TseRecord } from '../protocol.js';
 import type { ProviderOutcome } from '../payments/provider.js';
 import type { BusinessCalendar } from './calendar.js';
 import { CheckoutError } from './errors.js';
@@ -61,6 +61,7 @@ function applyUpdate(s: Sale, u: UpdateLine): Sale {
     payment: u.payment ? { ...s.payment, ...u.payment } : s.payment,
     tendered_cents: u.tendered_cents !== undefined ? u.tendered_cents : s.tendered_cents,
     change_cents: u.change_cents !== undefined ? u.change_cents : s.change_cents,
+    ...(u.tse !== undefined ? { tse: u.tse } : {}),
   };
 }
 
@@ -181,9 +182,14 @@ export class Ledger {
   /**
    * Journals a transition of a pending sale: `pending` merges provider data, a final state
    * settles it. Concurrent settlements (a cancel racing a provider callback) — the first wins,
-   * the others get 409.
+   * the others get 409. `stamp` (the TSE signature of a final state) runs once the sale is
+   * claimed, so only the winner is signed, and its answer is written in the same line.
    */
-  async transition(id: string, outcome: ProviderOutcome): Promise<Sale> {
+  async transition(
+    id: string,
+    outcome: ProviderOutcome,
+    stamp?: (settled: Sale) => Promise<TseRecord | null>,
+  ): Promise<Sale> {
     const s = this.recent.get(id);
     if (!s) throw new CheckoutError(404, 'not_found', `No pending sale ${id}`);
     if (s.state !== 'pending' || this.finalizing.has(id))
@@ -208,6 +214,10 @@ export class Ledger {
       if (outcome.payment) line.payment = outcome.payment;
       if (outcome.tendered_cents !== undefined) line.tendered_cents = outcome.tendered_cents;
       if (outcome.change_cents !== undefined) line.change_cents = outcome.change_cents;
+      if (final && stamp) {
+        const tse = await stamp(applyUpdate(s, line));
+        if (tse) line.tse = tse;
+      }
       this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
     } finally {
       this.finalizing.delete(id);

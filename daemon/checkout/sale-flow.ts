@@ -16,6 +16,7 @@ import type { Payments } from '../payments/index.js';
 import type { Carts } from './carts.js';
 import { CheckoutError, money, type CheckoutStatus } from './errors.js';
 import type { Ledger } from './ledger.js';
+import type { FiscalSigner } from '../fiscal/index.js';
 
 export interface CheckoutInput {
   provider: string;
@@ -34,6 +35,8 @@ export interface SaleFlowDeps {
   carts: Carts;
   ledger: Ledger;
   payments: () => Payments;
+  /** The TSE (KassenSichV): signs every settled sale before it is journalled; null = none. */
+  fiscal: FiscalSigner | null;
 }
 
 export class SaleFlow {
@@ -160,6 +163,9 @@ export class SaleFlow {
     } finally {
       this.carts.endCreating(terminalId);
     }
+    // The TSE transaction starts with the sale (its start time is the sale's); the signature
+    // that matters comes when the sale settles (settle()).
+    this.deps.fiscal?.begin(sale.id);
     // The sale is durable; the cart lock follows (a crash in between is healed at start).
     // Not awaited: the lock is in memory at once, and a lock lost to a crash is re-derived
     // from the journal at start (healCarts), so the payment need not wait for it.
@@ -215,7 +221,14 @@ export class SaleFlow {
 
   /** Journals a transition, then updates the cart and broadcasts (ProviderDeps.settle). */
   async settle(saleId: string, outcome: ProviderOutcome): Promise<Sale> {
-    const sale = await this.ledger.transition(saleId, outcome);
+    // A final state is signed by the TSE before its line is written: the answer goes into the
+    // journal with the sale, and only then is the sale acknowledged or broadcast.
+    const fiscal = this.deps.fiscal;
+    const sale = await this.ledger.transition(
+      saleId,
+      outcome,
+      fiscal?.enabled ? (settled) => fiscal.signSale(settled) : undefined,
+    );
     this.deps.events.emit('payment.updated', { sale });
     // The cart follows in memory at once; its file write is not awaited because a lost cart
     // write is re-derived from the journal at start (healCarts).

@@ -24,6 +24,13 @@ export interface CsvWriteOptions {
   delimiter?: Delimiter;
   /** A UTF-8 byte order mark first, so spreadsheet programs pick the encoding. */
   bom?: boolean;
+  /**
+   * Default true: formula-like text gets its apostrophe, and `,`/`;` are always quoted. Audit
+   * files read by machines (DSFinV-K: signatures in base64 may start with `+`, amounts carry a
+   * decimal comma) set it false: cells are written as they are, quoted only where RFC 4180
+   * requires it (delimiter, quote, line break).
+   */
+  spreadsheetSafe?: boolean;
 }
 
 const FORMULA_START = /^'*[=+\-@\t\r]/;
@@ -41,12 +48,13 @@ export function unescapeFormula(cell: string): string {
 }
 
 function stringifyOptions(opts: CsvWriteOptions): StringifyOptions {
+  const safe = opts.spreadsheetSafe ?? true;
   return {
     delimiter: opts.delimiter ?? ',',
     record_delimiter: '\r\n',
-    quoted_match: /[,;\r\n]/,
+    ...(safe ? { quoted_match: /[,;\r\n]/ } : {}),
     cast: {
-      string: neutraliseFormula,
+      string: safe ? neutraliseFormula : (s: string) => s,
       number: String,
       bigint: String,
       boolean: String,

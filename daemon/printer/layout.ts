@@ -109,6 +109,7 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
   if (r.payment.reference) e.line(`${L('reference')} ${r.payment.reference}`.slice(0, cols));
   e.line(rule);
   vatTable(e, r.vat, lang, cols, true);
+  tseBlock(e, r, cols, opts.profile.width);
   if (r.url) {
     e.newline();
     e.align('center');
@@ -121,6 +122,51 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
 }
 
 type Encoder = ReturnType<typeof start>;
+
+/**
+ * The KassenSichV block: till serial, the TSE's answer (serial, transaction, counter, times,
+ * algorithm, time format, signature, public key) and the DSFinV-K QR code; in an outage a bold
+ * "TSE ausgefallen". Long values are broken over lines, never cut.
+ */
+function tseBlock(e: Encoder, r: Receipt, cols: number, width: number): void {
+  const lang = r.language;
+  const t = r.tse;
+  if (!t && !r.till_serial) return;
+  e.line('-'.repeat(cols));
+  const long = (name: string, value: string | null) => {
+    if (!value) return;
+    e.line(`${name}:`);
+    for (let i = 0; i < value.length; i += cols) e.line(value.slice(i, i + cols));
+  };
+  const pair = (name: string, value: string | number | null) => {
+    if (value === null || value === '') return;
+    const v = String(value);
+    if (name.length + v.length + 1 <= cols) e.line(twoCols(name, v, cols));
+    else long(name, v);
+  };
+  if (t) e.bold(true).line(L(lang, 'tse_title')).bold(false);
+  pair(L(lang, 'till_serial'), r.till_serial);
+  if (t?.failed) {
+    e.bold(true).size(1, 2).line(L(lang, 'tse_failed')).size(1, 1).bold(false);
+    for (const l of wrap(L(lang, 'tse_failed_note'), cols)) e.line(l);
+  } else if (t) {
+    long(L(lang, 'tse_serial'), t.serial_number);
+    pair(L(lang, 'tse_tx'), t.transaction_number);
+    pair(L(lang, 'tse_counter'), t.signature_counter);
+    pair(L(lang, 'tse_start'), t.time_start);
+    pair(L(lang, 'tse_end'), t.time_end);
+    pair(L(lang, 'tse_algorithm'), t.signature_algorithm);
+    pair(L(lang, 'tse_time_format'), t.time_format);
+    long(L(lang, 'tse_signature'), t.signature);
+    long(L(lang, 'tse_public_key'), t.public_key);
+    if (t.qr_code_data) {
+      e.align('center');
+      e.qrcode(t.qr_code_data, { model: 2, size: width === 58 ? 3 : 4, errorlevel: 'l' });
+      e.align('left');
+    }
+  }
+  pair(L(lang, 'software'), r.software);
+}
 
 /** One block per VAT rate: rate, net, VAT and gross, each on its own right-aligned column. */
 function vatTable(

@@ -113,6 +113,41 @@ export interface Sale {
   reason_code?: string | null;
   /** Provider-specific data the UI may show (e.g. app-switch URL, reader id, transaction code). */
   payment: Record<string, unknown>;
+  /** The TSE's answer for this sale (KassenSichV), set when the sale settled; absent = off. */
+  tse?: TseRecord | null;
+}
+
+/**
+ * What the TSE answered for one transaction, as the receipt carries it (GET …/receipt `tse`).
+ * Times are ISO 8601 UTC; in an outage `failed` is true and every other field null.
+ */
+export interface ReceiptTse {
+  serial_number: string | null;
+  signature_counter: number | null;
+  transaction_number: number | null;
+  time_start: string | null;
+  time_end: string | null;
+  signature: string | null;
+  signature_algorithm: string | null;
+  time_format: string | null;
+  public_key: string | null;
+  /** The DSFinV-K receipt QR code (`V0;…`). */
+  qr_code_data: string | null;
+  failed: boolean;
+}
+
+/** The TSE answer as journalled with a sale or refund: the receipt fields and what was signed. */
+export interface TseRecord extends ReceiptTse {
+  /** Provider that signed (fake, fiskaly). */
+  provider: string;
+  /** `Kassenbeleg-V1`. */
+  process_type: string;
+  /** `Beleg^…^…` / `AVBelegabbruch^…^…`. */
+  process_data: string;
+  /** Serial number of the till (the TSE client). */
+  client_serial: string;
+  /** Why signing failed (stable code: tse_timeout, tse_error, not_configured), else null. */
+  error: string | null;
 }
 
 export interface DailyReport {

@@ -1,4 +1,5 @@
 /** Wire types (daemon/protocol.ts): receipts, printer, refunds, cash movements, X and Z reports. */
+import type { ReceiptTse, TseRecord } from './sales.js';
 
 // --------------------------------------------------- receipts, refunds, day closing (shop ops)
 export interface ReceiptLine {
@@ -50,6 +51,12 @@ export interface Receipt {
   cashier: string | null;
   /** Public receipt page (GET /r/:token); absolute when PUBLIC_URL or the request says how. */
   url: string;
+  /** TSE data (KassenSichV); null when fiscal signing is off or the sale predates it. */
+  tse: ReceiptTse | null;
+  /** Serial number of the till (printed on every receipt when a TSE is in use). */
+  till_serial: string | null;
+  /** Software name and version ("Counter POS 0.1.0"). */
+  software: string;
 }
 
 /** GET/PUT /api/v1/admin/settings/receipts */
@@ -102,6 +109,8 @@ export interface Refund {
   by: string | null;
   created_at: string;
   payment: Record<string, unknown>;
+  /** The TSE's answer for this refund (its own Kassenbeleg-V1 transaction); absent = off. */
+  tse?: TseRecord | null;
 }
 
 /** POST /api/v1/sales/:id/refunds — no `line_indexes` = every line not refunded yet. */

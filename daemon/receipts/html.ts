@@ -5,6 +5,7 @@
  * into the rest of the POS.
  */
 import type { Receipt } from '../protocol.js';
+import bwipjs from 'bwip-js';
 import { escapeHtml as e } from '../core/html.js';
 import { amount, dateTime, label, money, rate, type ShopLanguage } from './labels.js';
 
@@ -20,6 +21,8 @@ td,th{padding:.15rem .2rem;vertical-align:top;text-align:left;font-weight:400}
 .total td{font-weight:700;font-size:1.3rem;border-top:2px solid #111;padding-top:.4rem}
 .vat{font-size:.85rem;color:#333}.vat td{border-top:1px solid #ddd}
 .meta{color:#333;margin:.2rem 0}.refund{color:#a00}
+.tse{font-size:.8rem;color:#333}.tse .w{word-break:break-all}.tsefail{font-weight:700;color:#a00;font-size:1rem}
+.tseqr{max-width:12rem;margin:.5rem auto}.tseqr svg{width:100%;height:auto}
 button{margin:1.5rem auto 0;display:block;font:inherit;padding:.5rem 1.2rem}
 @media print{body{background:#fff;padding:0}main{box-shadow:none;max-width:none}button{display:none}}`;
 
@@ -35,6 +38,36 @@ ${STYLE}
 <body><main>
 ${body}
 </main></body></html>`;
+}
+
+/** The KassenSichV block: the TSE's answer, its QR code, the till serial and the software. */
+function tseSection(r: Receipt): string {
+  const lang = r.language;
+  const L = (k: Parameters<typeof label>[1]) => e(label(lang, k));
+  const t = r.tse;
+  if (!t && !r.till_serial) return '';
+  const row = (k: Parameters<typeof label>[1], v: string | number | null) =>
+    v === null || v === '' ? '' : `<tr><td>${L(k)}</td><td class="w">${e(String(v))}</td></tr>`;
+  let body = row('till_serial', r.till_serial);
+  if (t?.failed)
+    body += `<tr><td colspan="2" class="tsefail">${L('tse_failed')}</td></tr><tr><td colspan="2">${L('tse_failed_note')}</td></tr>`;
+  else if (t) {
+    body +=
+      row('tse_serial', t.serial_number) +
+      row('tse_tx', t.transaction_number) +
+      row('tse_counter', t.signature_counter) +
+      row('tse_start', t.time_start) +
+      row('tse_end', t.time_end) +
+      row('tse_algorithm', t.signature_algorithm) +
+      row('tse_time_format', t.time_format) +
+      row('tse_signature', t.signature) +
+      row('tse_public_key', t.public_key);
+  }
+  body += row('software', r.software);
+  const qr = t?.qr_code_data
+    ? `<div class="tseqr">${bwipjs.toSVG({ bcid: 'qrcode', text: t.qr_code_data, eclevel: 'L' } as Parameters<typeof bwipjs.toSVG>[0])}</div>`
+    : '';
+  return `<h2>${L('tse_title')}</h2>\n<table class="tse">${body}</table>${qr}`;
 }
 
 export function receiptPage(r: Receipt): string {
@@ -79,6 +112,7 @@ ${r.shop.tax_id ? `<p class="addr">${L('tax_id')} ${e(r.shop.tax_id)}</p>` : ''}
 ${r.payment.reference ? `<tr><td>${L('reference')}</td><td class="n">${e(r.payment.reference)}</td></tr>` : ''}</table>
 <h2>${L('vat')}</h2>
 <table class="vat"><tr><th></th><th>${L('rate')}</th><th class="n">${L('net')}</th><th class="n">${L('vat')}</th><th class="n">${L('gross')}</th></tr>${vat}</table>
+${tseSection(r)}
 <p class="foot" style="margin-top:1rem">${e(r.shop.footer)}</p>
 <button onclick="print()">${L('print')}</button>`,
   );

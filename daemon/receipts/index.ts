@@ -24,6 +24,7 @@ import type {
   ZReport,
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
+import { VERSION } from '../core/version.js';
 import { drawerKickBytes, receiptBytes, reportBytes, testPageBytes } from '../printer/layout.js';
 import { label, parseLanguage, tillName, type ShopLanguage } from './labels.js';
 import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
@@ -39,6 +40,8 @@ export interface ReceiptsDeps {
   tokens: ReceiptTokens;
   findSale(id: string): Promise<Sale | undefined>;
   findRefund(id: string): Promise<Refund | undefined>;
+  /** The till's serial number while a TSE is in use (printed on receipts), else null. */
+  tillSerial?(): string | null;
   /** The daemon's own port (for receipt URLs when PUBLIC_URL is empty). */
   port(): number;
 }
@@ -138,6 +141,8 @@ export class Receipts {
       currency: config.currency,
       url,
       kioskId: config.defaultTerminalId,
+      tillSerial: this.deps.tillSerial?.() ?? null,
+      software: `Counter POS ${VERSION}`,
     };
   }
 

@@ -62,6 +62,20 @@ const de = {
   provider_sumup_tap: 'Karte (SumUp Tap to Pay)',
   default_footer: 'Vielen Dank für Ihren Besuch!',
   till_name: 'Kasse {n}',
+  tse_title: 'TSE-Daten',
+  tse_failed: 'TSE ausgefallen',
+  tse_failed_note: 'Dieser Beleg ist nicht signiert: die TSE hat nicht geantwortet.',
+  tse_serial: 'TSE-Seriennr.',
+  tse_counter: 'Signaturzähler',
+  tse_tx: 'Transaktionsnr.',
+  tse_start: 'Start',
+  tse_end: 'Ende',
+  tse_algorithm: 'Algorithmus',
+  tse_time_format: 'Zeitformat',
+  tse_signature: 'Signatur',
+  tse_public_key: 'Öffentl. Schlüssel',
+  till_serial: 'Kassen-Seriennr.',
+  software: 'Software',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -118,6 +132,20 @@ const en: Record<keyof typeof de, string> = {
   provider_sumup_tap: 'Card (SumUp Tap to Pay)',
   default_footer: 'Thank you for your visit!',
   till_name: 'Till {n}',
+  tse_title: 'TSE data',
+  tse_failed: 'TSE failed',
+  tse_failed_note: 'This receipt is not signed: the TSE did not answer.',
+  tse_serial: 'TSE serial no.',
+  tse_counter: 'Signature counter',
+  tse_tx: 'Transaction no.',
+  tse_start: 'Start',
+  tse_end: 'End',
+  tse_algorithm: 'Algorithm',
+  tse_time_format: 'Time format',
+  tse_signature: 'Signature',
+  tse_public_key: 'Public key',
+  till_serial: 'Till serial no.',
+  software: 'Software',
 };
 
 export type LabelKey = keyof typeof de;

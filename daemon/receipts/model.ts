@@ -3,7 +3,15 @@
  * and the shop settings. One model feeds both the printer layout and the public HTML page, so
  * paper and screen never disagree.
  */
-import type { Receipt, ReceiptSettings, Refund, Sale, SaleLine } from '../protocol.js';
+import type {
+  Receipt,
+  ReceiptSettings,
+  ReceiptTse,
+  Refund,
+  Sale,
+  SaleLine,
+  TseRecord,
+} from '../protocol.js';
 import { vatBreakdown } from './vat.js';
 import { footerText, label, providerName, tillName, type ShopLanguage } from './labels.js';
 
@@ -32,6 +40,28 @@ export interface ReceiptContext {
   url: string;
   /** DEFAULT_TERMINAL_ID: the kiosk screen's till, "Kasse 1" unless named. */
   kioskId: string;
+  /** The till's serial number when a TSE is in use, else null. */
+  tillSerial?: string | null;
+  /** "Counter POS 0.1.0". */
+  software?: string;
+}
+
+/** The receipt's TSE block: exactly the fields of the receipt JSON contract. */
+export function receiptTse(t: TseRecord | null | undefined): ReceiptTse | null {
+  if (!t) return null;
+  return {
+    serial_number: t.serial_number,
+    signature_counter: t.signature_counter,
+    transaction_number: t.transaction_number,
+    time_start: t.time_start,
+    time_end: t.time_end,
+    signature: t.signature,
+    signature_algorithm: t.signature_algorithm,
+    time_format: t.time_format,
+    public_key: t.public_key,
+    qr_code_data: t.qr_code_data,
+    failed: t.failed,
+  };
 }
 
 function lang(ctx: ReceiptContext): ShopLanguage {
@@ -55,6 +85,8 @@ function common(ctx: ReceiptContext, terminalId: string) {
     terminal_name: tillName(terminalId, ctx.settings.terminal_names ?? {}, ctx.kioskId, lang(ctx)),
     timezone: ctx.timezone,
     currency: ctx.currency,
+    till_serial: ctx.tillSerial ?? null,
+    software: ctx.software ?? 'Counter POS',
   };
 }
 
@@ -109,6 +141,7 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
     },
     cashier: sale.cashier,
     url: ctx.url,
+    tse: receiptTse(sale.tse),
   };
 }
 
@@ -139,6 +172,7 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
     },
     cashier: refund.by,
     url: ctx.url,
+    tse: receiptTse(refund.tse),
   };
 }
 

@@ -13,7 +13,7 @@ import { DomainError } from '../core/errors.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
-import type { Refund, Sale } from '../protocol.js';
+import type { Refund, Sale, TseRecord } from '../protocol.js';
 import { ProviderError, type PaymentProvider } from '../payments/provider.js';
 import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
 
@@ -54,6 +54,8 @@ export interface RefundsDeps {
   log: Logger;
   findSale(id: string): Promise<Sale | undefined>;
   provider(id: string): PaymentProvider | undefined;
+  /** The TSE (KassenSichV): a refund is its own signed receipt, signed before it is written. */
+  sign?(refund: Refund): Promise<TseRecord | null>;
 }
 
 export function refundId(day: string, number: number): string {
@@ -260,6 +262,8 @@ export class Refunds {
       created_at: at,
       payment,
     };
+    const tse = await this.deps.sign?.(refund);
+    if (tse) refund.tse = tse;
     const line: RefundEntry = { e: 'refund', at, key: input.key, refund };
     try {
       await journal.append(day, line);

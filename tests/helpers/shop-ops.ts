@@ -18,7 +18,7 @@ export interface Shop {
 export async function startShop(opts: Parameters<typeof startDaemon>[0] = {}): Promise<Shop> {
   const d = await startDaemon({
     ...opts,
-    env: { APP_ENV: 'production', ...prodSecrets, ...opts.env },
+    env: { APP_ENV: 'production', FISCAL_PROVIDER: 'off', ...prodSecrets, ...opts.env },
   });
   const bus = new FakeUsbBus();
   const dev = new FakeUsbPrinter();

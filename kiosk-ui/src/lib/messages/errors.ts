@@ -42,6 +42,16 @@ export const de = {
   'err.storage_unavailable':
     'Daten können gerade nicht gespeichert werden. Bitte die Verwaltung informieren.',
   'err.bad_message': 'Eine Nachricht an die Kasse wurde nicht verstanden.',
+  // --------------------------------------------------------------------- fiscal (TSE)
+  'err.not_configured':
+    'Keine TSE gewählt (FISCAL_PROVIDER fehlt): Verkäufe werden nicht signiert.',
+  'err.tse_timeout': 'Die TSE hat nicht rechtzeitig geantwortet (TSE ausgefallen).',
+  'err.fiscal_off': 'Die TSE-Signatur ist ausgeschaltet (FISCAL_PROVIDER=off).',
+  'err.tse_unavailable': 'Die TSE ist gerade nicht erreichbar. Bitte später erneut versuchen.',
+  'err.fiscal_setup_unsupported': 'Diese TSE braucht keine Einrichtung.',
+  'err.tse_refused': 'Die TSE hat den Vorgang abgelehnt.',
+  'err.tse_auth': 'Anmeldung bei fiskaly abgelehnt: API-Schlüssel und -Geheimnis prüfen.',
+  'err.tse_error': 'Fehler der TSE (TSE ausgefallen).',
   // --------------------------------------------------------------------- access
   'err.unauthorized': 'Bitte als Verwaltung anmelden.',
   'err.session_expired': 'Die Anmeldung ist abgelaufen. Bitte neu anmelden.',
@@ -216,6 +226,14 @@ export const en: Record<keyof typeof de, string> = {
   'err.internal_error': 'Internal error of the till. The details are in the log.',
   'err.storage_unavailable': 'Data cannot be saved right now. Please tell the manager.',
   'err.bad_message': 'A message to the till was not understood.',
+  'err.not_configured': 'No TSE chosen (FISCAL_PROVIDER missing): sales are not signed.',
+  'err.tse_timeout': 'The TSE did not answer in time (TSE failed).',
+  'err.fiscal_off': 'TSE signing is switched off (FISCAL_PROVIDER=off).',
+  'err.tse_unavailable': 'The TSE cannot be reached right now. Please try again later.',
+  'err.fiscal_setup_unsupported': 'This TSE needs no set-up.',
+  'err.tse_refused': 'The TSE refused the transaction.',
+  'err.tse_auth': 'fiskaly refused the login: check the API key and secret.',
+  'err.tse_error': 'TSE error (TSE failed).',
   'err.unauthorized': 'Please log in as admin.',
   'err.session_expired': 'Your login has expired. Please log in again.',
   'err.forbidden': 'Wrong admin token.',

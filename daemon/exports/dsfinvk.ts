@@ -1,0 +1,448 @@
+/**
+ * DSFinV-K export (what a German tax auditor asks a till for): a ZIP of index.xml, its DTD and
+ * the CSV files of the three modules for the Z closings (cash point closings) closed on the
+ * given local days. Files, columns and formats: ./dsfinvk-spec.ts.
+ *
+ * Streamed: yazl writes the ZIP as the client reads it; each CSV is a stream that reads the
+ * journal one Z period (one day file) at a time, so a year never sits in memory.
+ *
+ * What goes in, per Z report (period (previous Z, this Z]): every sale paid in the period
+ * (`Beleg`), every sale aborted in it (`AVBelegabbruch`, no amount), every refund (`Beleg` with
+ * negative amounts, referencing its sale), each with its TSE answer (transactions_tse; an
+ * unsigned one says `TSE ausgefallen`), and cash movements as business cases. The closing
+ * module's sums are computed here from those records again (not copied from the Z report), the
+ * same way the Z report computes them: VAT per rate from the summed gross.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import yazl from 'yazl';
+import type { Refund, Sale, TseRecord, ZReport } from '../protocol.js';
+import type { AnyLine, ShopJournal } from '../closing/entries.js';
+import { csvWriter, type CsvCell } from '../core/csv.js';
+import { vatBreakdown, vatOfGross } from '../receipts/vat.js';
+import { providerName } from '../receipts/labels.js';
+import { localParts } from '../time.js';
+import { DSFINVK_FILES, GDPDU_DTD, indexXml } from './dsfinvk-spec.js';
+
+export const TAXONOMY_VERSION = '2.3';
+
+/** DSFinV-K VAT keys: 1 = 19 %, 2 = 7 %, 3 = 10.7 %, 4 = 5.5 %, 5 = not taxable, 6 = 0 % (exempt). */
+export const VAT_KEYS: Array<{ key: number; rate: number; text: string }> = [
+  { key: 1, rate: 19, text: 'Regelsteuersatz' },
+  { key: 2, rate: 7, text: 'Ermäßigter Steuersatz' },
+  { key: 3, rate: 10.7, text: 'Durchschnittsatz (§ 24 Abs. 1 Nr. 3 UStG)' },
+  { key: 4, rate: 5.5, text: 'Durchschnittsatz (§ 24 Abs. 1 Nr. 1 UStG)' },
+  { key: 5, rate: 0, text: 'Nicht steuerbar' },
+  { key: 6, rate: 0, text: 'Umsatzsteuerfrei' },
+];
+
+export function vatKey(rate: number): number {
+  const r = Math.round(rate * 100) / 100;
+  return VAT_KEYS.find((k) => k.rate === r && k.key !== 5)?.key ?? (r === 0 ? 6 : 1);
+}
+
+export interface DsfinvkDeps {
+  journal: ShopJournal;
+  /** Z reports, oldest first. */
+  zReports(): AsyncIterable<ZReport>;
+  dayOf(ms: number): string;
+  timezone: string;
+  currency: string;
+  shop(): { name: string; address_lines: string[]; tax_id: string };
+  tillSerial: string;
+  software: { brand: string; model: string; name: string; version: string };
+  tse(): {
+    serial_number: string | null;
+    signature_algorithm: string | null;
+    time_format: string | null;
+    public_key: string | null;
+  } | null;
+}
+
+/** 1234 cents, 2 places → "12,34"; 5 places → "12,34000"; -5 → "-0,05". */
+export function num(cents: number, places = 2): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const frac = String(abs % 100).padStart(2, '0') + '0'.repeat(Math.max(0, places - 2));
+  return `${sign}${Math.floor(abs / 100)},${frac}`;
+}
+
+/** Quantity with 3 decimals: 2 → "2,000". */
+const qty = (n: number) => `${n < 0 ? '-' : ''}${Math.abs(n)},000`;
+
+interface Doc {
+  kind: 'sale' | 'abort' | 'refund';
+  id: string;
+  number: number;
+  terminal: string;
+  cashier: string | null;
+  start: string;
+  end: string;
+  provider: string;
+  total: number;
+  lines: Array<{
+    name: string;
+    product_id: string;
+    barcode: string | null;
+    quantity: number;
+    unit: number;
+    gross: number;
+    rate: number;
+  }>;
+  tse: TseRecord | null | undefined;
+  refersTo: string | null;
+}
+
+interface Movement {
+  kind: 'payout' | 'pay_in';
+  amount: number;
+}
+
+interface Period {
+  z: ZReport;
+  docs: Doc[];
+  movements: Movement[];
+}
+
+/** The records of one Z period, read from the journal days it spans. */
+async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<Period> {
+  const start = z.period_start && Date.parse(z.period_start) > 0 ? z.period_start : '';
+  const inPeriod = (at: string) => at > start && at <= z.at;
+  const first = start ? deps.dayOf(Date.parse(start) - 86_400_000) : '';
+  const last = deps.dayOf(Date.parse(z.at));
+  const sales = new Map<string, Sale>();
+  const out: Period = { z, docs: [], movements: [] };
+  const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => ({
+    kind,
+    id: s.id,
+    number: s.number,
+    terminal: s.terminal_id,
+    cashier: s.cashier,
+    start: s.created_at,
+    end,
+    provider: s.provider,
+    total: kind === 'abort' ? 0 : s.total_cents,
+    lines:
+      kind === 'abort'
+        ? []
+        : s.lines.map((l) => ({
+            name: l.name,
+            product_id: l.product_id,
+            barcode: l.barcode,
+            quantity: l.quantity,
+            unit: l.unit_price_cents,
+            gross: l.line_total_cents,
+            rate: l.vat_rate,
+          })),
+    tse,
+    refersTo: null,
+  });
+  const fromRefund = (r: Refund): Doc => ({
+    kind: 'refund',
+    id: r.id,
+    number: r.number,
+    terminal: 'refund',
+    cashier: r.by,
+    start: r.created_at,
+    end: r.created_at,
+    provider: r.provider,
+    total: -r.total_cents,
+    lines: r.lines.map((l) => ({
+      name: l.name,
+      product_id: l.product_id,
+      barcode: null,
+      quantity: -l.quantity,
+      unit: l.unit_price_cents,
+      gross: -l.line_total_cents,
+      rate: l.vat_rate,
+    })),
+    tse: r.tse,
+    refersTo: r.sale_id,
+  });
+  for (const day of days) {
+    if (day < first || day > last) continue;
+    await deps.journal.readDay(day, (line: AnyLine) => {
+      if (line.e === 'created') sales.set(line.sale.id, line.sale);
+      else if (line.e === 'update') {
+        const s = sales.get(line.id);
+        if (!s || line.state === 'pending' || !inPeriod(line.at)) return;
+        sales.delete(line.id);
+        out.docs.push(
+          fromSale(s, line.state === 'succeeded' ? 'sale' : 'abort', line.at, line.tse),
+        );
+      } else if (line.e === 'refund' && inPeriod(line.at)) out.docs.push(fromRefund(line.refund));
+      else if (line.e === 'cash' && inPeriod(line.at))
+        out.movements.push({ kind: line.movement.kind, amount: line.movement.amount_cents });
+    });
+  }
+  return out;
+}
+
+/** The rows of every file for one period. */
+function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
+  const t = (iso: string) => {
+    const x = localParts(iso, deps.timezone);
+    return `${x.year}-${x.month}-${x.day}T${x.hour}:${x.minute}:${x.second}`;
+  };
+  const z = p.z;
+  const Z: CsvCell[] = [deps.tillSerial, t(z.at), z.number];
+  const rows = new Map<string, CsvCell[][]>(DSFINVK_FILES.map((f) => [f.file, []]));
+  const add = (file: string, ...cells: CsvCell[]) => rows.get(file)!.push([...Z, ...cells]);
+  const shop = deps.shop();
+  const [street = '', cityLine = ''] = shop.address_lines;
+  const m = /^(\d{4,5})\s+(.*)$/.exec(cityLine);
+  const plz = m ? m[1] : '';
+  const city = m ? m[2] : cityLine;
+  const cashType = (provider: string) => (provider === 'cash' ? 'Bar' : 'Unbar');
+
+  // Closing sums, from the single records.
+  const grossByKey = new Map<number, { rate: number; gross: number }>();
+  const payments = new Map<string, { type: string; name: string; amount: number }>();
+  let cashTotal = 0;
+  let allPayments = 0;
+  const terminals = new Set<string>();
+
+  for (const d of p.docs) {
+    const bon = [d.id];
+    terminals.add(d.terminal);
+    add(
+      'transactions.csv',
+      ...bon,
+      d.number,
+      d.kind === 'abort' ? 'AVBelegabbruch' : 'Beleg',
+      d.kind === 'refund' ? 'Erstattung' : '',
+      d.terminal,
+      0,
+      t(d.start),
+      t(d.end),
+      d.cashier ?? '',
+      d.cashier ?? '',
+      num(d.total),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    );
+    for (const v of vatBreakdown(
+      d.lines.map((l) => ({ vat_rate: l.rate, line_total_cents: l.gross })),
+    ))
+      add(
+        'transactions_vat.csv',
+        ...bon,
+        vatKey(v.rate),
+        num(v.gross_cents, 5),
+        num(v.net_cents, 5),
+        num(v.vat_cents, 5),
+      );
+    if (d.kind !== 'abort' && d.total !== 0) {
+      add(
+        'datapayment.csv',
+        ...bon,
+        cashType(d.provider),
+        providerName(d.provider, 'de'),
+        deps.currency,
+        '',
+        num(d.total),
+      );
+      const key = `${cashType(d.provider)}|${d.provider}`;
+      const pay = payments.get(key) ?? {
+        type: cashType(d.provider),
+        name: providerName(d.provider, 'de'),
+        amount: 0,
+      };
+      pay.amount += d.total;
+      payments.set(key, pay);
+      allPayments += d.total;
+      if (d.provider === 'cash') cashTotal += d.total;
+    }
+    if (d.refersTo)
+      add('references.csv', ...bon, '', 'Transaktion', '', '', deps.tillSerial, '', d.refersTo);
+    const tse = d.tse;
+    if (tse)
+      add(
+        'transactions_tse.csv',
+        ...bon,
+        1,
+        tse.transaction_number ?? '',
+        tse.time_start ?? '',
+        tse.time_end ?? '',
+        tse.process_type,
+        tse.signature_counter ?? '',
+        tse.signature ?? '',
+        tse.failed ? `TSE ausgefallen (${tse.error ?? 'tse_error'})` : '',
+        tse.process_data,
+      );
+    d.lines.forEach((l, i) => {
+      const pos = [d.id, i + 1];
+      const key = vatKey(l.rate);
+      const vat = vatOfGross(l.gross, l.rate);
+      add(
+        'lines.csv',
+        ...pos,
+        '',
+        l.name,
+        d.terminal,
+        'Umsatz',
+        '',
+        0,
+        0,
+        0,
+        l.product_id,
+        l.barcode ?? '',
+        '',
+        '',
+        qty(l.quantity),
+        '1,000',
+        'Stück',
+        num(l.unit, 5),
+      );
+      add('lines_vat.csv', ...pos, key, num(l.gross, 5), num(l.gross - vat, 5), num(vat, 5));
+      add(
+        'itemamounts.csv',
+        ...pos,
+        'base_amount',
+        key,
+        num(l.gross, 5),
+        num(l.gross - vat, 5),
+        num(vat, 5),
+      );
+      const g = grossByKey.get(key) ?? { rate: l.rate, gross: 0 };
+      g.gross += l.gross;
+      grossByKey.set(key, g);
+    });
+  }
+
+  // Cash point closing: sums per business case and VAT key, per payment type, per currency.
+  for (const [key, g] of [...grossByKey].sort((a, b) => a[0] - b[0])) {
+    const vat = vatOfGross(g.gross, g.rate);
+    add(
+      'businesscases.csv',
+      'Umsatz',
+      '',
+      0,
+      key,
+      num(g.gross, 5),
+      num(g.gross - vat, 5),
+      num(vat, 5),
+    );
+  }
+  for (const kind of ['pay_in', 'payout'] as const) {
+    const sum = p.movements.filter((mv) => mv.kind === kind).reduce((s, mv) => s + mv.amount, 0);
+    if (!sum) continue;
+    const signed = kind === 'pay_in' ? sum : -sum;
+    add(
+      'businesscases.csv',
+      kind === 'pay_in' ? 'Einzahlung' : 'Auszahlung',
+      '',
+      0,
+      5,
+      num(signed, 5),
+      num(signed, 5),
+      num(0, 5),
+    );
+    cashTotal += signed;
+    allPayments += signed;
+    const pay = payments.get('Bar|cash') ?? {
+      type: 'Bar',
+      name: providerName('cash', 'de'),
+      amount: 0,
+    };
+    pay.amount += signed;
+    payments.set('Bar|cash', pay);
+  }
+  for (const pay of payments.values()) add('payment.csv', pay.type, pay.name, num(pay.amount));
+  add('cash_per_currency.csv', deps.currency, num(cashTotal));
+
+  // Master data as it stood at this closing.
+  add(
+    'cashpointclosing.csv',
+    deps.dayOf(Date.parse(z.at)),
+    TAXONOMY_VERSION,
+    p.docs[0]?.id ?? '',
+    p.docs.at(-1)?.id ?? '',
+    shop.name,
+    street,
+    plz,
+    city,
+    'DEU',
+    shop.tax_id,
+    '',
+    num(allPayments),
+    num(cashTotal),
+  );
+  add('location.csv', shop.name, street, plz, city, 'DEU', '');
+  add(
+    'cashregister.csv',
+    deps.software.brand,
+    deps.software.model,
+    deps.tillSerial,
+    deps.software.name,
+    deps.software.version,
+    deps.currency,
+    0,
+  );
+  for (const term of [...terminals].sort())
+    add(
+      'slaves.csv',
+      term,
+      deps.software.brand,
+      'Browser-Kasse',
+      term,
+      deps.software.name,
+      deps.software.version,
+    );
+  for (const k of VAT_KEYS) add('vat.csv', k.key, num(Math.round(k.rate * 100)), k.text);
+  const tse = deps.tse();
+  if (tse)
+    add(
+      'tse.csv',
+      1,
+      tse.serial_number ?? '',
+      tse.signature_algorithm ?? '',
+      tse.time_format ?? '',
+      'UTF-8',
+      tse.public_key ?? '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    );
+  return rows;
+}
+
+/** The ZIP: index.xml, the DTD, and every CSV (header first, then one chunk per Z period). */
+export function dsfinvkZip(deps: DsfinvkDeps, from: string, to: string): Readable {
+  const zip = new yazl.ZipFile();
+  const out = new PassThrough();
+  zip.outputStream.pipe(out);
+  zip.outputStream.on('error', (err) => out.destroy(err));
+  const csv = csvWriter({ delimiter: ';', spreadsheetSafe: false });
+  const created = new Date().toISOString();
+  zip.addBuffer(
+    Buffer.from(indexXml({ from, to, supplier: deps.shop().name, created })),
+    'index.xml',
+  );
+  zip.addBuffer(Buffer.from(GDPDU_DTD), 'gdpdu-01-09-2004.dtd');
+  for (const f of DSFINVK_FILES) {
+    async function* text(): AsyncGenerator<string> {
+      yield csv.header(f.cols.map((c) => c[0]));
+      const days = await deps.journal.days();
+      for await (const z of deps.zReports()) {
+        const day = deps.dayOf(Date.parse(z.at));
+        if (day < from || day > to) continue;
+        const rows = rowsOf(deps, await periodOf(deps, z, days)).get(f.file)!;
+        if (rows.length) yield csv.rows(rows);
+      }
+    }
+    zip.addReadStream(Readable.from(text(), { objectMode: false }), f.file);
+  }
+  zip.end();
+  return out;
+}
