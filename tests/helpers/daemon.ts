@@ -176,7 +176,9 @@ export async function spawnDaemon(
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`daemon did not start in time:\n${out}`)),
-      opts.timeoutMs ?? 20_000,
+      // A bound, not a sleep: it ends at POS_READY. Generous, because a cold tsx start of the
+      // daemon took over 20 s on the 2-core machine running two suites at once (load ~20).
+      opts.timeoutMs ?? 120_000,
     );
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
