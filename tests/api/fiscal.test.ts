@@ -82,7 +82,9 @@ function assertSigned(t: ReceiptTse | null, tillSerial: string, processData: str
 }
 
 test('demo mode: a sale, an aborted sale and a refund are signed by the fake TSE; receipt JSON, page and paper show it', async () => {
-  const d = await startDaemon({ env: { APP_ENV: 'demo' } });
+  // The demo card never "arrives" here: the cancel below always comes first (the race of an
+  // approval against a cancel is forced in tests/unit/ledger.test.ts and fiscal-sign.test.ts).
+  const d = await startDaemon({ env: { APP_ENV: 'demo', FAKE_CARD_DELAY_MS: '600000' } });
   try {
     await product(d, 'F19', 1250, 19);
     await product(d, 'F7', 300, 7);
