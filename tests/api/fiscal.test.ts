@@ -121,11 +121,15 @@ test('demo mode: a sale, an aborted sale and a refund are signed by the fake TSE
     );
 
     // The printed receipt (ESC/POS decoded) carries the TSE block, till serial and software.
-    const text = decodeEscPos(
+    const paper = decodeEscPos(
       receiptBytes(receipt, { profile: { model: 'epson-tm-t20iii', width: 80 }, drawer: false }),
-    )
-      .lines.map((l) => l.trim())
-      .join('\n');
+    );
+    const text = paper.lines.map((l) => l.trim()).join('\n');
+    const qrs = paper.ops.flatMap((o) => (o.op === 'qr' ? [o.data] : []));
+    console.log(
+      `printed receipt (ESC/POS decoded):\n${text}\n${qrs.map((q) => `[QR] ${q}`).join('\n')}`,
+    );
+    assert.ok(qrs.includes(receipt.tse!.qr_code_data!), 'the TSE QR code (V0;…) is printed');
     for (const word of [
       'TSE-Daten',
       'Kassen-Seriennr.',
