@@ -220,7 +220,10 @@ export class Ledger {
       }
       this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
     } finally {
-      this.finalizing.delete(id);
+      // Only the settlement that claimed the sale releases the claim: a provider-data update
+      // (`pending`) landing while a settlement is being signed must not free the sale for a
+      // second settlement (a cancel that would then be journalled with the winner's signature).
+      if (final) this.finalizing.delete(id);
     }
     return this.recent.get(id)!;
   }

@@ -111,6 +111,7 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
   const last = deps.dayOf(Date.parse(z.at));
   const sales = new Map<string, Sale>();
   const out: Period = { z, docs: [], movements: [] };
+  const terminalOf = new Map<string, string>();
   const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => ({
     kind,
     id: s.id,
@@ -140,7 +141,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
     kind: 'refund',
     id: r.id,
     number: r.number,
-    terminal: 'refund',
+    // A refund is a document of the till that made the sale (older refund lines lack it: below).
+    terminal: r.terminal_id ?? '',
     cashier: r.by,
     start: r.created_at,
     end: r.created_at,
@@ -161,8 +163,10 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
   for (const day of days) {
     if (day < first || day > last) continue;
     await deps.journal.readDay(day, (line: AnyLine) => {
-      if (line.e === 'created') sales.set(line.sale.id, line.sale);
-      else if (line.e === 'update') {
+      if (line.e === 'created') {
+        sales.set(line.sale.id, line.sale);
+        terminalOf.set(line.sale.id, line.sale.terminal_id);
+      } else if (line.e === 'update') {
         const s = sales.get(line.id);
         if (!s || line.state === 'pending' || !inPeriod(line.at)) return;
         sales.delete(line.id);
@@ -174,7 +178,28 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
         out.movements.push({ kind: line.movement.kind, amount: line.movement.amount_cents });
     });
   }
+  for (const d of out.docs)
+    if (d.kind === 'refund' && !d.terminal)
+      d.terminal = await saleTerminal(deps, d.refersTo!, terminalOf);
   return out;
+}
+
+/** The till of a sale from the period's days, else from the sale's own day file. */
+async function saleTerminal(
+  deps: DsfinvkDeps,
+  saleId: string,
+  known: Map<string, string>,
+): Promise<string> {
+  let terminal = known.get(saleId);
+  const m = /^s_(\d{4})(\d{2})(\d{2})_\d+$/.exec(saleId);
+  if (terminal === undefined && m) {
+    await deps.journal.readDay(`${m[1]}-${m[2]}-${m[3]}`, (line: AnyLine) => {
+      if (line.e === 'created') known.set(line.sale.id, line.sale.terminal_id);
+    });
+    terminal = known.get(saleId);
+  }
+  // A refund of a sale no journal file holds any more still needs a till: the master's.
+  return terminal ?? deps.tillSerial;
 }
 
 /** The rows of every file for one period. */

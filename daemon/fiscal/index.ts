@@ -8,8 +8,11 @@
  *                         when the payment failed or was cancelled
  *   signRefund(refund)    a refund is its own `Beleg` with negative amounts
  *
- * Each key is signed once: concurrent and repeated calls share one answer, and the providers map
- * the key to the same TSE transaction after a restart. Every signing is bounded by
+ * Each key is signed once: concurrent and repeated calls with the same process data share one
+ * answer, and the providers map the key to the same TSE transaction after a restart. A key asked
+ * for with other process data than it was signed with (a sale signed as paid, then asked to be
+ * signed as aborted) is refused with `fiscal_conflict` (409), never answered with the other
+ * outcome's signature: the journal must never hold a sale whose signature says something else. Every signing is bounded by
  * FISCAL_TIMEOUT_MS: a TSE that does not answer in time puts the module in an outage — the sale
  * completes with `tse.failed = true` (the receipt says so), the outage's start, end and unsigned
  * count are kept in fiscal.json for the admin and the export, and the first signature that works
@@ -58,6 +61,14 @@ export const FISCAL_DOC = {
 const KEEP_OUTAGES = 200;
 const KEEP_ANSWERS = 2000;
 
+function conflict(key: string, signed: string, asked: string): DomainError {
+  return new DomainError(
+    409,
+    'fiscal_conflict',
+    `${key} is signed by the TSE as ${signed}; it cannot be signed again as ${asked}`,
+  );
+}
+
 export interface FiscalDeps {
   config: Config;
   log: Logger;
@@ -81,7 +92,11 @@ export class Fiscal implements FiscalSigner {
   private described: TseDescription | null = null;
   private describeError: string | null = null;
   private readonly begun = new Map<string, Promise<unknown>>();
-  private readonly answers = new Map<string, Promise<TseRecord>>();
+  /** Each key's signing, with the process data it was asked for. */
+  private readonly answers = new Map<
+    string,
+    { process_data: string; answer: Promise<TseRecord> }
+  >();
 
   private constructor(
     private readonly deps: FiscalDeps,
@@ -141,7 +156,10 @@ export class Fiscal implements FiscalSigner {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.answers.values(), ...this.begun.values()]);
+    await Promise.allSettled([
+      ...[...this.answers.values()].map((a) => a.answer),
+      ...this.begun.values(),
+    ]);
     await this.provider?.close?.();
   }
 
@@ -207,13 +225,19 @@ export class Fiscal implements FiscalSigner {
   }
 
   private sign(key: string, input: FinishInput): Promise<TseRecord> {
-    let p = this.answers.get(key);
-    if (!p) {
-      p = this.signOnce(key, input);
-      this.answers.set(key, p);
-      if (this.answers.size > KEEP_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    const had = this.answers.get(key);
+    if (had) {
+      if (had.process_data === input.process_data) return had.answer;
+      return Promise.reject(conflict(key, had.process_data, input.process_data));
     }
-    return p;
+    const answer = this.signOnce(key, input);
+    this.answers.set(key, { process_data: input.process_data, answer });
+    // A refusal (the TSE holds the key finished otherwise) is not remembered as this key's answer.
+    answer.catch(() => {
+      if (this.answers.get(key)?.answer === answer) this.answers.delete(key);
+    });
+    if (this.answers.size > KEEP_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
   }
 
   private async signOnce(key: string, input: FinishInput): Promise<TseRecord> {
@@ -269,6 +293,9 @@ export class Fiscal implements FiscalSigner {
       return record;
     } catch (err) {
       this.begun.delete(key);
+      // The TSE holds this transaction finished with another outcome: not an outage, a refusal.
+      if (err instanceof TseError && err.code === 'tse_conflict')
+        throw conflict(key, err.message, input.process_data);
       const code =
         err instanceof TseError && err.code === 'tse_timeout' ? 'tse_timeout' : 'tse_error';
       this.deps.log.error(`fiscal: ${key} left unsigned (${code}): ${(err as Error).message}`);

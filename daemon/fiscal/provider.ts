@@ -85,7 +85,7 @@ export type FiscalProviderFactory = {
   create(deps: FiscalProviderDeps): FiscalProvider;
 };
 
-/** A TSE refusal or failure; `code` is stable (tse_timeout, tse_error, tse_refused...). */
+/** A TSE refusal or failure; `code` is stable (tse_timeout, tse_error, tse_refused, tse_conflict: finished with another outcome...). */
 export class TseError extends Error {
   constructor(
     readonly code: string,

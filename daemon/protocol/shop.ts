@@ -100,6 +100,11 @@ export interface Refund {
   number: number;
   sale_id: string;
   sale_number: number;
+  /**
+   * The till (terminal) of the refunded sale: a refund is a document of that till (DSFinV-K
+   * TERMINAL_ID / slaves.csv). Absent in refunds written before it was recorded.
+   */
+  terminal_id?: string;
   provider: string;
   /** cash: paid from the drawer; provider: back through the provider's refund API; manual. */
   method: 'cash' | 'provider' | 'manual';

@@ -253,6 +253,7 @@ export class Refunds {
       number,
       sale_id: sale.id,
       sale_number: sale.number,
+      terminal_id: sale.terminal_id,
       provider: sale.provider,
       method,
       lines,

@@ -56,16 +56,18 @@ test('DSFinV-K export of a month: every file, and totals equal to the Z reports'
       now = Date.parse('2026-11-01T09:00:00Z') + day * 86_400_000;
       for (let i = 0; i < 3; i++) {
         now += 60_000;
-        await d.post('/api/v1/terminals/kiosk/cart/items', {
+        // Two tills: the third sale of a day (the one refunded) is made at the bar.
+        const till = i === 2 ? 'bar' : 'kiosk';
+        await d.post(`/api/v1/terminals/${till}/cart/items`, {
           barcode: 'D19',
           quantity: 1 + (i % 2),
         });
-        await d.post('/api/v1/terminals/kiosk/cart/items', {
+        await d.post(`/api/v1/terminals/${till}/cart/items`, {
           barcode: i === 1 ? 'D7' : 'D0',
           quantity: 1,
         });
         const card = (day + i) % 3 === 0;
-        const r = await d.post<Sale>('/api/v1/terminals/kiosk/checkout', {
+        const r = await d.post<Sale>(`/api/v1/terminals/${till}/checkout`, {
           provider: card ? 'fake_card' : 'cash',
           idempotency_key: randomUUID(),
           ...(card ? {} : { tendered_cents: 100000 }),
@@ -194,6 +196,18 @@ test('DSFinV-K export of a month: every file, and totals equal to the Z reports'
       const tse = of(csv('transactions_tse.csv'));
       assert.equal(tse.length, tx.length, 'every document has its TSE row');
       assert.ok(tse.every((r) => r.TSE_TA_SIG && r.TSE_TA_VORGANGSART === 'Kassenbeleg-V1'));
+      // Terminals (slaves.csv): exactly the tills this Z's documents were made at, once each.
+      // A refund is a document of the till of its sale, never a terminal of its own.
+      const slaves = of(csv('slaves.csv')).map((r) => r.TERMINAL_ID);
+      assert.deepEqual(slaves, [...new Set(tx.map((r) => r.TERMINAL_ID))].sort(), `Z ${z.number}`);
+      assert.deepEqual(slaves, ['bar', 'kiosk'], `Z ${z.number} slaves`);
+      const tillOf = new Map(csv('transactions.csv').map((r) => [r.BON_ID, r.TERMINAL_ID]));
+      for (const ref of of(csv('references.csv'))) {
+        const refund = tx.find((r) => r.BON_ID === ref.BON_ID)!;
+        assert.equal(refund.BON_NAME, 'Erstattung');
+        assert.equal(refund.TERMINAL_ID, tillOf.get(ref.REF_BON_ID), `${ref.BON_ID}'s till`);
+        assert.equal(refund.TERMINAL_ID, 'bar');
+      }
     }
     assert.ok(csv('transactions.csv').some((r) => r.BON_TYP === 'AVBelegabbruch'));
     assert.ok(csv('references.csv').length > 0);

@@ -82,7 +82,9 @@ function assertSigned(t: ReceiptTse | null, tillSerial: string, processData: str
 }
 
 test('demo mode: a sale, an aborted sale and a refund are signed by the fake TSE; receipt JSON, page and paper show it', async () => {
-  const d = await startDaemon({ env: { APP_ENV: 'demo' } });
+  // The demo card never "arrives" here: the cancel below always comes first (the race of an
+  // approval against a cancel is forced in tests/unit/ledger.test.ts and fiscal-sign.test.ts).
+  const d = await startDaemon({ env: { APP_ENV: 'demo', FAKE_CARD_DELAY_MS: '600000' } });
   try {
     await product(d, 'F19', 1250, 19);
     await product(d, 'F7', 300, 7);
@@ -119,11 +121,15 @@ test('demo mode: a sale, an aborted sale and a refund are signed by the fake TSE
     );
 
     // The printed receipt (ESC/POS decoded) carries the TSE block, till serial and software.
-    const text = decodeEscPos(
+    const paper = decodeEscPos(
       receiptBytes(receipt, { profile: { model: 'epson-tm-t20iii', width: 80 }, drawer: false }),
-    )
-      .lines.map((l) => l.trim())
-      .join('\n');
+    );
+    const text = paper.lines.map((l) => l.trim()).join('\n');
+    const qrs = paper.ops.flatMap((o) => (o.op === 'qr' ? [o.data] : []));
+    console.log(
+      `printed receipt (ESC/POS decoded):\n${text}\n${qrs.map((q) => `[QR] ${q}`).join('\n')}`,
+    );
+    assert.ok(qrs.includes(receipt.tse!.qr_code_data!), 'the TSE QR code (V0;…) is printed');
     for (const word of [
       'TSE-Daten',
       'Kassen-Seriennr.',

@@ -19,6 +19,7 @@ import { runScannerBench } from './scanner.bench.js';
 import { benchExport } from './export.bench.js';
 import { benchBackup } from './backup.bench.js';
 import { benchSecurity } from './security.bench.js';
+import { benchFiscal } from './fiscal.bench.js';
 
 interface Section {
   name: string;
@@ -107,6 +108,46 @@ const SECTIONS: Section[] = [
         },
       ];
       return { rows, raw: r };
+    },
+  },
+  {
+    name: 'fiscal',
+    async run() {
+      const r = await benchFiscal();
+      const f = 'sale commit, cash, FISCAL_PROVIDER=fake (signed by the TSE)';
+      const o = 'sale commit, cash, FISCAL_PROVIDER=off (same run, taking turns)';
+      const rows: Row[] = [
+        { bench: f, metric: 'checkout p50', value: r.fake_ms.p50, unit: 'ms' },
+        { bench: f, metric: 'checkout p99', value: r.fake_ms.p99, unit: 'ms' },
+        { bench: o, metric: 'checkout p50', value: r.off_ms.p50, unit: 'ms' },
+        { bench: o, metric: 'checkout p99', value: r.off_ms.p99, unit: 'ms' },
+        {
+          bench: f,
+          metric: 'p50 fake / p50 off',
+          value: ratio(r.fake_ms.p50, r.off_ms.p50),
+          unit: 'x',
+        },
+        {
+          bench: f,
+          metric: 'p99 fake / p99 off',
+          value: ratio(r.fake_ms.p99, r.off_ms.p99),
+          unit: 'x',
+        },
+        {
+          bench: f,
+          metric: 'extra p50 per signed sale',
+          value: Math.round((r.fake_ms.p50 - r.off_ms.p50) * 1000) / 1000,
+          unit: 'ms',
+        },
+        {
+          bench: f,
+          metric: 'TSE signatures per sale',
+          value: r.signatures / r.signed_sales,
+          unit: '',
+        },
+      ];
+      const { samples: _, ...raw } = r;
+      return { rows, raw };
     },
   },
   {

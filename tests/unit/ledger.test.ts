@@ -246,3 +246,41 @@ test('foldLine() applies created and update lines and ignores shop lines; sale i
   );
   assert.equal(sales.size, 1);
 });
+
+test('a settlement being signed keeps its claim while a provider-data update of the same sale lands: a cancel at that moment is refused and never signed (one signature, the journalled outcome)', async () => {
+  const { journal, ledger } = await open(await tempDir('pos-ledger-'));
+  const sale = await ledger.create('k', draft(), 1);
+  const signed: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stamp = (slow: boolean) => async (s: Sale) => {
+    signed.push(s.state);
+    if (slow) await gate; // the TSE is still signing
+    return { process_data: s.state } as never;
+  };
+  // The checkout's "waiting for card" update is on its way to disk...
+  const waiting = ledger.transition(sale.id, { state: 'pending', payment: { status: 'waiting' } });
+  // ...when the card approves: the approval claims the sale and is being signed.
+  const approving = ledger.transition(sale.id, { state: 'succeeded' }, stamp(true));
+  assert.equal((await waiting).state, 'pending');
+  // The update is durable, the approval still signing: the cashier's cancel comes now.
+  await refuses(
+    ledger.transition(sale.id, { state: 'cancelled' }, stamp(false)),
+    409,
+    'not_pending',
+  );
+  release();
+  const paid = await approving;
+  assert.equal(paid.state, 'succeeded');
+  assert.deepEqual(signed, ['succeeded'], 'only the winner is signed');
+  const lines = await fileLines(journal, DAY);
+  assert.deepEqual(
+    lines.map((l) => [l.state ?? l.sale.state, l.tse?.process_data ?? null]),
+    [
+      ['pending', null],
+      ['pending', null],
+      ['succeeded', 'succeeded'],
+    ],
+  );
+  await journal.close();
+});

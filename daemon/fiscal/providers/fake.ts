@@ -59,6 +59,7 @@ class FakeTse implements FiscalProvider {
   private readonly log: Journal<LogEntry>;
   private readonly started = new Map<string, LogEntry>();
   private readonly finished = new Map<string, LogEntry>();
+  private readonly ending = new Map<string, Promise<LogEntry>>();
   private ready: Promise<void> | null = null;
 
   constructor(private readonly deps: FiscalProviderDeps) {
@@ -172,10 +173,26 @@ class FakeTse implements FiscalProvider {
     await this.init();
     let f = this.finished.get(key);
     if (!f) {
-      await this.startTransaction(key);
-      f = await this.write(op, key, input.process_data, this.started.get(key));
-      this.finished.set(key, f);
+      // Concurrent ends of one key write one entry (a TSE finishes a transaction once).
+      let p = this.ending.get(key);
+      if (!p) {
+        p = (async () => {
+          await this.startTransaction(key);
+          const made = await this.write(op, key, input.process_data, this.started.get(key));
+          this.finished.set(key, made);
+          return made;
+        })().finally(() => this.ending.delete(key));
+        this.ending.set(key, p);
+      }
+      f = await p;
     }
+    // A finished transaction answers only the same ending again; another outcome is refused
+    // (it is already signed as something else).
+    if (f.op !== op || f.process_data !== input.process_data)
+      throw new TseError(
+        'tse_conflict',
+        `transaction ${f.number} is ${f.op === 'cancel' ? 'cancelled' : 'finished'} as ${f.process_data}`,
+      );
     return {
       number: f.number,
       signature_counter: f.counter,

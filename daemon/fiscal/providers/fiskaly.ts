@@ -272,6 +272,10 @@ class FiskalyTse implements FiscalProvider {
         tx = again;
       }
     }
+    // Finished before with the other ending (a retry that asks for another outcome): refused,
+    // never answered with a signature of something else.
+    if (tx.state !== state)
+      throw new TseError('tse_conflict', `fiskaly transaction ${tx.number} is ${tx.state}`);
     if (!tx.signature || tx.time_end === undefined)
       throw new TseError(
         'tse_error',

@@ -16,6 +16,7 @@ import './admin-providers.js';
 import './admin-employees.js';
 import './admin-closing.js';
 import './admin-settings.js';
+import './admin-fiscal.js';
 
 const PAGES = [
   'products',
@@ -25,6 +26,7 @@ const PAGES = [
   'security',
   'employees',
   'providers',
+  'fiscal',
   'settings',
 ] as const;
 type Page = (typeof PAGES)[number];
@@ -232,6 +234,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-employees></admin-employees>`;
       case 'closing':
         return html`<admin-closing .live=${this.live} .timezone=${this.timezone}></admin-closing>`;
+      case 'fiscal':
+        return html`<admin-fiscal .timezone=${this.timezone}></admin-fiscal>`;
       case 'settings':
         return html`<admin-settings
           .live=${this.live}

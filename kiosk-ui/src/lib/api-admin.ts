@@ -4,6 +4,7 @@
  * session cookie.
  */
 import type {
+  FiscalInfo,
   EmployeeInfo,
   PrintResult,
   PrinterStatus,
@@ -213,6 +214,16 @@ export const Z_REPORTS_CSV_DE_URL = `${Z_REPORTS_CSV_URL}?format=de`;
 export const revenueCsvUrl = (from: string, to: string) =>
   `/api/v1/admin/exports/revenue.csv?from=${enc(from)}&to=${enc(to)}`;
 export const BACKUP_URL = '/api/v1/admin/backup';
+
+// --------------------------------------------------------------------- fiscal (TSE)
+export const fiscalInfo = () => request<FiscalInfo>('/api/v1/admin/fiscal');
+export const fiscalSetup = () =>
+  request<{ ok: true; steps: string[]; info: FiscalInfo }>('/api/v1/admin/fiscal/setup', {
+    method: 'POST',
+  });
+export const FISCAL_TAR_URL = '/api/v1/admin/fiscal/tar';
+export const dsfinvkUrl = (from: string, to: string) =>
+  `/api/v1/admin/exports/dsfinvk.zip?from=${enc(from)}&to=${enc(to)}`;
 
 export interface RestoreResult {
   staged: boolean;

@@ -11,13 +11,14 @@ import * as admin from './messages/admin.js';
 import * as scanners from './messages/scanners.js';
 import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
+import * as fiscal from './messages/fiscal.js';
 import * as errors from './messages/errors.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, errors };
+export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, errors };
 
 const de = {
   ...common.de,
@@ -26,6 +27,7 @@ const de = {
   ...scanners.de,
   ...closing.de,
   ...settings.de,
+  ...fiscal.de,
   ...errors.de,
 };
 
@@ -38,6 +40,7 @@ const en: Record<MessageKey, string> = {
   ...scanners.en,
   ...closing.en,
   ...settings.en,
+  ...fiscal.en,
   ...errors.en,
 };
 

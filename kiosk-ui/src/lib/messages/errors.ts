@@ -52,6 +52,9 @@ export const de = {
   'err.tse_refused': 'Die TSE hat den Vorgang abgelehnt.',
   'err.tse_auth': 'Anmeldung bei fiskaly abgelehnt: API-Schlüssel und -Geheimnis prüfen.',
   'err.tse_error': 'Fehler der TSE (TSE ausgefallen).',
+  'err.tse_conflict': 'Die TSE hat diesen Vorgang schon mit einem anderen Ergebnis abgeschlossen.',
+  'err.fiscal_conflict':
+    'Dieser Verkauf ist von der TSE schon mit einem anderen Ergebnis signiert. Bitte den Verkauf prüfen.',
   // --------------------------------------------------------------------- access
   'err.unauthorized': 'Bitte als Verwaltung anmelden.',
   'err.session_expired': 'Die Anmeldung ist abgelaufen. Bitte neu anmelden.',
@@ -234,6 +237,9 @@ export const en: Record<keyof typeof de, string> = {
   'err.tse_refused': 'The TSE refused the transaction.',
   'err.tse_auth': 'fiskaly refused the login: check the API key and secret.',
   'err.tse_error': 'TSE error (TSE failed).',
+  'err.tse_conflict': 'The TSE has already finished this transaction with another outcome.',
+  'err.fiscal_conflict':
+    'The TSE has already signed this sale with another outcome. Please check the sale.',
   'err.unauthorized': 'Please log in as admin.',
   'err.session_expired': 'Your login has expired. Please log in again.',
   'err.forbidden': 'Wrong admin token.',
