@@ -105,6 +105,7 @@ export function manualProvider(id = 'manual'): ManualProvider {
 
 export interface Shop {
   dir: string;
+  store: Store;
   checkout: Checkout;
   catalog: Catalog;
   events: EventBus;
@@ -163,6 +164,7 @@ export async function openShop(
   await checkout.start();
   return {
     dir,
+    store,
     checkout,
     catalog,
     events,
