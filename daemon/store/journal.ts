@@ -208,9 +208,16 @@ export class Journal<E extends object> {
       const kept: Queued<E>[] = [];
       for (const item of batch) {
         let made: { partition: string; entry: E };
+        const drawnBefore = new Map(drawn);
         try {
           made = item.build(next);
+          // Refused here, alone: found while writing, it would fail the whole batch.
+          if (!this.opts.partition.test(made.partition))
+            throw new StorageError(this.opts.name, `"${made.partition}" is not a partition of it`);
         } catch (err) {
+          // Numbers it drew go back: the next entry gets them, so nothing is skipped.
+          drawn.clear();
+          for (const [k, v] of drawnBefore) drawn.set(k, v);
           failedBuilds.push([item, err]);
           continue;
         }

@@ -171,7 +171,7 @@ test('a failed write that cannot be undone (a device that takes no data and cann
   assert.equal(j.lastSeq, 1);
 });
 
-test('an entry for a partition the journal does not own is refused alone; the journal keeps working', async () => {
+test('an entry for a partition the journal does not own is refused alone, also inside a batch with good entries; the journal keeps working', async () => {
   const dir = await tempDir('pos-jp-part-');
   const { j } = journal(dir);
   await j.open();
@@ -179,8 +179,38 @@ test('an entry for a partition the journal does not own is refused alone; the jo
   const ok = await j.append('p1', { n: 2 });
   assert.equal(ok.entry.q, 1);
   assert.equal(j.writeFailure, null);
+  // The first append starts a write; the three behind it form one batch. Each draws a number.
+  const numbered = (partition: string) =>
+    j.appendWith((next) => ({ partition, entry: { n: next('n') } }));
+  const [first, good, bad, alsoGood] = await Promise.allSettled([
+    numbered('p1'),
+    numbered('p1'),
+    numbered('nope'),
+    numbered('p2'),
+  ]);
+  assert.equal(first.status, 'fulfilled');
+  assert.equal(bad.status, 'rejected');
+  assert.match(String((bad as PromiseRejectedResult).reason), /"nope" is not a partition of it/);
+  // The good ones are written; the refused one's number goes to the next entry (no gap).
+  assert.deepEqual(
+    [good, alsoGood].map((r) =>
+      r.status === 'fulfilled' ? [r.value.entry.q, r.value.entry.n] : r.reason.message,
+    ),
+    [
+      [3, 2],
+      [4, 3],
+    ],
+  );
+  assert.equal(j.counter('n'), 3);
+  assert.equal(j.writeFailure, null);
   await j.close();
-  assert.deepEqual(await readdir(dir), ['p1.jsonl']);
+  assert.deepEqual((await readdir(dir)).sort(), ['p1.jsonl', 'p2.jsonl']);
+  assert.deepEqual(await lines(path.join(dir, 'p1.jsonl')), [
+    '{"n":2,"q":1}',
+    '{"n":1,"q":2}',
+    '{"n":2,"q":3}',
+    '',
+  ]);
 });
 
 test('readers: a line that is not JSON or not an entry is skipped with a warning; entriesAfter() returns entries past a cursor in q order across partitions', async () => {
