@@ -111,6 +111,8 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/admin/exports/sales.csv': admin,
   'GET /api/v1/admin/exports/z-reports.csv': admin,
   'GET /api/v1/admin/exports/revenue.csv': admin,
+  'GET /api/v1/admin/fleet/status': admin,
+  'PUT /api/v1/admin/fleet/branch': admin,
   'GET /api/v1/admin/backup': admin,
   'GET /api/v1/admin/restore': admin,
   'POST /api/v1/admin/restore': admin,
