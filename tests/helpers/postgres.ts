@@ -236,6 +236,7 @@ export async function waitFor<T>(
   what: string,
   check: () => Promise<T | null | undefined | false>,
   timeoutMs = 30_000,
+  explain: () => string = () => '',
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
@@ -247,7 +248,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''} ${explain()}`.trim(),
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }

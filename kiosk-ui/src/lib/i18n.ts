@@ -12,12 +12,13 @@ import * as scanners from './messages/scanners.js';
 import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
 import * as errors from './messages/errors.js';
+import * as fleet from './messages/fleet.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, errors };
+export const AREAS = { common, pos, admin, scanners, closing, settings, fleet, errors };
 
 const de = {
   ...common.de,
@@ -26,6 +27,7 @@ const de = {
   ...scanners.de,
   ...closing.de,
   ...settings.de,
+  ...fleet.de,
   ...errors.de,
 };
 
@@ -38,6 +40,7 @@ const en: Record<MessageKey, string> = {
   ...scanners.en,
   ...closing.en,
   ...settings.en,
+  ...fleet.en,
   ...errors.en,
 };
 
