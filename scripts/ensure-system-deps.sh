@@ -6,6 +6,7 @@
 #   iproute2       network namespaces for the IP-whitelist tests
 #   postgresql     server binaries for the fleet tests' throwaway clusters (tests/helpers/postgres.ts
 #                  runs initdb/postgres from /usr/lib/postgresql/<major>/bin in a temp dir)
+#   openssl        makes the test CA and server certificate for the fleet's TLS test
 # Needs root (or sudo) and Debian's apt; prints what it does.
 set -euo pipefail
 missing=()
@@ -16,6 +17,7 @@ ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
 "$ldconfig" -p 2>/dev/null | grep -q 'libudev.so.1' || missing+=(libudev1)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -6,7 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startPostgres, waitFor, type PgCluster } from '../helpers/postgres.js';
@@ -318,5 +320,97 @@ test("FLEET_CATALOG=pull: the centre's catalog arrives whole, changes arrive by 
   } finally {
     await d.stop();
     if (!centre.running()) await centre.start();
+  }
+});
+
+/** A CA and a server certificate for 127.0.0.1 (openssl), plus a CA that did not sign it. */
+async function certificates(dir: string) {
+  const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  for (const ca of ['ca', 'other-ca'])
+    ossl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${ca}`,
+      '-keyout',
+      `${ca}.key`,
+      '-out',
+      `${ca}.pem`,
+    );
+  ossl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=centre',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
+  await writeFile(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'server.pem',
+  );
+  const read = (f: string) => readFile(path.join(dir, f), 'utf8');
+  return { cert: await read('server.pem'), key: await read('server.key') };
+}
+
+test("TLS: sslmode=verify-full with the centre's CA ships; a certificate from another CA is refused as fleet_tls_failed and nothing is shipped", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pos-fleet-tls-'));
+  const { cert, key } = await certificates(dir);
+  const tls = await startPostgres({
+    files: { 'server.pem': cert, 'server.key': key },
+    settings: { ssl: 'on', ssl_cert_file: 'server.pem', ssl_key_file: 'server.key' },
+  });
+  let good: TestDaemon | null = null;
+  let bad: TestDaemon | null = null;
+  try {
+    const url = await tls.createDatabase('tls');
+    const verified = (ca: string) => `${url}?sslmode=verify-full&sslrootcert=${path.join(dir, ca)}`;
+    good = await appliance(verified('ca.pem'));
+    await product(good, { barcode: 'TLS1', name: 'Sicher', price_cents: 100, vat_rate: 19 });
+    await sell(good, [['TLS1', 1]]);
+    assert.ok(await good.app.fleet.drained(30_000), JSON.stringify(good.app.fleet.status()));
+    const ssl = await withClient(
+      verified('ca.pem'),
+      async (c) =>
+        (await c.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0].ssl,
+    );
+    assert.equal(ssl, true);
+    bad = await appliance(verified('other-ca.pem'));
+    await product(bad, { barcode: 'TLS2', name: 'Unsicher', price_cents: 100, vat_rate: 19 });
+    await sell(bad, [['TLS2', 1]]);
+    const st = await waitFor('the TLS refusal', async () => bad!.app.fleet.status().last_error);
+    assert.equal(st.code, 'fleet_tls_failed', st.message);
+    assert.equal(bad.app.fleet.status().connected, false);
+    const res = await bad.get('/api/v1/admin/fleet/status', admin);
+    assert.equal(res.body.last_error.code, 'fleet_tls_failed');
+    assert.equal((await query(url, 'SELECT count(*)::int AS n FROM appliances'))[0].n, 1);
+  } finally {
+    await good?.stop();
+    await bad?.stop();
+    await tls.destroy();
+    await rm(dir, { recursive: true, force: true });
   }
 });
