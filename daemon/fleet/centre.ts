@@ -47,6 +47,15 @@ export async function registerAppliance(
   return { lastSeq: Number(r.rows[0].last_seq) };
 }
 
+/**
+ * The batch's new entries as rows (appliance_id, journal_seq, kind, at, entry), from the
+ * statement's parameters: the typed rows are made from what was just inserted without
+ * reading journal_entries back.
+ */
+const FRESH = `(SELECT $1::text AS appliance_id, u.seq AS journal_seq, u.kind, u.at, u.entry::jsonb AS entry
+           FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[])
+             AS u(seq, kind, at, entry)) j`;
+
 const DERIVE = [
   // A sale as it was created (status follows its updates below).
   `INSERT INTO sales (appliance_id, sale_id, sale_no, terminal_id, provider, status, total_cents,
@@ -57,17 +66,17 @@ const DERIVE = [
           (s->>'change_cents')::bigint, s->>'cashier', s->>'reason_code',
           (s->>'created_at')::timestamptz, (s->>'updated_at')::timestamptz,
           j.journal_seq, j.journal_seq
-     FROM journal_entries j, LATERAL (SELECT j.entry->'sale' AS s) x
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'created'
+     FROM ${FRESH}, LATERAL (SELECT j.entry->'sale' AS s) x
+    WHERE j.kind = 'created'
    ON CONFLICT DO NOTHING`,
   `INSERT INTO sale_lines (appliance_id, sale_id, line_no, product_id, barcode, name,
                            unit_price_cents, vat_rate, quantity, line_total_cents)
    SELECT j.appliance_id, j.entry->'sale'->>'id', l.n::int, l.v->>'product_id', l.v->>'barcode',
           l.v->>'name', (l.v->>'unit_price_cents')::bigint, (l.v->>'vat_rate')::numeric,
           (l.v->>'quantity')::int, (l.v->>'line_total_cents')::bigint
-     FROM journal_entries j,
+     FROM ${FRESH},
           jsonb_array_elements(j.entry->'sale'->'lines') WITH ORDINALITY AS l(v, n)
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'created'
+    WHERE j.kind = 'created'
    ON CONFLICT DO NOTHING`,
   `INSERT INTO payments (appliance_id, journal_seq, sale_id, provider, state, reason_code,
                          tendered_cents, change_cents, at)
@@ -79,10 +88,9 @@ const DERIVE = [
           coalesce(j.entry->'sale'->>'tendered_cents', j.entry->>'tendered_cents')::bigint,
           coalesce(j.entry->'sale'->>'change_cents', j.entry->>'change_cents')::bigint,
           j.at
-     FROM journal_entries j
+     FROM ${FRESH}
      LEFT JOIN sales s ON s.appliance_id = j.appliance_id AND s.sale_id = j.entry->>'id'
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[])
-      AND j.kind IN ('created', 'update')
+    WHERE j.kind IN ('created', 'update')
    ON CONFLICT DO NOTHING`,
   // A sale's newest state in this batch, unless a later one is there already.
   `UPDATE sales s
@@ -95,8 +103,8 @@ const DERIVE = [
                   j.entry->>'reason_code' AS reason_code,
                   (j.entry->>'tendered_cents')::bigint AS tendered,
                   (j.entry->>'change_cents')::bigint AS change
-             FROM journal_entries j
-            WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'update'
+             FROM ${FRESH}
+            WHERE j.kind = 'update'
             ORDER BY j.entry->>'id', j.journal_seq DESC) u
     WHERE s.appliance_id = $1 AND s.sale_id = u.sale_id AND s.status_seq < u.seq`,
   `INSERT INTO refunds (appliance_id, refund_id, refund_no, sale_id, sale_no, provider, method,
@@ -104,15 +112,15 @@ const DERIVE = [
    SELECT j.appliance_id, r->>'id', (r->>'number')::int, r->>'sale_id', (r->>'sale_number')::int,
           r->>'provider', r->>'method', (r->>'total_cents')::bigint, coalesce(r->>'reason', ''),
           coalesce(r->'lines', '[]'::jsonb), (r->>'created_at')::timestamptz, j.journal_seq
-     FROM journal_entries j, LATERAL (SELECT j.entry->'refund' AS r) x
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'refund'
+     FROM ${FRESH}, LATERAL (SELECT j.entry->'refund' AS r) x
+    WHERE j.kind = 'refund'
    ON CONFLICT DO NOTHING`,
   `INSERT INTO cash_movements (appliance_id, movement_id, kind, amount_cents, reason, at,
                                journal_seq)
    SELECT j.appliance_id, m->>'id', m->>'kind', (m->>'amount_cents')::bigint,
           coalesce(m->>'reason', ''), (m->>'at')::timestamptz, j.journal_seq
-     FROM journal_entries j, LATERAL (SELECT j.entry->'movement' AS m) x
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'cash'
+     FROM ${FRESH}, LATERAL (SELECT j.entry->'movement' AS m) x
+    WHERE j.kind = 'cash'
    ON CONFLICT DO NOTHING`,
   `INSERT INTO closings (appliance_id, z_no, period_start, closed_at, sale_count,
                          sales_total_cents, refunds_total_cents, expected_cash_cents,
@@ -122,8 +130,8 @@ const DERIVE = [
           (z->>'refunds_total_cents')::bigint, (z->'cash'->>'expected_cents')::bigint,
           (z->>'counted_cents')::bigint, (z->>'difference_cents')::bigint,
           (z->>'next_float_cents')::bigint, j.journal_seq
-     FROM journal_entries j, LATERAL (SELECT j.entry->'z' AS z) x
-    WHERE j.appliance_id = $1 AND j.journal_seq = ANY($2::bigint[]) AND j.kind = 'z'
+     FROM ${FRESH}, LATERAL (SELECT j.entry->'z' AS z) x
+    WHERE j.kind = 'z'
    ON CONFLICT DO NOTHING`,
 ];
 
@@ -155,13 +163,25 @@ export async function shipBatch(
       const diff = await c.query<{ first: string | null }>(
         `SELECT min(j.journal_seq) AS first
            FROM journal_entries j
-           JOIN unnest($2::bigint[], $3::text[]) AS b(seq, entry) ON j.journal_seq = b.seq
-          WHERE j.appliance_id = $1 AND j.entry <> b.entry::jsonb`,
+           JOIN unnest($2::bigint[], $3::text[]) AS b(seq, entry)
+             ON j.appliance_id = $1 AND j.journal_seq = b.seq
+          WHERE j.entry <> b.entry::jsonb`,
         [applianceId, seqs, texts],
       );
       if (diff.rows[0].first !== null) throw new IdentityConflict(Number(diff.rows[0].first));
     }
-    if (fresh.length) for (const sql of DERIVE) await c.query(sql, [applianceId, fresh]);
+    if (fresh.length) {
+      const isNew = new Set(fresh);
+      const rows = batch.filter((e) => isNew.has(e.q));
+      const params = [
+        applianceId,
+        rows.map((e) => e.q),
+        rows.map((e) => e.e),
+        rows.map((e) => e.at),
+        rows.map((e) => e.text),
+      ];
+      for (const sql of DERIVE) await c.query(sql, params);
+    }
     await c.query(
       `UPDATE appliances SET last_seq = greatest(last_seq, $2), last_shipped_at = now(),
                              last_seen = now()

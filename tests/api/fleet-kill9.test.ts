@@ -82,6 +82,7 @@ test(
       assert.equal(p.status, 201, p.text);
       await sellSome(d, 150);
       await d.kill();
+      await db.connect();
       let kills = 0;
       for (let i = 0; i < KILLS; i++) {
         d = await spawnDaemon(fleet);
@@ -89,10 +90,6 @@ test(
         const before = acked;
         const selling = sellSome(d, 1_000_000, stop);
         await waitFor('sales while shipping', async () => acked >= before + 5);
-        if (!db.connected) {
-          await db.connect();
-          (db as unknown as { connected: boolean }).connected = true;
-        }
         // A batch transaction of the appliance open in the centre (it has written): kill now.
         await waitFor(
           'an open shipping transaction',
