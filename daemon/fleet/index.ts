@@ -48,6 +48,12 @@ export { migrate, SCHEMA_VERSION, MIGRATIONS } from './schema.js';
 export const CATALOG_STATE_FILE = 'fleet-catalog.json';
 /** Entries kept in memory for shipping; beyond that the loop reads the journal files. */
 const QUEUE_CAP = 20_000;
+/**
+ * After a partial batch (live selling), the loop lingers this long so that the sales of the
+ * next moments share one transaction and one cursor fsync instead of each taking its own
+ * beside the till's journal fsync.
+ */
+const LINGER_MS = 250;
 /** Entries read from the journal files at a time while catching up. */
 const READ_AHEAD = 10_000;
 
@@ -114,6 +120,10 @@ export class Fleet implements Module {
   private catalogState: CatalogState | null = null;
   private shippedTotal = 0;
   private waiters = new Set<() => void>();
+  private reRegister = false;
+  private sleepers = new Set<() => void>();
+  /** A catalog version the appliance refused; shipping goes on regardless. */
+  private catalogError: FleetStatus['last_error'] = null;
 
   constructor(private readonly deps: FleetDeps) {
     this.identity = new FleetIdentity(deps.config.dataDir);
@@ -163,10 +173,24 @@ export class Fleet implements Module {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const wake of [...this.sleepers]) wake();
     this.poke();
     await this.loop;
     this.loop = null;
     await this.disconnect();
+  }
+
+  /** A pause that stop() ends at once (commits do not: they wait for the pace). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 
   private poke(): void {
@@ -207,7 +231,7 @@ export class Fleet implements Module {
       journal_seq: journalSeq,
       last_shipped_seq: this.cursor.seq,
       last_shipped_at: this.cursor.at,
-      last_error: this.lastError,
+      last_error: this.lastError ?? this.catalogError,
       schema_version: this.schema,
       catalog: {
         mode: this.pull ? 'pull' : 'local',
@@ -218,17 +242,11 @@ export class Fleet implements Module {
     };
   }
 
-  /** Sets the branch name the centre shows; re-registers at the next connect. */
+  /** Sets the branch name the centre shows (sent by the shipping loop, between batches). */
   async setBranch(name: string): Promise<void> {
     await this.identity.setBranch(name);
-    if (this.client) {
-      const v = this.identity.value;
-      await registerAppliance(this.client, {
-        id: v.appliance_id,
-        branch: v.branch_name,
-        version: this.deps.version,
-      }).catch(() => {});
-    }
+    this.reRegister = true;
+    this.poke();
   }
 
   /** Resolves true once everything committed so far is in the centre, false after `timeoutMs`. */
@@ -257,9 +275,24 @@ export class Fleet implements Module {
       try {
         if (!this.client) await this.connect();
         backoff = 500;
+        if (this.reRegister) {
+          this.reRegister = false;
+          await this.register(this.client!);
+        }
         if (this.pull && this.catalogDue) {
           this.catalogDue = false;
-          await this.pullCatalog();
+          try {
+            await this.pullCatalog();
+            this.catalogError = null;
+          } catch (err) {
+            if (!(err instanceof CatalogInvalid)) throw err;
+            // The last copy stays; shipping must not wait for the owner to fix the catalog.
+            if (this.catalogError?.message !== err.message) log.warn(`fleet: ${err.message}`);
+            this.catalogError = {
+              ...classify(err),
+              at: new Date(this.deps.clock.now()).toISOString(),
+            };
+          }
         }
         const batch = await this.nextBatch();
         if (!batch.length) {
@@ -280,9 +313,10 @@ export class Fleet implements Module {
         this.shippedTotal += batch.length;
         this.queue.splice(0, batch.length);
         if (this.lastError) this.lastError = null;
-        // The backlog's pace: at most FLEET_MAX_RATE entries a second.
-        const wait = (batch.length * 1000) / config.fleetMaxRate - (Date.now() - t0);
-        if (wait > 1 && !this.stopped) await new Promise((r) => setTimeout(r, wait));
+        // The backlog's pace: at most FLEET_MAX_RATE entries a second; live, a short linger.
+        const pace = (batch.length * 1000) / config.fleetMaxRate - (Date.now() - t0);
+        const wait = batch.length < config.fleetBatchSize ? Math.max(pace, LINGER_MS) : pace;
+        if (wait > 1 && !this.stopped) await this.sleep(wait);
       } catch (err) {
         if (this.stopped) break;
         const c = classify(err);
@@ -334,12 +368,7 @@ export class Fleet implements Module {
         throw err;
       });
       this.schema = await schemaVersion(c);
-      const v = this.identity.value;
-      await registerAppliance(c, {
-        id: v.appliance_id,
-        branch: v.branch_name,
-        version: this.deps.version,
-      });
+      await this.register(c);
       if (this.pull) await c.query(`LISTEN ${CATALOG_CHANNEL}`);
     } catch (err) {
       await c.end().catch(() => {});
@@ -347,6 +376,15 @@ export class Fleet implements Module {
     }
     this.client = c;
     this.deps.log.info(`fleet: connected to the centre (schema ${this.schema})`);
+  }
+
+  private async register(c: pg.Client): Promise<void> {
+    const v = this.identity.value;
+    await registerAppliance(c, {
+      id: v.appliance_id,
+      branch: v.branch_name,
+      version: this.deps.version,
+    });
   }
 
   private async disconnect(): Promise<void> {
