@@ -17,6 +17,8 @@ export interface FleetBenchResult {
   backlog_entries: number;
   catch_up_s: number;
   entries_per_s: number;
+  /** The same entries inserted bare (one jsonb table, same batches), for scale. */
+  bare_insert_entries_per_s: number;
   checkout_ms: { off: Latency; on: Latency; on_catching_up: Latency };
 }
 
@@ -45,6 +47,37 @@ async function checkouts(d: TestDaemon, n: number, tag: string): Promise<number[
   return out;
 }
 
+/** The shipped entries again, into one bare jsonb table in batches of 500: entries/s. */
+async function bareInsert(pg: PgCluster, from: string): Promise<number> {
+  const { default: pgm } = await import('pg');
+  const src = new pgm.Client({ connectionString: from });
+  await src.connect();
+  const rows = (
+    await src.query<{ q: string; t: string }>(
+      'SELECT journal_seq AS q, entry::text AS t FROM journal_entries ORDER BY journal_seq',
+    )
+  ).rows;
+  await src.end();
+  const dst = new pgm.Client({ connectionString: await pg.createDatabase('bare') });
+  await dst.connect();
+  try {
+    await dst.query('CREATE TABLE bare (seq bigint PRIMARY KEY, entry jsonb NOT NULL)');
+    const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += 500) {
+      const b = rows.slice(i, i + 500);
+      await dst.query('BEGIN');
+      await dst.query(
+        'INSERT INTO bare SELECT q, t::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(q, t)',
+        [b.map((r) => r.q), b.map((r) => r.t)],
+      );
+      await dst.query('COMMIT');
+    }
+    return Math.round(rows.length / ((performance.now() - t0) / 1000));
+  } finally {
+    await dst.end();
+  }
+}
+
 export async function benchFleet(
   backlog = 100_000,
   rounds = 6,
@@ -71,6 +104,7 @@ export async function benchFleet(
     const catchUp = (performance.now() - t0) / 1000;
     await d.stop();
     daemons.pop();
+    const bare = await bareInsert(pg, url);
 
     // Checkout latency: off, on (live), on while a backlog is caught up at the default rate.
     const off = await startDaemon({
@@ -107,6 +141,7 @@ export async function benchFleet(
       backlog_entries: entries,
       catch_up_s: Math.round(catchUp * 100) / 100,
       entries_per_s: Math.round(entries / catchUp),
+      bare_insert_entries_per_s: bare,
       checkout_ms: {
         off: latency(samples.off),
         on: latency(samples.on),

@@ -278,6 +278,12 @@ const SECTIONS: Section[] = [
       const rows: Row[] = [
         { bench: ship, metric: 'catch-up time', value: r.catch_up_s, unit: 's' },
         { bench: ship, metric: 'throughput', value: r.entries_per_s, unit: 'entries/s' },
+        {
+          bench: ship,
+          metric: 'bare jsonb insert, same batches',
+          value: r.bare_insert_entries_per_s,
+          unit: 'entries/s',
+        },
         { bench: co, metric: 'off p50', value: r.checkout_ms.off.p50, unit: 'ms' },
         { bench: co, metric: 'on p50', value: r.checkout_ms.on.p50, unit: 'ms' },
         {
