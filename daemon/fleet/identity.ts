@@ -60,12 +60,17 @@ function validIdentity(v: Identity | null): v is Identity {
 }
 
 export class FleetIdentity {
-  private current!: Identity;
+  private current: Identity | undefined;
 
   constructor(private readonly dataDir: string) {}
 
   get value(): Identity {
+    if (!this.current) throw new Error('fleet identity not loaded');
     return this.current;
+  }
+
+  get loaded(): boolean {
+    return this.current !== undefined;
   }
 
   /**
@@ -100,7 +105,7 @@ export class FleetIdentity {
   }
 
   async setBranch(name: string): Promise<void> {
-    this.current = { ...this.current, branch_name: name };
+    this.current = { ...this.value, branch_name: name };
     await this.save();
   }
 
@@ -114,10 +119,10 @@ export class FleetIdentity {
   /** The cursor of the current identity (a cursor of another identity does not count). */
   async readCursor(): Promise<Cursor> {
     const c = await readJson<Cursor>(path.join(this.dataDir, CURSOR_FILE));
-    const id = this.current.appliance_id;
+    const { appliance_id: id, since_seq } = this.value;
     if (c && c.appliance_id === id && Number.isInteger(c.seq))
-      return { ...c, seq: Math.max(c.seq, this.current.since_seq) };
-    return { appliance_id: id, seq: this.current.since_seq, at: null };
+      return { ...c, seq: Math.max(c.seq, since_seq) };
+    return { appliance_id: id, seq: since_seq, at: null };
   }
 
   writeCursor(c: Cursor): Promise<void> {

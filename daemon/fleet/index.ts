@@ -26,6 +26,7 @@ import type { Clock } from '../clock.js';
 import type { Module } from '../core/module.js';
 import type { Journal } from '../store/journal.js';
 import { writeFileDurable } from '../store/durable-file.js';
+import { StorageError } from '../store/document.js';
 import type { SalesEntry } from '../entries.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { MAX_PRICE_CENTS } from '../catalog/catalog.js';
@@ -139,13 +140,22 @@ export class Fleet implements Module {
 
   async start(): Promise<void> {
     const { config, journal, clock, log } = this.deps;
-    const made = await this.identity.load(
-      {
-        branch: config.fleetBranchName || config.shopName,
-        now: new Date(clock.now()).toISOString(),
-      },
-      journal.lastSeq,
-    );
+    let made: Awaited<ReturnType<FleetIdentity['load']>>;
+    try {
+      made = await this.identity.load(
+        {
+          branch: config.fleetBranchName || config.shopName,
+          now: new Date(clock.now()).toISOString(),
+        },
+        journal.lastSeq,
+      );
+    } catch (err) {
+      // A hand-damaged identity file must not stop the till: no shipping until it is repaired.
+      const message = `${(err as Error).message}; fleet shipping is off until it is repaired`;
+      log.error(`fleet: ${message}`);
+      this.lastError = { code: 'fleet_error', message, at: new Date(clock.now()).toISOString() };
+      return;
+    }
     if (made.made === 'restore')
       log.warn(
         `fleet: a new appliance id ${this.identity.value.appliance_id} after a restore that asked for one; the restored history stays with the original appliance`,
@@ -220,7 +230,7 @@ export class Fleet implements Module {
   }
 
   status(): FleetStatus {
-    const id = this.identity.value;
+    const id = this.identity.loaded ? this.identity.value : null;
     const journalSeq = this.deps.journal.lastSeq;
     return {
       enabled: this.enabled,
@@ -244,6 +254,8 @@ export class Fleet implements Module {
 
   /** Sets the branch name the centre shows (sent by the shipping loop, between batches). */
   async setBranch(name: string): Promise<void> {
+    if (!this.identity.loaded)
+      throw new StorageError('fleet-identity.json', 'cannot be read; repair or remove it');
     await this.identity.setBranch(name);
     this.reRegister = true;
     this.poke();

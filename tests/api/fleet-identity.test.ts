@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ADMIN_TOKEN, product, sell, startShop } from '../helpers/shop-ops.js';
 import type { TestDaemon } from '../helpers/daemon.js';
@@ -84,5 +84,33 @@ test('appliance id: made at first start, kept by a restore, new with ?identity=n
       await d.stop();
       await rm(d.dataDir, { recursive: true, force: true });
     }
+  }
+});
+
+test('a damaged fleet-identity.json does not stop the till: it sells, the status says why, nothing is shipped', async () => {
+  let { d } = await startShop({
+    keepData: true,
+    env: { FLEET_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+  });
+  try {
+    await writeFile(path.join(d.dataDir, IDENTITY_FILE), '{"appliance_id": ');
+    d = await d.restart();
+    await product(d, { barcode: 'IDB1', name: 'Brot', price_cents: 300, vat_rate: 7 });
+    assert.equal((await sell(d, [['IDB1', 1]])).state, 'succeeded');
+    const st = (await d.get('/api/v1/admin/fleet/status', admin)).body;
+    assert.equal(st.appliance_id, null);
+    assert.equal(st.last_error.code, 'fleet_error');
+    assert.match(st.last_error.message, /fleet-identity\.json/);
+    const put = await d.request('PUT', '/api/v1/admin/fleet/branch', {
+      ...admin,
+      body: { branch_name: 'X' },
+    });
+    assert.equal(put.status, 503);
+    assert.equal(put.body.error.code, 'storage_unavailable');
+    // The file is left as it was, for the operator.
+    assert.equal(await readFile(path.join(d.dataDir, IDENTITY_FILE), 'utf8'), '{"appliance_id": ');
+  } finally {
+    await d.stop();
+    await rm(d.dataDir, { recursive: true, force: true });
   }
 });
