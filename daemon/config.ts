@@ -80,6 +80,18 @@ export interface Config {
   pinIdleLogoutMinutes: number;
   pinRotationDays: number;
 
+  /** FLEET_DATABASE_URL: libpq URL of the central PostgreSQL ('' = fleet shipping off). */
+  fleetDatabaseUrl: string;
+  /** FLEET_CATALOG: `local` (edited here) or `pull` (taken from the centre, read-only here). */
+  fleetCatalog: 'local' | 'pull';
+  /** FLEET_BRANCH_NAME: the branch name in the centre until admin sets one ('' = SHOP_NAME). */
+  fleetBranchName: string;
+  fleetBatchSize: number;
+  /** Journal entries per second a backlog is shipped at, at most. */
+  fleetMaxRate: number;
+  /** Seconds between catalog checks and the longest wait between reconnects. */
+  fleetCheckSeconds: number;
+
   /** systemd integration (set by systemd, not by the operator). */
   notifySocket: string;
   watchdogUsec: number;
@@ -363,6 +375,36 @@ export const VARS: VarSpec[] = [
     doc: 'Admin shows a rotation reminder for PINs older than this many days (0 = never)',
   },
   {
+    name: 'FLEET_DATABASE_URL',
+    def: '',
+    doc: 'PostgreSQL connection URL (libpq form, e.g. `postgres://pos_branch1:…@db.example:5432/pos?sslmode=verify-full&sslrootcert=/etc/pos/fleet-ca.pem`) the journal is shipped to; empty = no fleet (docs/FLEET.md)',
+  },
+  {
+    name: 'FLEET_CATALOG',
+    def: 'local',
+    doc: '`local` (catalog edited on this appliance) or `pull` (products, prices, VAT and categories come from the centre; local catalog edits are refused)',
+  },
+  {
+    name: 'FLEET_BRANCH_NAME',
+    def: '',
+    doc: 'Branch name this appliance reports to the centre until one is set on the admin page (empty = `SHOP_NAME`)',
+  },
+  {
+    name: 'FLEET_BATCH_SIZE',
+    def: '500',
+    doc: 'Journal entries per transaction shipped to the centre',
+  },
+  {
+    name: 'FLEET_MAX_RATE',
+    def: '2000',
+    doc: 'At most this many journal entries per second are shipped (a backlog is caught up at this rate so selling never slows)',
+  },
+  {
+    name: 'FLEET_CHECK_SECONDS',
+    def: '30',
+    doc: 'Seconds between catalog checks (besides LISTEN/NOTIFY) and the longest wait between reconnects to the centre',
+  },
+  {
     name: 'POS_ENV_FILE',
     def: '/etc/pos/pos.env or ./.env',
     doc: 'Env file to read (empty = none)',
@@ -382,6 +424,7 @@ const OWN_PREFIXES = [
   'PIN_',
   'FISCAL_',
   'FISKALY_',
+  'FLEET_',
 ];
 /** The project's tools (image build, CI, kiosk session) read these; the daemon ignores them. */
 const TOOL_PREFIXES = ['POS_IMAGE_', 'POS_CI_', 'POS_KIOSK_'];
@@ -633,6 +676,8 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
   const tillSerial = get('FISCAL_TILL_SERIAL');
   if (tillSerial && !/^[A-Za-z0-9._-]{1,70}$/.test(tillSerial))
     throw new ConfigError('FISCAL_TILL_SERIAL', 'must be 1-70 letters, digits, ".", "_" or "-"');
+  if (get('FLEET_CATALOG') === 'pull' && !get('FLEET_DATABASE_URL'))
+    throw new ConfigError('FLEET_CATALOG', '`pull` needs FLEET_DATABASE_URL (the centre)');
 
   const config: Config = {
     appEnv,
@@ -709,6 +754,13 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     ),
     pinRotationDays: int('PIN_ROTATION_DAYS', get('PIN_ROTATION_DAYS'), 0, 3650),
 
+    fleetDatabaseUrl: postgresUrl('FLEET_DATABASE_URL', get('FLEET_DATABASE_URL')),
+    fleetCatalog: oneOf('FLEET_CATALOG', get('FLEET_CATALOG'), ['local', 'pull'] as const),
+    fleetBranchName: get('FLEET_BRANCH_NAME').trim().slice(0, 80),
+    fleetBatchSize: int('FLEET_BATCH_SIZE', get('FLEET_BATCH_SIZE'), 1, 5000),
+    fleetMaxRate: int('FLEET_MAX_RATE', get('FLEET_MAX_RATE'), 10, 1_000_000),
+    fleetCheckSeconds: int('FLEET_CHECK_SECONDS', get('FLEET_CHECK_SECONDS'), 1, 3600),
+
     notifySocket: env.NOTIFY_SOCKET ?? '',
     watchdogUsec: env.WATCHDOG_USEC
       ? int('WATCHDOG_USEC', env.WATCHDOG_USEC, 0, Number.MAX_SAFE_INTEGER)
@@ -739,6 +791,23 @@ function allowedHostValue(name: string, raw: string): string {
 function dataDirValue(name: string, raw: string, cwd: string): string {
   if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
   return path.resolve(cwd, raw);
+}
+
+/** A libpq connection URL (postgres:// or postgresql://), or empty. */
+function postgresUrl(name: string, raw: string): string {
+  if (raw === '') return '';
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error('scheme');
+    const mode = u.searchParams.get('sslmode');
+    const modes = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+    if (mode !== null && !modes.includes(mode))
+      throw new ConfigError(name, `sslmode must be one of ${modes.join(', ')}, got "${mode}"`);
+    return raw;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
+  }
 }
 
 /** SumUp reader ids are "rdr_" + 26 letters/digits (SumUp API: ReaderID, length 30). */

@@ -20,3 +20,4 @@ export * from './protocol/live.js';
 export * from './protocol/shop.js';
 export * from './protocol/security.js';
 export * from './protocol/fiscal.js';
+export * from './protocol/fleet.js';

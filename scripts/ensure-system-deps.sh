@@ -4,6 +4,9 @@
 #   libusb-1.0-0   node-hid's prebuilt binary links it (scanners)
 #   libudev1       so does node-hid's (it reads hidraw through udev)
 #   iproute2       network namespaces for the IP-whitelist tests
+#   postgresql     server binaries for the fleet tests' throwaway clusters (tests/helpers/postgres.ts
+#                  runs initdb/postgres from /usr/lib/postgresql/<major>/bin in a temp dir)
+#   openssl        makes the test CA and server certificate for the fleet's TLS test
 # Needs root (or sudo) and Debian's apt; prints what it does.
 set -euo pipefail
 missing=()
@@ -13,6 +16,8 @@ ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
 "$ldconfig" -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || missing+=(libusb-1.0-0)
 "$ldconfig" -p 2>/dev/null | grep -q 'libudev.so.1' || missing+=(libudev1)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -33,6 +33,7 @@ import { PROVIDERS } from '../payments/registry.js';
 import { Scanners } from '../scanners/index.js';
 import { WsHub } from '../ws/hub.js';
 import { applyStagedRestore } from '../backup/index.js';
+import { Fleet } from '../fleet/index.js';
 import { createRouter, mountRoutes, routeKey } from '../http/router.js';
 import { openShop, type ShopOps } from './shop.js';
 import { declareRoutes } from './routes.js';
@@ -63,6 +64,7 @@ export interface AppParts {
   shop: ShopOps;
   scanners: Scanners;
   ws: WsHub;
+  fleet: Fleet;
   firstBoot: FirstBootToken;
   server: http.Server;
 }
@@ -83,6 +85,7 @@ export class PosApp {
   readonly shop: ShopOps;
   readonly scanners: Scanners;
   readonly ws: WsHub;
+  readonly fleet: Fleet;
   readonly server: http.Server;
   readonly router: Router;
   readonly koa: Koa;
@@ -110,6 +113,7 @@ export class PosApp {
     this.shop = parts.shop;
     this.scanners = parts.scanners;
     this.ws = parts.ws;
+    this.fleet = parts.fleet;
     this.server = parts.server;
     this.audit = parts.security.audit;
     this.startedAt = this.clock.now();
@@ -132,6 +136,8 @@ export class PosApp {
       shop.printer,
       shop.receipts,
       { name: 'receipts-drain', stop: () => shop.receipts.idle() },
+      // After the journal is open: ships what it holds beyond the cursor, in the background.
+      parts.fleet,
       parts.scanners,
       parts.ws,
     ];
@@ -237,7 +243,8 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   const catalog = new Catalog(catalogDoc, events, clock);
   const images = new ProductImages(store.path('images'));
   await images.init();
-  if (config.appEnv === 'demo' && catalogDoc.created) {
+  // A pulled catalog comes from the centre; seeding demo products would only be replaced.
+  if (config.appEnv === 'demo' && catalogDoc.created && config.fleetCatalog !== 'pull') {
     await catalog.createMany(demoProducts(config.paymentMinimumTopupBarcode));
     log.info(`demo: seeded ${catalog.size} products`);
   }
@@ -279,6 +286,14 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     ...base,
     sink: { scan: (req) => checkout.scan(req) },
   });
+  const fleet = new Fleet({
+    config,
+    log: log.child('fleet'),
+    clock,
+    journal: checkout.journal.log,
+    catalog,
+    version: VERSION,
+  });
   const isTrustedProxy = cidrProxyMatcher(config.trustProxy);
   const ws = new WsHub({
     server,
@@ -318,6 +333,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       shop,
       scanners,
       ws,
+      fleet,
       firstBoot,
       server,
     },

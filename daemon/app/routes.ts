@@ -39,6 +39,10 @@ import { refundRoutes } from '../http/routes/refunds.js';
 import { closingRoutes } from '../http/routes/closing.js';
 import { exportRoutes } from '../http/routes/exports.js';
 import { backupRoutes } from '../http/routes/backup.js';
+import { fleetRoutes } from '../http/routes/fleet.js';
+import { markNewIdentity, type Fleet } from '../fleet/index.js';
+import { STAGED } from '../backup/index.js';
+import path from 'node:path';
 
 export interface RouteModules {
   config: Config;
@@ -55,6 +59,7 @@ export interface RouteModules {
   scanners: Scanners;
   shop: ShopOps;
   firstBoot: FirstBootToken;
+  fleet: Fleet;
   health(): Health;
   /** Asks systemd for a restart (false when not under systemd). */
   requestRestart(): boolean;
@@ -169,6 +174,8 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     warn: (msg) => backupLog.warn(msg),
     audit,
     requestRestart: m.requestRestart,
+    newIdentity: () => markNewIdentity(path.join(config.dataDir, STAGED)),
   });
+  fleetRoutes(r, { fleet: m.fleet, audit });
   return r.specs;
 }

@@ -56,6 +56,8 @@ function newProduct(fields: ReturnType<Catalog['validate']>, now: string): Produ
 export class Catalog {
   private byId = new Map<string, Product>();
   private byBarcode = new Map<string, Product>();
+  /** Set when the catalog comes from elsewhere (the fleet centre): local edits are refused. */
+  private managedBy: string | null = null;
 
   constructor(
     private readonly doc: JsonDocument<CatalogData>,
@@ -78,6 +80,43 @@ export class Catalog {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** From now on the catalog is maintained by `who` (e.g. "fleet"); local edits are refused. */
+  setManaged(who: string | null): void {
+    this.managedBy = who;
+  }
+
+  get managed(): string | null {
+    return this.managedBy;
+  }
+
+  private refuseIfManaged(): void {
+    if (this.managedBy)
+      throw new CatalogError(
+        409,
+        'catalog_managed_centrally',
+        'The catalog of this appliance is maintained in the fleet centre; change it there',
+      );
+  }
+
+  /**
+   * Replaces the whole catalog with `products` in one durable write (a catalog pulled from
+   * the fleet centre): all or nothing. Images stay with the product ids that keep them.
+   */
+  async replaceAll(products: Array<Omit<Product, 'image_url'>>): Promise<void> {
+    const next: Product[] = products.map((p) => ({
+      ...p,
+      image_url: this.byId.get(p.id)?.image_url ?? null,
+    }));
+    const changed = new Set([...this.byId.keys(), ...next.map((p) => p.id)]);
+    await this.doc.update((d) => {
+      d.products = next;
+      this.byId.clear();
+      this.byBarcode.clear();
+      for (const p of next) this.index(p);
+    });
+    this.events.emit('products.changed', { product_ids: [...changed] });
   }
 
   list(q?: string): Product[] {
@@ -219,6 +258,7 @@ export class Catalog {
   }
 
   async create(input: ProductInput | Record<string, unknown>): Promise<Product> {
+    this.refuseIfManaged();
     const fields = this.validate(input as Record<string, unknown>);
     const now = new Date(this.clock.now()).toISOString();
     const product = newProduct(fields, now);
@@ -232,6 +272,7 @@ export class Catalog {
 
   /** Creates several products in one durable write (demo seeding); all valid or none. */
   async createMany(inputs: Array<ProductInput | Record<string, unknown>>): Promise<Product[]> {
+    this.refuseIfManaged();
     const now = new Date(this.clock.now()).toISOString();
     const products: Product[] = [];
     const staged = new Map<string, Product>();
@@ -265,6 +306,7 @@ export class Catalog {
     id: string,
     patch: ProductInput | Record<string, unknown>,
   ): Promise<{ before: Product; after: Product }> {
+    this.refuseIfManaged();
     const before = this.byId.get(id);
     if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
     const fields = this.validate(patch as Record<string, unknown>, before);
@@ -303,6 +345,7 @@ export class Catalog {
   }
 
   async remove(id: string): Promise<Product> {
+    this.refuseIfManaged();
     const p = this.byId.get(id);
     if (!p) throw new CatalogError(404, 'not_found', `No product ${id}`);
     await this.doc.update((d) => {
@@ -340,6 +383,7 @@ export class Catalog {
    * applied in one write, invalid rows are reported with their row number and skipped.
    */
   async importCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Promise<CsvImportReport> {
+    this.refuseIfManaged();
     const rows = readCsvRows(bytes, encoding);
     try {
       return await this.importRows(rows);

@@ -115,6 +115,8 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/admin/fiscal': admin,
   'GET /api/v1/admin/fiscal/tar': admin,
   'POST /api/v1/admin/fiscal/setup': admin,
+  'GET /api/v1/admin/fleet/status': admin,
+  'PUT /api/v1/admin/fleet/branch': admin,
   'GET /api/v1/admin/backup': admin,
   'GET /api/v1/admin/restore': admin,
   'POST /api/v1/admin/restore': admin,

@@ -20,6 +20,7 @@ import { benchExport } from './export.bench.js';
 import { benchBackup } from './backup.bench.js';
 import { benchSecurity } from './security.bench.js';
 import { benchFiscal } from './fiscal.bench.js';
+import { benchFleet } from './fleet.bench.js';
 
 interface Section {
   name: string;
@@ -307,6 +308,57 @@ const SECTIONS: Section[] = [
         rows: rowsOf('security (IP whitelist, auth)', r as unknown as Record<string, unknown>),
         raw: r,
       };
+    },
+  },
+  {
+    name: 'fleet',
+    async run() {
+      const r = await benchFleet();
+      const ship = `fleet: ${r.backlog_entries} journal entries into a local PostgreSQL (fsync on)`;
+      const co = 'fleet: cash checkout, shipping off / on / on while a backlog ships';
+      const rows: Row[] = [
+        { bench: ship, metric: 'catch-up time', value: r.catch_up_s, unit: 's' },
+        { bench: ship, metric: 'throughput', value: r.entries_per_s, unit: 'entries/s' },
+        {
+          bench: ship,
+          metric: 'bare jsonb insert, same batches',
+          value: r.bare_insert_entries_per_s,
+          unit: 'entries/s',
+        },
+        { bench: co, metric: 'off p50', value: r.checkout_ms.off.p50, unit: 'ms' },
+        { bench: co, metric: 'on p50', value: r.checkout_ms.on.p50, unit: 'ms' },
+        {
+          bench: co,
+          metric: 'catching up p50',
+          value: r.checkout_ms.on_catching_up.p50,
+          unit: 'ms',
+        },
+        { bench: co, metric: 'off p99', value: r.checkout_ms.off.p99, unit: 'ms' },
+        { bench: co, metric: 'on p99', value: r.checkout_ms.on.p99, unit: 'ms' },
+        {
+          bench: co,
+          metric: 'catching up p99',
+          value: r.checkout_ms.on_catching_up.p99,
+          unit: 'ms',
+        },
+        {
+          bench: co,
+          metric: 'on p50 / off p50',
+          value: ratio(r.checkout_ms.on.p50, r.checkout_ms.off.p50),
+          unit: 'x',
+          target: '≤ 1.2 (noise)',
+          ok: r.checkout_ms.on.p50 <= 1.2 * r.checkout_ms.off.p50,
+        },
+        {
+          bench: co,
+          metric: 'catching up p50 / off p50',
+          value: ratio(r.checkout_ms.on_catching_up.p50, r.checkout_ms.off.p50),
+          unit: 'x',
+          target: '≤ 1.2 (noise)',
+          ok: r.checkout_ms.on_catching_up.p50 <= 1.2 * r.checkout_ms.off.p50,
+        },
+      ];
+      return { rows, raw: r };
     },
   },
 ];

@@ -2,7 +2,9 @@
  * Backup and restore (admin):
  *   GET  /api/v1/admin/backup     a .tar.gz of DATA_DIR, streamed
  *   POST /api/v1/admin/restore    upload a backup (application/gzip); validated, then staged;
- *                                 it replaces the data at the next start (old data kept)
+ *                                 it replaces the data at the next start (old data kept);
+ *                                 `?identity=new` gives the appliance a new fleet identity
+ *                                 (a second appliance made from one backup; docs/FLEET.md)
  *   GET  /api/v1/admin/restore    {pending}
  */
 import type { Context, Routes } from '../../core/http.js';
@@ -24,6 +26,8 @@ export interface BackupRouteDeps {
   warn(msg: string): void;
   /** Asks the service manager to restart us (systemd); false when nobody would restart us. */
   requestRestart(): boolean;
+  /** Marks the staged restore to give this appliance a new fleet identity (`?identity=new`). */
+  newIdentity?(): Promise<void>;
   /** What an upload may cost (default RESTORE_LIMITS). */
   restoreLimits?: RestoreLimits;
 }
@@ -53,6 +57,9 @@ export function backupRoutes(routes: Routes, deps: BackupRouteDeps): void {
     const limits = deps.restoreLimits ?? RESTORE_LIMITS;
     if (!ctx.is('application/gzip', 'application/x-gzip', 'application/octet-stream'))
       fail(415, 'unsupported_media_type', 'Send the backup file (.tar.gz) as application/gzip');
+    const identity = ctx.query.identity ?? 'keep';
+    if (identity !== 'keep' && identity !== 'new')
+      fail(400, 'invalid_field', 'identity must be keep or new', 'identity');
     const declared = Number(ctx.get('content-length') || NaN);
     if (Number.isFinite(declared) && declared > limits.maxUploadBytes)
       fail(413, 'payload_too_large', 'Backup is larger than the upload limit', undefined, {
@@ -61,7 +68,8 @@ export function backupRoutes(routes: Routes, deps: BackupRouteDeps): void {
       });
     // Refusals are BackupErrors (DomainError: status, code, params); the upload is drained.
     const result = await restoreArchive(ctx.req, deps.dataDir, limits);
-    deps.audit(ctx, 'backup.restore', null, result);
+    if (identity === 'new') await deps.newIdentity?.();
+    deps.audit(ctx, 'backup.restore', null, { ...result, identity });
     const restarting = deps.requestRestart();
     ctx.status = 202;
     ctx.body = {

@@ -8,6 +8,7 @@ import { formatDateTime, isoDateIn } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
 import './admin-printer.js';
+import './admin-fleet.js';
 
 /** "kiosk = Kasse 1" lines → {kiosk: "Kasse 1"}; lines without "=" are skipped. */
 export function parseTillNames(text: string): Record<string, string> {
@@ -124,6 +125,9 @@ export class AdminSettings extends LitElement {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type=file]');
     const file = input?.files?.[0];
+    const newIdentity = !!(e.target as HTMLFormElement).querySelector<HTMLInputElement>(
+      'input[name=new_identity]',
+    )?.checked;
     if (!file) {
       this.restoreErr = t('settings.restore_pick');
       return;
@@ -131,7 +135,7 @@ export class AdminSettings extends LitElement {
     this.restoreMsg = '';
     void this.run(
       async () => {
-        const r = await api.uploadRestore(file);
+        const r = await api.uploadRestore(file, newIdentity);
         this.restorePending = true;
         this.restoreMsg = t(
           r.restart === 'restarting' ? 'settings.restore_restarting' : 'settings.restore_staged',
@@ -151,6 +155,9 @@ export class AdminSettings extends LitElement {
         </section>
         <section class="card" data-testid="exports">${this.renderExports()}</section>
         <section class="card" data-testid="backup">${this.renderBackup()}</section>
+        <section class="card" data-testid="fleet-settings">
+          <admin-fleet .timezone=${this.timezone}></admin-fleet>
+        </section>
       </div>`;
   }
 
@@ -278,6 +285,9 @@ export class AdminSettings extends LitElement {
           <label class="field"
             >${t('settings.restore_file')} <input type="file" accept=".gz,.tar.gz,application/gzip"
           /></label>
+          <label
+            ><input type="checkbox" name="new_identity" /> ${t('fleet.restore_new_identity')}</label
+          >
           <div class="row">
             <button type="submit" ?disabled=${this.busy}>${t('settings.restore_upload')}</button>
           </div>

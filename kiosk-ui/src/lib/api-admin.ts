@@ -5,6 +5,7 @@
  */
 import type {
   FiscalInfo,
+  FleetStatus,
   EmployeeInfo,
   PrintResult,
   PrinterStatus,
@@ -235,11 +236,15 @@ export interface RestoreResult {
   message: string;
 }
 
-export const uploadRestore = (file: Blob) =>
-  request<RestoreResult>('/api/v1/admin/restore', {
+export const uploadRestore = (file: Blob, newIdentity = false) =>
+  request<RestoreResult>(`/api/v1/admin/restore${newIdentity ? '?identity=new' : ''}`, {
     method: 'POST',
     body: file,
     contentType: 'application/gzip',
   });
 
 export const restoreStatus = () => request<{ pending: boolean }>('/api/v1/admin/restore');
+
+export const fleetStatus = () => request<FleetStatus>('/api/v1/admin/fleet/status');
+export const putFleetBranch = (branch_name: string) =>
+  request<FleetStatus>('/api/v1/admin/fleet/branch', { method: 'PUT', json: { branch_name } });

@@ -13,12 +13,13 @@ import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
 import * as fiscal from './messages/fiscal.js';
 import * as errors from './messages/errors.js';
+import * as fleet from './messages/fleet.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, errors };
+export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, fleet, errors };
 
 const de = {
   ...common.de,
@@ -28,6 +29,7 @@ const de = {
   ...closing.de,
   ...settings.de,
   ...fiscal.de,
+  ...fleet.de,
   ...errors.de,
 };
 
@@ -41,6 +43,7 @@ const en: Record<MessageKey, string> = {
   ...closing.en,
   ...settings.en,
   ...fiscal.en,
+  ...fleet.en,
   ...errors.en,
 };
 

@@ -83,6 +83,23 @@ export const de = {
   'err.unknown_barcode': 'Unbekannter Barcode.',
   'err.invalid_barcode': 'Ungültiger Barcode.',
   'err.duplicate_barcode': 'Diesen Barcode hat schon ein anderer Artikel.',
+  'err.fleet_unreachable': 'Die Zentrale ist nicht erreichbar (Netz oder Datenbank aus).',
+  'err.fleet_auth_failed': 'Die Zentrale lehnt die Anmeldung ab (Benutzer oder Passwort).',
+  'err.fleet_tls_failed':
+    'Die sichere Verbindung zur Zentrale ist fehlgeschlagen (Zertifikat oder Hostname passt nicht).',
+  'err.fleet_permission_denied': 'Die Zentrale verweigert das Schreiben (Rechte der Rolle).',
+  'err.fleet_centre_full': 'Der Zentrale ist der Speicherplatz ausgegangen.',
+  'err.fleet_schema_newer':
+    'Die Zentrale ist neuer als diese Kasse. Bitte die Kasse aktualisieren.',
+  'err.fleet_schema_behind':
+    'Die Zentrale braucht eine Aktualisierung, die diese Kasse nicht ausführen darf (Inhaber-Rolle nötig).',
+  'err.fleet_identity_conflict':
+    'Ein anderes Gerät meldet mit derselben Geräte-ID. Diese Kasse überträgt nichts mehr, bis das geklärt ist (Sicherung mit neuer Geräte-ID wiederherstellen).',
+  'err.fleet_catalog_invalid':
+    'Die Artikel der Zentrale enthalten einen Fehler; die Kasse verkauft mit dem letzten Stand weiter.',
+  'err.fleet_error': 'Die Übertragung zur Zentrale ist fehlgeschlagen.',
+  'err.catalog_managed_centrally':
+    'Die Artikel dieser Kasse werden in der Zentrale gepflegt. Bitte dort ändern.',
   'err.duplicate_row': 'Der Artikel steht zweimal in der Datei.',
   'err.invalid_csv': 'Die CSV-Datei kann nicht gelesen werden.',
   'err.product_inactive': 'Dieser Artikel wird gerade nicht verkauft.',
@@ -266,6 +283,22 @@ export const en: Record<keyof typeof de, string> = {
   'err.unknown_barcode': 'Unknown barcode.',
   'err.invalid_barcode': 'Invalid barcode.',
   'err.duplicate_barcode': 'Another product has this barcode already.',
+  'err.fleet_unreachable': 'The centre cannot be reached (network or database down).',
+  'err.fleet_auth_failed': 'The centre refuses the login (user or password).',
+  'err.fleet_tls_failed':
+    'The secure connection to the centre failed (certificate or host name does not match).',
+  'err.fleet_permission_denied': 'The centre refuses the write (the role lacks rights).',
+  'err.fleet_centre_full': 'The centre has run out of disk space.',
+  'err.fleet_schema_newer': 'The centre is newer than this appliance. Please update it.',
+  'err.fleet_schema_behind':
+    'The centre needs an update this appliance may not run (the owner role is needed).',
+  'err.fleet_identity_conflict':
+    'Another appliance reports with the same appliance id. This one ships nothing until that is sorted out (restore the backup with a new appliance id).',
+  'err.fleet_catalog_invalid':
+    'The centre’s products contain an error; the tills keep selling with the last copy.',
+  'err.fleet_error': 'Shipping to the centre failed.',
+  'err.catalog_managed_centrally':
+    'The products of this appliance are maintained in the centre. Please change them there.',
   'err.duplicate_row': 'The product appears twice in the file.',
   'err.invalid_csv': 'The CSV file cannot be read.',
   'err.product_inactive': 'This product is not for sale right now.',
