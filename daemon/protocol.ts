@@ -23,7 +23,12 @@ export interface Product {
   barcode: string | null;
   name: string;
   price_cents: number;
+  /** The category's id (GET /api/v1/categories), or null. */
+  category_id: string | null;
+  /** The category's name (follows a rename; kept for CSV and older clients), or null. */
   category: string | null;
+  /** A deposit product (Pfand) that follows this product into the cart, or null. */
+  deposit_product_id: string | null;
   /** VAT rate in percent (e.g. 19, 7, 0). */
   vat_rate: number;
   active: boolean;
@@ -37,10 +42,47 @@ export interface ProductInput {
   barcode?: string | null;
   name?: string;
   price_cents?: number;
+  /** By id; or `category` by name (an unknown name creates the category). */
+  category_id?: string | null;
   category?: string | null;
+  deposit_product_id?: string | null;
   vat_rate?: number;
   active?: boolean;
 }
+
+/** A product category as the till shows it: a tab with a colour, in the owner's order. */
+export interface Category {
+  id: string;
+  name: string;
+  /** `#rrggbb`: the tab's and its tiles' accent colour. */
+  color: string;
+  /** 0-based place in the owner's order (tabs left to right). */
+  position: number;
+  /** An optional short symbol (an emoji or up to 4 characters) shown on the tab. */
+  icon: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CategoryInput {
+  name?: string;
+  color?: string;
+  icon?: string | null;
+}
+
+/** A quick-keys page: up to QUICK_KEYS_PER_PAGE product tiles in the owner's fixed order. */
+export interface QuickKeyPage {
+  name: string;
+  product_ids: string[];
+}
+
+/** GET/PUT /api/v1/quick-keys */
+export interface QuickKeys {
+  pages: QuickKeyPage[];
+}
+
+export const QUICK_KEYS_PER_PAGE = 24;
+export const QUICK_KEY_PAGES_MAX = 6;
 
 export interface CsvImportReport {
   created: number;

@@ -22,7 +22,7 @@ import { Store } from '../store/index.js';
 import { Settings } from '../settings/index.js';
 import { Catalog, CATALOG_DOC, type CatalogData } from '../catalog/catalog.js';
 import { ProductImages } from '../catalog/images.js';
-import { demoProducts } from '../catalog/demo.js';
+import { demoProducts, demoQuickKeys } from '../catalog/demo.js';
 import { AdminAuth } from '../security/auth.js';
 import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
 import { Security } from '../security/index.js';
@@ -231,7 +231,8 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   const images = new ProductImages(store.path('images'));
   await images.init();
   if (config.appEnv === 'demo' && catalogDoc.created) {
-    await catalog.createMany(demoProducts(config.paymentMinimumTopupBarcode));
+    const seeded = await catalog.createMany(demoProducts(config.paymentMinimumTopupBarcode));
+    await catalog.setQuickKeys({ pages: demoQuickKeys(seeded) });
     log.info(`demo: seeded ${catalog.size} products`);
   }
   for (const [name, s] of Object.entries(store.states())) {

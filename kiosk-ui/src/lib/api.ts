@@ -5,6 +5,9 @@
  */
 import type {
   Cart,
+  Category,
+  CategoryInput,
+  QuickKeyPage,
   CsvImportReport,
   DailyReport,
   PairingSecret,
@@ -61,6 +64,33 @@ export const importProductsCsv = (
   });
 
 export const PRODUCTS_EXPORT_URL = '/api/v1/products/export.csv';
+
+// --------------------------------------------------------------- categories, quick keys
+export async function listCategories(): Promise<Category[]> {
+  return (await request<{ categories: Category[] }>('/api/v1/categories')).categories;
+}
+
+export async function getQuickKeys(): Promise<QuickKeyPage[]> {
+  return (await request<{ pages: QuickKeyPage[] }>('/api/v1/quick-keys')).pages;
+}
+
+export const createCategory = (input: CategoryInput) =>
+  request<Category>('/api/v1/categories', { method: 'POST', json: input });
+
+export const updateCategory = (id: string, patch: CategoryInput) =>
+  request<Category>(`/api/v1/categories/${enc(id)}`, { method: 'PATCH', json: patch });
+
+export const deleteCategory = (id: string) =>
+  request<void>(`/api/v1/categories/${enc(id)}`, { method: 'DELETE' });
+
+export const orderCategories = (ids: string[]) =>
+  request<{ categories: Category[] }>('/api/v1/categories/order', {
+    method: 'PUT',
+    json: { ids },
+  });
+
+export const saveQuickKeys = (pages: QuickKeyPage[]) =>
+  request<{ pages: QuickKeyPage[] }>('/api/v1/quick-keys', { method: 'PUT', json: { pages } });
 
 // -------------------------------------------------------------------------------- carts
 export const getCart = (tid: string) => request<Cart>(`${terminal(tid)}/cart`);

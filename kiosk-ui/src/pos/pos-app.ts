@@ -118,7 +118,7 @@ export class PosApp extends LitElement {
       }
       @media (max-width: 900px) {
         main {
-          grid-template-columns: 1.45fr 1fr;
+          grid-template-columns: 1.1fr 1fr;
         }
       }
       @media (max-width: 640px) {
@@ -197,6 +197,8 @@ export class PosApp extends LitElement {
         </section>
         <pos-picker
           .products=${this.pickable()}
+          .categories=${s.categories}
+          .quickKeys=${s.quickKeys}
           .currency=${s.currency}
           ?disabled=${locked}
           @pos-search=${(e: CustomEvent<{ q: string }>) => ctl.search(e.detail.q)}

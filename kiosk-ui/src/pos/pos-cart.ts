@@ -51,7 +51,9 @@ export class PosCart extends LitElement {
         display: -webkit-box;
         -webkit-line-clamp: 2;
         -webkit-box-orient: vertical;
-        overflow-wrap: anywhere;
+        /* Lines break between words, never inside one. */
+        overflow-wrap: normal;
+        word-break: normal;
       }
       .unit {
         color: var(--pos-muted);
@@ -92,10 +94,19 @@ export class PosCart extends LitElement {
           padding: 4px 6px;
         }
         .name {
-          font-size: 1rem;
+          font-size: 0.95rem;
         }
         .qty output {
-          min-width: 1.8em;
+          min-width: 1.6em;
+        }
+        .qty button,
+        button.remove {
+          width: 40px;
+          min-width: 40px;
+        }
+        .total {
+          min-width: 4.2em;
+          font-size: 1rem;
         }
       }
       .empty {

@@ -142,8 +142,13 @@ export class PosController implements ReactiveController {
   private async loadProducts(): Promise<void> {
     const seq = ++this.searchSeq;
     try {
-      const list = await api.searchProducts(this.query, true);
-      if (seq === this.searchSeq) this.update((s) => ({ ...s, products: list }));
+      const [list, categories, quickKeys] = await Promise.all([
+        api.searchProducts(this.query, true),
+        api.listCategories(),
+        api.getQuickKeys(),
+      ]);
+      if (seq === this.searchSeq)
+        this.update((s) => ({ ...s, products: list, categories, quickKeys }));
     } catch (err) {
       if (seq === this.searchSeq) this.fail(err);
     }

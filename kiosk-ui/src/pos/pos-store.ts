@@ -10,9 +10,11 @@
  */
 import type {
   Cart,
+  Category,
   PairingSecret,
   Product,
   ProviderInfo,
+  QuickKeyPage,
   Sale,
   ScannerInfo,
   ServerMessage,
@@ -54,6 +56,9 @@ export interface PosState {
   providers: ProviderInfo[];
   scanners: ScannerInfo[];
   products: Product[];
+  /** The till's tabs and the owner's quick-keys pages. */
+  categories: Category[];
+  quickKeys: QuickKeyPage[];
   timezone: string;
   currency: string;
   /** A cart or payment request runs: buttons wait. */
@@ -108,6 +113,8 @@ export function initialState(choice: TerminalChoice): PosState {
     providers: [],
     scanners: [],
     products: [],
+    categories: [],
+    quickKeys: [],
     timezone: 'Europe/Berlin',
     currency: 'EUR',
     busy: false,

@@ -1,0 +1,162 @@
+/**
+ * Selling like a counter (issue 15) in real Chromium at 800x480, in German: category tabs and
+ * quick keys (a product without a barcode in at most two taps, words never broken, product
+ * images on tiles), the owner arranging quick keys in admin, the open-price keypad.
+ * Screenshots: test-artifacts/selling-*.png.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import type { Cart, Product } from '../../daemon/protocol.js';
+import { launchBrowser, openPage, pageErrors, screenshot, SIZES } from './support.js';
+
+let d: TestDaemon;
+let browser: Browser;
+
+before(async () => {
+  d = await startDaemon();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await d?.stop();
+});
+
+async function openPos(terminal: string) {
+  const { context, page } = await openPage(
+    browser,
+    `${d.url}/pos?terminal=${encodeURIComponent(terminal)}`,
+    SIZES.small,
+  );
+  await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+  await page.locator('pos-picker button.tile').first().waitFor();
+  return { context, page };
+}
+
+const tile = (page: Page, name: string) =>
+  page.locator('pos-picker button.tile', { has: page.locator('.n', { hasText: name }) });
+const tab = (page: Page, name: string) =>
+  page.locator('pos-picker [role=tab]').filter({ hasText: new RegExp(`^\\s*(★ )?${name}\\s*$`) });
+const cartLine = (page: Page, name: string) => page.locator('pos-cart li', { hasText: name });
+
+/** Words of tile names that the browser broke over two lines (none is the rule). */
+function brokenWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const picker = document.querySelector('pos-app')!.shadowRoot!.querySelector('pos-picker')!;
+    const out: string[] = [];
+    for (const el of picker.shadowRoot!.querySelectorAll('.tile .n')) {
+      const node = el.firstChild;
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const text = node.textContent ?? '';
+      const re = /\S+/g;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+    return out;
+  });
+}
+
+describe('selling at the counter (800x480, German)', () => {
+  test('quick keys: one tap; a category tab and a tile: two taps; images on tiles', async () => {
+    // A product image, to be shown on its tile.
+    const brezel = (await d.get<{ products: Product[] }>('/api/v1/products?q=Brezel')).body
+      .products[0];
+    const png = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 120, b: 40 } },
+    })
+      .png()
+      .toBuffer();
+    const up = await d.request('PUT', `/api/v1/products/${brezel.id}/image`, {
+      admin: true,
+      raw: png,
+      headers: { 'content-type': 'image/png' },
+    });
+    assert.equal(up.status, 200, up.text);
+
+    const { context, page } = await openPos('e2e-sell-1');
+    // The quick-keys page is the first tab and shown at start.
+    assert.equal(await tab(page, 'Favoriten').getAttribute('aria-selected'), 'true');
+    await screenshot(page, 'selling-quick-keys-800x480');
+    await tile(page, 'Bratwurst im Brötchen').click(); // tap 1: sold
+    await cartLine(page, 'Bratwurst im Brötchen').waitFor();
+
+    await tab(page, 'Snacks').click(); // tap 1
+    await tile(page, 'Kartoffelchips 100 g').click(); // tap 2: sold
+    await cartLine(page, 'Kartoffelchips').waitFor();
+    // The tab shows its category only.
+    assert.equal(await tile(page, 'Bier 0,5 l').count(), 0);
+    const img = tile(page, 'Brezel').locator('img');
+    await img.waitFor();
+    await page.waitForFunction(
+      (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+      await img.elementHandle(),
+    );
+    assert.deepEqual(await brokenWords(page), [], 'no word is broken over two lines');
+    await screenshot(page, 'selling-category-tab-800x480');
+    for (const name of ['Getränke', 'Heißgetränke', 'Süßes', 'Obst', 'Alle']) {
+      await tab(page, name).click();
+      assert.deepEqual(await brokenWords(page), [], `no broken word on ${name}`);
+    }
+    const cart = (await d.get<Cart>('/api/v1/terminals/e2e-sell-1/cart')).body;
+    assert.deepEqual(
+      cart.lines.map((l) => [l.name, l.quantity]),
+      [
+        ['Bratwurst im Brötchen', 1],
+        ['Kartoffelchips 100 g', 1],
+      ],
+    );
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('one entry field: a typed name finds, Enter adds the one match; digits are a barcode', async () => {
+    const { context, page } = await openPos('e2e-sell-2');
+    const entry = page.getByLabel('Artikel suchen oder Barcode eingeben');
+    await entry.fill('gummi');
+    await tile(page, 'Gummibärchen 200 g').waitFor();
+    await page.locator('pos-picker button.tile').nth(1).waitFor({ state: 'detached' });
+    await entry.press('Enter');
+    await cartLine(page, 'Gummibärchen').waitFor();
+    const tee = (await d.get<{ products: Product[] }>('/api/v1/products?q=Tee')).body.products.find(
+      (p) => p.name === 'Tee',
+    )!;
+    await entry.fill(tee.barcode!);
+    await entry.press('Enter');
+    await cartLine(page, 'Tee').waitFor();
+    assert.equal(await entry.inputValue(), '', 'the field is empty for the next entry');
+    await context.close();
+  });
+
+  test('the owner puts a product on the quick keys in admin; the till shows it live', async () => {
+    const pos = await openPos('e2e-sell-3');
+    const admin = await openPage(browser, `${d.url}/admin#categories`, SIZES.large);
+    await admin.page.getByLabel('Admin-Token').fill('demo-admin-token');
+    await admin.page.getByLabel('Admin-Token').press('Enter');
+    const add = admin.page.getByTestId('quick-add-0');
+    await add.waitFor();
+    await add.selectOption({ label: 'Gummibärchen 200 g' });
+    // Up twice: from the end of the page to third from the end.
+    await admin.page.getByRole('button', { name: 'Gummibärchen 200 g nach oben' }).click();
+    await admin.page.getByTestId('quick-save').click();
+    await admin.page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+    const pages = (await d.get('/api/v1/quick-keys')).body.pages;
+    const ids: string[] = pages[0].product_ids;
+    const gummi = (await d.get<{ products: Product[] }>('/api/v1/products?q=Gummi')).body
+      .products[0];
+    assert.equal(ids.indexOf(gummi.id), ids.length - 2, 'placed where the owner moved it');
+    await screenshot(admin.page, 'selling-admin-categories-1280x800', { fullPage: true });
+    await tile(pos.page, 'Gummibärchen 200 g').waitFor();
+    const names = await pos.page.locator('pos-picker button.tile .n').allTextContents();
+    assert.equal(names.indexOf('Gummibärchen 200 g'), ids.length - 2, 'the till keeps the order');
+    await admin.context.close();
+    await pos.context.close();
+  });
+});
