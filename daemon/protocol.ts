@@ -116,7 +116,21 @@ export interface AddItemBody {
   barcode?: string;
   product_id?: string;
   quantity?: number;
+  /** A line with an amount typed at the till ("Freier Betrag"), no product behind it. */
+  open_price?: OpenPriceInput;
 }
+
+export interface OpenPriceInput {
+  /** Gross unit price in cents. */
+  price_cents: number;
+  /** One of the configured VAT rates. */
+  vat_rate: number;
+  /** What the receipt says; the till sends its own "Freier Betrag" when left empty. */
+  name?: string;
+}
+
+/** `product_id` of open-price lines (no catalog product behind them). */
+export const OPEN_PRICE_PRODUCT_ID = 'open_price';
 
 // -------------------------------------------------------------------------------- payments
 export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
@@ -144,6 +158,8 @@ export interface SaleLine {
   vat_rate: number;
   quantity: number;
   line_total_cents: number;
+  /** An amount typed at the till, not a catalog product (product_id is "open_price"). */
+  open_price?: true;
 }
 
 export interface Sale {
@@ -424,6 +440,8 @@ export interface RefundLine {
   unit_price_cents: number;
   line_total_cents: number;
   vat_rate: number;
+  /** The refunded line was an open price. */
+  open_price?: true;
 }
 
 export interface Refund {

@@ -11,7 +11,8 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
+import type { Cart, DailyReport, OpenPriceInput, Product, Sale } from '../protocol.js';
+import { MAX_PRICE_CENTS } from '../catalog/catalog.js';
 import type { ProviderFactory, ProviderOutcome } from '../payments/provider.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
@@ -234,6 +235,35 @@ export class Checkout {
         `"${product.name}" is not for sale right now`,
       );
     return this.carts.addProduct(terminalId, product, item.quantity ?? 1);
+  }
+
+  /** POST …/cart/items with `{open_price: {price_cents, vat_rate, name?}}`. */
+  addOpenPrice(terminalId: string, input: OpenPriceInput, quantity = 1): Promise<Cart> {
+    const { catalog } = this.deps;
+    const p = input.price_cents;
+    if (!Number.isInteger(p) || p < 1 || p > MAX_PRICE_CENTS)
+      throw new CheckoutError(
+        400,
+        'invalid_field',
+        `open_price.price_cents must be an integer from 1 to ${MAX_PRICE_CENTS}`,
+        undefined,
+        'price_cents',
+      );
+    const rates = catalog.vatRates();
+    if (!rates.includes(input.vat_rate))
+      throw new CheckoutError(
+        400,
+        'invalid_field',
+        `open_price.vat_rate must be one of ${rates.join(', ')}`,
+        undefined,
+        'vat_rate',
+      );
+    const name = input.name?.trim() || 'Freier Betrag';
+    return this.carts.addOpenPrice(
+      terminalId,
+      { name, unit_price_cents: p, vat_rate: input.vat_rate },
+      quantity,
+    );
   }
 
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {

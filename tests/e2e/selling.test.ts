@@ -159,4 +159,43 @@ describe('selling at the counter (800x480, German)', () => {
     await admin.context.close();
     await pos.context.close();
   });
+
+  test('open price: keypad, VAT choice and text; also offered on an unknown barcode', async () => {
+    const { context, page } = await openPos('e2e-sell-4');
+    await page.getByTestId('open-price').click();
+    const dialog = page.locator('pos-open-price-dialog dialog[open]');
+    await dialog.waitFor();
+    for (const k of ['1', '2', '3', '4']) await dialog.locator(`button[data-key="${k}"]`).click();
+    await page.getByTestId('open-amount').filter({ hasText: '12,34' }).waitFor();
+    await dialog.locator('button[data-rate="7"]').click();
+    await page.getByTestId('open-text').fill('Kuchenstück');
+    await screenshot(page, 'selling-open-price-800x480');
+    await page.getByTestId('open-confirm').click();
+    await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
+    await cartLine(page, 'Kuchenstück').filter({ hasText: 'freier Betrag' }).waitFor();
+
+    // An unknown barcode typed in: the offer to sell it as an open price.
+    const entry = page.getByLabel('Artikel suchen oder Barcode eingeben');
+    await entry.fill('2999999999990');
+    await entry.press('Enter');
+    await page.getByTestId('unknown-banner').filter({ hasText: '2999999999990' }).waitFor();
+    await screenshot(page, 'selling-unknown-barcode-800x480');
+    await page.getByTestId('sell-open').click();
+    await dialog.waitFor();
+    await page.keyboard.type('250');
+    await page.getByTestId('open-amount').filter({ hasText: '2,50' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cart-total').filter({ hasText: '14,84' }).waitFor();
+    const cart = (await d.get<Cart>('/api/v1/terminals/e2e-sell-4/cart')).body;
+    assert.deepEqual(
+      cart.lines.map((l) => [l.name, l.unit_price_cents, l.vat_rate, l.open_price]),
+      [
+        ['Kuchenstück', 1234, 7, true],
+        ['Freier Betrag', 250, 19, true],
+      ],
+    );
+    assert.equal(await page.getByTestId('unknown-banner').count(), 0, 'the offer is gone');
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
 });

@@ -7,6 +7,7 @@ import type {
   Cart,
   Category,
   CategoryInput,
+  OpenPriceInput,
   QuickKeyPage,
   CsvImportReport,
   DailyReport,
@@ -102,6 +103,12 @@ export const addProduct = (tid: string, productId: string, quantity = 1) =>
   request<Cart>(`${terminal(tid)}/cart/items`, {
     method: 'POST',
     json: { product_id: productId, quantity },
+  });
+
+export const addOpenPrice = (tid: string, open_price: OpenPriceInput, quantity = 1) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, {
+    method: 'POST',
+    json: { open_price, quantity },
   });
 
 export const setLineQuantity = (tid: string, lineId: string, quantity: number) =>

@@ -166,7 +166,9 @@ export class PosCart extends LitElement {
     >
       <div>
         <div class="name">${l.name}</div>
-        <div class="unit">${money(l.unit_price_cents)}</div>
+        <div class="unit">
+          ${money(l.unit_price_cents)}${l.open_price ? ` · ${t('cart.open_price')}` : ''}
+        </div>
       </div>
       <div class="qty" role="group" aria-label=${t('cart.quantity')}>
         <button

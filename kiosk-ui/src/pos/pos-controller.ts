@@ -4,7 +4,7 @@
  * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Cart, PrintResult } from '../../../daemon/protocol.js';
+import type { Cart, OpenPriceInput, PrintResult } from '../../../daemon/protocol.js';
 import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
@@ -227,6 +227,20 @@ export class PosController implements ReactiveController {
 
   addBarcode(barcode: string): void {
     void this.cartCommand((tid) => api.addBarcode(tid, barcode), barcode);
+  }
+
+  /** The open-price keypad: opened from the picker or the unknown-barcode offer. */
+  showOpenPrice(open: boolean): void {
+    this.update((s) => ({ ...s, openPrice: open, unknownBarcode: open ? null : s.unknownBarcode }));
+  }
+
+  dismissUnknown(): void {
+    this.update((s) => ({ ...s, unknownBarcode: null }));
+  }
+
+  async addOpenPrice(input: OpenPriceInput): Promise<void> {
+    await this.cartCommand((tid) => api.addOpenPrice(tid, input));
+    this.update((s) => ({ ...s, openPrice: false }));
   }
 
   setQuantity(lineId: string, quantity: number): void {
