@@ -81,6 +81,20 @@ export interface QuickKeys {
   pages: QuickKeyPage[];
 }
 
+/** A price- or weight-embedded EAN-13 layout for one prefix (docs/SELLING.md). */
+export interface EmbeddedScheme {
+  /** Two digits, 20-29. */
+  prefix: string;
+  kind: 'price' | 'weight';
+  /** Digits of the article number after the prefix (3-6); the value takes the rest. */
+  item_digits: number;
+}
+
+/** GET/PUT /api/v1/admin/settings/selling */
+export interface SellingSettings {
+  embedded_barcodes: EmbeddedScheme[];
+}
+
 export const QUICK_KEYS_PER_PAGE = 24;
 export const QUICK_KEY_PAGES_MAX = 6;
 
@@ -160,6 +174,11 @@ export interface SaleLine {
   line_total_cents: number;
   /** An amount typed at the till, not a catalog product (product_id is "open_price"). */
   open_price?: true;
+  /**
+   * Read from a price- or weight-embedded EAN-13 (`barcode` is the label's code): the price
+   * printed in it, or the weight in grams and the product's price per kilogram.
+   */
+  embedded?: { kind: 'price' | 'weight'; grams?: number; price_per_kg_cents?: number };
 }
 
 export interface Sale {

@@ -22,6 +22,7 @@ import { Store } from '../store/index.js';
 import { Settings } from '../settings/index.js';
 import { Catalog, CATALOG_DOC, type CatalogData } from '../catalog/catalog.js';
 import { ProductImages } from '../catalog/images.js';
+import { SELLING_DEFAULTS, SELLING_SECTION } from '../catalog/embedded.js';
 import { demoProducts, demoQuickKeys } from '../catalog/demo.js';
 import { AdminAuth } from '../security/auth.js';
 import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
@@ -256,6 +257,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     log: log.child('checkout'),
     catalog,
     factories: PROVIDERS,
+    embedded: () => settings.section(SELLING_SECTION, SELLING_DEFAULTS).embedded_barcodes,
   });
   const shop = await openShop({
     ...base,

@@ -65,6 +65,8 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'DELETE /api/v1/categories/:id': admin,
   'GET /api/v1/quick-keys': pos,
   'PUT /api/v1/quick-keys': admin,
+  'GET /api/v1/admin/settings/selling': admin,
+  'PUT /api/v1/admin/settings/selling': admin,
 
   // ----------------------------------------------------------------- carts and checkout
   [`GET ${T}/cart`]: pos,

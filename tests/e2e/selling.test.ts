@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { gs1CheckDigit } from '../../daemon/catalog/barcode.js';
 import type { Cart, Product } from '../../daemon/protocol.js';
 import { launchBrowser, openPage, pageErrors, screenshot, SIZES } from './support.js';
 
@@ -195,6 +196,66 @@ describe('selling at the counter (800x480, German)', () => {
       ],
     );
     assert.equal(await page.getByTestId('unknown-banner').count(), 0, 'the offer is gone');
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('weight labels configured in admin; the quantity keypad sets 12 × Brötchen', async () => {
+    const admin = await openPage(browser, `${d.url}/admin#categories`, SIZES.large);
+    await admin.page.getByLabel('Admin-Token').fill('demo-admin-token');
+    await admin.page.getByLabel('Admin-Token').press('Enter');
+    await admin.page.getByRole('button', { name: 'Präfix hinzufügen' }).click();
+    const row = admin.page.locator('admin-categories li[data-scheme="0"]');
+    await row.getByLabel('Präfix', { exact: true }).fill('28');
+    await row.getByLabel('Präfix', { exact: true }).press('Tab');
+    await row.getByLabel('Enthält').selectOption({ label: 'Gewicht' });
+    await admin.page.getByTestId('embedded-save').click();
+    await admin.page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+    const selling = (await d.get('/api/v1/admin/settings/selling', { admin: true })).body;
+    assert.deepEqual(selling.embedded_barcodes, [{ prefix: '28', kind: 'weight', item_digits: 5 }]);
+    await admin.context.close();
+
+    const base = '281234500000';
+    const created = await d.post(
+      '/api/v1/products',
+      {
+        name: 'Bergkäse',
+        barcode: base + gs1CheckDigit(base),
+        price_cents: 1290,
+        vat_rate: 7,
+        category: 'Käse',
+      },
+      { admin: true },
+    );
+    assert.equal(created.status, 201, created.text);
+    const { context, page } = await openPos('e2e-sell-5');
+    const label = '281234500482';
+    const entry = page.getByLabel('Artikel suchen oder Barcode eingeben');
+    await entry.fill(label + gs1CheckDigit(label));
+    await entry.press('Enter');
+    await cartLine(page, 'Bergkäse').filter({ hasText: '0,482 kg × 12,90 €/kg' }).waitFor();
+    await page.getByTestId('cart-total').filter({ hasText: '6,22' }).waitFor();
+
+    await tab(page, 'Snacks').click();
+    await tile(page, 'Brezel').click();
+    await cartLine(page, 'Brezel').getByTestId('qty-open').click();
+    const dialog = page.locator('pos-quantity-dialog dialog[open]');
+    await dialog.waitFor();
+    await dialog.locator('button[data-qkey="1"]').click();
+    await dialog.locator('button[data-qkey="2"]').click();
+    await page.getByTestId('qty-value').filter({ hasText: '12' }).waitFor();
+    await screenshot(page, 'selling-quantity-800x480');
+    await page.getByTestId('qty-confirm').click();
+    await page.getByTestId('cart-total').filter({ hasText: '20,62' }).waitFor();
+    await screenshot(page, 'selling-weight-line-800x480');
+    const cart = (await d.get<Cart>('/api/v1/terminals/e2e-sell-5/cart')).body;
+    assert.deepEqual(
+      cart.lines.map((l) => [l.name, l.quantity, l.line_total_cents]),
+      [
+        ['Bergkäse', 1, 622],
+        ['Brezel', 12, 1440],
+      ],
+    );
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

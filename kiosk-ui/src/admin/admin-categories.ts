@@ -1,7 +1,13 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Category, Product, QuickKeyPage, ServerMessage } from '../../../daemon/protocol.js';
+import type {
+  Category,
+  EmbeddedScheme,
+  Product,
+  QuickKeyPage,
+  ServerMessage,
+} from '../../../daemon/protocol.js';
 import { QUICK_KEY_PAGES_MAX, QUICK_KEYS_PER_PAGE } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { errorText } from '../lib/errors.js';
@@ -79,6 +85,7 @@ export class AdminCategories extends LitElement {
   @state() private products: Product[] = [];
   @state() private pages: QuickKeyPage[] = [];
   @state() private dirty = false;
+  @state() private schemes: EmbeddedScheme[] = [];
   @state() private message = '';
   @state() private error = '';
   private i18n = new I18nController(this);
@@ -96,11 +103,13 @@ export class AdminCategories extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      const [categories, products, pages] = await Promise.all([
+      const [categories, products, pages, selling] = await Promise.all([
         api.listCategories(),
         api.searchProducts(''),
         api.getQuickKeys(),
+        api.sellingSettings(),
       ]);
+      this.schemes = selling.embedded_barcodes;
       this.categories = categories;
       this.products = products;
       this.pages = pages.length ? pages : [{ name: t('quick.default_page'), product_ids: [] }];
@@ -170,8 +179,89 @@ export class AdminCategories extends LitElement {
             </button>
           </div>
         </section>
+        ${this.embeddedEditor()}
       </div>
     `;
+  }
+
+  /** Price- and weight-embedded barcodes: one layout per prefix 20-29. */
+  private embeddedEditor() {
+    const set = (i: number, patch: Partial<EmbeddedScheme>) =>
+      (this.schemes = this.schemes.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+    return html`<section aria-labelledby="emb-h">
+      <h3 id="emb-h">${t('embedded.title')}</h3>
+      <p class="count">${t('embedded.help')}</p>
+      <ol>
+        ${this.schemes.map(
+          (s, i) =>
+            html`<li data-scheme=${i}>
+              <label
+                >${t('embedded.prefix')}
+                <input
+                  class="icon"
+                  inputmode="numeric"
+                  maxlength="2"
+                  .value=${s.prefix}
+                  @change=${(e: Event) => set(i, { prefix: (e.target as HTMLInputElement).value })}
+              /></label>
+              <label
+                >${t('embedded.kind')}
+                <select
+                  @change=${(e: Event) =>
+                    set(i, {
+                      kind: (e.target as HTMLSelectElement).value as EmbeddedScheme['kind'],
+                    })}
+                >
+                  <option value="price" ?selected=${s.kind === 'price'}>
+                    ${t('embedded.price')}
+                  </option>
+                  <option value="weight" ?selected=${s.kind === 'weight'}>
+                    ${t('embedded.weight')}
+                  </option>
+                </select></label
+              >
+              <label
+                >${t('embedded.item_digits')}
+                <select
+                  @change=${(e: Event) =>
+                    set(i, { item_digits: Number((e.target as HTMLSelectElement).value) })}
+                >
+                  ${[3, 4, 5, 6].map(
+                    (n) => html`<option ?selected=${s.item_digits === n}>${n}</option>`,
+                  )}
+                </select></label
+              >
+              <button
+                aria-label=${t('embedded.remove', { prefix: s.prefix })}
+                @click=${() => (this.schemes = this.schemes.filter((_, j) => j !== i))}
+              >
+                ✕
+              </button>
+            </li>`,
+        )}
+      </ol>
+      <div class="toolbar">
+        <button
+          ?disabled=${this.schemes.length >= 10}
+          @click=${() =>
+            (this.schemes = [...this.schemes, { prefix: '2', kind: 'price', item_digits: 5 }])}
+        >
+          ${t('embedded.add')}
+        </button>
+        <button
+          class="primary"
+          data-testid="embedded-save"
+          @click=${() =>
+            void this.run(async () => {
+              this.schemes = (
+                await api.saveSellingSettings({ embedded_barcodes: this.schemes })
+              ).embedded_barcodes;
+            }, true)}
+        >
+          ${t('common.save')}
+        </button>
+      </div>
+    </section>`;
   }
 
   private categoryRow(c: Category, i: number) {

@@ -8,6 +8,7 @@ import type {
   Category,
   CategoryInput,
   OpenPriceInput,
+  SellingSettings,
   QuickKeyPage,
   CsvImportReport,
   DailyReport,
@@ -89,6 +90,11 @@ export const orderCategories = (ids: string[]) =>
     method: 'PUT',
     json: { ids },
   });
+
+export const sellingSettings = () => request<SellingSettings>('/api/v1/admin/settings/selling');
+
+export const saveSellingSettings = (body: SellingSettings) =>
+  request<SellingSettings>('/api/v1/admin/settings/selling', { method: 'PUT', json: body });
 
 export const saveQuickKeys = (pages: QuickKeyPage[]) =>
   request<{ pages: QuickKeyPage[] }>('/api/v1/quick-keys', { method: 'PUT', json: { pages } });

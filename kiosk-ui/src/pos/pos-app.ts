@@ -15,6 +15,7 @@ import './pos-picker.js';
 import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
+import './pos-quantity-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
@@ -218,6 +219,8 @@ export class PosApp extends LitElement {
             @pos-quantity=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
               ctl.setQuantity(e.detail.line_id, e.detail.quantity)}
             @pos-remove=${(e: CustomEvent<{ line_id: string }>) => ctl.removeLine(e.detail.line_id)}
+            @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
+              ctl.showQuantity(e.detail)}
           ></pos-cart>
           ${
             s.unknownBarcode && !away
@@ -267,6 +270,14 @@ export class PosApp extends LitElement {
         @pos-confirm=${() => ctl.clearCart()}
         @pos-cancel=${() => ctl.askClear(false)}
       ></pos-confirm-dialog>
+      <pos-quantity-dialog
+        ?open=${!!s.quantityFor}
+        .lineId=${s.quantityFor?.line_id ?? ''}
+        .name=${s.quantityFor?.name ?? ''}
+        @pos-quantity-confirm=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
+          void ctl.confirmQuantity(e.detail.line_id, e.detail.quantity)}
+        @pos-quantity-cancel=${() => ctl.showQuantity(null)}
+      ></pos-quantity-dialog>
       <pos-open-price-dialog
         ?open=${s.openPrice}
         .currency=${s.currency}

@@ -234,6 +234,16 @@ export class PosController implements ReactiveController {
     this.update((s) => ({ ...s, openPrice: open, unknownBarcode: open ? null : s.unknownBarcode }));
   }
 
+  /** The quantity keypad for a cart line (null closes it). */
+  showQuantity(line: { line_id: string; name: string } | null): void {
+    this.update((s) => ({ ...s, quantityFor: line }));
+  }
+
+  async confirmQuantity(lineId: string, quantity: number): Promise<void> {
+    this.showQuantity(null);
+    await this.cartCommand((tid) => api.setLineQuantity(tid, lineId, quantity));
+  }
+
   dismissUnknown(): void {
     this.update((s) => ({ ...s, unknownBarcode: null }));
   }

@@ -67,6 +67,8 @@ export interface PosState {
   cashOpen: boolean;
   /** The open-price keypad is showing. */
   openPrice: boolean;
+  /** The quantity keypad is showing for this line. */
+  quantityFor: { line_id: string; name: string } | null;
   /** The last barcode the daemon did not know (offered to sell as an open price). */
   unknownBarcode: string | null;
   /** The sale on the payment screen (pending, or a result until acknowledged). */
@@ -125,6 +127,7 @@ export function initialState(choice: TerminalChoice): PosState {
     confirmClear: false,
     cashOpen: false,
     openPrice: false,
+    quantityFor: null,
     unknownBarcode: null,
     sale: null,
     receipt: null,

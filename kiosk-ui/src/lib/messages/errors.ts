@@ -71,6 +71,9 @@ export const de = {
   'err.invalid_barcode': 'Ungültiger Barcode.',
   'err.duplicate_barcode': 'Diesen Barcode hat schon ein anderer Artikel.',
   'err.duplicate_category': 'Eine Kategorie mit diesem Namen gibt es schon.',
+  'err.invalid_check_digit': 'Die Prüfziffer des Barcodes stimmt nicht. Bitte noch einmal scannen.',
+  'err.invalid_check_digit.params':
+    'Die Prüfziffer von {code} stimmt nicht. Bitte noch einmal scannen.',
   'err.unknown_category': 'Diese Kategorie gibt es nicht (mehr).',
   'err.too_many_categories': 'Mehr Kategorien gehen nicht.',
   'err.too_many_categories.params': 'Höchstens {max} Kategorien.',
@@ -257,6 +260,8 @@ export const en: Record<keyof typeof de, string> = {
   'err.invalid_barcode': 'Invalid barcode.',
   'err.duplicate_barcode': 'Another product has this barcode already.',
   'err.duplicate_category': 'A category with this name exists already.',
+  'err.invalid_check_digit': 'The barcode check digit is wrong. Please scan again.',
+  'err.invalid_check_digit.params': 'The check digit of {code} is wrong. Please scan again.',
   'err.unknown_category': 'This category does not exist (any more).',
   'err.too_many_categories': 'No more categories possible.',
   'err.too_many_categories.params': 'At most {max} categories.',
