@@ -2,17 +2,9 @@ import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, I18nController } from '../lib/i18n.js';
+import { quantityKey } from '../lib/cash.js';
 
 const KEYS = ['7', '8', '9', '4', '5', '6', '1', '2', '3', 'C', '0', 'back'] as const;
-const MAX = 999;
-
-/** The quantity after a key: digits append (up to 999), ⌫ removes one, C clears. */
-export function quantityKey(q: number, key: (typeof KEYS)[number]): number {
-  if (key === 'C') return 0;
-  if (key === 'back') return Math.floor(q / 10);
-  const next = q * 10 + Number(key);
-  return next > MAX ? q : next;
-}
 
 /**
  * The quantity keypad (12 × Brötchen): opened by tapping a line's quantity in the cart.
@@ -131,7 +123,7 @@ export class PosQuantityDialog extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (/^[0-9]$/.test(e.key)) this.quantity = quantityKey(this.quantity, e.key as '0');
+    if (/^[0-9]$/.test(e.key)) this.quantity = quantityKey(this.quantity, e.key);
     else if (e.key === 'Backspace') this.quantity = quantityKey(this.quantity, 'back');
     else if (e.key === 'Enter') this.confirm();
     else return;
