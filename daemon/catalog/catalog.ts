@@ -461,7 +461,9 @@ export class Catalog {
           max: MAX_CATEGORIES,
         },
       );
-    const fields = validateCategory(input, this.doc.data.categories);
+    const fields = validateCategory(input, this.doc.data.categories, undefined, {
+      requireColor: true,
+    });
     const now = this.now();
     const cat: Category = {
       id: newId('cat'),

@@ -88,6 +88,7 @@ export function validateCategory(
   input: Record<string, unknown>,
   others: Category[],
   base?: Category,
+  opts: { requireColor?: boolean } = {},
 ): Pick<Category, 'name' | 'color' | 'icon'> {
   for (const key of Object.keys(input))
     if (!['name', 'color', 'icon'].includes(key))
@@ -100,6 +101,9 @@ export function validateCategory(
     icon: base?.icon ?? null,
   };
   if (input.name !== undefined) out.name = categoryName(input.name);
+  // Created through the API, a category names its colour (the admin form offers the next one).
+  if (!base && opts.requireColor && input.color === undefined)
+    throw new CatalogError(400, 'invalid_field', 'color is required', 'color');
   if (input.color !== undefined) {
     if (typeof input.color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(input.color))
       throw new CatalogError(400, 'invalid_field', 'color must look like #1d4ed8', 'color');

@@ -124,17 +124,18 @@ test('categories: create, refuse bad input and duplicates, rename follows, order
     [{ name: '' }, 'name'],
     [{ name: 'x'.repeat(61) }, 'name'],
     [{ name: 'Torte', color: 'red' }, 'color'],
-    [{ name: 'Torte', icon: 'abcde' }, 'icon'],
+    [{ name: 'Torte', color: '#000000', icon: 'abcde' }, 'icon'],
     [{ name: 'Torte', extra: 1 }, 'extra'],
+    [{ name: 'Torte' }, 'color'],
   ] as const) {
     const bad = await d.post('/api/v1/categories', body, admin);
     assert.equal(bad.status, 400, JSON.stringify(body));
     assert.equal(bad.body.error.field, field);
   }
-  const dup = await d.post('/api/v1/categories', { name: 'kuchen' }, admin);
+  const dup = await d.post('/api/v1/categories', { name: 'kuchen', color: '#000000' }, admin);
   assert.equal(dup.status, 409);
   assert.equal(dup.body.error.code, 'duplicate_category');
-  const noAdmin = await d.post('/api/v1/categories', { name: 'Torte' });
+  const noAdmin = await d.post('/api/v1/categories', { name: 'Torte', color: '#000000' });
   assert.equal(noAdmin.status, 401);
   assert.equal((await categories()).length, before + 1, 'refusals changed nothing');
 

@@ -16,6 +16,9 @@ import { tokens, controls } from '../lib/styles.js';
 import { moved } from '../lib/reorder.js';
 import { pageStyles } from './admin-styles.js';
 
+/** Colours offered for a new category in turn. */
+const CATEGORY_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490'];
+
 /**
  * Categories (the till's tabs: name, colour, symbol, order) and the quick-keys pages (up to
  * 24 product tiles a page, in the owner's order, moved with up/down).
@@ -149,6 +152,12 @@ export class AdminCategories extends LitElement {
           <form class="add" @submit=${this.addCategory}>
             <label class="visually-hidden" for="new-cat">${t('categories.new')}</label>
             <input id="new-cat" name="name" placeholder=${t('categories.new')} required />
+            <input
+              type="color"
+              name="color"
+              aria-label=${t('categories.new_color')}
+              .value=${CATEGORY_COLOURS[this.categories.length % CATEGORY_COLOURS.length]}
+            />
             <button class="primary" type="submit">${t('categories.add')}</button>
           </form>
         </section>
@@ -333,11 +342,13 @@ export class AdminCategories extends LitElement {
   private async addCategory(e: Event): Promise<void> {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    const name = String(new FormData(form).get('name') ?? '').trim();
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
+    const color = String(data.get('color') ?? CATEGORY_COLOURS[0]);
     if (!name) return;
     if (
       await this.run(async () => {
-        await api.createCategory({ name });
+        await api.createCategory({ name, color });
         await this.load();
       })
     )
