@@ -35,7 +35,10 @@ function rng(seed: number): () => number {
   };
 }
 
-export function syntheticProducts(n: number): Product[] {
+/** Products as catalog.json version 1 holds them (free-text category; migrated at start). */
+export function syntheticProducts(
+  n: number,
+): Array<Omit<Product, 'category_id' | 'deposit_product_id'>> {
   const rand = rng(1);
   const at = '2025-01-01T00:00:00.000Z';
   return Array.from({ length: n }, (_, i) => {

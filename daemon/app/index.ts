@@ -22,7 +22,8 @@ import { Store } from '../store/index.js';
 import { Settings } from '../settings/index.js';
 import { Catalog, CATALOG_DOC, type CatalogData } from '../catalog/catalog.js';
 import { ProductImages } from '../catalog/images.js';
-import { demoProducts } from '../catalog/demo.js';
+import { SELLING_DEFAULTS, SELLING_SECTION } from '../catalog/embedded.js';
+import { demoProducts, demoQuickKeys } from '../catalog/demo.js';
 import { AdminAuth } from '../security/auth.js';
 import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
 import { Security } from '../security/index.js';
@@ -245,7 +246,8 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
   await images.init();
   // A pulled catalog comes from the centre; seeding demo products would only be replaced.
   if (config.appEnv === 'demo' && catalogDoc.created && config.fleetCatalog !== 'pull') {
-    await catalog.createMany(demoProducts(config.paymentMinimumTopupBarcode));
+    const seeded = await catalog.createMany(demoProducts(config.paymentMinimumTopupBarcode));
+    await catalog.setQuickKeys({ pages: demoQuickKeys(seeded) });
     log.info(`demo: seeded ${catalog.size} products`);
   }
   for (const [name, s] of Object.entries(store.states())) {
@@ -271,6 +273,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     catalog,
     factories: PROVIDERS,
     fiscal,
+    embedded: () => settings.section(SELLING_SECTION, SELLING_DEFAULTS).embedded_barcodes,
   });
   const shop = await openShop({
     ...base,

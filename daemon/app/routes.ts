@@ -24,6 +24,8 @@ import type { ShopOps } from './shop.js';
 import { RouteList } from '../http/router.js';
 import { readJson } from '../http/body.js';
 import { productRoutes } from '../http/routes/products.js';
+import { categoryRoutes } from '../http/routes/categories.js';
+import { sellingRoutes } from '../http/routes/selling.js';
 import { cartRoutes } from '../http/routes/carts.js';
 import { checkoutRoutes } from '../http/routes/checkout.js';
 import { salesRoutes } from '../http/routes/sales.js';
@@ -89,6 +91,8 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   });
 
   productRoutes(r, { catalog: m.catalog, images: m.images, onChange: audit });
+  categoryRoutes(r, { catalog: m.catalog, onChange: audit });
+  sellingRoutes(r, { settings: m.settings, audit });
   cartRoutes(r, { checkout });
   checkoutRoutes(r, { checkout, publicUrl });
   salesRoutes(r, { checkout });

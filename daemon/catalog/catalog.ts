@@ -1,40 +1,57 @@
 /**
  * The product catalog: catalog.json plus in-memory indexes (id → product, barcode → product)
- * so a scan's lookup is O(1) however large the catalog is.
+ * so a scan's lookup is O(1) however large the catalog is. Categories and quick keys live in
+ * the same document (categories.ts validates them); CSV import and export: catalog-csv.ts.
  */
-import { DomainError } from '../core/errors.js';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
-import type { Product, ProductInput, CsvImportReport } from '../protocol.js';
+import type {
+  Category,
+  CsvImportReport,
+  Product,
+  ProductInput,
+  QuickKeyPage,
+} from '../protocol.js';
 import { VAT_RATES_DEFAULT } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Clock } from '../clock.js';
 import { barcodeProblem, barcodeVariants } from './barcode.js';
-import { csvStream, isBlankRecord, unescapeFormula } from '../core/csv.js';
-import { bidiControlIn, BIDI_CONTROL_CODE } from '../core/text.js';
-import { CsvReadError, readCsvRows, type CsvEncoding, type CsvRow } from './csv.js';
+import {
+  CatalogError,
+  MAX_CATEGORIES,
+  categoryName,
+  migrateCatalogV1,
+  newId,
+  refuseBidi,
+  type ProductFields,
+  type StagedCategories,
+  sameName,
+  validateCategory,
+  validateQuickKeys,
+} from './categories.js';
+import { exportCatalogCsv, importCatalogCsv } from './catalog-csv.js';
+import type { CsvEncoding } from './csv.js';
 
 export const MAX_PRICE_CENTS = 10_000_000; // 100 000.00: larger is a typo at a counter
-export { VAT_RATES_DEFAULT };
-
-export class CatalogError extends DomainError {
-  constructor(status: 400 | 404 | 409, code: string, message: string, field?: string) {
-    super(status, code, message, field);
-  }
-}
+export { VAT_RATES_DEFAULT, CatalogError, newId };
 
 export interface CatalogData {
   products: Product[];
+  categories: Category[];
+  quick_keys: QuickKeyPage[];
 }
 
 export const CATALOG_DOC = {
   name: 'catalog.json',
-  schemaVersion: 1,
-  defaults: (): CatalogData => ({ products: [] }),
+  schemaVersion: 2,
+  defaults: (): CatalogData => ({ products: [], categories: [], quick_keys: [] }),
+  migrations: { 1: (data: unknown) => migrateCatalogV1(data) },
   validate: (data: unknown): string | null => {
-    const products = (data as CatalogData | null)?.products;
+    const d = data as CatalogData | null;
+    const products = d?.products;
     if (!Array.isArray(products)) return 'products must be a list';
+    if (!Array.isArray(d?.categories)) return 'categories must be a list';
+    if (!Array.isArray(d?.quick_keys)) return 'quick_keys must be a list';
     const bad = products.findIndex(
       (p) => !p || typeof p.id !== 'string' || typeof p.name !== 'string',
     );
@@ -42,16 +59,26 @@ export const CATALOG_DOC = {
   },
 };
 
-const FIELDS = ['barcode', 'name', 'price_cents', 'category', 'vat_rate', 'active'] as const;
+export const PRODUCT_FIELDS = [
+  'barcode',
+  'name',
+  'price_cents',
+  'category_id',
+  'category',
+  'deposit_product_id',
+  'vat_rate',
+  'active',
+] as const;
 
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')}`;
-}
+export type { ProductFields, StagedCategories };
 
 /** A new product from validated fields: fresh id, no image, created and updated `now`. */
-function newProduct(fields: ReturnType<Catalog['validate']>, now: string): Product {
+function newProduct(fields: ProductFields, now: string): Product {
   return { id: newId('prd'), ...fields, image_url: null, created_at: now, updated_at: now };
 }
+
+/** A product as the fleet centre sends it: its category by name, no image, no deposit link. */
+export type PulledProduct = Omit<Product, 'image_url' | 'category_id' | 'deposit_product_id'>;
 
 export class Catalog {
   private byId = new Map<string, Product>();
@@ -63,7 +90,7 @@ export class Catalog {
     private readonly doc: JsonDocument<CatalogData>,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly vatRates: () => readonly number[] = () => VAT_RATES_DEFAULT,
+    readonly vatRates: () => readonly number[] = () => VAT_RATES_DEFAULT,
   ) {
     for (const p of doc.data.products) this.index(p);
   }
@@ -76,6 +103,10 @@ export class Catalog {
   private unindex(p: Product): void {
     this.byId.delete(p.id);
     if (p.barcode && this.byBarcode.get(p.barcode) === p) this.byBarcode.delete(p.barcode);
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   get size(): number {
@@ -102,15 +133,25 @@ export class Catalog {
 
   /**
    * Replaces the whole catalog with `products` in one durable write (a catalog pulled from
-   * the fleet centre): all or nothing. Images stay with the product ids that keep them.
+   * the fleet centre): all or nothing. Categories come by name and are matched to the local
+   * list (a new name becomes a category in the same write); images stay with the product ids
+   * that keep them.
    */
-  async replaceAll(products: Array<Omit<Product, 'image_url'>>): Promise<void> {
-    const next: Product[] = products.map((p) => ({
-      ...p,
-      image_url: this.byId.get(p.id)?.image_url ?? null,
-    }));
+  async replaceAll(products: PulledProduct[]): Promise<void> {
+    const staged: StagedCategories = new Map();
+    const next: Product[] = products.map((p) => {
+      const cat = p.category ? this.categoryByName(p.category, staged) : null;
+      return {
+        ...p,
+        category_id: cat?.id ?? null,
+        category: cat?.name ?? null,
+        deposit_product_id: null,
+        image_url: this.byId.get(p.id)?.image_url ?? null,
+      };
+    });
     const changed = new Set([...this.byId.keys(), ...next.map((p) => p.id)]);
     await this.doc.update((d) => {
+      this.addStaged(d, staged);
       d.products = next;
       this.byId.clear();
       this.byBarcode.clear();
@@ -144,20 +185,31 @@ export class Catalog {
     return undefined;
   }
 
-  /** Validates and normalises input; `base` is the product being updated. */
+  /** A product without a barcode by its exact name (CSV rows without a barcode match so). */
+  byNameWithoutBarcode(name: string): Product | undefined {
+    return [...this.byId.values()].find((p) => !p.barcode && p.name === name);
+  }
+
+  /**
+   * Validates and normalises input; `base` is the product being updated. A category named by
+   * `category` that does not exist yet is put into `staged` (created with the product's write).
+   */
   validate(
     input: Record<string, unknown>,
     base?: Product,
-  ): Omit<Product, 'id' | 'created_at' | 'updated_at' | 'image_url'> {
+    staged: StagedCategories = new Map(),
+  ): ProductFields {
     for (const key of Object.keys(input)) {
-      if (!(FIELDS as readonly string[]).includes(key))
+      if (!(PRODUCT_FIELDS as readonly string[]).includes(key))
         throw new CatalogError(400, 'unknown_field', `Unknown field "${key}"`, key);
     }
-    const out = {
+    const out: ProductFields = {
       barcode: base?.barcode ?? null,
       name: base?.name ?? '',
       price_cents: base?.price_cents ?? 0,
+      category_id: base?.category_id ?? null,
       category: base?.category ?? null,
+      deposit_product_id: base?.deposit_product_id ?? null,
       vat_rate: base?.vat_rate ?? this.vatRates()[0],
       active: base?.active ?? true,
     };
@@ -210,18 +262,54 @@ export class Catalog {
         out.barcode = input.barcode;
       }
     }
-    if (input.category !== undefined) {
-      if (input.category === null || input.category === '') out.category = null;
-      else if (typeof input.category !== 'string' || input.category.length > 60) {
-        throw new CatalogError(
-          400,
-          'invalid_field',
-          'category must be a string of at most 60 characters or null',
-          'category',
-        );
+    if (input.category_id !== undefined && input.category !== undefined)
+      throw new CatalogError(
+        400,
+        'invalid_field',
+        'send category_id or category (a name), not both',
+        'category',
+      );
+    if (input.category_id !== undefined) {
+      if (input.category_id === null || input.category_id === '') {
+        out.category_id = null;
+        out.category = null;
       } else {
-        refuseBidi(input.category, 'category');
-        out.category = input.category.trim();
+        const cat =
+          typeof input.category_id === 'string' ? this.category(input.category_id) : undefined;
+        if (!cat)
+          throw new CatalogError(
+            400,
+            'unknown_category',
+            `No category ${String(input.category_id).slice(0, 40)}`,
+            'category_id',
+          );
+        out.category_id = cat.id;
+        out.category = cat.name;
+      }
+    }
+    if (input.category !== undefined) {
+      if (input.category === null || input.category === '') {
+        out.category_id = null;
+        out.category = null;
+      } else {
+        const cat = this.categoryByName(categoryName(input.category, 'category'), staged);
+        out.category_id = cat.id;
+        out.category = cat.name;
+      }
+    }
+    if (input.deposit_product_id !== undefined) {
+      const id = input.deposit_product_id;
+      if (id === null || id === '') out.deposit_product_id = null;
+      else {
+        const dep = typeof id === 'string' ? this.byId.get(id) : undefined;
+        if (!dep || dep.id === base?.id || dep.deposit_product_id)
+          throw new CatalogError(
+            400,
+            'invalid_deposit',
+            'deposit_product_id must name another product that carries no deposit itself',
+            'deposit_product_id',
+          );
+        out.deposit_product_id = dep.id;
       }
     }
     if (input.vat_rate !== undefined) {
@@ -259,10 +347,11 @@ export class Catalog {
 
   async create(input: ProductInput | Record<string, unknown>): Promise<Product> {
     this.refuseIfManaged();
-    const fields = this.validate(input as Record<string, unknown>);
-    const now = new Date(this.clock.now()).toISOString();
-    const product = newProduct(fields, now);
+    const staged: StagedCategories = new Map();
+    const fields = this.validate(input as Record<string, unknown>, undefined, staged);
+    const product = newProduct(fields, this.now());
     await this.doc.update((d) => {
+      this.addStaged(d, staged);
       d.products.push(product);
       this.index(product);
     });
@@ -273,13 +362,14 @@ export class Catalog {
   /** Creates several products in one durable write (demo seeding); all valid or none. */
   async createMany(inputs: Array<ProductInput | Record<string, unknown>>): Promise<Product[]> {
     this.refuseIfManaged();
-    const now = new Date(this.clock.now()).toISOString();
+    const now = this.now();
     const products: Product[] = [];
-    const staged = new Map<string, Product>();
+    const staged: StagedCategories = new Map();
+    const stagedCodes = new Map<string, Product>();
     for (const input of inputs) {
-      const fields = this.validate(input as Record<string, unknown>);
+      const fields = this.validate(input as Record<string, unknown>, undefined, staged);
       for (const v of fields.barcode ? barcodeVariants(fields.barcode) : []) {
-        const other = staged.get(v);
+        const other = stagedCodes.get(v);
         if (other)
           throw new CatalogError(
             409,
@@ -289,10 +379,11 @@ export class Catalog {
           );
       }
       const product = newProduct(fields, now);
-      if (product.barcode) staged.set(product.barcode, product);
+      if (product.barcode) stagedCodes.set(product.barcode, product);
       products.push(product);
     }
     await this.doc.update((d) => {
+      this.addStaged(d, staged);
       for (const product of products) {
         d.products.push(product);
         this.index(product);
@@ -309,13 +400,20 @@ export class Catalog {
     this.refuseIfManaged();
     const before = this.byId.get(id);
     if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
-    const fields = this.validate(patch as Record<string, unknown>, before);
-    const after: Product = {
-      ...before,
-      ...fields,
-      updated_at: new Date(this.clock.now()).toISOString(),
-    };
-    await this.replace(before, after);
+    const staged: StagedCategories = new Map();
+    const fields = this.validate(patch as Record<string, unknown>, before, staged);
+    if (fields.deposit_product_id && this.depositHolders(id).length)
+      throw new CatalogError(
+        400,
+        'invalid_deposit',
+        'a deposit product cannot carry a deposit itself',
+        'deposit_product_id',
+      );
+    const after: Product = { ...before, ...fields, updated_at: this.now() };
+    await this.doc.update((d) => {
+      this.addStaged(d, staged);
+      this.swap(d, before, after);
+    });
     this.events.emit('products.changed', { product_ids: [id] });
     return { before, after };
   }
@@ -323,18 +421,10 @@ export class Catalog {
   async setImageUrl(id: string, imageUrl: string | null): Promise<Product> {
     const before = this.byId.get(id);
     if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
-    const after: Product = {
-      ...before,
-      image_url: imageUrl,
-      updated_at: new Date(this.clock.now()).toISOString(),
-    };
-    await this.replace(before, after);
+    const after: Product = { ...before, image_url: imageUrl, updated_at: this.now() };
+    await this.doc.update((d) => this.swap(d, before, after));
     this.events.emit('products.changed', { product_ids: [id] });
     return after;
-  }
-
-  private async replace(before: Product, after: Product): Promise<void> {
-    await this.doc.update((d) => this.swap(d, before, after));
   }
 
   /** Puts `after` in the place of `before`, in the document and in the lookup indexes. */
@@ -344,152 +434,210 @@ export class Catalog {
     this.index(after);
   }
 
+  /** Products whose deposit is `id`. */
+  private depositHolders(id: string): Product[] {
+    return [...this.byId.values()].filter((p) => p.deposit_product_id === id);
+  }
+
   async remove(id: string): Promise<Product> {
     this.refuseIfManaged();
     const p = this.byId.get(id);
     if (!p) throw new CatalogError(404, 'not_found', `No product ${id}`);
+    const holders = this.depositHolders(id);
+    if (holders.length)
+      throw new CatalogError(
+        409,
+        'deposit_in_use',
+        `"${p.name}" is the deposit of "${holders[0].name}"; remove it there first`,
+        undefined,
+        { name: holders[0].name },
+      );
     await this.doc.update((d) => {
       d.products = d.products.filter((x) => x.id !== id);
+      d.quick_keys = d.quick_keys.map((page) => ({
+        ...page,
+        product_ids: page.product_ids.filter((x) => x !== id),
+      }));
       this.unindex(p);
     });
     this.events.emit('products.changed', { product_ids: [id] });
     return p;
   }
 
-  // ---------------------------------------------------------------------------- CSV
-  static readonly CSV_COLUMNS = ['barcode', 'name', 'price', 'category', 'vat_rate', 'active'];
+  // ------------------------------------------------------------------------ categories
+  /** Categories in the owner's order. */
+  categories(): Category[] {
+    return [...this.doc.data.categories].sort((a, b) => a.position - b.position);
+  }
 
+  category(id: string): Category | undefined {
+    return this.doc.data.categories.find((c) => c.id === id);
+  }
+
+  /** The category of that name (any case), or a new one staged for the caller's write. */
+  private categoryByName(name: string, staged: StagedCategories): Category {
+    const known =
+      this.doc.data.categories.find((c) => sameName(c.name, name)) ??
+      [...staged.values()].find((c) => sameName(c.name, name));
+    if (known) return known;
+    const count = this.doc.data.categories.length + staged.size;
+    if (count >= MAX_CATEGORIES)
+      throw new CatalogError(
+        409,
+        'too_many_categories',
+        `At most ${MAX_CATEGORIES} categories`,
+        'category',
+        { max: MAX_CATEGORIES },
+      );
+    const fields = validateCategory({ name }, [...this.doc.data.categories, ...staged.values()]);
+    const now = this.now();
+    const cat: Category = {
+      id: newId('cat'),
+      ...fields,
+      position: count,
+      created_at: now,
+      updated_at: now,
+    };
+    staged.set(cat.id, cat);
+    return cat;
+  }
+
+  private addStaged(d: CatalogData, staged: StagedCategories): void {
+    d.categories.push(...staged.values());
+  }
+
+  async createCategory(input: Record<string, unknown>): Promise<Category> {
+    if (this.doc.data.categories.length >= MAX_CATEGORIES)
+      throw new CatalogError(
+        409,
+        'too_many_categories',
+        `At most ${MAX_CATEGORIES} categories`,
+        'name',
+        {
+          max: MAX_CATEGORIES,
+        },
+      );
+    const fields = validateCategory(input, this.doc.data.categories, undefined, {
+      requireColor: true,
+    });
+    const now = this.now();
+    const cat: Category = {
+      id: newId('cat'),
+      ...fields,
+      position: this.doc.data.categories.length,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.doc.update((d) => {
+      d.categories.push(cat);
+    });
+    this.categoriesChanged([]);
+    return cat;
+  }
+
+  /** Changes a category; a rename follows into its products' `category` name. */
+  async updateCategory(
+    id: string,
+    input: Record<string, unknown>,
+  ): Promise<{ before: Category; after: Category }> {
+    const before = this.category(id);
+    if (!before) throw new CatalogError(404, 'not_found', `No category ${id}`);
+    const fields = validateCategory(input, this.doc.data.categories, before);
+    const after: Category = { ...before, ...fields, updated_at: this.now() };
+    const renamed =
+      after.name !== before.name ? this.list().filter((p) => p.category_id === id) : [];
+    await this.doc.update((d) => {
+      d.categories = d.categories.map((c) => (c.id === id ? after : c));
+      for (const p of renamed) this.swap(d, p, { ...p, category: after.name });
+    });
+    this.categoriesChanged(renamed.map((p) => p.id));
+    return { before, after };
+  }
+
+  /** Removes a category; its products keep selling, without a category. */
+  async removeCategory(id: string): Promise<Category> {
+    const cat = this.category(id);
+    if (!cat) throw new CatalogError(404, 'not_found', `No category ${id}`);
+    const members = this.list().filter((p) => p.category_id === id);
+    await this.doc.update((d) => {
+      d.categories = d.categories
+        .filter((c) => c.id !== id)
+        .sort((a, b) => a.position - b.position)
+        .map((c, i) => (c.position === i ? c : { ...c, position: i }));
+      for (const p of members) this.swap(d, p, { ...p, category_id: null, category: null });
+    });
+    this.categoriesChanged(members.map((p) => p.id));
+    return cat;
+  }
+
+  /** Puts the categories in the order of `ids` (every category exactly once). */
+  async orderCategories(ids: unknown): Promise<Category[]> {
+    const cats = this.doc.data.categories;
+    if (
+      !Array.isArray(ids) ||
+      ids.length !== cats.length ||
+      new Set(ids).size !== ids.length ||
+      !ids.every((id) => cats.some((c) => c.id === id))
+    )
+      throw new CatalogError(
+        400,
+        'invalid_field',
+        'ids must list every category exactly once',
+        'ids',
+      );
+    await this.doc.update((d) => {
+      d.categories = (ids as string[]).map((id, position) => ({
+        ...d.categories.find((c) => c.id === id)!,
+        position,
+      }));
+    });
+    this.categoriesChanged([]);
+    return this.categories();
+  }
+
+  private categoriesChanged(productIds: string[]): void {
+    this.events.emit('products.changed', { product_ids: productIds });
+  }
+
+  // ------------------------------------------------------------------------ quick keys
+  quickKeys(): QuickKeyPage[] {
+    return this.doc.data.quick_keys;
+  }
+
+  async setQuickKeys(input: Record<string, unknown>): Promise<QuickKeyPage[]> {
+    const pages = validateQuickKeys(input, (id) => this.byId.has(id));
+    await this.doc.update((d) => {
+      d.quick_keys = pages;
+    });
+    this.events.emit('products.changed', { product_ids: [] });
+    return pages;
+  }
+
+  // ------------------------------------------------------------------------------ CSV
   /** The catalog as a CSV stream (sorted by name; 500 products a chunk). */
   exportCsv(): Readable {
-    const products = this.list();
-    function* batches() {
-      for (let i = 0; i < products.length; i += 500)
-        yield products
-          .slice(i, i + 500)
-          .map((p) => [
-            p.barcode,
-            p.name,
-            (p.price_cents / 100).toFixed(2),
-            p.category,
-            p.vat_rate,
-            p.active ? 'yes' : 'no',
-          ]);
-    }
-    return csvStream(Catalog.CSV_COLUMNS, batches());
+    return exportCatalogCsv(this.list());
   }
 
   /**
    * Imports rows, matched to existing products by barcode (else by exact name); valid rows are
    * applied in one write, invalid rows are reported with their row number and skipped.
    */
-  async importCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Promise<CsvImportReport> {
+  importCsv(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8'): Promise<CsvImportReport> {
     this.refuseIfManaged();
-    const rows = readCsvRows(bytes, encoding);
-    try {
-      return await this.importRows(rows);
-    } catch (err) {
-      if (err instanceof CsvReadError)
-        throw new CatalogError(400, 'invalid_csv', `CSV cannot be read: ${err.message}`);
-      throw err;
-    }
+    return importCatalogCsv(this, bytes, encoding);
   }
 
-  private async importRows(rows: AsyncGenerator<CsvRow>): Promise<CsvImportReport> {
-    const report: CsvImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
-    const first = (await rows.next()).value as CsvRow | undefined;
-    if (first && 'invalid' in first)
-      throw new CatalogError(
-        400,
-        'invalid_encoding',
-        'The header row is not UTF-8 text; if the file comes from Excel, import it as Windows-1252',
-      );
-    if (!first || isBlankRecord(first.fields))
-      throw new CatalogError(400, 'invalid_csv', 'CSV is empty or its first row is blank');
-    const header = first.fields.map((h) => {
-      const name = h.trim().toLowerCase();
-      return HEADER_ALIASES[name] ?? name;
-    });
-    const col = (name: string) => header.indexOf(name);
-    if (col('name') === -1 || (col('price') === -1 && col('price_cents') === -1)) {
-      throw new CatalogError(
-        400,
-        'invalid_csv',
-        'CSV header needs at least the columns name and price (or price_cents)',
-      );
-    }
-    const known = new Set([...Catalog.CSV_COLUMNS, 'price_cents', 'id']);
-    const unknown = header.filter((h) => !known.has(h));
-    if (unknown.length)
-      throw new CatalogError(400, 'invalid_csv', `Unknown CSV column(s): ${unknown.join(', ')}`);
-
-    const seen = new Set<string>();
-    const planned: Array<{ base?: Product; fields: ReturnType<Catalog['validate']> }> = [];
-    for await (const record of rows) {
-      const rowNo = record.row; // 1-based, header is row 1, as a spreadsheet shows it
-      if ('invalid' in record) {
-        report.errors.push({
-          row: rowNo,
-          field: header[record.column],
-          code: 'invalid_utf8',
-          message:
-            'this row is not UTF-8 text; if the file comes from Excel, import it as Windows-1252',
-        });
-        continue;
-      }
-      const row = record.fields;
-      if (isBlankRecord(row)) continue;
-      const cell = (name: string) =>
-        col(name) === -1 ? undefined : unescapeFormula((row[col(name)] ?? '').trim());
-      try {
-        const input: Record<string, unknown> = { name: cell('name') };
-        const barcode = cell('barcode');
-        if (barcode !== undefined) input.barcode = barcode === '' ? null : barcode;
-        const cents = cell('price_cents');
-        const price = cell('price');
-        if (cents !== undefined && cents !== '') {
-          if (!/^\d+$/.test(cents))
-            throw new CatalogError(
-              400,
-              'invalid_field',
-              'price_cents must be a whole number',
-              'price_cents',
-            );
-          input.price_cents = Number(cents);
-        } else input.price_cents = parsePrice(price ?? '');
-        const category = cell('category');
-        if (category !== undefined) input.category = category === '' ? null : category;
-        const vat = cell('vat_rate');
-        if (vat !== undefined && vat !== '')
-          input.vat_rate = Number(vat.replace('%', '').replace(',', '.'));
-        const active = cell('active');
-        if (active !== undefined && active !== '') input.active = parseBool(active);
-        const base =
-          (input.barcode ? this.byCode(input.barcode as string) : undefined) ??
-          [...this.byId.values()].find((p) => !p.barcode && p.name === input.name);
-        // UPC-A and its EAN-13 form (leading 0) are one article: one key for both.
-        const key = input.barcode
-          ? barcodeVariants(input.barcode as string).sort()[0]
-          : `name:${String(input.name)}`;
-        if (seen.has(key))
-          throw new CatalogError(
-            400,
-            'duplicate_row',
-            `appears twice in the file (${key})`,
-            input.barcode ? 'barcode' : 'name',
-          );
-        seen.add(key);
-        const fields = this.validate(input, base);
-        if (base && FIELDS.every((f) => base[f] === fields[f])) report.unchanged++;
-        else planned.push({ base, fields });
-      } catch (err) {
-        if (!(err instanceof CatalogError)) throw err;
-        report.errors.push({ row: rowNo, field: err.field, code: err.code, message: err.message });
-      }
-    }
-    if (planned.length === 0) return report;
-    const now = new Date(this.clock.now()).toISOString();
+  /** Applies a CSV import's planned rows (and the categories they name) in one write. */
+  async applyImport(
+    planned: Array<{ base?: Product; fields: ProductFields }>,
+    staged: StagedCategories,
+    report: CsvImportReport,
+  ): Promise<void> {
+    const now = this.now();
     const changed: string[] = [];
     await this.doc.update((d) => {
+      this.addStaged(d, staged);
       for (const { base, fields } of planned) {
         if (base) {
           const after: Product = { ...base, ...fields, updated_at: now };
@@ -506,58 +654,5 @@ export class Catalog {
       }
     });
     this.events.emit('products.changed', { product_ids: changed });
-    return report;
   }
-}
-
-/** Bidi formatting characters would let a name display as another (see core/text.ts). */
-function refuseBidi(text: string, field: string): void {
-  const ch = bidiControlIn(text);
-  if (ch)
-    throw new CatalogError(
-      400,
-      BIDI_CONTROL_CODE,
-      `${field} must not contain bidirectional control characters (${ch})`,
-      field,
-    );
-}
-
-/**
- * Column names a spreadsheet may use instead of ours (German shops: "Preis", "Artikel"...).
- * Header cells are compared in lower case.
- */
-const HEADER_ALIASES: Record<string, string> = {
-  ean: 'barcode',
-  gtin: 'barcode',
-  strichcode: 'barcode',
-  artikel: 'name',
-  bezeichnung: 'name',
-  preis: 'price',
-  kategorie: 'category',
-  warengruppe: 'category',
-  mwst: 'vat_rate',
-  'mwst.': 'vat_rate',
-  'ust.': 'vat_rate',
-  aktiv: 'active',
-};
-
-/** "1,50", "1.50", "1.50 €", "2" → cents; throws CatalogError naming the price field. */
-export function parsePrice(raw: string): number {
-  const s = raw.replace(/€|EUR/gi, '').trim();
-  const m = /^(\d{1,6})(?:[.,](\d{1,2}))?$/.exec(s);
-  if (!m)
-    throw new CatalogError(
-      400,
-      'invalid_field',
-      `price "${raw}" is not an amount like 1.50`,
-      'price',
-    );
-  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}
-
-function parseBool(raw: string): boolean {
-  const s = raw.toLowerCase();
-  if (['yes', 'ja', 'true', '1', 'y', 'x'].includes(s)) return true;
-  if (['no', 'nein', 'false', '0', 'n'].includes(s)) return false;
-  throw new CatalogError(400, 'invalid_field', `active "${raw}" must be yes or no`, 'active');
 }

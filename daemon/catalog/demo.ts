@@ -52,3 +52,28 @@ export function demoProducts(topupBarcode: string): Array<{
     { barcode: topupBarcode, name: 'Verschenkt', price_cents: 1, category: 'System', vat_rate: 0 },
   ];
 }
+
+/** The demo's quick-keys page: what a club kiosk sells most, without scanning. */
+const QUICK = [
+  'Bier 0,5 l',
+  'Bratwurst im Brötchen',
+  'Kaffee',
+  'Brezel',
+  'Mineralwasser 0,5 l',
+  'Cola 0,33 l',
+  'Apfelschorle 0,5 l',
+  'Radler 0,5 l',
+  'Tee',
+  'Muffin Schoko',
+  'Laugenstange mit Butter',
+  'Pfand Becher',
+];
+
+export function demoQuickKeys(
+  products: Array<{ id: string; name: string }>,
+): Array<{ name: string; product_ids: string[] }> {
+  const ids = QUICK.map((n) => products.find((p) => p.name === n)?.id).filter(
+    (id): id is string => !!id,
+  );
+  return [{ name: 'Favoriten', product_ids: ids }];
+}

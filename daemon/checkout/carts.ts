@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Cart, CartLine, Product, Sale } from '../protocol.js';
+import { OPEN_PRICE_PRODUCT_ID } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../clock.js';
@@ -114,7 +115,9 @@ export class Carts {
 
   addProduct(terminalId: string, product: Product, quantity: number): Promise<Cart> {
     return this.edit(terminalId, (cart) => {
-      const existing = cart.lines.find((l) => l.product_id === product.id);
+      const existing = cart.lines.find(
+        (l) => l.product_id === product.id && !l.open_price && !l.embedded,
+      );
       if (existing) {
         const q = existing.quantity + quantity;
         if (q > MAX_QUANTITY)
@@ -138,6 +141,56 @@ export class Carts {
           ...priceFields(product),
           quantity: 0,
           line_total_cents: 0,
+        },
+        quantity,
+      );
+      return { lines: [...cart.lines, line], last: line.line_id };
+    });
+  }
+
+  /** A line read from a price- or weight-embedded label: always a line of its own. */
+  addEmbedded(
+    terminalId: string,
+    product: Product,
+    label: Pick<CartLine, 'barcode' | 'unit_price_cents' | 'embedded'>,
+  ): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      if (cart.lines.length >= MAX_LINES)
+        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
+      const line = withQuantity(
+        {
+          line_id: `ln_${randomBytes(5).toString('hex')}`,
+          product_id: product.id,
+          name: product.name,
+          vat_rate: product.vat_rate,
+          ...label,
+          quantity: 0,
+          line_total_cents: 0,
+        },
+        1,
+      );
+      return { lines: [...cart.lines, line], last: line.line_id };
+    });
+  }
+
+  /** An open-price line: always a line of its own (two typed amounts never merge). */
+  addOpenPrice(
+    terminalId: string,
+    item: { name: string; unit_price_cents: number; vat_rate: number },
+    quantity: number,
+  ): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      if (cart.lines.length >= MAX_LINES)
+        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
+      const line = withQuantity(
+        {
+          line_id: `ln_${randomBytes(5).toString('hex')}`,
+          product_id: OPEN_PRICE_PRODUCT_ID,
+          barcode: null,
+          ...item,
+          quantity: 0,
+          line_total_cents: 0,
+          open_price: true,
         },
         quantity,
       );
@@ -174,7 +227,10 @@ export class Carts {
       if (!cart.lines.some((l) => wanted.has(l.product_id))) continue;
       const lines = cart.lines.map((l) => {
         const p = wanted.has(l.product_id) ? lookup(l.product_id) : undefined;
-        return p ? withQuantity({ ...l, ...priceFields(p) }, l.quantity) : l;
+        if (!p) return l;
+        // A label's printed price stays; its name and VAT rate follow the product.
+        if (l.embedded) return { ...l, name: p.name, vat_rate: p.vat_rate };
+        return withQuantity({ ...l, ...priceFields(p) }, l.quantity);
       });
       void this.write(cart, lines, cart.last_line_id, cart.pending_sale_id).catch(() => {});
     }

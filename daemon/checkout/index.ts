@@ -6,12 +6,15 @@
  * browser hears about is already on disk.
  */
 import type { Config } from '../config.js';
+import { DomainError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Cart, DailyReport, Product, Sale } from '../protocol.js';
+import type { Cart, CartLine, DailyReport, OpenPriceInput, Product, Sale } from '../protocol.js';
+import { MAX_PRICE_CENTS } from '../catalog/catalog.js';
+import { readEmbedded, weightPrice, type EmbeddedScheme } from '../catalog/embedded.js';
 import type { ProviderFactory, ProviderOutcome } from '../payments/provider.js';
 import type { FiscalSigner } from '../fiscal/index.js';
 import { Payments } from '../payments/index.js';
@@ -55,6 +58,14 @@ export interface CheckoutDeps {
   factories: ProviderFactory[];
   /** The TSE signer (daemon/fiscal); null = no fiscal signing. */
   fiscal?: FiscalSigner | null;
+  /** Price- and weight-embedded EAN-13 schemes (settings section `selling`). */
+  embedded?: () => EmbeddedScheme[];
+}
+
+/** What a barcode names: a product, and for an embedded label the line it makes. */
+interface Resolved {
+  product: Product;
+  label?: Pick<CartLine, 'barcode' | 'unit_price_cents' | 'embedded'>;
 }
 
 const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -178,17 +189,57 @@ export class Checkout {
     return sale?.state === 'pending' ? sale : null;
   }
 
+  /**
+   * The product a barcode names: the catalog's barcode first, then a price- or weight-embedded
+   * label under the configured schemes (its check digit refused when wrong).
+   */
+  private resolve(code: string): Resolved | undefined {
+    const { catalog } = this.deps;
+    if (code.length > 64) return undefined;
+    const direct = catalog.byCode(code);
+    if (direct) return { product: direct };
+    const read = readEmbedded(code, this.deps.embedded?.() ?? []);
+    const product = read ? catalog.byCode(read.base) : undefined;
+    if (!read || !product) return undefined;
+    if (read.kind === 'price')
+      return {
+        product,
+        label: { barcode: code, unit_price_cents: read.value, embedded: { kind: 'price' } },
+      };
+    return {
+      product,
+      label: {
+        barcode: code,
+        unit_price_cents: weightPrice(product.price_cents, read.value),
+        embedded: { kind: 'weight', grams: read.value, price_per_kg_cents: product.price_cents },
+      },
+    };
+  }
+
+  private add(terminalId: string, r: Resolved, quantity: number): Promise<Cart> {
+    return r.label
+      ? this.carts.addEmbedded(terminalId, r.product, r.label)
+      : this.carts.addProduct(terminalId, r.product, quantity);
+  }
+
   /** Every product scan (USB or network scanner) enters here. */
   async scan(input: ScanInput): Promise<ScanResult> {
     const { terminal_id, barcode, scanner_id } = input;
-    const { events, catalog } = this.deps;
+    const { events } = this.deps;
     const refuse = (code: string, reason: string, params?: Record<string, unknown>): ScanResult => {
       events.emit('scan.refused', { terminal_id, code, params, reason, scanner_id });
       return { result: 'refused', reason };
     };
     if (!TERMINAL_RE.test(terminal_id)) return { result: 'refused', reason: 'Invalid terminal id' };
-    const product = barcode.length <= 64 ? catalog.byCode(barcode) : undefined;
-    if (!product) {
+    let resolved: Resolved | undefined;
+    try {
+      resolved = this.resolve(barcode);
+    } catch (err) {
+      if (err instanceof DomainError) return refuse(err.code, err.message, err.params);
+      throw err;
+    }
+    const product = resolved?.product;
+    if (!resolved || !product) {
       events.emit('scan.unknown_barcode', { terminal_id, barcode, scanner_id });
       return { result: 'unknown' };
     }
@@ -202,7 +253,7 @@ export class Checkout {
     if (!product.active)
       return refuse('product_inactive', `"${product.name}" is not for sale right now`, name);
     try {
-      return { result: 'added', cart: await this.carts.addProduct(terminal_id, product, 1) };
+      return { result: 'added', cart: await this.add(terminal_id, resolved, 1) };
     } catch (err) {
       if (err instanceof CheckoutError)
         return refuse(err.code, err.message, { ...name, ...err.params });
@@ -217,8 +268,10 @@ export class Checkout {
   ): Promise<Cart> {
     const { catalog, events } = this.deps;
     let product: Product | undefined;
+    let resolved: Resolved | undefined;
     if (item.barcode !== undefined) {
-      product = catalog.byCode(item.barcode);
+      resolved = this.resolve(item.barcode);
+      product = resolved?.product;
       if (!product) {
         events.emit('scan.unknown_barcode', {
           terminal_id: terminalId,
@@ -237,7 +290,36 @@ export class Checkout {
         'product_inactive',
         `"${product.name}" is not for sale right now`,
       );
-    return this.carts.addProduct(terminalId, product, item.quantity ?? 1);
+    return this.add(terminalId, resolved ?? { product }, item.quantity ?? 1);
+  }
+
+  /** POST …/cart/items with `{open_price: {price_cents, vat_rate, name?}}`. */
+  addOpenPrice(terminalId: string, input: OpenPriceInput, quantity = 1): Promise<Cart> {
+    const { catalog } = this.deps;
+    const p = input.price_cents;
+    if (!Number.isInteger(p) || p < 1 || p > MAX_PRICE_CENTS)
+      throw new CheckoutError(
+        400,
+        'invalid_field',
+        `open_price.price_cents must be an integer from 1 to ${MAX_PRICE_CENTS}`,
+        undefined,
+        'price_cents',
+      );
+    const rates = catalog.vatRates();
+    if (!rates.includes(input.vat_rate))
+      throw new CheckoutError(
+        400,
+        'invalid_field',
+        `open_price.vat_rate must be one of ${rates.join(', ')}`,
+        undefined,
+        'vat_rate',
+      );
+    const name = input.name?.trim() || 'Freier Betrag';
+    return this.carts.addOpenPrice(
+      terminalId,
+      { name, unit_price_cents: p, vat_rate: input.vat_rate },
+      quantity,
+    );
   }
 
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {

@@ -36,10 +36,16 @@ export function dailyReport(day: string, sales: Sale[], calendar: BusinessCalend
     h.total_cents += s.total_cents;
     byHour.set(hour, h);
     for (const l of s.lines) {
-      const t = byProduct.get(l.product_id) ?? { name: l.name, quantity: 0, total_cents: 0 };
+      // Open prices count per VAT rate (their typed texts differ from sale to sale).
+      const key = l.open_price ? `${l.product_id}:${l.vat_rate}` : l.product_id;
+      const t = byProduct.get(key) ?? {
+        name: l.open_price ? `Freier Betrag ${l.vat_rate} %` : l.name,
+        quantity: 0,
+        total_cents: 0,
+      };
       t.quantity += l.quantity;
       t.total_cents += l.line_total_cents;
-      byProduct.set(l.product_id, t);
+      byProduct.set(key, t);
     }
   }
   report.by_provider = [...byProvider]

@@ -113,6 +113,7 @@ export class SaleFlow {
       throw new CheckoutError(409, 'payment_pending', lock, { sale_id: cart.pending_sale_id });
     if (cart.lines.length === 0) throw new CheckoutError(409, 'cart_empty', 'The cart is empty');
     for (const l of cart.lines) {
+      if (l.open_price) continue; // typed at the till: no catalog product behind it
       const p = catalog.get(l.product_id);
       if (!p || !p.active)
         throw new CheckoutError(

@@ -35,7 +35,13 @@ export const SALES_COLUMNS = [
   'line_total_cents',
   'vat_rate',
   'document_total_cents',
+  'line_kind',
 ] as const;
+
+/** What a line is (SALES_COLUMNS `line_kind`): a catalog product or an amount typed at the till. */
+export function lineKind(l: { open_price?: true }): string {
+  return l.open_price ? 'open_price' : 'product';
+}
 
 export const Z_COLUMNS = [
   'number',
@@ -122,6 +128,7 @@ async function* salesText(
             l.line_total_cents,
             l.vat_rate,
             s.total_cents,
+            lineKind(l),
           ]),
         );
       } else if (line.e === 'refund') add(...refundRows(line.refund, day, local));
@@ -154,6 +161,7 @@ function refundRows(r: Refund, day: string, local: (iso: string) => string): Csv
     -l.line_total_cents,
     l.vat_rate,
     -r.total_cents,
+    lineKind(l),
   ]);
 }
 

@@ -13,7 +13,7 @@
  *     nothing: every journal entry takes effect exactly once.
  */
 import type { ClientBase } from 'pg';
-import type { Product } from '../protocol.js';
+import type { PulledProduct } from '../catalog/catalog.js';
 
 /** A journal entry ready to ship: its key, kind and time, and its JSON as committed. */
 export interface Outgoing {
@@ -199,7 +199,7 @@ export async function shipBatch(
 /** The central catalog in one consistent snapshot, as local products. */
 export async function readCatalog(
   c: ClientBase,
-): Promise<{ version: number; products: Array<Omit<Product, 'image_url'>> }> {
+): Promise<{ version: number; products: PulledProduct[] }> {
   await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const v = await c.query<{ version: string; changed_at: Date }>(

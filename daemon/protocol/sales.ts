@@ -9,7 +9,12 @@ export interface Product {
   barcode: string | null;
   name: string;
   price_cents: number;
+  /** The category's id (GET /api/v1/categories), or null. */
+  category_id: string | null;
+  /** The category's name (follows a rename; kept for CSV and older clients), or null. */
   category: string | null;
+  /** A deposit product (Pfand) that follows this product into the cart, or null. */
+  deposit_product_id: string | null;
   /** VAT rate in percent (e.g. 19, 7, 0). */
   vat_rate: number;
   active: boolean;
@@ -23,10 +28,61 @@ export interface ProductInput {
   barcode?: string | null;
   name?: string;
   price_cents?: number;
+  /** By id; or `category` by name (an unknown name creates the category). */
+  category_id?: string | null;
   category?: string | null;
+  deposit_product_id?: string | null;
   vat_rate?: number;
   active?: boolean;
 }
+
+/** A product category as the till shows it: a tab with a colour, in the owner's order. */
+export interface Category {
+  id: string;
+  name: string;
+  /** `#rrggbb`: the tab's and its tiles' accent colour. */
+  color: string;
+  /** 0-based place in the owner's order (tabs left to right). */
+  position: number;
+  /** An optional short symbol (an emoji or up to 4 characters) shown on the tab. */
+  icon: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CategoryInput {
+  name?: string;
+  color?: string;
+  icon?: string | null;
+}
+
+/** A quick-keys page: up to QUICK_KEYS_PER_PAGE product tiles in the owner's fixed order. */
+export interface QuickKeyPage {
+  name: string;
+  product_ids: string[];
+}
+
+/** GET/PUT /api/v1/quick-keys */
+export interface QuickKeys {
+  pages: QuickKeyPage[];
+}
+
+/** A price- or weight-embedded EAN-13 layout for one prefix (docs/SELLING.md). */
+export interface EmbeddedScheme {
+  /** Two digits, 20-29. */
+  prefix: string;
+  kind: 'price' | 'weight';
+  /** Digits of the article number after the prefix (3-6); the value takes the rest. */
+  item_digits: number;
+}
+
+/** GET/PUT /api/v1/admin/settings/selling */
+export interface SellingSettings {
+  embedded_barcodes: EmbeddedScheme[];
+}
+
+export const QUICK_KEYS_PER_PAGE = 24;
+export const QUICK_KEY_PAGES_MAX = 6;
 
 export interface CsvImportReport {
   created: number;
@@ -60,7 +116,21 @@ export interface AddItemBody {
   barcode?: string;
   product_id?: string;
   quantity?: number;
+  /** A line with an amount typed at the till ("Freier Betrag"), no product behind it. */
+  open_price?: OpenPriceInput;
 }
+
+export interface OpenPriceInput {
+  /** Gross unit price in cents. */
+  price_cents: number;
+  /** One of the configured VAT rates. */
+  vat_rate: number;
+  /** What the receipt says; the till sends its own "Freier Betrag" when left empty. */
+  name?: string;
+}
+
+/** `product_id` of open-price lines (no catalog product behind them). */
+export const OPEN_PRICE_PRODUCT_ID = 'open_price';
 
 // -------------------------------------------------------------------------------- payments
 export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
@@ -91,6 +161,13 @@ export interface SaleLine {
   vat_rate: number;
   quantity: number;
   line_total_cents: number;
+  /** An amount typed at the till, not a catalog product (product_id is "open_price"). */
+  open_price?: true;
+  /**
+   * Read from a price- or weight-embedded EAN-13 (`barcode` is the label's code): the price
+   * printed in it, or the weight in grams and the product's price per kilogram.
+   */
+  embedded?: { kind: 'price' | 'weight'; grams?: number; price_per_kg_cents?: number };
 }
 
 export interface Sale {

@@ -92,6 +92,8 @@ export interface RefundLine {
   unit_price_cents: number;
   line_total_cents: number;
   vat_rate: number;
+  /** The refunded line was an open price. */
+  open_price?: true;
 }
 
 export interface Refund {

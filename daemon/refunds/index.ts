@@ -214,6 +214,7 @@ export class Refunds {
         unit_price_cents: l.unit_price_cents,
         line_total_cents: l.line_total_cents,
         vat_rate: l.vat_rate,
+        ...(l.open_price ? { open_price: true as const } : {}),
       };
     });
     const total = lines.reduce((s, l) => s + l.line_total_cents, 0);

@@ -58,6 +58,15 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'DELETE /api/v1/products/:id': admin,
   'PUT /api/v1/products/:id/image': admin,
   'DELETE /api/v1/products/:id/image': admin,
+  'GET /api/v1/categories': pos,
+  'POST /api/v1/categories': admin,
+  'PUT /api/v1/categories/order': admin,
+  'PATCH /api/v1/categories/:id': admin,
+  'DELETE /api/v1/categories/:id': admin,
+  'GET /api/v1/quick-keys': pos,
+  'PUT /api/v1/quick-keys': admin,
+  'GET /api/v1/admin/settings/selling': admin,
+  'PUT /api/v1/admin/settings/selling': admin,
 
   // ----------------------------------------------------------------- carts and checkout
   [`GET ${T}/cart`]: pos,

@@ -62,7 +62,7 @@ describe('/admin', () => {
     await screenshotBoth(page, 'admin-product-form-error');
     await form.getByLabel('Name', { exact: true }).fill('Limo Holunder');
     await form.getByLabel('Barcode').fill('4000000000006');
-    await form.getByLabel('Kategorie').fill('Getränke');
+    await form.getByLabel('Kategorie').selectOption({ label: 'Getränke' });
     await form.getByRole('button', { name: 'Speichern' }).click();
     await form.waitFor({ state: 'hidden' });
     const row = page.locator('admin-products tr', { hasText: 'Limo Holunder' });

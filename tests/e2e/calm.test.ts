@@ -91,6 +91,8 @@ describe('German, calm, without a printer', () => {
     );
     assert.equal(created.status, 201);
     const { context, page } = await openTill();
+    // A product without a category: on the "all products" tab (the till starts on quick keys).
+    await page.getByRole('tab', { name: 'Alle', exact: true }).click();
     await page.getByRole('button', { name: /^Kuchen hinzufügen/ }).click();
     await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
     await page.locator('pos-pay-bar button[data-provider="fake_card"]').click();

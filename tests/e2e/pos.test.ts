@@ -41,6 +41,11 @@ async function openPos(terminal: string, size: { width: number; height: number }
   return { context, page };
 }
 
+/** The picker's "all products" tab (the till starts on the quick keys). */
+async function showAll(page: Page) {
+  await page.getByRole('tab', { name: 'Alle', exact: true }).click();
+}
+
 function cartLine(page: Page, name: string) {
   return page.locator('pos-cart li', { hasText: name });
 }
@@ -140,6 +145,7 @@ describe('/pos', () => {
     );
     assert.equal(created.status, 201);
     const { context, page } = await openPos('e2e-decline');
+    await showAll(page);
     await page.getByRole('button', { name: /Decline me/ }).click();
     await page.getByTestId('cart-total').filter({ hasText: '2,13' }).waitFor();
     await page.locator('pos-pay-bar button[data-provider="fake_card"]').click();
@@ -176,6 +182,7 @@ describe('/pos', () => {
     assert.ok(card.minimum_topup_barcode, 'fake_card has a top-up barcode');
 
     const { context, page } = await openPos('e2e-topup', SIZES.small);
+    await showAll(page);
     await page.getByRole('button', { name: /Banane/ }).click();
     await page.getByTestId('cart-total').filter({ hasText: '0,50' }).waitFor();
     const hint = page.locator(
@@ -365,6 +372,7 @@ describe('/pos', () => {
 
   test('a long cart scrolls inside its box; totals and pay bar do not move', async () => {
     const { context, page } = await openPos('e2e-long', SIZES.small);
+    await showAll(page);
     const bar = page.locator('pos-pay-bar');
     const before = await bar.boundingBox();
     const names = [

@@ -136,6 +136,7 @@ test('toasts: translated notices, shown once, at most three, each expires', () =
     }) as const;
   const a = store.onServerMessage(s, unknown('4001'));
   assert.deepEqual(a.state.toasts[0].notice, { key: 'scan.unknown', vars: { code: '4001' } });
+  assert.equal(a.state.unknownBarcode, '4001');
   assert.deepEqual(a.effects, [{ type: 'expire_toast', id: 1 }]);
   // The same notice again (HTTP error and broadcast) shows once.
   assert.equal(store.onServerMessage(a.state, unknown('4001')).state.toasts.length, 1);
@@ -207,6 +208,7 @@ test('a failed request: an ended PIN session brings the PIN pad back, else one t
   // A typed barcode the daemon does not know names the barcode.
   const typed = store.cartCommandFailed(s, new ApiRequestError(404, 'unknown_barcode', 'x'), '123');
   assert.deepEqual(typed.state.toasts[0].notice, { key: 'scan.unknown', vars: { code: '123' } });
+  assert.equal(typed.state.unknownBarcode, '123', 'offered to sell as an open price');
 });
 
 test('PIN refusals: wrong, locked with the wait, else the code text', () => {

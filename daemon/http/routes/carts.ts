@@ -2,6 +2,7 @@
 import type { Context, Routes } from '../../core/http.js';
 import type { Checkout } from '../../checkout/index.js';
 import { MAX_QUANTITY } from '../../checkout/carts.js';
+import { MAX_PRICE_CENTS } from '../../catalog/catalog.js';
 import { readJson } from '../body.js';
 import { fail } from '../../core/errors.js';
 import { idParam, intField, onlyKeys, str } from '../validate.js';
@@ -22,12 +23,28 @@ export function cartRoutes(routes: Routes, deps: CartRouteDeps): void {
   routes.post(`${base}/items`, async (ctx) => {
     const id = terminal(ctx);
     const body = await readJson(ctx);
-    onlyKeys(body, ['barcode', 'product_id', 'quantity']);
+    onlyKeys(body, ['barcode', 'product_id', 'quantity', 'open_price']);
     const barcode = str(body, 'barcode', { min: 1, max: 64, optional: true, noBidi: true });
     const productId = str(body, 'product_id', { min: 1, max: 64, optional: true });
     const quantity = intField(body, 'quantity', { min: 1, max: MAX_QUANTITY, optional: true });
-    if ((barcode === undefined) === (productId === undefined))
-      fail(400, 'invalid_body', 'Send either barcode or product_id');
+    const given = [barcode, productId, body.open_price].filter((x) => x !== undefined).length;
+    if (given !== 1) fail(400, 'invalid_body', 'Send one of barcode, product_id or open_price');
+    if (body.open_price !== undefined) {
+      const open = body.open_price as Record<string, unknown> | null;
+      if (!open || typeof open !== 'object' || Array.isArray(open))
+        fail(400, 'invalid_field', 'open_price must be an object', 'open_price');
+      onlyKeys(open, ['price_cents', 'vat_rate', 'name']);
+      const price = intField(open, 'price_cents', { min: 1, max: MAX_PRICE_CENTS })!;
+      if (typeof open.vat_rate !== 'number')
+        fail(400, 'invalid_field', 'vat_rate must be a number', 'vat_rate');
+      const name = str(open, 'name', { max: 60, optional: true, noBidi: true });
+      ctx.body = await checkout.addOpenPrice(
+        id,
+        { price_cents: price, vat_rate: open.vat_rate, name },
+        quantity,
+      );
+      return;
+    }
     ctx.body = await checkout.addItem(id, { barcode, product_id: productId, quantity });
   });
 

@@ -9,6 +9,7 @@ import { tokens, controls } from '../lib/styles.js';
 import '../pos/pos-status-dot.js';
 import './admin-login.js';
 import './admin-products.js';
+import './admin-categories.js';
 import './admin-scanners.js';
 import './admin-sales.js';
 import './admin-security.js';
@@ -20,6 +21,7 @@ import './admin-fiscal.js';
 
 const PAGES = [
   'products',
+  'categories',
   'scanners',
   'sales',
   'closing',
@@ -219,6 +221,8 @@ export class PosAdminApp extends LitElement {
     switch (this.page) {
       case 'products':
         return html`<admin-products .live=${this.live}></admin-products>`;
+      case 'categories':
+        return html`<admin-categories .live=${this.live}></admin-categories>`;
       case 'scanners':
         return html`<admin-scanners
           .live=${this.live}

@@ -1,6 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { Product, ProductInput } from '../../../daemon/protocol.js';
+import type { Category, Product, ProductInput } from '../../../daemon/protocol.js';
 import { VAT_RATES_DEFAULT } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { errorText } from '../lib/errors.js';
@@ -8,7 +8,8 @@ import { t, lang, I18nController } from '../lib/i18n.js';
 import { centsToInput, parseEuroInput } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 
-type FieldName = 'name' | 'barcode' | 'price_cents' | 'category' | 'vat_rate' | 'active';
+type FieldName =
+  'name' | 'barcode' | 'price_cents' | 'category_id' | 'deposit_product_id' | 'vat_rate' | 'active';
 
 /**
  * Create or edit one product in a modal: field-level validation messages from the daemon
@@ -86,6 +87,7 @@ export class AdminProductForm extends LitElement {
   @state() private errors: Partial<Record<FieldName | 'image' | 'form', string>> = {};
   @state() private previewUrl = '';
   @state() private busy = false;
+  @state() private categories: Category[] = [];
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('form') private form!: HTMLFormElement;
   private file: File | null = null;
@@ -100,7 +102,45 @@ export class AdminProductForm extends LitElement {
       this.file = null;
       if (this.previewUrl.startsWith('blob:')) URL.revokeObjectURL(this.previewUrl);
       this.previewUrl = this.product?.image_url ?? '';
+      void this.loadCategories();
     }
+  }
+
+  private async loadCategories(): Promise<void> {
+    try {
+      this.categories = await api.listCategories();
+    } catch {
+      /* the select then offers "none" and the product's own category only */
+    }
+  }
+
+  /** The product's category, chosen from the managed list (admin → Categories). */
+  private categoryPicker(current: string | null) {
+    const error = this.errors.category_id;
+    const known = this.categories.some((c) => c.id === current);
+    return html`<div class="f">
+      <label
+        >${t('products.category')}
+        <select
+          name="category_id"
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby="err-category_id"
+        >
+          <option value="" ?selected=${!current}>${t('products.no_category')}</option>
+          ${this.categories.map(
+            (c) => html`<option value=${c.id} ?selected=${c.id === current}>${c.name}</option>`,
+          )}
+          ${
+            current && !known
+              ? html`<option value=${current} selected>
+                  ${this.product?.category ?? current}
+                </option>`
+              : ''
+          }
+        </select></label
+      >
+      ${error ? html`<span class="field-error" id="err-category_id">${error}</span>` : ''}
+    </div>`;
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -179,7 +219,7 @@ export class AdminProductForm extends LitElement {
           '',
           'decimal',
         )}
-        ${this.field('category', t('products.category'), p?.category ?? '')}
+        ${this.categoryPicker(p?.category_id ?? null)}
         ${this.vatPicker(p?.vat_rate ?? VAT_RATES_DEFAULT[0])}
         <label class="check"
           ><input name="active" type="checkbox" .defaultChecked=${p?.active ?? true} />
@@ -237,7 +277,7 @@ export class AdminProductForm extends LitElement {
       name: text('name'),
       barcode: text('barcode') || null,
       price_cents: cents,
-      category: text('category') || null,
+      category_id: text('category_id') || null,
       vat_rate: Number.isFinite(vat) ? vat : Number.NaN,
       active: data.get('active') === 'on',
     };
@@ -270,7 +310,15 @@ export class AdminProductForm extends LitElement {
       const msg = errorText(err);
       this.errors =
         field &&
-        ['name', 'barcode', 'price_cents', 'category', 'vat_rate', 'active'].includes(field)
+        [
+          'name',
+          'barcode',
+          'price_cents',
+          'category_id',
+          'deposit_product_id',
+          'vat_rate',
+          'active',
+        ].includes(field)
           ? { [field]: msg }
           : { form: msg };
     } finally {

@@ -5,6 +5,11 @@
  */
 import type {
   Cart,
+  Category,
+  CategoryInput,
+  OpenPriceInput,
+  SellingSettings,
+  QuickKeyPage,
   CsvImportReport,
   DailyReport,
   PairingSecret,
@@ -62,6 +67,38 @@ export const importProductsCsv = (
 
 export const PRODUCTS_EXPORT_URL = '/api/v1/products/export.csv';
 
+// --------------------------------------------------------------- categories, quick keys
+export async function listCategories(): Promise<Category[]> {
+  return (await request<{ categories: Category[] }>('/api/v1/categories')).categories;
+}
+
+export async function getQuickKeys(): Promise<QuickKeyPage[]> {
+  return (await request<{ pages: QuickKeyPage[] }>('/api/v1/quick-keys')).pages;
+}
+
+export const createCategory = (input: CategoryInput) =>
+  request<Category>('/api/v1/categories', { method: 'POST', json: input });
+
+export const updateCategory = (id: string, patch: CategoryInput) =>
+  request<Category>(`/api/v1/categories/${enc(id)}`, { method: 'PATCH', json: patch });
+
+export const deleteCategory = (id: string) =>
+  request<void>(`/api/v1/categories/${enc(id)}`, { method: 'DELETE' });
+
+export const orderCategories = (ids: string[]) =>
+  request<{ categories: Category[] }>('/api/v1/categories/order', {
+    method: 'PUT',
+    json: { ids },
+  });
+
+export const sellingSettings = () => request<SellingSettings>('/api/v1/admin/settings/selling');
+
+export const saveSellingSettings = (body: SellingSettings) =>
+  request<SellingSettings>('/api/v1/admin/settings/selling', { method: 'PUT', json: body });
+
+export const saveQuickKeys = (pages: QuickKeyPage[]) =>
+  request<{ pages: QuickKeyPage[] }>('/api/v1/quick-keys', { method: 'PUT', json: { pages } });
+
 // -------------------------------------------------------------------------------- carts
 export const getCart = (tid: string) => request<Cart>(`${terminal(tid)}/cart`);
 
@@ -72,6 +109,12 @@ export const addProduct = (tid: string, productId: string, quantity = 1) =>
   request<Cart>(`${terminal(tid)}/cart/items`, {
     method: 'POST',
     json: { product_id: productId, quantity },
+  });
+
+export const addOpenPrice = (tid: string, open_price: OpenPriceInput, quantity = 1) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, {
+    method: 'POST',
+    json: { open_price, quantity },
   });
 
 export const setLineQuantity = (tid: string, lineId: string, quantity: number) =>

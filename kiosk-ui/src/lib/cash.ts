@@ -24,3 +24,12 @@ export function changeDue(totalCents: number, tenderedCents: number): number | n
 export function usefulNotes(totalCents: number): number[] {
   return QUICK_NOTES_CENTS.filter((n) => n >= totalCents);
 }
+
+/** The quantity keypad (12 × Brötchen): digits append up to 999, ⌫ removes one, C clears. */
+export function quantityKey(q: number, key: string): number {
+  if (key === 'C') return 0;
+  if (key === 'back') return Math.floor(q / 10);
+  if (!/^[0-9]$/.test(key)) return q;
+  const next = q * 10 + Number(key);
+  return next > 999 ? q : next;
+}

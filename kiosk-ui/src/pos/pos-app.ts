@@ -4,6 +4,8 @@ import { isLoopbackHost } from '../lib/terminal.js';
 import { t, tn, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { PosController } from './pos-controller.js';
+import type { OpenPriceInput } from '../../../daemon/protocol.js';
+import { VAT_RATES_DEFAULT } from '../../../daemon/protocol.js';
 import { isOffline, pickable } from './pos-store.js';
 import '../components/pos-toasts.js';
 import '../components/pos-confirm-dialog.js';
@@ -12,6 +14,8 @@ import './pos-cart.js';
 import './pos-picker.js';
 import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
+import './pos-open-price-dialog.js';
+import './pos-quantity-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
@@ -63,6 +67,28 @@ export class PosApp extends LitElement {
         font-weight: 600;
         font-size: 1rem;
         line-height: 1.3;
+      }
+      .unknown {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 4px 6px 4px 10px;
+        background: #fde8e8;
+        color: var(--pos-danger);
+        font-weight: 600;
+        border-top: 1px solid var(--pos-border);
+      }
+      .unknown span {
+        flex: 1;
+        min-width: 0;
+        font-variant-numeric: tabular-nums;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .unknown button {
+        min-height: 44px;
+        padding: 0 10px;
       }
       .banner.unsure {
         background: #fde8e8;
@@ -118,7 +144,7 @@ export class PosApp extends LitElement {
       }
       @media (max-width: 900px) {
         main {
-          grid-template-columns: 1.45fr 1fr;
+          grid-template-columns: 1.1fr 1fr;
         }
       }
       @media (max-width: 640px) {
@@ -193,10 +219,29 @@ export class PosApp extends LitElement {
             @pos-quantity=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
               ctl.setQuantity(e.detail.line_id, e.detail.quantity)}
             @pos-remove=${(e: CustomEvent<{ line_id: string }>) => ctl.removeLine(e.detail.line_id)}
+            @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
+              ctl.showQuantity(e.detail)}
           ></pos-cart>
+          ${
+            s.unknownBarcode && !away
+              ? html`<div class="unknown" data-testid="unknown-banner">
+                  <span title=${t('scan.unknown', { code: s.unknownBarcode })}
+                    >${s.unknownBarcode}</span
+                  >
+                  <button data-testid="sell-open" @click=${() => ctl.showOpenPrice(true)}>
+                    ${t('scan.sell_open')}
+                  </button>
+                  <button aria-label=${t('common.close')} @click=${() => ctl.dismissUnknown()}>
+                    ✕
+                  </button>
+                </div>`
+              : ''
+          }
         </section>
         <pos-picker
           .products=${this.pickable()}
+          .categories=${s.categories}
+          .quickKeys=${s.quickKeys}
           .currency=${s.currency}
           ?disabled=${locked}
           @pos-search=${(e: CustomEvent<{ q: string }>) => ctl.search(e.detail.q)}
@@ -204,6 +249,7 @@ export class PosApp extends LitElement {
             ctl.addProduct(e.detail.product_id)}
           @pos-add-barcode=${(e: CustomEvent<{ barcode: string }>) =>
             ctl.addBarcode(e.detail.barcode)}
+          @pos-open-price=${() => ctl.showOpenPrice(true)}
         ></pos-picker>
       </main>
       <pos-pay-bar
@@ -224,6 +270,23 @@ export class PosApp extends LitElement {
         @pos-confirm=${() => ctl.clearCart()}
         @pos-cancel=${() => ctl.askClear(false)}
       ></pos-confirm-dialog>
+      <pos-quantity-dialog
+        ?open=${!!s.quantityFor}
+        .lineId=${s.quantityFor?.line_id ?? ''}
+        .name=${s.quantityFor?.name ?? ''}
+        @pos-quantity-confirm=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
+          void ctl.confirmQuantity(e.detail.line_id, e.detail.quantity)}
+        @pos-quantity-cancel=${() => ctl.showQuantity(null)}
+      ></pos-quantity-dialog>
+      <pos-open-price-dialog
+        ?open=${s.openPrice}
+        .currency=${s.currency}
+        .rates=${VAT_RATES_DEFAULT}
+        ?busy=${s.busy}
+        @pos-open-price-confirm=${(e: CustomEvent<OpenPriceInput>) =>
+          void ctl.addOpenPrice(e.detail)}
+        @pos-open-price-cancel=${() => ctl.showOpenPrice(false)}
+      ></pos-open-price-dialog>
       <pos-cash-dialog
         ?open=${s.cashOpen}
         .total=${cart?.total_cents ?? 0}

@@ -13,6 +13,7 @@ import { formatMoney } from '../lib/format.js';
  *
  * @fires pos-quantity - {line_id, quantity}: the user changed a line's quantity
  * @fires pos-remove - {line_id}: the user removed a line
+ * @fires pos-quantity-keypad - {line_id, name}: the quantity was tapped (keypad)
  */
 @customElement('pos-cart')
 export class PosCart extends LitElement {
@@ -51,7 +52,9 @@ export class PosCart extends LitElement {
         display: -webkit-box;
         -webkit-line-clamp: 2;
         -webkit-box-orient: vertical;
-        overflow-wrap: anywhere;
+        /* Lines break between words, never inside one. */
+        overflow-wrap: normal;
+        word-break: normal;
       }
       .unit {
         color: var(--pos-muted);
@@ -62,11 +65,15 @@ export class PosCart extends LitElement {
         align-items: center;
         gap: 4px;
       }
-      .qty output {
+      .qty button.count {
         min-width: 2.2em;
-        text-align: center;
+        width: auto;
+        padding: 0 4px;
+        border-color: transparent;
+        background: transparent;
         font-size: 1.2rem;
         font-variant-numeric: tabular-nums;
+        text-decoration: underline dotted;
       }
       .qty button {
         font-size: 1.5rem;
@@ -92,10 +99,20 @@ export class PosCart extends LitElement {
           padding: 4px 6px;
         }
         .name {
-          font-size: 1rem;
+          font-size: 0.95rem;
         }
-        .qty output {
-          min-width: 1.8em;
+        .qty button.count {
+          min-width: 1.6em;
+          width: auto;
+        }
+        .qty button:not(.count),
+        button.remove {
+          width: 40px;
+          min-width: 40px;
+        }
+        .total {
+          min-width: 4.2em;
+          font-size: 1rem;
         }
       }
       .empty {
@@ -155,7 +172,7 @@ export class PosCart extends LitElement {
     >
       <div>
         <div class="name">${l.name}</div>
-        <div class="unit">${money(l.unit_price_cents)}</div>
+        <div class="unit">${this.unitText(l, money)}</div>
       </div>
       <div class="qty" role="group" aria-label=${t('cart.quantity')}>
         <button
@@ -165,7 +182,15 @@ export class PosCart extends LitElement {
         >
           −
         </button>
-        <output aria-label=${t('cart.quantity')}>${l.quantity}</output>
+        <button
+          class="count"
+          data-testid="qty-open"
+          ?disabled=${this.locked}
+          aria-label=${t('qty.open', { name: l.name, n: l.quantity })}
+          @click=${() => this.emit('pos-quantity-keypad', { line_id: l.line_id, name: l.name })}
+        >
+          ${l.quantity}
+        </button>
         <button
           ?disabled=${this.locked}
           aria-label=${t('cart.increase', { name: l.name })}
@@ -184,6 +209,20 @@ export class PosCart extends LitElement {
         ✕
       </button>
     </li>`;
+  }
+
+  /** Under the name: the unit price, and what kind of line it is when not a plain product. */
+  private unitText(l: CartLine, money: (c: number) => string): string {
+    if (l.open_price) return `${money(l.unit_price_cents)} · ${t('cart.open_price')}`;
+    if (l.embedded?.kind === 'weight' && l.embedded.grams !== undefined)
+      return t('cart.weight', {
+        kg: new Intl.NumberFormat(lang() === 'de' ? 'de-DE' : 'en-GB', {
+          minimumFractionDigits: 3,
+        }).format(l.embedded.grams / 1000),
+        price: money(l.embedded.price_per_kg_cents ?? 0),
+      });
+    if (l.embedded) return `${money(l.unit_price_cents)} · ${t('cart.label_price')}`;
+    return money(l.unit_price_cents);
   }
 
   private changeQty(l: CartLine, quantity: number): void {

@@ -4,7 +4,7 @@
  * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Cart, PrintResult } from '../../../daemon/protocol.js';
+import type { Cart, OpenPriceInput, PrintResult } from '../../../daemon/protocol.js';
 import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
@@ -142,8 +142,13 @@ export class PosController implements ReactiveController {
   private async loadProducts(): Promise<void> {
     const seq = ++this.searchSeq;
     try {
-      const list = await api.searchProducts(this.query, true);
-      if (seq === this.searchSeq) this.update((s) => ({ ...s, products: list }));
+      const [list, categories, quickKeys] = await Promise.all([
+        api.searchProducts(this.query, true),
+        api.listCategories(),
+        api.getQuickKeys(),
+      ]);
+      if (seq === this.searchSeq)
+        this.update((s) => ({ ...s, products: list, categories, quickKeys }));
     } catch (err) {
       if (seq === this.searchSeq) this.fail(err);
     }
@@ -222,6 +227,30 @@ export class PosController implements ReactiveController {
 
   addBarcode(barcode: string): void {
     void this.cartCommand((tid) => api.addBarcode(tid, barcode), barcode);
+  }
+
+  /** The open-price keypad: opened from the picker or the unknown-barcode offer. */
+  showOpenPrice(open: boolean): void {
+    this.update((s) => ({ ...s, openPrice: open, unknownBarcode: open ? null : s.unknownBarcode }));
+  }
+
+  /** The quantity keypad for a cart line (null closes it). */
+  showQuantity(line: { line_id: string; name: string } | null): void {
+    this.update((s) => ({ ...s, quantityFor: line }));
+  }
+
+  async confirmQuantity(lineId: string, quantity: number): Promise<void> {
+    this.showQuantity(null);
+    await this.cartCommand((tid) => api.setLineQuantity(tid, lineId, quantity));
+  }
+
+  dismissUnknown(): void {
+    this.update((s) => ({ ...s, unknownBarcode: null }));
+  }
+
+  async addOpenPrice(input: OpenPriceInput): Promise<void> {
+    await this.cartCommand((tid) => api.addOpenPrice(tid, input));
+    this.update((s) => ({ ...s, openPrice: false }));
   }
 
   setQuantity(lineId: string, quantity: number): void {

@@ -10,9 +10,11 @@
  */
 import type {
   Cart,
+  Category,
   PairingSecret,
   Product,
   ProviderInfo,
+  QuickKeyPage,
   Sale,
   ScannerInfo,
   ServerMessage,
@@ -54,12 +56,21 @@ export interface PosState {
   providers: ProviderInfo[];
   scanners: ScannerInfo[];
   products: Product[];
+  /** The till's tabs and the owner's quick-keys pages. */
+  categories: Category[];
+  quickKeys: QuickKeyPage[];
   timezone: string;
   currency: string;
   /** A cart or payment request runs: buttons wait. */
   busy: boolean;
   confirmClear: boolean;
   cashOpen: boolean;
+  /** The open-price keypad is showing. */
+  openPrice: boolean;
+  /** The quantity keypad is showing for this line. */
+  quantityFor: { line_id: string; name: string } | null;
+  /** The last barcode the daemon did not know (offered to sell as an open price). */
+  unknownBarcode: string | null;
   /** The sale on the payment screen (pending, or a result until acknowledged). */
   sale: Sale | null;
   receipt: ReceiptWithPrint | null;
@@ -108,11 +119,16 @@ export function initialState(choice: TerminalChoice): PosState {
     providers: [],
     scanners: [],
     products: [],
+    categories: [],
+    quickKeys: [],
     timezone: 'Europe/Berlin',
     currency: 'EUR',
     busy: false,
     confirmClear: false,
     cashOpen: false,
+    openPrice: false,
+    quantityFor: null,
+    unknownBarcode: null,
     sale: null,
     receipt: null,
     pairing: { open: false, secret: null, error: null, paired: '', refused: null },
@@ -201,10 +217,15 @@ export function failed(s: PosState, err: unknown): Step {
   return toast(s, errorNotice(err, undefined, s.currency), 'error');
 }
 
+/** A barcode nobody knows: a toast, and the offer to sell it as an open price. */
+export function unknownBarcode(s: PosState, code: string): Step {
+  return toast({ ...s, unknownBarcode: code }, { key: 'scan.unknown', vars: { code } }, 'error');
+}
+
 /** A cart command failed; a typed barcode the daemon does not know names the barcode. */
 export function cartCommandFailed(s: PosState, err: unknown, barcode?: string): Step {
   if (barcode && err instanceof ApiRequestError && err.status === 404)
-    return toast(s, { key: 'scan.unknown', vars: { code: barcode } }, 'error');
+    return unknownBarcode(s, barcode);
   return failed(s, err);
 }
 
@@ -310,9 +331,7 @@ export function onServerMessage(s: PosState, m: ServerMessage): Step {
     case 'cart.updated':
       return step(mine(m.cart.terminal_id) ? applyCart(s, m.cart) : s);
     case 'scan.unknown_barcode':
-      return mine(m.terminal_id)
-        ? toast(s, { key: 'scan.unknown', vars: { code: m.barcode } }, 'error')
-        : step(s);
+      return mine(m.terminal_id) ? unknownBarcode(s, m.barcode) : step(s);
     case 'scan.refused':
       return mine(m.terminal_id)
         ? toast(s, eventRefusal(m, { key: 'scan.refused' }), 'error')
