@@ -3,6 +3,7 @@
  * carts are brought in line with the journal (cart writes are not fsync'd before a sale moves
  * on, so a crash can leave a cart behind its sale).
  */
+import { DomainError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import type { Sale } from '../protocol.js';
 import type { ProviderOutcome } from '../payments/provider.js';
@@ -51,7 +52,29 @@ export async function reconcilePending(deps: RecoveryDeps): Promise<void> {
       }
     }
     if (outcome.state === 'pending') continue;
-    const settled = await deps.settle(sale.id, outcome);
+    let settled: Sale;
+    try {
+      settled = await deps.settle(sale.id, outcome);
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === 'fiscal_conflict')) throw err;
+      // The power went after the TSE finished this sale and before its line was written: the
+      // TSE's ending is what happened (a sale is signed paid only once it was paid, aborted
+      // only once it was cancelled), so the journal follows the TSE, never the other way.
+      const paid = outcome.state !== 'succeeded';
+      deps.log.warn(
+        `reconcile: sale #${sale.number} was already signed by the TSE as ${paid ? 'paid' : 'aborted'} before the restart; journalled so`,
+      );
+      settled = await deps.settle(
+        sale.id,
+        paid
+          ? { state: 'succeeded' }
+          : {
+              state: 'cancelled',
+              reason: 'Aborted before the restart',
+              reason_code: 'interrupted_by_restart',
+            },
+      );
+    }
     deps.log.warn(
       `reconcile: sale #${sale.number} (${sale.provider}) pending at restart → ${settled.state}${settled.reason ? ` (${settled.reason})` : ''}`,
     );

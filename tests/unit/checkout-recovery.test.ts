@@ -10,6 +10,14 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { base, manualProvider, openShop } from '../helpers/checkout-unit.js';
 import { fakeCardProvider } from '../../daemon/payments/providers/fake_card.js';
+import { reconcilePending } from '../../daemon/checkout/recovery.js';
+import { DomainError } from '../../daemon/core/errors.js';
+import { memoryLogger } from '../../daemon/log.js';
+import type { Carts } from '../../daemon/checkout/carts.js';
+import type { Ledger } from '../../daemon/checkout/ledger.js';
+import type { Payments } from '../../daemon/payments/index.js';
+import type { ProviderOutcome } from '../../daemon/payments/provider.js';
+import type { Sale } from '../../daemon/protocol.js';
 
 test('a demo card sale pending at stop is failed at the next start (interrupted_by_restart) and its cart unlocked with its lines', async () => {
   const first = await openShop();
@@ -170,4 +178,44 @@ test('a cash sale interrupted between its created line and its payment is failed
   } finally {
     await second.stop();
   }
+});
+
+test('power cut after the TSE signed a sale as paid but before its line: recovery journals it paid as the TSE has it, and the daemon starts (no crash on fiscal_conflict)', async () => {
+  const pending = { id: 's_20261207_7', number: 7, provider: 'cash', state: 'pending' } as Sale;
+  const asked: ProviderOutcome[] = [];
+  const log = memoryLogger();
+  await reconcilePending({
+    log,
+    ledger: { pending: () => [pending] } as unknown as Ledger,
+    carts: {} as Carts,
+    payments: {
+      get: () => ({
+        reconcile: async () => ({ state: 'failed', reason_code: 'interrupted_by_restart' }),
+      }),
+    } as unknown as Payments,
+    // The TSE (as daemon/fiscal refuses a second ending) holds this sale finished as paid.
+    settle: async (_id, outcome) => {
+      asked.push(outcome);
+      if (outcome.state !== 'succeeded')
+        throw new DomainError(409, 'fiscal_conflict', 'signed as Beleg, asked AVBelegabbruch');
+      return { ...pending, state: 'succeeded' };
+    },
+  });
+  assert.deepEqual(
+    asked.map((o) => o.state),
+    ['failed', 'succeeded'],
+  );
+  // Anything else than fiscal_conflict still fails loudly.
+  await assert.rejects(
+    reconcilePending({
+      log,
+      ledger: { pending: () => [pending] } as unknown as Ledger,
+      carts: {} as Carts,
+      payments: { get: () => undefined } as unknown as Payments,
+      settle: async () => {
+        throw new Error('disk gone');
+      },
+    }),
+    /disk gone/,
+  );
 });
