@@ -7,7 +7,9 @@
  * number and receipt, pointing at the sale. A line refunded once cannot be refunded again.
  *
  * refunds.json caches the refund counter and which lines of which sale are refunded; at start
- * it is caught up from the journal (the truth). Refunds run one at a time.
+ * it is caught up from the journal (the truth). It also keeps the last number handed to the
+ * TSE, so a signed refund whose journal line failed never lends its number to the next.
+ * Refunds run one at a time.
  */
 import { DomainError } from '../core/errors.js';
 import type { Clock } from '../clock.js';
@@ -24,6 +26,12 @@ export interface RefundsData {
   /** Recent idempotency keys → refund id. */
   keys: Record<string, string>;
   synced_at: string | null;
+  /**
+   * The highest number handed to the TSE. Written before signing, so a refund signed whose
+   * journal line then failed (full disk, power cut) never lends its number — and so its TSE
+   * transaction — to the next refund, in this run or after a restart.
+   */
+  reserved_number?: number;
 }
 
 export const REFUNDS_DOC = {
@@ -248,7 +256,20 @@ export class Refunds {
     const now = clock.now();
     const at = new Date(now).toISOString();
     const day = dayOf(now);
-    const number = doc.data.last_number + 1;
+    const number = Math.max(doc.data.last_number, doc.data.reserved_number ?? 0) + 1;
+    if (this.deps.sign) {
+      try {
+        await doc.update((d) => {
+          d.reserved_number = number;
+        });
+      } catch (err) {
+        if (method === 'provider')
+          log.error(
+            `refunds: ${sale.provider} refunded ${total} cents of sale ${sale.number} but refunds.json could not be written: ${(err as Error).message}; record it by hand`,
+          );
+        throw err;
+      }
+    }
     const refund: Refund = {
       id: refundId(day, number),
       number,

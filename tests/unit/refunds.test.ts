@@ -9,6 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Refunds, RefundError, REFUNDS_DOC, type RefundsData } from '../../daemon/refunds/index.js';
 import { ProviderError } from '../../daemon/payments/provider.js';
+import type { Refund } from '../../daemon/protocol.js';
 import {
   DAY,
   base,
@@ -18,10 +19,14 @@ import {
   type Shop,
 } from '../helpers/checkout-unit.js';
 
-async function withRefunds(shop: Shop) {
+async function withRefunds(
+  shop: Shop,
+  extra: { journal?: Shop['checkout']['journal']; sign?: (r: Refund) => Promise<null> } = {},
+) {
   const refunds = new Refunds({
     doc: await shop.store.document<RefundsData>(REFUNDS_DOC),
-    journal: shop.checkout.journal,
+    journal: extra.journal ?? shop.checkout.journal,
+    sign: extra.sign,
     dayOf: (ms) => shop.checkout.calendar.day(ms),
     clock: shop.clock,
     log: shop.log,
@@ -281,6 +286,54 @@ test('refunds.json lost: the next start catches it up from the journal (refunded
     assert.deepEqual([next.refund.number, next.refund.lines.map((l) => l.line_index)], [2, [0]]);
   } finally {
     await second.stop();
+  }
+});
+
+test('a refund signed whose journal line failed burns its number: the next refund, in this run and after a restart, signs under a new id', async () => {
+  const first = await openShop();
+  let failNext = false;
+  const signed: string[] = [];
+  const real = first.checkout.journal;
+  const journal = new Proxy(real, {
+    get(target, key) {
+      if (key === 'append')
+        return async (...args: Parameters<typeof real.append>) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('ENOSPC: no space left on device, write');
+          }
+          return target.append(...args);
+        };
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const sign = async (r: Refund) => {
+    signed.push(r.id);
+    return null;
+  };
+  const r1 = await withRefunds(first, { journal, sign });
+  const sale = await paidSale(first, 'cash', 'k1');
+  failNext = true;
+  await assert.rejects(r1.refund(sale.id, { line_indexes: [0], reason: 'x', key: 'a' }, null));
+  const second = await r1.refund(sale.id, { line_indexes: [0], reason: 'x', key: 'b' }, null);
+  assert.equal(second.refund.number, 2);
+  failNext = true;
+  await assert.rejects(r1.refund(sale.id, { line_indexes: [1], reason: 'x', key: 'c' }, null));
+  await first.stop();
+
+  const restarted = await openShop({ dir: first.dir });
+  try {
+    const r2 = await withRefunds(restarted, { sign });
+    const fourth = await r2.refund(sale.id, { line_indexes: [1], reason: 'x', key: 'd' }, null);
+    assert.equal(fourth.refund.number, 4);
+    assert.deepEqual(signed, ['rf_20260504_1', 'rf_20260504_2', 'rf_20260504_3', 'rf_20260504_4']);
+    assert.deepEqual(
+      (await refundLines(restarted)).map((l) => l.refund.number),
+      [2, 4],
+    );
+  } finally {
+    await restarted.stop();
   }
 });
 
