@@ -143,6 +143,17 @@ const envFile = readFileSync('/etc/pos/pos.env', 'utf8');
 const token = /^ADMIN_TOKEN=(.*)$/m.exec(envFile)?.[1]?.trim();
 const base = 'http://127.0.0.1:8080';
 async function api(method, p, body) {
+  try {
+    return await request(method, p, body);
+  } catch (err) {
+    // A kept-alive socket the daemon closed (its 5 s idle timeout) just as this request went
+    // out: an emulated guest under load is slow enough to lose that race. A GET is safe to send
+    // again on a fresh connection; anything else is reported as it failed.
+    if (method !== 'GET' || err?.cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return request(method, p, body);
+  }
+}
+async function request(method, p, body) {
   const res = await fetch(base + p, {
     method,
     headers: {
