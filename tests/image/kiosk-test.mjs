@@ -99,13 +99,16 @@ const dark = (c) => luma(c) < 90;
 const light = (c) => luma(c) > 225;
 const green = ([R, G, B]) => G > 110 && G > R + 50 && G > B + 30;
 
-// The /pos layout at 800x480 (kiosk-ui: header 56 px dark, cart left, picker right with the
-// tiles in two columns from y=178, pay bar at the bottom) and the token page's (plain
-// #f4f4f0 page, a white box with the token, dark buttons).
+// The /pos layout at 800x480 (kiosk-ui: header 56 px dark, cart left, picker right: search,
+// the category tabs ("Alle" alone for a catalog without categories), then the tiles in two
+// columns from y=166, pay bar at the bottom; measured in Chromium at 800x480 with this test's
+// catalog) and the token page's (plain #f4f4f0 page, a white box with the token, dark buttons).
+// The connection dot sits after the till's name, so its x depends on the name: it is looked
+// for along the header's left half.
 const HEADER = [0, 2, W, 54];
 const CART_BODY = [20, 110, 415, 380];
-const STATUS_DOT = [110, 12, 160, 44];
-const FIRST_TILE = [437, 178, 611, 250];
+const STATUS_DOT = [60, 8, 320, 48];
+const FIRST_TILE = [424, 166, 603, 229];
 function classify(s) {
   if (!s || s.width !== W || s.height !== H)
     return { kind: 'wrong-size', detail: `${s?.width}x${s?.height}` };
@@ -113,7 +116,9 @@ function classify(s) {
   if (colours < 4) return { kind: 'blank', detail: `${colours} colours` };
   const header = share(s, HEADER, dark);
   const cart = share(s, CART_BODY, light);
-  const dot = share(s, STATUS_DOT, green);
+  // In green pixels: the dot is ~12 px across (~110 px), a small share of its search strip.
+  const dot =
+    share(s, STATUS_DOT, green) * (STATUS_DOT[2] - STATUS_DOT[0]) * (STATUS_DOT[3] - STATUS_DOT[1]);
   const tile = share(
     s,
     [FIRST_TILE[0] + 6, FIRST_TILE[1] + 6, FIRST_TILE[2] - 6, FIRST_TILE[3] - 6],
@@ -127,10 +132,10 @@ function classify(s) {
   const page = share(s, [0, 0, W, 30], (c) => near(c, [244, 244, 240]));
   const detail =
     `header dark ${(header * 100).toFixed(0)} %, cart light ${(cart * 100).toFixed(0)} %, ` +
-    `green dot ${(dot * 100).toFixed(0)} %, first tile light ${(tile * 100).toFixed(0)} % / text ` +
+    `green dot ${Math.round(dot)} px, first tile light ${(tile * 100).toFixed(0)} % / text ` +
     `${(tileText * 100).toFixed(1)} %, ${colours} colours`;
   if (header > 0.6 && cart > 0.85)
-    return { kind: 'pos', connected: dot > 0.03, tile: tile > 0.6 && tileText > 0.01, detail };
+    return { kind: 'pos', connected: dot >= 40, tile: tile > 0.6 && tileText > 0.01, detail };
   if (page > 0.95 && share(s, [0, 0, W, H], (c) => near(c, [255, 255, 255], 1)) > 0.03)
     return {
       kind: 'token',
