@@ -42,6 +42,8 @@ import { closingRoutes } from '../http/routes/closing.js';
 import { exportRoutes } from '../http/routes/exports.js';
 import { backupRoutes } from '../http/routes/backup.js';
 import { fleetRoutes } from '../http/routes/fleet.js';
+import { displayRoutes } from '../http/routes/display.js';
+import type { CustomerDisplays } from '../display/index.js';
 import { markNewIdentity, type Fleet } from '../fleet/index.js';
 import { STAGED } from '../backup/index.js';
 import path from 'node:path';
@@ -62,6 +64,7 @@ export interface RouteModules {
   shop: ShopOps;
   firstBoot: FirstBootToken;
   fleet: Fleet;
+  displays: CustomerDisplays;
   health(): Health;
   /** Asks systemd for a restart (false when not under systemd). */
   requestRestart(): boolean;
@@ -181,5 +184,6 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     newIdentity: () => markNewIdentity(path.join(config.dataDir, STAGED)),
   });
   fleetRoutes(r, { fleet: m.fleet, audit });
+  displayRoutes(r, { displays: m.displays, images: m.images, audit });
   return r.specs;
 }

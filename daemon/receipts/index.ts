@@ -48,6 +48,10 @@ export interface ReceiptsDeps {
 
 const KEEP_RESULTS = 500;
 
+function qrSvg(text: string): string {
+  return bwipjs.toSVG({ bcid: 'qrcode', text, eclevel: 'M' } as Parameters<typeof bwipjs.toSVG>[0]);
+}
+
 /** First non-internal IPv4 address: what a phone on the shop's network can reach. */
 function lanAddress(): string {
   for (const list of Object.values(os.networkInterfaces())) {
@@ -166,11 +170,15 @@ export class Receipts {
       receipt,
       token,
       url: receipt.url,
-      qr_svg: bwipjs.toSVG({ bcid: 'qrcode', text: receipt.url, eclevel: 'M' } as Parameters<
-        typeof bwipjs.toSVG
-      >[0]),
+      qr_svg: qrSvg(receipt.url),
       print: this.results.get(sale.id) ?? null,
     };
+  }
+
+  /** A paid sale's receipt page and its QR code, without building the receipt (the display). */
+  qr(sale: Sale, base?: string): { url: string; qr_svg: string } {
+    const url = this.url({ kind: 'sale', id: sale.id }, base);
+    return { url, qr_svg: qrSvg(url) };
   }
 
   /** The receipt a public token stands for, or null (unknown, forged, not a paid sale). */
