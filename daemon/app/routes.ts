@@ -43,6 +43,7 @@ import { exportRoutes } from '../http/routes/exports.js';
 import { backupRoutes } from '../http/routes/backup.js';
 import { fleetRoutes } from '../http/routes/fleet.js';
 import { displayRoutes } from '../http/routes/display.js';
+import { shiftRoutes } from '../http/routes/shifts.js';
 import type { CustomerDisplays } from '../display/index.js';
 import { markNewIdentity, type Fleet } from '../fleet/index.js';
 import { STAGED } from '../backup/index.js';
@@ -137,6 +138,14 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   });
   refundRoutes(r, { refunds: shop.refunds, receipts: shop.receipts, findSale, audit, publicUrl });
   closingRoutes(r, { closing: shop.closing, receipts: shop.receipts, audit });
+  shiftRoutes(r, {
+    closing: shop.closing,
+    receipts: shop.receipts,
+    now: () => clock.now(),
+    today: () => checkout.today(),
+    timezone: config.timezone,
+    audit,
+  });
   exportRoutes(r, {
     journal: shop.journal,
     closing: shop.closing,

@@ -20,12 +20,19 @@ import type {
   ReceiptSettings,
   Refund,
   Sale,
+  ShiftReport,
   XReport,
   ZReport,
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
 import { VERSION } from '../core/version.js';
-import { drawerKickBytes, receiptBytes, reportBytes, testPageBytes } from '../printer/layout.js';
+import {
+  drawerKickBytes,
+  receiptBytes,
+  reportBytes,
+  shiftReportBytes,
+  testPageBytes,
+} from '../printer/layout.js';
 import { label, parseLanguage, tillName, type ShopLanguage } from './labels.js';
 import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
 import type { ReceiptRef, ReceiptTokens } from './tokens.js';
@@ -314,6 +321,17 @@ export class Receipts {
       testPageBytes(this.paper().profile, this.language()),
       'test page',
     );
+  }
+
+  /** Cash-up per cashier on paper (PrintResult says why not when no printer is set up). */
+  printShiftReport(r: ShiftReport): Promise<PrintResult> {
+    const bytes = shiftReportBytes(
+      r,
+      this.paper().profile,
+      this.settings().shop_name || this.deps.config.shopName,
+      this.language(),
+    );
+    return this.deps.printer.print(bytes, 'cash-up per cashier');
   }
 
   printReport(r: XReport | ZReport): Promise<PrintResult> {

@@ -124,6 +124,9 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/closing/z/:number': manager,
   'POST /api/v1/closing/z/:number/print': manager,
   'POST /api/v1/closing/movements': manager,
+  'GET /api/v1/closing/shifts': manager,
+  'POST /api/v1/closing/shifts/print': manager,
+  'POST /api/v1/closing/shifts/count': manager,
 
   // ----------------------------------------------------------------- exports, backup, audit
   'GET /api/v1/admin/exports/sales.csv': admin,
