@@ -302,7 +302,7 @@ export function shiftReportBytes(
     for (const b of c.by_provider) row(`  ${providerName(b.provider, lang)}`, b.amount_cents);
     row(L(lang, 'shift_tips'), c.tips_cents);
     row(L(lang, 'shift_discounts'), c.discount_cents);
-    row(L(lang, 'refunds', { n: c.refund_count }), -c.refunds_cents);
+    row(L(lang, 'refunds', { n: c.refund_count }), -c.refunds_cents || 0);
     e.bold(true).line(L(lang, 'cash')).bold(false);
     row(L(lang, 'shift_cash_taken'), c.cash_cents);
     row(L(lang, 'shift_cash_tips'), c.cash_tips_cents);
@@ -325,7 +325,7 @@ export function shiftReportBytes(
   row(L(lang, 'shift_tips'), r.totals.tips_cents);
   row(L(lang, 'shift_discounts'), r.totals.discount_cents);
   const refunds = r.cashiers.reduce((n, c) => n + c.refund_count, 0);
-  row(L(lang, 'refunds', { n: refunds }), -r.totals.refunds_cents);
+  row(L(lang, 'refunds', { n: refunds }), -r.totals.refunds_cents || 0);
   return e.cut('partial').encode();
 }
 

@@ -231,7 +231,7 @@ test('cash-up per cashier: to the cent, range, drawer count journalled, printed,
       const text = decodeEscPos(printer.bytes()).lines.join('\n');
       assert.match(text, /KASSENABSCHLUSS JE KASSIERER/);
       assert.match(text, /^Anna$/m);
-      assert.match(text, /^Umsatz \(2 Verkäufe\) +24,90$/m);
+      assert.match(text, /^Umsatz \(Verkäufe: 2\) +24,90$/m);
       assert.match(text, /^Differenz +-0,50$/m);
       assert.match(text, /^Mara$/m);
     } finally {
