@@ -222,9 +222,15 @@ test('cash-up per cashier: to the cent, range, drawer count journalled, printed,
       const printer = new FakeUsbPrinter();
       bus.devices.push(printer);
       await d2.app.shop.printer.useBus(bus);
-      const print = await d2.request('POST', '/api/v1/closing/shifts/print', {
+      const empty = await d2.request('POST', '/api/v1/closing/shifts/print', {
         ...admin,
         body: {},
+      });
+      assert.equal(empty.status, 400);
+      assert.equal(printer.written.length, 0);
+      const print = await d2.request('POST', '/api/v1/closing/shifts/print', {
+        ...admin,
+        body: { from: shiftStart },
       });
       assert.equal(print.status, 200, print.text);
       assert.equal(print.body.printed, true, print.text);

@@ -67,6 +67,7 @@ export function displayRoutes(routes: Routes, deps: DisplayRouteDeps): void {
 
   routes.delete('/api/v1/admin/settings/logo', async (ctx) => {
     const before = displays.settings();
+    if (!before.logo_url) fail(404, 'not_found', 'The shop has no logo');
     await images.remove(LOGO_IMAGE_ID);
     const next = await displays.setLogo(null);
     deps.audit(ctx, 'settings.display', before, next);

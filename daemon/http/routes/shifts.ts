@@ -2,7 +2,7 @@
  * Cash-up per cashier (manager or admin):
  *   GET  /api/v1/closing/shifts?from=&to=     per cashier: sales, products, payments, cash, tips,
  *                                             discounts, refunds, drawer counts
- *   POST /api/v1/closing/shifts/print         {from?, to?}: the same on the receipt printer
+ *   POST /api/v1/closing/shifts/print         {from, to?}: the same on the receipt printer
  *   POST /api/v1/closing/shifts/count         {cashier, from, float_cents?, counted_cents |
  *                                             denominations, idempotency_key}: a drawer count
  * from/to: a date (YYYY-MM-DD, a whole day in TIMEZONE) or an ISO 8601 time; default today.
@@ -58,6 +58,8 @@ export function shiftRoutes(routes: Routes, deps: ShiftRouteDeps): void {
   routes.post('/api/v1/closing/shifts/print', async (ctx) => {
     const body = await readJson(ctx);
     onlyKeys(body, ['from', 'to']);
+    if (body.from === undefined)
+      fail(400, 'invalid_field', 'from (the period to print) is required', 'from');
     const r = range(body.from, body.to);
     ctx.body = await receipts.printShiftReport(await closing.shifts(r.from, r.to));
   });
