@@ -276,7 +276,13 @@ test('shop logo: uploaded in admin like product images, shown on the idle screen
       admin: true,
       body: { shop_name: 'Café Zeitlos' },
     });
-    await nextDisplay(display, (x) => x.shop_name === 'Café Zeitlos');
+    await nextDisplay(display, (x) => x.shop_name === 'Café Zeitlos' && x.language === 'de');
+    // The display speaks the shop's language (German unless the owner chose English).
+    await d.request('PUT', '/api/v1/admin/settings/receipts', {
+      admin: true,
+      body: { language: 'en' },
+    });
+    await nextDisplay(display, (x) => x.language === 'en');
     const del = await d.request('DELETE', '/api/v1/admin/settings/logo', { admin: true });
     assert.equal(del.status, 200);
     assert.equal(del.body.logo_url, null);
