@@ -9,11 +9,20 @@
  *   {"e":"refund","at":…,"key":…,"refund":{…Refund}}                  a refund (own receipt)
  *   {"e":"cash","at":…,"key":…,"movement":{…CashMovement}}            payout / pay-in
  *   {"e":"z","at":…,"key":…,"z":{…ZReport}}                           a closed period
+ *   {"e":"shift","at":…,"key":…,"count":{…ShiftCount}}                a cashier's drawer count
  *
  * `key` is the idempotency key of the request that wrote the line. A sale's later lines go
  * into the file of the day it was created; the other kinds into the day they happened.
  */
-import type { CashMovement, PaymentState, Refund, Sale, TseRecord, ZReport } from './protocol.js';
+import type {
+  CashMovement,
+  PaymentState,
+  Refund,
+  Sale,
+  ShiftCount,
+  TseRecord,
+  ZReport,
+} from './protocol.js';
 
 export interface CreatedLine {
   e: 'created';
@@ -60,12 +69,25 @@ export interface ZEntry {
   z: ZReport;
 }
 
-/** Entries of the shop operations (refunds, cash movements, Z reports). */
-export type ShopEntry = RefundEntry | CashEntry | ZEntry;
+/** A cashier's drawer count at shift end (cash-up per cashier): counted vs expected. */
+export interface ShiftEntry {
+  e: 'shift';
+  at: string;
+  key: string;
+  count: ShiftCount;
+}
+
+/** Entries of the shop operations (refunds, cash movements, Z reports, shift counts). */
+export type ShopEntry = RefundEntry | CashEntry | ZEntry | ShiftEntry;
 
 export type SalesEntry = CreatedLine | UpdateLine | ShopEntry;
 
-export const SHOP_KINDS = ['refund', 'cash', 'z'] as const satisfies readonly ShopEntry['e'][];
+export const SHOP_KINDS = [
+  'refund',
+  'cash',
+  'z',
+  'shift',
+] as const satisfies readonly ShopEntry['e'][];
 export const ENTRY_KINDS = ['created', 'update', ...SHOP_KINDS] as const;
 
 export function isSalesEntry(v: unknown): v is SalesEntry {

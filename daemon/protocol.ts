@@ -21,3 +21,4 @@ export * from './protocol/shop.js';
 export * from './protocol/security.js';
 export * from './protocol/fiscal.js';
 export * from './protocol/fleet.js';
+export * from './protocol/display.js';

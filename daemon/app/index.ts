@@ -33,6 +33,7 @@ import { Fiscal } from '../fiscal/index.js';
 import { PROVIDERS } from '../payments/registry.js';
 import { Scanners } from '../scanners/index.js';
 import { WsHub } from '../ws/hub.js';
+import { CustomerDisplays } from '../display/index.js';
 import { applyStagedRestore } from '../backup/index.js';
 import { Fleet } from '../fleet/index.js';
 import { createRouter, mountRoutes, routeKey } from '../http/router.js';
@@ -65,6 +66,7 @@ export interface AppParts {
   shop: ShopOps;
   scanners: Scanners;
   ws: WsHub;
+  displays: CustomerDisplays;
   fleet: Fleet;
   firstBoot: FirstBootToken;
   server: http.Server;
@@ -86,6 +88,7 @@ export class PosApp {
   readonly shop: ShopOps;
   readonly scanners: Scanners;
   readonly ws: WsHub;
+  readonly displays: CustomerDisplays;
   readonly fleet: Fleet;
   readonly server: http.Server;
   readonly router: Router;
@@ -114,6 +117,7 @@ export class PosApp {
     this.shop = parts.shop;
     this.scanners = parts.scanners;
     this.ws = parts.ws;
+    this.displays = parts.displays;
     this.fleet = parts.fleet;
     this.server = parts.server;
     this.audit = parts.security.audit;
@@ -140,6 +144,7 @@ export class PosApp {
       // After the journal is open: ships what it holds beyond the cursor, in the background.
       parts.fleet,
       parts.scanners,
+      parts.displays,
       parts.ws,
     ];
 
@@ -297,6 +302,18 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     catalog,
     version: VERSION,
   });
+  const displays = new CustomerDisplays({
+    events,
+    settings,
+    getCart: (t) => checkout.getCart(t),
+    pendingSale: (t) => checkout.pendingSale(t),
+    shop: () => ({
+      shop_name: shop.receipts.settings().shop_name || config.shopName,
+      language: shop.receipts.language(),
+      currency: config.currency,
+    }),
+    receipt: (sale) => shop.receipts.qr(sale),
+  });
   const isTrustedProxy = cidrProxyMatcher(config.trustProxy);
   const ws = new WsHub({
     server,
@@ -321,6 +338,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       terminal_name: terminalId ? shop.receipts.terminalName(terminalId) : null,
       language: shop.receipts.language(),
     }),
+    displaySnapshot: (terminalId) => ({ type: 'display', display: displays.view(terminalId) }),
   });
   ws.setScannersSource(() => scanners.list());
 
@@ -336,6 +354,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       shop,
       scanners,
       ws,
+      displays,
       fleet,
       firstBoot,
       server,

@@ -42,6 +42,9 @@ import { closingRoutes } from '../http/routes/closing.js';
 import { exportRoutes } from '../http/routes/exports.js';
 import { backupRoutes } from '../http/routes/backup.js';
 import { fleetRoutes } from '../http/routes/fleet.js';
+import { displayRoutes } from '../http/routes/display.js';
+import { shiftRoutes } from '../http/routes/shifts.js';
+import type { CustomerDisplays } from '../display/index.js';
 import { markNewIdentity, type Fleet } from '../fleet/index.js';
 import { STAGED } from '../backup/index.js';
 import path from 'node:path';
@@ -62,6 +65,7 @@ export interface RouteModules {
   shop: ShopOps;
   firstBoot: FirstBootToken;
   fleet: Fleet;
+  displays: CustomerDisplays;
   health(): Health;
   /** Asks systemd for a restart (false when not under systemd). */
   requestRestart(): boolean;
@@ -134,6 +138,14 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   });
   refundRoutes(r, { refunds: shop.refunds, receipts: shop.receipts, findSale, audit, publicUrl });
   closingRoutes(r, { closing: shop.closing, receipts: shop.receipts, audit });
+  shiftRoutes(r, {
+    closing: shop.closing,
+    receipts: shop.receipts,
+    now: () => clock.now(),
+    today: () => checkout.today(),
+    timezone: config.timezone,
+    audit,
+  });
   exportRoutes(r, {
     journal: shop.journal,
     closing: shop.closing,
@@ -181,5 +193,6 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     newIdentity: () => markNewIdentity(path.join(config.dataDir, STAGED)),
   });
   fleetRoutes(r, { fleet: m.fleet, audit });
+  displayRoutes(r, { displays: m.displays, images: m.images, audit });
   return r.specs;
 }

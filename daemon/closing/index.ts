@@ -12,10 +12,18 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
-import type { CashMovement, XReport, ZCloseBody, ZReport } from '../protocol.js';
+import type {
+  CashMovement,
+  ShiftCount,
+  ShiftReport,
+  XReport,
+  ZCloseBody,
+  ZReport,
+} from '../protocol.js';
 import { countDenominations, CountError, difference } from './cash.js';
 import { catchUp, type DayOf, type ShopJournal, type ZEntry } from './entries.js';
 import { PeriodFold } from './period.js';
+import { ShiftFold, shiftCount } from './shift.js';
 
 export interface ZIndexEntry {
   number: number;
@@ -275,6 +283,125 @@ export class Closing {
       );
       return { z, created: true };
     });
+  }
+
+  /** Counted cash: a total, or by denomination (whose sum must match a total given too). */
+  private counted(body: { counted_cents?: number; denominations?: Record<string, number> }): {
+    counted: number;
+    denominations: Record<string, number> | null;
+  } {
+    if (body.denominations !== undefined) {
+      let r: { total_cents: number; counts: Record<string, number> };
+      try {
+        r = countDenominations(body.denominations, this.deps.currency);
+      } catch (err) {
+        if (err instanceof CountError)
+          throw new ClosingError(400, 'invalid_field', err.message, err.field);
+        throw err;
+      }
+      if (body.counted_cents !== undefined && body.counted_cents !== r.total_cents)
+        throw new ClosingError(
+          422,
+          'count_mismatch',
+          `counted_cents (${body.counted_cents}) is not the sum of the denominations (${r.total_cents})`,
+          'counted_cents',
+        );
+      return { counted: r.total_cents, denominations: r.counts };
+    }
+    if (body.counted_cents !== undefined)
+      return { counted: body.counted_cents, denominations: null };
+    throw new ClosingError(
+      400,
+      'invalid_field',
+      'Give counted_cents or denominations',
+      'counted_cents',
+    );
+  }
+
+  /**
+   * Cash-up per cashier for [from, to) (ISO UTC): each cashier's sales, payments, cash, tips,
+   * discounts, refunds and drawer counts. Reads the range's journal days; changes nothing.
+   */
+  async shifts(from: string, to: string): Promise<ShiftReport> {
+    const { journal, dayOf } = this.deps;
+    await journal.idle();
+    const fold = new ShiftFold(from, to);
+    // One day before: a sale created before midnight and paid after it.
+    const fromDay = dayOf(Date.parse(from) - 86_400_000);
+    const toDay = dayOf(Date.parse(to));
+    for (const day of await journal.days()) {
+      if (day < fromDay || day > toDay) continue;
+      await journal.readDay(day, (line) => fold.add(line));
+    }
+    return fold.report({ timezone: this.deps.timezone, currency: this.deps.currency });
+  }
+
+  /**
+   * A cashier's drawer count at shift end: expected = float + their cash sales + cash tips −
+   * cash refunds since `from`; the count and its difference are journalled ({"e":"shift"}).
+   * Idempotent per key.
+   */
+  countShift(
+    input: {
+      cashier: string | null;
+      from: string;
+      float_cents: number;
+      counted_cents?: number;
+      denominations?: Record<string, number>;
+      key: string;
+    },
+    by: string | null,
+  ): Promise<{ count: ShiftCount; created: boolean }> {
+    return this.serial(async () => {
+      const { doc, journal, dayOf, clock } = this.deps;
+      const seen = doc.data.keys[input.key];
+      if (seen?.startsWith('s:')) {
+        const found = await this.findCount(seen.slice(2));
+        if (found) return { count: found, created: false };
+      }
+      const { counted, denominations } = this.counted(input);
+      const at = await this.cutOff();
+      if (input.from >= at)
+        throw new ClosingError(400, 'invalid_field', 'The shift must start before now', 'from');
+      const report = await this.shifts(input.from, at);
+      const count = shiftCount(
+        report.cashiers.find((c) => c.cashier === input.cashier),
+        {
+          id: `sc_${randomBytes(6).toString('hex')}`,
+          cashier: input.cashier,
+          from: input.from,
+          at,
+          float_cents: input.float_cents,
+          counted_cents: counted,
+          denominations,
+          by,
+        },
+      );
+      const day = dayOf(clock.now());
+      await journal.append(day, { e: 'shift', at, key: input.key, count });
+      await doc
+        .update((d) => {
+          d.keys[input.key] = `s:${count.id}:${day}`;
+          this.trimKeys(d);
+        })
+        .catch((err) =>
+          this.deps.log.warn(`closing: cache not updated: ${(err as Error).message}`),
+        );
+      this.deps.log.info(
+        `closing: shift count for ${input.cashier ?? '(no login)'} expected ${count.expected_cents} counted ${counted} difference ${count.difference_cents}`,
+      );
+      return { count, created: true };
+    });
+  }
+
+  private async findCount(ref: string): Promise<ShiftCount | undefined> {
+    const [id, day] = ref.split(':');
+    let found: ShiftCount | undefined;
+    if (!day) return undefined;
+    await this.deps.journal.readDay(day, (line) => {
+      if (line.e === 'shift' && line.count.id === id) found = line.count;
+    });
+    return found;
   }
 
   list(): ZIndexEntry[] {

@@ -1,5 +1,5 @@
 /**
- * Serves the built kiosk UI (dist/ui): /pos and /admin pages (never cached, so a reload picks
+ * Serves the built kiosk UI (dist/ui): /pos, /display/:terminal_id and /admin pages (never cached, so a reload picks
  * up a new build), /assets/* (content-hashed names, cached for a year).
  */
 import { readFile } from 'node:fs/promises';
@@ -36,7 +36,9 @@ export function staticUi(uiDir: string, pageGuard: (ctx: Context, next: Next) =>
   return async function serveUi(ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/') return ctx.redirect('/pos');
-    const page = /^\/(pos|admin)\/?$/.exec(ctx.path);
+    // /display/<terminal id>: the customer display of that till (the page reads the id itself).
+    const page =
+      /^\/(pos|admin)\/?$/.exec(ctx.path) ?? /^\/(display)\/[A-Za-z0-9_-]{1,64}$/.exec(ctx.path);
     if (page) {
       const serve = async () => {
         const html = await load(path.join(uiDir, `${page[1]}.html`));
@@ -50,8 +52,8 @@ export function staticUi(uiDir: string, pageGuard: (ctx: Context, next: Next) =>
         ctx.type = TYPES['.html'];
         ctx.body = html;
       };
-      // /pos is behind the IP whitelist; /admin has its own login.
-      return page[1] === 'pos' ? pageGuard(ctx, serve) : serve();
+      // /pos and /display are behind the IP whitelist; /admin has its own login.
+      return page[1] === 'admin' ? serve() : pageGuard(ctx, serve);
     }
     if (ctx.path.startsWith('/assets/')) {
       const rel = ctx.path.slice('/assets/'.length);

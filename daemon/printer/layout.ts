@@ -5,7 +5,7 @@
  * are the shop's language (receipts/labels.ts). Widths are in Font A columns: 58 mm paper
  * prints 32 columns, 80 mm paper 48.
  */
-import type { Receipt, XReport, ZReport } from '../protocol.js';
+import type { Receipt, ShiftReport, XReport, ZReport } from '../protocol.js';
 import {
   amount,
   dateTime,
@@ -273,6 +273,59 @@ export function reportBytes(
     row(L(lang, 'taken_out'), z.counted_cents - z.next_float_cents);
   }
   if (r.pending_count > 0) e.line(L(lang, 'pending', { n: r.pending_count }));
+  return e.cut('partial').encode();
+}
+
+/** Cash-up per cashier: per cashier revenue, payments, tips, discounts, refunds, the drawer. */
+export function shiftReportBytes(
+  r: ShiftReport,
+  profile: PrintProfile,
+  shopName: string,
+  lang: ShopLanguage,
+): Uint8Array {
+  const cols = columns(profile.width);
+  const rule = '-'.repeat(cols);
+  const e = start(profile);
+  const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
+  const when = (iso: string) => {
+    const t = dateTime(iso, r.timezone, lang);
+    return `${t.date} ${t.time}`;
+  };
+  e.align('center').bold(true).line(L(lang, 'shift_report')).bold(false);
+  e.line(shopName.slice(0, cols)).align('left').line(rule);
+  e.line(twoCols(L(lang, 'from'), when(r.from), cols));
+  e.line(twoCols(L(lang, 'to'), when(r.to), cols));
+  for (const c of r.cashiers) {
+    e.line(rule).bold(true);
+    e.line((c.cashier ?? L(lang, 'shift_no_cashier')).slice(0, cols)).bold(false);
+    row(L(lang, 'shift_sales', { n: c.sale_count }), c.sales_cents);
+    for (const b of c.by_provider) row(`  ${providerName(b.provider, lang)}`, b.amount_cents);
+    row(L(lang, 'shift_tips'), c.tips_cents);
+    row(L(lang, 'shift_discounts'), c.discount_cents);
+    row(L(lang, 'refunds', { n: c.refund_count }), -c.refunds_cents || 0);
+    e.bold(true).line(L(lang, 'cash')).bold(false);
+    row(L(lang, 'shift_cash_taken'), c.cash_cents);
+    row(L(lang, 'shift_cash_tips'), c.cash_tips_cents);
+    row(L(lang, 'cash_refunds'), c.cash_refunds_cents);
+    e.bold(true);
+    row(L(lang, 'expected'), c.expected_cash_cents);
+    e.bold(false);
+    for (const n of c.counts) {
+      e.line(L(lang, 'shift_count', { time: when(n.at) }).slice(0, cols));
+      row(`  ${L(lang, 'shift_float')}`, n.float_cents);
+      row(`  ${L(lang, 'expected')}`, n.expected_cents);
+      row(`  ${L(lang, 'counted')}`, n.counted_cents);
+      e.bold(true);
+      row(`  ${L(lang, 'difference')}`, n.difference_cents);
+      e.bold(false);
+    }
+  }
+  e.line(rule).bold(true).line(L(lang, 'shift_totals')).bold(false);
+  row(L(lang, 'shift_sales', { n: r.totals.sale_count }), r.totals.sales_cents);
+  row(L(lang, 'shift_tips'), r.totals.tips_cents);
+  row(L(lang, 'shift_discounts'), r.totals.discount_cents);
+  const refunds = r.cashiers.reduce((n, c) => n + c.refund_count, 0);
+  row(L(lang, 'refunds', { n: refunds }), -r.totals.refunds_cents || 0);
   return e.cut('partial').encode();
 }
 

@@ -1,5 +1,6 @@
 /** Wire types (daemon/protocol.ts): scanners, WebSocket messages, the in-process bus, health. */
 import type { Cart, ProviderInfo, Sale } from './sales.js';
+import type { DisplayState } from './display.js';
 
 // -------------------------------------------------------------------------------- scanners
 export interface ScannerInfo {
@@ -80,7 +81,12 @@ export type ServerMessage =
   | { type: 'settings.changed'; keys: string[] }
   | { type: 'providers.changed'; providers: ProviderInfo[] }
   | { type: 'error'; code: string; message: string }
-  | { type: 'pong'; t: number };
+  | { type: 'pong'; t: number }
+  /**
+   * The only message a customer display socket (/ws?display=T) gets besides pong and error:
+   * first on connect, then on every change of what the customer sees.
+   */
+  | { type: 'display'; display: DisplayState };
 
 /** Browser → server messages. */
 export type ClientMessage = { type: 'ping'; t: number } | { type: 'watch'; terminal_id: string };
@@ -99,6 +105,8 @@ export interface DomainEvents {
     scanner_id: string | null;
   };
   'payment.updated': { sale: Sale };
+  /** What a till's customer display shows changed (daemon/display). */
+  'display.updated': { display: DisplayState };
   'scanner.paired': {
     scanner_id: string;
     terminal_id: string;

@@ -20,12 +20,19 @@ import type {
   ReceiptSettings,
   Refund,
   Sale,
+  ShiftReport,
   XReport,
   ZReport,
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
 import { VERSION } from '../core/version.js';
-import { drawerKickBytes, receiptBytes, reportBytes, testPageBytes } from '../printer/layout.js';
+import {
+  drawerKickBytes,
+  receiptBytes,
+  reportBytes,
+  shiftReportBytes,
+  testPageBytes,
+} from '../printer/layout.js';
 import { label, parseLanguage, tillName, type ShopLanguage } from './labels.js';
 import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
 import type { ReceiptRef, ReceiptTokens } from './tokens.js';
@@ -47,6 +54,10 @@ export interface ReceiptsDeps {
 }
 
 const KEEP_RESULTS = 500;
+
+function qrSvg(text: string): string {
+  return bwipjs.toSVG({ bcid: 'qrcode', text, eclevel: 'M' } as Parameters<typeof bwipjs.toSVG>[0]);
+}
 
 /** First non-internal IPv4 address: what a phone on the shop's network can reach. */
 function lanAddress(): string {
@@ -166,11 +177,15 @@ export class Receipts {
       receipt,
       token,
       url: receipt.url,
-      qr_svg: bwipjs.toSVG({ bcid: 'qrcode', text: receipt.url, eclevel: 'M' } as Parameters<
-        typeof bwipjs.toSVG
-      >[0]),
+      qr_svg: qrSvg(receipt.url),
       print: this.results.get(sale.id) ?? null,
     };
+  }
+
+  /** A paid sale's receipt page and its QR code, without building the receipt (the display). */
+  qr(sale: Sale, base?: string): { url: string; qr_svg: string } {
+    const url = this.url({ kind: 'sale', id: sale.id }, base);
+    return { url, qr_svg: qrSvg(url) };
   }
 
   /** The receipt a public token stands for, or null (unknown, forged, not a paid sale). */
@@ -306,6 +321,17 @@ export class Receipts {
       testPageBytes(this.paper().profile, this.language()),
       'test page',
     );
+  }
+
+  /** Cash-up per cashier on paper (PrintResult says why not when no printer is set up). */
+  printShiftReport(r: ShiftReport): Promise<PrintResult> {
+    const bytes = shiftReportBytes(
+      r,
+      this.paper().profile,
+      this.settings().shop_name || this.deps.config.shopName,
+      this.language(),
+    );
+    return this.deps.printer.print(bytes, 'cash-up per cashier');
   }
 
   printReport(r: XReport | ZReport): Promise<PrintResult> {

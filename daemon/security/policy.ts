@@ -36,6 +36,7 @@ const T = '/api/v1/terminals/:terminal_id';
 export const POLICIES: Record<string, PolicyEntry> = {
   // ----------------------------------------------------------------- pages (static UI)
   'GET /pos': pos,
+  'GET /display/:terminal_id': pos,
   'GET /admin': pub('the admin page is code only; its API calls need the admin login'),
   'GET /assets/*': pub('static, content-hashed code; no shop data'),
   'GET /r/:token': pub('a receipt opens with its unguessable signed token (the QR code)'),
@@ -83,6 +84,14 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/sales': admin,
   'GET /api/v1/reports/daily': admin,
 
+  // ----------------------------------------------------------------- customer display
+  [`GET ${T}/display`]: pos,
+  'GET /api/v1/shop/logo': pos,
+  'GET /api/v1/admin/settings/display': admin,
+  'PUT /api/v1/admin/settings/display': admin,
+  'PUT /api/v1/admin/settings/logo': admin,
+  'DELETE /api/v1/admin/settings/logo': admin,
+
   // ----------------------------------------------------------------- cashier PIN login
   [`GET ${T}/cashier`]: pos,
   [`POST ${T}/cashier/login`]: pos,
@@ -115,6 +124,9 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/closing/z/:number': manager,
   'POST /api/v1/closing/z/:number/print': manager,
   'POST /api/v1/closing/movements': manager,
+  'GET /api/v1/closing/shifts': manager,
+  'POST /api/v1/closing/shifts/print': manager,
+  'POST /api/v1/closing/shifts/count': manager,
 
   // ----------------------------------------------------------------- exports, backup, audit
   'GET /api/v1/admin/exports/sales.csv': admin,
@@ -169,7 +181,12 @@ export const POLICIES: Record<string, PolicyEntry> = {
 };
 
 /** Pages served outside the router (static UI); every other key names a router route. */
-export const STATIC_PAGES = ['GET /pos', 'GET /admin', 'GET /assets/*'];
+export const STATIC_PAGES = [
+  'GET /pos',
+  'GET /display/:terminal_id',
+  'GET /admin',
+  'GET /assets/*',
+];
 
 export function policyOf(key: string): PolicyEntry | undefined {
   return Object.hasOwn(POLICIES, key) ? POLICIES[key] : undefined;

@@ -5,6 +5,9 @@
  * - `/ws?terminal_id=X`: a POS socket, behind the same guard as the POS API (IP whitelist).
  * - `/ws?role=admin`: an admin socket, authenticated by the admin session cookie; it receives
  *   every event.
+ * - `/ws?display=X`: a customer display of till X, behind the POS guard too; it receives only
+ *   `display` messages (a projection built for customers, daemon/display) — never carts,
+ *   sales, scanners, settings or anything an admin socket sees — and may not `watch`.
  * A cross-site page must not open sockets with the user's cookies (cross-site WebSocket
  * hijacking): an Origin header whose host differs from Host is refused (RFC 6455 §10.2), and
  * the Host must be one the appliance is reached by (DNS rebinding, security/hosts.ts).
@@ -45,6 +48,8 @@ export interface HubDeps {
   maxPerIp(ip: string): number;
   /** The snapshot for a socket watching `terminalId` (null for admin sockets). */
   snapshot(terminalId: string | null, scanners: ScannerInfo[]): ServerMessage;
+  /** The first message of a customer display socket of `terminalId`. */
+  displaySnapshot(terminalId: string): ServerMessage;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
 }
@@ -53,6 +58,8 @@ interface Peer {
   ws: WebSocket;
   terminalId: string | null;
   admin: boolean;
+  /** A customer display: gets only `display` messages of its till. */
+  display: boolean;
   alive: boolean;
   ip: string;
 }
@@ -63,6 +70,7 @@ export class WsHub {
   private peers = new Set<Peer>();
   private byTerminal = new Map<string, Set<Peer>>();
   private admins = new Set<Peer>();
+  private displays = new Map<string, Set<Peer>>();
   private perIp = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private scanners: () => ScannerInfo[] = () => [];
@@ -118,6 +126,12 @@ export class WsHub {
           false,
         );
     });
+    events.on(this, 'display.updated', ({ display }) => {
+      const peers = this.displays.get(display.terminal_id);
+      if (!peers) return;
+      const data = JSON.stringify({ type: 'display', display } satisfies ServerMessage);
+      for (const p of peers) this.send(p, data);
+    });
     events.on(this, 'products.changed', (e) => this.toAll({ type: 'products.changed', ...e }));
     events.on(this, 'scanners.changed', (e) => this.toAll({ type: 'scanners.changed', ...e }));
     events.on(this, 'settings.changed', (e) => this.toAll({ type: 'settings.changed', ...e }));
@@ -139,6 +153,7 @@ export class WsHub {
     this.perIp.clear();
     this.byTerminal.clear();
     this.admins.clear();
+    this.displays.clear();
     this.wss?.close();
     this.wss = null;
   }
@@ -199,7 +214,7 @@ export class WsHub {
     }
     const ip = this.deps.clientIp(req);
     // A repeated parameter is refused, as queryParam() does for HTTP: never guess which counts.
-    for (const name of ['role', 'terminal_id']) {
+    for (const name of ['role', 'terminal_id', 'display']) {
       if (url.searchParams.getAll(name).length > 1)
         return this.reject(
           socket,
@@ -209,9 +224,30 @@ export class WsHub {
         );
     }
     const role = url.searchParams.get('role');
-    const terminalId = url.searchParams.get('terminal_id');
+    let terminalId = url.searchParams.get('terminal_id');
+    const displayOf = url.searchParams.get('display');
     let admin = false;
-    if (role === 'admin') {
+    let display = false;
+    if (displayOf !== null) {
+      if (role !== null || terminalId !== null)
+        return this.reject(
+          socket,
+          400,
+          'invalid_query',
+          'display cannot be combined with role or terminal_id',
+        );
+      if (!TERMINAL_RE.test(displayOf))
+        return this.reject(
+          socket,
+          400,
+          'invalid_query',
+          'display must be a terminal id of 1-64 letters, digits, "_" and "-"',
+        );
+      const refusal = this.deps.posUpgradeGuard(req, ip);
+      if (refusal) return this.reject(socket, refusal.status, 'forbidden', refusal.message);
+      display = true;
+      terminalId = displayOf;
+    } else if (role === 'admin') {
       if (!this.deps.isAdminSession(req.headers.cookie))
         return this.reject(socket, 401, 'unauthorized', 'Admin login required');
       admin = true;
@@ -237,23 +273,45 @@ export class WsHub {
         'too_many_sockets',
         'Too many live connections from this address',
       );
-    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { terminalId, admin, ip }));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws, { terminalId, admin, display, ip }),
+    );
   }
 
   private accept(
     ws: WebSocket,
-    opts: { terminalId: string | null; admin: boolean; ip: string },
+    opts: { terminalId: string | null; admin: boolean; display: boolean; ip: string },
   ): void {
-    const peer: Peer = { ws, terminalId: null, admin: opts.admin, alive: true, ip: opts.ip };
+    const peer: Peer = {
+      ws,
+      terminalId: null,
+      admin: opts.admin,
+      display: opts.display,
+      alive: true,
+      ip: opts.ip,
+    };
     this.peers.add(peer);
     this.perIp.set(peer.ip, (this.perIp.get(peer.ip) ?? 0) + 1);
     if (peer.admin) this.admins.add(peer);
-    if (opts.terminalId && TERMINAL_RE.test(opts.terminalId)) this.watch(peer, opts.terminalId);
+    if (peer.display && opts.terminalId) {
+      peer.terminalId = opts.terminalId;
+      const set = this.displays.get(opts.terminalId) ?? new Set<Peer>();
+      set.add(peer);
+      this.displays.set(opts.terminalId, set);
+    } else if (opts.terminalId && TERMINAL_RE.test(opts.terminalId))
+      this.watch(peer, opts.terminalId);
     ws.on('pong', () => (peer.alive = true));
     ws.on('message', (data, isBinary) => this.onMessage(peer, data as Buffer, isBinary));
     ws.on('close', () => this.drop(peer));
     ws.on('error', () => ws.terminate());
-    this.send(peer, JSON.stringify(this.deps.snapshot(peer.terminalId, this.scanners())));
+    this.send(
+      peer,
+      JSON.stringify(
+        peer.display && peer.terminalId
+          ? this.deps.displaySnapshot(peer.terminalId)
+          : this.deps.snapshot(peer.terminalId, this.scanners()),
+      ),
+    );
   }
 
   private watch(peer: Peer, terminalId: string): void {
@@ -270,7 +328,11 @@ export class WsHub {
     if (n > 0) this.perIp.set(peer.ip, n);
     else this.perIp.delete(peer.ip);
     this.admins.delete(peer);
-    if (peer.terminalId) {
+    if (peer.display && peer.terminalId) {
+      const set = this.displays.get(peer.terminalId);
+      set?.delete(peer);
+      if (set && set.size === 0) this.displays.delete(peer.terminalId);
+    } else if (peer.terminalId) {
       const set = this.byTerminal.get(peer.terminalId);
       set?.delete(peer);
       if (set && set.size === 0) this.byTerminal.delete(peer.terminalId);
@@ -296,6 +358,7 @@ export class WsHub {
           return error('ping needs a numeric "t"');
         return this.send(peer, JSON.stringify({ type: 'pong', t: msg.t }));
       case 'watch':
+        if (peer.display) return error('A customer display cannot watch another till');
         if (typeof msg.terminal_id !== 'string' || !TERMINAL_RE.test(msg.terminal_id))
           return error('watch needs a terminal_id of 1-64 letters, digits, "_" or "-"');
         this.watch(peer, msg.terminal_id);
@@ -335,6 +398,6 @@ export class WsHub {
 
   private toAll(msg: ServerMessage): void {
     const data = JSON.stringify(msg);
-    for (const p of this.peers) this.send(p, data);
+    for (const p of this.peers) if (!p.display) this.send(p, data);
   }
 }

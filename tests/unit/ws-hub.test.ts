@@ -35,6 +35,8 @@ async function startHub(t: TestContext) {
       snapshots.push(terminalId);
       return { type: 'snapshot', terminal_id: terminalId, scanners } as unknown as ServerMessage;
     },
+    displaySnapshot: (terminalId) =>
+      ({ type: 'display', display: { terminal_id: terminalId } }) as unknown as ServerMessage,
   });
   hub.start();
   const url = (query: string) => `ws://127.0.0.1:${port}/ws?${query}`;

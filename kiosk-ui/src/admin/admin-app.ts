@@ -16,6 +16,7 @@ import './admin-security.js';
 import './admin-providers.js';
 import './admin-employees.js';
 import './admin-closing.js';
+import './admin-shifts.js';
 import './admin-settings.js';
 import './admin-fiscal.js';
 
@@ -25,6 +26,7 @@ const PAGES = [
   'scanners',
   'sales',
   'closing',
+  'shifts',
   'security',
   'employees',
   'providers',
@@ -238,6 +240,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-employees></admin-employees>`;
       case 'closing':
         return html`<admin-closing .live=${this.live} .timezone=${this.timezone}></admin-closing>`;
+      case 'shifts':
+        return html`<admin-shifts .timezone=${this.timezone}></admin-shifts>`;
       case 'fiscal':
         return html`<admin-fiscal .timezone=${this.timezone}></admin-fiscal>`;
       case 'settings':

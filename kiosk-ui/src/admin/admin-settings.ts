@@ -9,6 +9,7 @@ import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
 import './admin-printer.js';
 import './admin-fleet.js';
+import './admin-display-settings.js';
 
 /** "kiosk = Kasse 1" lines → {kiosk: "Kasse 1"}; lines without "=" are skipped. */
 export function parseTillNames(text: string): Record<string, string> {
@@ -152,6 +153,9 @@ export class AdminSettings extends LitElement {
         <section class="card" data-testid="receipt-settings">${this.renderReceipts()}</section>
         <section class="card" data-testid="printer-settings">
           <admin-printer></admin-printer>
+        </section>
+        <section class="card" data-testid="display-settings">
+          <admin-display-settings></admin-display-settings>
         </section>
         <section class="card" data-testid="exports">${this.renderExports()}</section>
         <section class="card" data-testid="backup">${this.renderBackup()}</section>

@@ -14,12 +14,26 @@ import * as settings from './messages/settings.js';
 import * as fiscal from './messages/fiscal.js';
 import * as errors from './messages/errors.js';
 import * as fleet from './messages/fleet.js';
+import * as display from './messages/display.js';
+import * as shift from './messages/shift.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, fleet, errors };
+export const AREAS = {
+  common,
+  pos,
+  admin,
+  scanners,
+  closing,
+  settings,
+  fiscal,
+  fleet,
+  display,
+  shift,
+  errors,
+};
 
 const de = {
   ...common.de,
@@ -30,6 +44,8 @@ const de = {
   ...settings.de,
   ...fiscal.de,
   ...fleet.de,
+  ...display.de,
+  ...shift.de,
   ...errors.de,
 };
 
@@ -44,6 +60,8 @@ const en: Record<MessageKey, string> = {
   ...settings.en,
   ...fiscal.en,
   ...fleet.en,
+  ...display.en,
+  ...shift.en,
   ...errors.en,
 };
 

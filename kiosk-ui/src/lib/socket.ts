@@ -75,7 +75,8 @@ export class LiveSocket {
       } catch {
         return;
       }
-      if (msg.type === 'snapshot') {
+      // A display socket's first message is its `display` state, not a snapshot.
+      if (msg.type === 'snapshot' || msg.type === 'display') {
         this.attempt = 0;
         this.opts.onState('connected');
       }
