@@ -33,12 +33,12 @@ export async function pullCatalog(
 ): Promise<{ state: CatalogState; products: number } | null> {
   const version = await catalogVersion(c);
   if (state?.version === version) return null;
-  const { version: v, products } = await readCatalog(c);
+  const { version: v, products, categories } = await readCatalog(c);
   for (const p of products) {
     const why = productProblem(p);
     if (why) throw new CatalogInvalid(`product ${p.id} in the centre: ${why}`);
   }
-  await deps.catalog.replaceAll(products);
+  await deps.catalog.replaceAll(products, categories);
   const next = { version: v, applied_at: deps.now() };
   await writeFileDurable(path.join(deps.dataDir, CATALOG_STATE_FILE), JSON.stringify(next) + '\n');
   return { state: next, products: products.length };
