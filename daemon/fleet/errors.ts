@@ -25,6 +25,13 @@ export function classify(err: unknown): { code: FleetErrorCode; message: string 
     return { code: 'fleet_permission_denied', message: 'the centre refused the write: ' + msg };
   if (code === '53100')
     return { code: 'fleet_centre_full', message: 'the centre has no disk space left: ' + msg };
+  // Node's errno, not PostgreSQL's SQLSTATE: the shipping cursor (fleet-cursor.json) could not
+  // be written here. The batch is in the centre; it is sent again and skipped there.
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return {
+      code: 'fleet_appliance_full',
+      message: "this appliance's storage is full, the shipping cursor cannot be saved: " + msg,
+    };
   if (
     /CERT|SSL|TLS|self.signed|certificate/i.test(code) ||
     /SSL|certificate|Hostname\/IP does not match/i.test(msg)
