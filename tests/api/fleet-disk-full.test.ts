@@ -5,8 +5,9 @@
  *   commits, the cursor write fails (fleet_appliance_full), selling is refused as for any full
  *   disk; once space is back the batch is sent again and the centre keeps each entry once.
  * - The centre: the database's tables in a tablespace on a tmpfs. PostgreSQL cannot extend a
- *   table (SQLSTATE 53100 disk_full); the appliance sells on, the status says so by code
- *   (the admin page's German text), and once space is back the backlog arrives exactly.
+ *   table (SQLSTATE 53100 disk_full); the appliance sells on, the status says so by code and
+ *   the admin page (real Chromium) in German, and once space is back the backlog arrives
+ *   exactly.
  * Mounting needs root (the CI runs as root); elsewhere the tests are skipped with the reason.
  */
 import { after, before, test } from 'node:test';
@@ -20,7 +21,7 @@ import pg from 'pg';
 import { startPostgres, waitFor, type PgCluster } from '../helpers/postgres.js';
 import { ADMIN_TOKEN, prodSecrets, product, sell } from '../helpers/shop-ops.js';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { de, en } from '../../kiosk-ui/src/lib/messages/errors.js';
+import { launchBrowser, openPage } from '../e2e/support.js';
 
 const run = promisify(execFile);
 const admin = { admin: ADMIN_TOKEN };
@@ -224,9 +225,25 @@ test("the centre's disk full: PostgreSQL refuses with disk_full (53100), the app
       `centre full after ${sales} sales: ${full.last_error.code}: ${full.last_error.message}`,
     );
     assert.match(centre!.log(), /could not extend file/);
-    // The admin page says it by the code, in German (and English), no raw system error.
-    assert.equal(de['err.fleet_centre_full'], 'Der Zentrale ist der Speicherplatz ausgegangen.');
-    assert.doesNotMatch(de['err.fleet_centre_full'] + en['err.fleet_centre_full'], /ENOSPC|53100/);
+    // The admin page (real Chromium) says it in German, translated by the code: no raw error.
+    const browser = await launchBrowser();
+    try {
+      const { page } = await openPage(browser, `${d.url}/admin`);
+      await page.getByLabel('Admin-Token').fill(ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('link', { name: 'Tagesabschluss' }).waitFor();
+      await page.goto(`${d.url}/admin#settings`);
+      const fleet = page.locator('[data-testid="fleet-settings"]');
+      const shown = fleet
+        .getByTestId('fleet-error')
+        .filter({ hasText: 'Der Zentrale ist der Speicherplatz ausgegangen.' });
+      await shown.waitFor({ timeout: 60_000 });
+      const text = (await fleet.textContent()) ?? '';
+      assert.doesNotMatch(text, /No space left|could not extend|53100|fleet_centre_full/);
+      t.diagnostic(`admin page: ${(await shown.textContent())?.trim()}`);
+    } finally {
+      await browser.close();
+    }
     // The counter does not wait for the centre: it sells on.
     for (let i = 0; i < 5; i++) {
       await sell(d, [['FULL2', 2]]);
