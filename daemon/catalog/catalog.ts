@@ -79,6 +79,11 @@ function newProduct(fields: ProductFields, now: string): Product {
 
 /** A product as the fleet centre sends it: its category by name, no image, no deposit link. */
 export type PulledProduct = Omit<Product, 'image_url' | 'category_id' | 'deposit_product_id'>;
+/** A category as the fleet centre sends it: matched by name; a null colour keeps the local one. */
+export interface PulledCategory {
+  name: string;
+  color: string | null;
+}
 
 export class Catalog {
   private byId = new Map<string, Product>();
@@ -134,10 +139,11 @@ export class Catalog {
   /**
    * Replaces the whole catalog with `products` in one durable write (a catalog pulled from
    * the fleet centre): all or nothing. Categories come by name and are matched to the local
-   * list (a new name becomes a category in the same write); images stay with the product ids
-   * that keep them.
+   * list (a new name becomes a category in the same write); a pulled category's colour
+   * (`#rrggbb`) becomes the local category's colour in the same write; images stay with the
+   * product ids that keep them.
    */
-  async replaceAll(products: PulledProduct[]): Promise<void> {
+  async replaceAll(products: PulledProduct[], categories: PulledCategory[] = []): Promise<void> {
     const staged: StagedCategories = new Map();
     const next: Product[] = products.map((p) => {
       const cat = p.category ? this.categoryByName(p.category, staged) : null;
@@ -149,8 +155,19 @@ export class Catalog {
         image_url: this.byId.get(p.id)?.image_url ?? null,
       };
     });
+    const colour = (name: string) => {
+      const c = categories.find((x) => x.color && sameName(x.name, name))?.color;
+      return c && /^#[0-9a-fA-F]{6}$/.test(c) ? c.toLowerCase() : null;
+    };
+    for (const cat of staged.values()) cat.color = colour(cat.name) ?? cat.color;
+    const now = this.now();
+    const recoloured = this.doc.data.categories.flatMap((c) => {
+      const want = colour(c.name);
+      return want && want !== c.color ? [{ ...c, color: want, updated_at: now }] : [];
+    });
     const changed = new Set([...this.byId.keys(), ...next.map((p) => p.id)]);
     await this.doc.update((d) => {
+      d.categories = d.categories.map((c) => recoloured.find((r) => r.id === c.id) ?? c);
       this.addStaged(d, staged);
       d.products = next;
       this.byId.clear();

@@ -13,7 +13,7 @@
  *     nothing: every journal entry takes effect exactly once.
  */
 import type { ClientBase } from 'pg';
-import type { PulledProduct } from '../catalog/catalog.js';
+import type { PulledCategory, PulledProduct } from '../catalog/catalog.js';
 
 /** A journal entry ready to ship: its key, kind and time, and its JSON as committed. */
 export interface Outgoing {
@@ -199,7 +199,7 @@ export async function shipBatch(
 /** The central catalog in one consistent snapshot, as local products. */
 export async function readCatalog(
   c: ClientBase,
-): Promise<{ version: number; products: PulledProduct[] }> {
+): Promise<{ version: number; products: PulledProduct[]; categories: PulledCategory[] }> {
   await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const v = await c.query<{ version: string; changed_at: Date }>(
@@ -222,6 +222,9 @@ export async function readCatalog(
          LEFT JOIN catalog_categories c USING (category_id)
         ORDER BY p.product_id`,
     );
+    const cats = await c.query<PulledCategory>(
+      'SELECT name, color FROM catalog_categories ORDER BY category_id',
+    );
     await c.query('COMMIT');
     return {
       version: Number(v.rows[0]?.version ?? 0),
@@ -236,6 +239,7 @@ export async function readCatalog(
         created_at: p.updated_at.toISOString(),
         updated_at: p.updated_at.toISOString(),
       })),
+      categories: cats.rows,
     };
   } catch (err) {
     await c.query('ROLLBACK').catch(() => {});

@@ -9,54 +9,45 @@
  * - the journal's commit listener only copies the committed entry's JSON into a bounded
  *   in-memory queue and wakes the loop; nothing on the sale path waits for the network;
  * - when the queue overflowed or after a restart the loop reads the backlog from the journal
- *   files (entriesAfter), and ships it at FLEET_MAX_RATE entries per second at most;
+ *   files (entriesAfter; both in outbox.ts), and ships it at FLEET_MAX_RATE entries per
+ *   second at most;
  * - no network, a stopped centre, a refused login: the appliance sells on, the loop retries
- *   with a growing pause (up to FLEET_CHECK_SECONDS), and the status says why in a code.
+ *   with a growing pause (up to FLEET_CHECK_SECONDS), and the status says why in a code
+ *   (errors.ts).
  *
  * Catalog (FLEET_CATALOG=pull): LISTEN on the centre's catalog channel plus a check every
  * FLEET_CHECK_SECONDS; a new catalog version replaces the local catalog in one durable write
- * (all or nothing), local edits are refused, and offline the last copy keeps selling.
+ * (all or nothing; catalog-pull.ts), local edits are refused, and offline the last copy keeps
+ * selling.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { Module } from '../core/module.js';
 import type { Journal } from '../store/journal.js';
-import { writeFileDurable } from '../store/durable-file.js';
 import { StorageError } from '../store/document.js';
 import type { SalesEntry } from '../entries.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { MAX_PRICE_CENTS } from '../catalog/catalog.js';
-import { barcodeProblem } from '../catalog/barcode.js';
-import { VAT_RATES_DEFAULT, type FleetStatus } from '../protocol.js';
+import type { FleetStatus } from '../protocol.js';
 import { migrate, SchemaError, CATALOG_CHANNEL, schemaVersion } from './schema.js';
-import {
-  catalogVersion,
-  IdentityConflict,
-  readCatalog,
-  registerAppliance,
-  shipBatch,
-  type Outgoing,
-} from './centre.js';
+import { registerAppliance, shipBatch } from './centre.js';
 import { FleetIdentity } from './identity.js';
+import { CatalogInvalid, classify } from './errors.js';
+import { Outbox } from './outbox.js';
+import { pullCatalog, readCatalogState, type CatalogState } from './catalog-pull.js';
 
 export { markNewIdentity, NEW_IDENTITY_MARKER, IDENTITY_FILE, CURSOR_FILE } from './identity.js';
 export { migrate, SCHEMA_VERSION, MIGRATIONS } from './schema.js';
+export { classify } from './errors.js';
+export { CATALOG_STATE_FILE } from './catalog-pull.js';
 
-export const CATALOG_STATE_FILE = 'fleet-catalog.json';
-/** Entries kept in memory for shipping; beyond that the loop reads the journal files. */
-const QUEUE_CAP = 20_000;
 /**
  * After a partial batch (live selling), the loop lingers this long so that the sales of the
  * next moments share one transaction and one cursor fsync instead of each taking its own
  * beside the till's journal fsync.
  */
 const LINGER_MS = 250;
-/** Entries read from the journal files at a time while catching up. */
-const READ_AHEAD = 10_000;
 
 export interface FleetDeps {
   config: Config;
@@ -67,42 +58,6 @@ export interface FleetDeps {
   version: string;
 }
 
-type ErrorCode = NonNullable<FleetStatus['last_error']>['code'];
-
-/** A failure in plain words with a stable code (the admin page translates by the code). */
-export function classify(err: unknown): { code: ErrorCode; message: string } {
-  const e = err as { code?: string; message?: string };
-  const msg = e?.message ?? String(err);
-  if (err instanceof IdentityConflict) return { code: 'fleet_identity_conflict', message: msg };
-  if (err instanceof SchemaError) return { code: err.code, message: msg };
-  if (err instanceof CatalogInvalid) return { code: 'fleet_catalog_invalid', message: msg };
-  const code = e?.code ?? '';
-  if (code === '28P01' || code === '28000')
-    return { code: 'fleet_auth_failed', message: 'the centre refused the login: ' + msg };
-  if (code === '42501')
-    return { code: 'fleet_permission_denied', message: 'the centre refused the write: ' + msg };
-  if (code === '53100')
-    return { code: 'fleet_centre_full', message: 'the centre has no disk space left: ' + msg };
-  if (
-    /CERT|SSL|TLS|self.signed|certificate/i.test(code) ||
-    /SSL|certificate|Hostname\/IP does not match/i.test(msg)
-  )
-    return { code: 'fleet_tls_failed', message: 'the secure connection failed: ' + msg };
-  if (
-    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EAI_AGAIN/.test(code) ||
-    /terminat|timeout|Connection|ECONNREFUSED|shutting down|57P0/.test(msg + code)
-  )
-    return { code: 'fleet_unreachable', message: 'the centre cannot be reached: ' + msg };
-  return { code: 'fleet_error', message: msg };
-}
-
-class CatalogInvalid extends Error {}
-
-interface CatalogState {
-  version: number;
-  applied_at: string;
-}
-
 export class Fleet implements Module {
   readonly name = 'fleet';
   readonly identity: FleetIdentity;
@@ -111,9 +66,7 @@ export class Fleet implements Module {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
-  private queue: Outgoing[] = [];
-  private tail = 0;
-  private reading: Outgoing[] | null = null;
+  private outbox: Outbox | null = null;
   private cursor = { seq: 0, at: null as string | null };
   private lastError: FleetStatus['last_error'] = null;
   private schema: number | null = null;
@@ -163,19 +116,13 @@ export class Fleet implements Module {
     if (!this.enabled) return;
     const c = await this.identity.readCursor();
     this.cursor = { seq: c.seq, at: c.at };
-    this.tail = Math.max(c.seq, journal.lastSeq);
-    this.catalogState = await readState(path.join(config.dataDir, CATALOG_STATE_FILE));
+    const outbox = new Outbox(journal, Math.max(c.seq, journal.lastSeq));
+    this.outbox = outbox;
+    this.catalogState = await readCatalogState(config.dataDir);
     if (this.pull) this.deps.catalog.setManaged('fleet');
     journal.onCommitted((batch) => {
       if (this.stopped) return;
-      for (const { entry } of batch) {
-        const out: Outgoing = { q: entry.q, e: entry.e, at: entry.at, text: JSON.stringify(entry) };
-        if (this.reading) this.reading.push(out);
-        else if (out.q === this.tail + 1 && this.queue.length < QUEUE_CAP) {
-          this.queue.push(out);
-          this.tail = out.q;
-        }
-      }
+      outbox.committed(batch);
       this.poke();
     });
     this.loop = this.run();
@@ -306,7 +253,7 @@ export class Fleet implements Module {
             };
           }
         }
-        const batch = await this.nextBatch();
+        const batch = await this.outbox!.next(this.cursor.seq, config.fleetBatchSize);
         if (!batch.length) {
           if (!(await this.idle(config.fleetCheckSeconds * 1000))) this.catalogDue = true;
           continue;
@@ -323,7 +270,7 @@ export class Fleet implements Module {
         this.cursor = { seq: last.q, at };
         for (const w of [...this.waiters]) w();
         this.shippedTotal += batch.length;
-        this.queue.splice(0, batch.length);
+        this.outbox!.shipped(batch.length);
         if (this.lastError) this.lastError = null;
         // The backlog's pace: at most FLEET_MAX_RATE entries a second; live, a short linger.
         const pace = (batch.length * 1000) / config.fleetMaxRate - (Date.now() - t0);
@@ -405,83 +352,16 @@ export class Fleet implements Module {
     if (c) await c.end().catch(() => {});
   }
 
-  /** The next entries after the cursor: from memory, or read from the journal files. */
-  private async nextBatch(): Promise<Outgoing[]> {
-    const size = this.deps.config.fleetBatchSize;
-    const next = this.cursor.seq + 1;
-    while (this.queue.length && this.queue[0].q < next) this.queue.shift();
-    if (this.queue.length && this.queue[0].q === next) return this.queue.slice(0, size);
-    if (this.deps.journal.lastSeq < next) return [];
-    // Behind the in-memory queue: read the backlog from the files. Commits during the read
-    // are collected and appended when they continue it.
-    this.queue = [];
-    this.tail = this.cursor.seq;
-    this.reading = [];
-    let entries: Awaited<ReturnType<Journal<SalesEntry>['entriesAfter']>>;
-    let during: Outgoing[];
-    try {
-      entries = await this.deps.journal.entriesAfter(this.cursor.seq, READ_AHEAD);
-    } finally {
-      during = this.reading;
-      this.reading = null;
-    }
-    for (const { entry } of entries) {
-      // A line the journal could not read leaves a gap in q: shipped around, not waited for.
-      if (entry.q <= this.tail) continue;
-      this.queue.push({ q: entry.q, e: entry.e, at: entry.at, text: JSON.stringify(entry) });
-      this.tail = entry.q;
-    }
-    for (const o of during)
-      if (o.q === this.tail + 1 && this.queue.length < QUEUE_CAP) {
-        this.queue.push(o);
-        this.tail = o.q;
-      }
-    return this.queue.slice(0, size);
-  }
-
   private async pullCatalog(): Promise<void> {
-    const c = this.client!;
-    const version = await catalogVersion(c);
-    if (this.catalogState?.version === version) return;
-    const { version: v, products } = await readCatalog(c);
-    for (const p of products) {
-      const why = productProblem(p);
-      if (why) throw new CatalogInvalid(`product ${p.id} in the centre: ${why}`);
-    }
-    await this.deps.catalog.replaceAll(products);
-    const state = { version: v, applied_at: new Date(this.deps.clock.now()).toISOString() };
-    await writeFileDurable(
-      path.join(this.deps.config.dataDir, CATALOG_STATE_FILE),
-      JSON.stringify(state) + '\n',
+    const { catalog, config, clock, log } = this.deps;
+    const now = () => new Date(clock.now()).toISOString();
+    const done = await pullCatalog(
+      this.client!,
+      { catalog, dataDir: config.dataDir, now },
+      this.catalogState,
     );
-    this.catalogState = state;
-    this.deps.log.info(`fleet: catalog version ${v} applied (${products.length} products)`);
-  }
-}
-
-function productProblem(p: {
-  name: string;
-  price_cents: number;
-  vat_rate: number;
-  barcode: string | null;
-}): string | null {
-  if (!p.name.trim() || p.name.length > 120) return 'name must be 1-120 characters';
-  if (!Number.isInteger(p.price_cents) || p.price_cents < 0 || p.price_cents > MAX_PRICE_CENTS)
-    return `price_cents must be 0 to ${MAX_PRICE_CENTS}`;
-  if (!VAT_RATES_DEFAULT.includes(p.vat_rate))
-    return `VAT rate ${p.vat_rate} is not one of ${VAT_RATES_DEFAULT.join(', ')}`;
-  if (p.barcode) {
-    const why = barcodeProblem(p.barcode);
-    if (why) return `barcode ${why}`;
-  }
-  return null;
-}
-
-async function readState(file: string): Promise<CatalogState | null> {
-  try {
-    const v = JSON.parse(await readFile(file, 'utf8')) as CatalogState;
-    return Number.isInteger(v.version) ? v : null;
-  } catch {
-    return null;
+    if (!done) return;
+    this.catalogState = done.state;
+    log.info(`fleet: catalog version ${done.state.version} applied (${done.products} products)`);
   }
 }

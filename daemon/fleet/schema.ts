@@ -7,6 +7,7 @@
  * Version 1: the shipped journal and the typed tables made from it, the fleet_sales view.
  * Version 2: the central catalog (categories, VAT rates, products; NOTIFY on change) and
  *            row-level security for the appliance role `fleet_appliance`.
+ * Version 3: a colour per central category (`#rrggbb`, optional): the till's tab colour.
  */
 import type { ClientBase } from 'pg';
 
@@ -206,7 +207,13 @@ BEGIN
 END $$;
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2];
+// The column arrives empty: no catalog version bump, the next owner change carries colours.
+const V3 = `
+ALTER TABLE catalog_categories
+  ADD COLUMN color text CHECK (color IS NULL OR color ~ '^#[0-9a-fA-F]{6}$');
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaError extends Error {

@@ -19,6 +19,7 @@ export interface FleetStatus {
       | 'fleet_tls_failed'
       | 'fleet_permission_denied'
       | 'fleet_centre_full'
+      | 'fleet_appliance_full'
       | 'fleet_schema_newer'
       | 'fleet_schema_behind'
       | 'fleet_identity_conflict'

@@ -68,7 +68,7 @@ test('migrations: from empty to the newest, five appliances at once, each versio
   const versions = await query(url, 'SELECT version FROM fleet_schema ORDER BY version');
   assert.deepEqual(
     versions.map((r) => r.version),
-    [1, 2],
+    [1, 2, 3],
   );
   const tables = await query(
     url,
@@ -102,9 +102,9 @@ test('migrations: from empty to the newest, five appliances at once, each versio
   assert.deepEqual(await withClient(url, (c) => migrate(c)), []);
 });
 
-test('migration from the previous schema version: shipped data stays, the daemon brings the centre to the newest and ships on', async () => {
+test('migration from schema version 1: shipped data stays, the daemon brings the centre to the newest and ships on', async () => {
   const url = await newCentre();
-  assert.equal(MIGRATIONS.length, 2);
+  assert.equal(MIGRATIONS.length, 3);
   const d0 = await appliance(url);
   const dataDir = d0.dataDir;
   let d: TestDaemon | null = null;
@@ -119,7 +119,7 @@ test('migration from the previous schema version: shipped data stays, the daemon
       `DROP TABLE catalog_products, catalog_categories, catalog_vat_rates, catalog_version;
       DROP FUNCTION fleet_catalog_changed(); DROP INDEX journal_entries_at;
       ALTER TABLE appliances DROP COLUMN db_role CASCADE;
-      DELETE FROM fleet_schema WHERE version = 2;`,
+      DELETE FROM fleet_schema WHERE version >= 2;`,
     );
     for (const t of [
       'appliances',
@@ -139,7 +139,7 @@ test('migration from the previous schema version: shipped data stays, the daemon
     d = await appliance(url, {}, dataDir);
     await sell(d, [['MIG1', 2]]);
     assert.ok(await d.app.fleet.drained(30_000));
-    assert.equal(d.app.fleet.status().schema_version, 2);
+    assert.equal(d.app.fleet.status().schema_version, SCHEMA_VERSION);
     const rows = await query(url, 'SELECT sale_no, total_cents FROM fleet_sales ORDER BY sale_no');
     assert.deepEqual(
       rows.map((r) => [r.sale_no, Number(r.total_cents)]),
@@ -151,6 +151,72 @@ test('migration from the previous schema version: shipped data stays, the daemon
     assert.equal((await query(url, 'SELECT count(*)::int AS n FROM catalog_version'))[0].n, 1);
   } finally {
     await d?.stop();
+  }
+});
+
+test('migration from the previous schema (version 2): the catalog stays, categories get a colour column, and the colours reach a pulling appliance', async () => {
+  const url = await newCentre();
+  assert.equal(SCHEMA_VERSION, 3);
+  assert.deepEqual(await withClient(url, (c) => migrate(c, SCHEMA_VERSION - 1)), [1, 2]);
+  // A catalog the owner kept at version 2 (no colour column yet).
+  await query(
+    url,
+    `INSERT INTO catalog_vat_rates VALUES ('full', 19);
+    INSERT INTO catalog_categories (category_id, name) VALUES ('drinks', 'Getränke');
+    INSERT INTO catalog_products (product_id, barcode, name, category_id, vat_code, price_cents)
+      VALUES ('cola', '4000000000020', 'Cola', 'drinks', 'full', 250);`,
+  );
+  const colOf = (cols: Array<{ column_name: unknown }>) => cols.map((r) => r.column_name);
+  const colsQuery = `SELECT column_name FROM information_schema.columns
+    WHERE table_name = 'catalog_categories' ORDER BY ordinal_position`;
+  assert.deepEqual(colOf(await query(url, colsQuery)), ['category_id', 'name']);
+  const d = await appliance(url, { FLEET_CATALOG: 'pull', FLEET_CHECK_SECONDS: '3600' });
+  try {
+    await waitFor(
+      'the pulled catalog',
+      async () => (await d.get('/api/v1/products')).body.products.length === 1,
+      30_000,
+      () => JSON.stringify(d.app.fleet.status()),
+    );
+    assert.equal(d.app.fleet.status().schema_version, 3);
+    assert.deepEqual(
+      (await query(url, 'SELECT version FROM fleet_schema ORDER BY version')).map((r) => r.version),
+      [1, 2, 3],
+    );
+    assert.deepEqual(colOf(await query(url, colsQuery)), ['category_id', 'name', 'color']);
+    // The version-2 rows are kept, their colour empty; the till gave the tab a palette colour.
+    assert.deepEqual(await query(url, 'SELECT category_id, name, color FROM catalog_categories'), [
+      { category_id: 'drinks', name: 'Getränke', color: null },
+    ]);
+    const local = async () =>
+      (
+        (await d.get('/api/v1/categories')).body.categories as Array<{
+          name: string;
+          color: string;
+        }>
+      ).map((c) => [c.name, c.color]);
+    const [[name, palette]] = await local();
+    assert.equal(name, 'Getränke');
+    assert.match(palette, /^#[0-9a-f]{6}$/);
+    const wanted = palette === '#0f766e' ? '#9d174d' : '#0f766e';
+    // A colour that is not #rrggbb is refused by the centre itself.
+    await assert.rejects(
+      query(url, `UPDATE catalog_categories SET color = 'red' WHERE category_id = 'drinks'`),
+      (err: { code?: string }) => err.code === '23514',
+    );
+    await query(
+      url,
+      `UPDATE catalog_categories SET color = '${wanted.toUpperCase()}' WHERE category_id = 'drinks'`,
+    );
+    await waitFor('the colour from the centre', async () => {
+      const cats = await local();
+      return cats.length === 1 && cats[0][1] === wanted;
+    });
+    await sell(d, [['4000000000020', 1]]);
+    assert.ok(await d.app.fleet.drained(30_000));
+    assert.equal((await query(url, 'SELECT count(*)::int AS n FROM fleet_sales'))[0].n, 1);
+  } finally {
+    await d.stop();
   }
 });
 
@@ -252,7 +318,7 @@ test("FLEET_CATALOG=pull: the centre's catalog arrives whole, changes arrive by 
   await query(
     url,
     `INSERT INTO catalog_vat_rates VALUES ('full', 19), ('reduced', 7);
-    INSERT INTO catalog_categories VALUES ('bread', 'Brot'), ('drinks', 'Getränke');
+    INSERT INTO catalog_categories VALUES ('bread', 'Brot', '#92400E'), ('drinks', 'Getränke', NULL);
     INSERT INTO catalog_products (product_id, barcode, name, category_id, vat_code, price_cents)
       VALUES ('roggen', '4000000000013', 'Roggenbrot', 'bread', 'reduced', 390),
              ('cola', '4000000000020', 'Cola', 'drinks', 'full', 250);`,
@@ -275,6 +341,14 @@ test("FLEET_CATALOG=pull: the centre's catalog arrives whole, changes arrive by 
       [roggen.name, roggen.price_cents, roggen.vat_rate, roggen.category, roggen.barcode],
       ['Roggenbrot', 390, 7, 'Brot', '4000000000013'],
     );
+    // The centre's category colour is the till's tab colour (lower case, as the API keeps it).
+    const cats = (await d.get('/api/v1/categories')).body.categories as Array<{
+      id: string;
+      name: string;
+      color: string;
+    }>;
+    assert.equal(cats.find((c) => c.name === 'Brot')?.color, '#92400e');
+    assert.equal(roggen.category_id, cats.find((c) => c.name === 'Brot')?.id);
     // Local edits are refused with a code the admin page translates.
     const create = await d.post('/api/v1/products', { name: 'Lokal', price_cents: 1 }, admin);
     assert.equal(create.status, 409);

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { startPostgres, waitFor, type PgCluster } from '../helpers/postgres.js';
 import { ADMIN_TOKEN, prodSecrets, product, sell } from '../helpers/shop-ops.js';
 import { startDaemon, tempDir, ROOT, type TestDaemon } from '../helpers/daemon.js';
-import { CURSOR_FILE, NEW_IDENTITY_MARKER } from '../../daemon/fleet/index.js';
+import { CURSOR_FILE, NEW_IDENTITY_MARKER, SCHEMA_VERSION } from '../../daemon/fleet/index.js';
 
 const admin = { admin: ADMIN_TOKEN };
 let centre: PgCluster;
@@ -125,7 +125,7 @@ test('two appliances ship every journal entry once into one centre; typed tables
     assert.equal(sa.pending, 0);
     assert.equal(sa.last_error, null);
     assert.equal(sa.last_shipped_seq, a.app.checkout.journal.log.lastSeq);
-    assert.equal(sa.schema_version, 2);
+    assert.equal(sa.schema_version, SCHEMA_VERSION);
     const idA = sa.appliance_id;
     const idB = b.app.fleet.status().appliance_id;
     assert.notEqual(idA, idB);

@@ -315,7 +315,7 @@ const SECTIONS: Section[] = [
     async run() {
       const r = await benchFleet();
       const ship = `fleet: ${r.backlog_entries} journal entries into a local PostgreSQL (fsync on)`;
-      const co = 'fleet: cash checkout, shipping off / on / on while a backlog ships';
+      const co = 'fleet: cash checkout, shipping off / on (alternating rounds) / catching up';
       const rows: Row[] = [
         { bench: ship, metric: 'catch-up time', value: r.catch_up_s, unit: 's' },
         { bench: ship, metric: 'throughput', value: r.entries_per_s, unit: 'entries/s' },
@@ -343,20 +343,31 @@ const SECTIONS: Section[] = [
         },
         {
           bench: co,
-          metric: 'on p50 / off p50',
-          value: ratio(r.checkout_ms.on.p50, r.checkout_ms.off.p50),
+          metric: `on / off, median of ${r.ratios.rounds} rounds' p50 ratios`,
+          value: r.ratios.median_on_off,
           unit: 'x',
           target: '≤ 1.2 (noise)',
-          ok: r.checkout_ms.on.p50 <= 1.2 * r.checkout_ms.off.p50,
+          ok: r.ratios.median_on_off <= 1.2,
+        },
+        {
+          // In one process the catch-up's work lands on the off daemon's turns too: no target.
+          bench: co,
+          metric: `catching up / off beside it (one process), median of ${r.ratios.rounds} rounds`,
+          value: r.ratios.median_catching_up_off,
+          unit: 'x',
         },
         {
           bench: co,
-          metric: 'catching up p50 / off p50',
-          value: ratio(r.checkout_ms.on_catching_up.p50, r.checkout_ms.off.p50),
-          unit: 'x',
-          target: '≤ 1.2 (noise)',
-          ok: r.checkout_ms.on_catching_up.p50 <= 1.2 * r.checkout_ms.off.p50,
+          metric: 'off p50 while another daemon of the process catches up',
+          value: r.checkout_ms.off_beside_catching_up.p50,
+          unit: 'ms',
         },
+        ...(['start', 'rounds', 'end'] as const).map((at) => ({
+          bench: co,
+          metric: `load average (1 min) at ${at === 'rounds' ? 'the latency rounds' : at}`,
+          value: r.load_average[at],
+          unit: '',
+        })),
       ];
       return { rows, raw: r };
     },

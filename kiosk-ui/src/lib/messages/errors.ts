@@ -89,6 +89,8 @@ export const de = {
     'Die sichere Verbindung zur Zentrale ist fehlgeschlagen (Zertifikat oder Hostname passt nicht).',
   'err.fleet_permission_denied': 'Die Zentrale verweigert das Schreiben (Rechte der Rolle).',
   'err.fleet_centre_full': 'Der Zentrale ist der Speicherplatz ausgegangen.',
+  'err.fleet_appliance_full':
+    'Der Speicher dieser Kasse ist voll: Die Übertragung zur Zentrale wartet, bis wieder Platz ist.',
   'err.fleet_schema_newer':
     'Die Zentrale ist neuer als diese Kasse. Bitte die Kasse aktualisieren.',
   'err.fleet_schema_behind':
@@ -306,6 +308,8 @@ export const en: Record<keyof typeof de, string> = {
     'The secure connection to the centre failed (certificate or host name does not match).',
   'err.fleet_permission_denied': 'The centre refuses the write (the role lacks rights).',
   'err.fleet_centre_full': 'The centre has run out of disk space.',
+  'err.fleet_appliance_full':
+    "This appliance's storage is full: shipping to the centre waits until there is space again.",
   'err.fleet_schema_newer': 'The centre is newer than this appliance. Please update it.',
   'err.fleet_schema_behind':
     'The centre needs an update this appliance may not run (the owner role is needed).',
