@@ -14,12 +14,24 @@ import * as settings from './messages/settings.js';
 import * as fiscal from './messages/fiscal.js';
 import * as errors from './messages/errors.js';
 import * as fleet from './messages/fleet.js';
+import * as selling from './messages/selling.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, fleet, errors };
+export const AREAS = {
+  common,
+  pos,
+  admin,
+  scanners,
+  closing,
+  settings,
+  fiscal,
+  fleet,
+  selling,
+  errors,
+};
 
 const de = {
   ...common.de,
@@ -30,6 +42,7 @@ const de = {
   ...settings.de,
   ...fiscal.de,
   ...fleet.de,
+  ...selling.de,
   ...errors.de,
 };
 
@@ -44,6 +57,7 @@ const en: Record<MessageKey, string> = {
   ...settings.en,
   ...fiscal.en,
   ...fleet.en,
+  ...selling.en,
   ...errors.en,
 };
 
