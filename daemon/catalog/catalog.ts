@@ -169,6 +169,11 @@ export class Catalog {
     return undefined;
   }
 
+  /** A product by its exact name (a CSV row's deposit). */
+  byName(name: string): Product | undefined {
+    return [...this.byId.values()].find((p) => p.name === name);
+  }
+
   /** A product without a barcode by its exact name (CSV rows without a barcode match so). */
   byNameWithoutBarcode(name: string): Product | undefined {
     return [...this.byId.values()].find((p) => !p.barcode && p.name === name);
@@ -351,7 +356,6 @@ export class Catalog {
     return pages;
   }
 
-  // ------------------------------------------------------------------------------ CSV
   /** The catalog as a CSV stream (sorted by name; 500 products a chunk). */
   exportCsv(): Readable {
     return exportCatalogCsv(this.list());

@@ -58,8 +58,35 @@ test('deposit: follows its product, returns are negative, a pure return is paid 
       vat_rate: 7,
       deposit_product_id: p15.id,
     });
-    // The product form's choice survives the CSV round trip is covered by the catalog tests;
-    // here: a deposit cannot carry a deposit, and a product in use as deposit stays.
+    // The CSV export names the deposit; importing it back changes nothing, and a row can set
+    // or clear the deposit by name (an unknown name is refused for that row).
+    const exp = await d.get('/api/v1/products/export.csv', admin);
+    assert.ok(exp.text.includes('7101,"Bier 0,33",3.50,,19,yes,"Pfand 0,25"'), exp.text);
+    const imp = (text: string) =>
+      d.request('POST', '/api/v1/products/import', {
+        admin: ADMIN_TOKEN,
+        raw: text,
+        headers: { 'content-type': 'text/csv' },
+      });
+    assert.equal((await imp(exp.text)).body.updated, 0);
+    const csvSet = await imp(
+      'barcode,name,price,Pfand\n7102,Saft,2.00,\n7101,"Bier 0,33",3.50,Nope\n',
+    );
+    assert.deepEqual(
+      [csvSet.body.updated, csvSet.body.errors.map((e: any) => [e.row, e.code])],
+      [1, [[3, 'unknown_deposit']]],
+    );
+    assert.equal(
+      (await d.get<Product>(`/api/v1/products/${juice.id}`)).body.deposit_product_id,
+      null,
+    );
+    const relink = await imp(`barcode,name,price,deposit\n7102,Saft,2.00,"Pfand 0,15"\n`);
+    assert.equal(relink.body.updated, 1, relink.text);
+    assert.equal(
+      (await d.get<Product>(`/api/v1/products/${juice.id}`)).body.deposit_product_id,
+      p15.id,
+    );
+    // A deposit cannot carry a deposit.
     const chain = await d.request('PATCH', `/api/v1/products/${p25.id}`, {
       admin: ADMIN_TOKEN,
       body: { deposit_product_id: p15.id },

@@ -37,6 +37,8 @@ export const de = {
   'err.deposit_follows':
     'Das Pfand folgt seinem Artikel. Bitte die Menge des Artikels ändern oder ihn entfernen.',
   'err.not_a_deposit': 'Das ist kein Pfand-Artikel.',
+  'err.unknown_deposit':
+    'Diesen Pfand-Artikel gibt es nicht. Pfand-Artikel zuerst anlegen (oder die Datei zweimal einlesen).',
   'err.payout_cash_only': 'Ein Betrag unter null wird nur bar ausgezahlt.',
   'err.nothing_to_discount': 'Hier gibt es nichts mehr zu rabattieren.',
   'err.too_many_discounts': 'Mehr Rabatte gehen in einem Einkauf nicht.',
@@ -84,6 +86,8 @@ export const en: Record<keyof typeof de, string> = {
   'closing.discounts': 'of which discounts',
   'err.deposit_follows': 'The deposit follows its product. Change the product or remove it.',
   'err.not_a_deposit': 'This is not a deposit product.',
+  'err.unknown_deposit':
+    'This deposit product does not exist. Create deposit products first (or import the file twice).',
   'err.payout_cash_only': 'An amount below zero is paid out in cash only.',
   'err.nothing_to_discount': 'There is nothing left to discount.',
   'err.too_many_discounts': 'No more discounts possible in one purchase.',
