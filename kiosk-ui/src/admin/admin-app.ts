@@ -18,6 +18,7 @@ import './admin-employees.js';
 import './admin-closing.js';
 import './admin-settings.js';
 import './admin-fiscal.js';
+import './admin-discounts.js';
 
 const PAGES = [
   'products',
@@ -222,7 +223,8 @@ export class PosAdminApp extends LitElement {
       case 'products':
         return html`<admin-products .live=${this.live}></admin-products>`;
       case 'categories':
-        return html`<admin-categories .live=${this.live}></admin-categories>`;
+        return html`<admin-categories .live=${this.live}></admin-categories>
+          <admin-discounts></admin-discounts>`;
       case 'scanners':
         return html`<admin-scanners
           .live=${this.live}

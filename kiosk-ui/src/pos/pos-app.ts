@@ -4,7 +4,7 @@ import { isLoopbackHost } from '../lib/terminal.js';
 import { t, tn, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { PosController } from './pos-controller.js';
-import type { OpenPriceInput } from '../../../daemon/protocol.js';
+import type { DiscountBody, OpenPriceInput } from '../../../daemon/protocol.js';
 import { VAT_RATES_DEFAULT } from '../../../daemon/protocol.js';
 import { isOffline, pickable } from './pos-store.js';
 import '../components/pos-toasts.js';
@@ -16,6 +16,7 @@ import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
+import './pos-discount-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
@@ -139,6 +140,18 @@ export class PosApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
+      .tools {
+        display: flex;
+        gap: 6px;
+        padding: 4px 6px;
+        border-top: 1px solid var(--pos-border);
+        overflow-x: auto;
+      }
+      .tools button {
+        min-height: 44px;
+        padding: 0 10px;
+        white-space: nowrap;
+      }
       pos-picker {
         min-height: 0;
       }
@@ -222,6 +235,26 @@ export class PosApp extends LitElement {
             @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
               ctl.showQuantity(e.detail)}
           ></pos-cart>
+          <div class="tools">
+            <button
+              data-testid="discount-open"
+              ?disabled=${locked || !cart?.lines.length}
+              @click=${() => ctl.showDiscount(true)}
+            >
+              % ${t('sell.discount')}
+            </button>
+            ${s.depositProducts.map(
+              (p) =>
+                html`<button
+                  data-testid="deposit-return"
+                  data-product-id=${p.id}
+                  ?disabled=${locked}
+                  @click=${() => ctl.addDepositReturn(p.id)}
+                >
+                  ↩ ${s.depositProducts.length === 1 ? t('sell.deposit_return') : p.name}
+                </button>`,
+            )}
+          </div>
           ${
             s.unknownBarcode && !away
               ? html`<div class="unknown" data-testid="unknown-banner">
@@ -287,6 +320,16 @@ export class PosApp extends LitElement {
           void ctl.addOpenPrice(e.detail)}
         @pos-open-price-cancel=${() => ctl.showOpenPrice(false)}
       ></pos-open-price-dialog>
+      <pos-discount-dialog
+        ?open=${s.discountOpen}
+        .cart=${cart}
+        .settings=${s.discountSettings}
+        .currency=${s.currency}
+        ?busy=${s.busy}
+        @pos-discount-add=${(e: CustomEvent<DiscountBody>) => void ctl.addDiscount(e.detail)}
+        @pos-discount-remove=${(e: CustomEvent<{ id: string }>) => ctl.removeDiscount(e.detail.id)}
+        @pos-discount-cancel=${() => ctl.showDiscount(false)}
+      ></pos-discount-dialog>
       <pos-cash-dialog
         ?open=${s.cashOpen}
         .total=${cart?.total_cents ?? 0}
