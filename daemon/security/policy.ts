@@ -87,6 +87,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/sales/:id': pos,
   'POST /api/v1/sales/:id/cancel': cashier,
   'GET /api/v1/sales': admin,
+  [`GET ${T}/sales`]: manager,
   'GET /api/v1/reports/daily': admin,
 
   // ----------------------------------------------------------------- cashier PIN login

@@ -384,6 +384,16 @@ test('discounts: line and cart, presets, manager limit, spread to the cent, VAT 
       158,
     );
 
+    // Today's sales of the till, for a manager only (void and receipt again at the till).
+    const asCashier = await d.get('/api/v1/terminals/kiosk/sales', await session('246810'));
+    assert.equal(asCashier.status, 403);
+    const mine = await d.get('/api/v1/terminals/kiosk/sales', await session('135791'));
+    assert.deepEqual(
+      mine.body.sales.map((s: Sale) => [s.number, s.total_cents]),
+      [[sale.number, 966]],
+    );
+    assert.deepEqual((await d.get('/api/v1/terminals/other/sales', admin)).body.sales, []);
+
     // Refund the discounted sausage: what was paid for it comes back (267), VAT with it.
     const rf = await d.post(
       `/api/v1/sales/${sale.id}/refunds`,

@@ -246,3 +246,39 @@ test('a pure deposit return is paid out in cash at the till', async () => {
   assert.deepEqual(pageErrors(page), []);
   await context.close();
 });
+
+test('a manager voids the last sale at the till and sees its receipt again', async () => {
+  const { context, page } = await openPage(browser, `${d.url}/pos?terminal=club`, SIZES.small);
+  await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+  await page.getByTestId('till-sales').click();
+  const dialog = page.locator('pos-sales-dialog dialog[open]');
+  await dialog.waitFor();
+  const first = dialog.locator('li').first();
+  await first.filter({ hasText: '8,82' }).waitFor();
+  // No printer here: the receipt comes back as its QR code.
+  await first.getByTestId('till-receipt-again').click();
+  await page.getByTestId('till-receipt').filter({ hasText: 'Beleg Nr. 1' }).waitFor();
+  await first.getByTestId('till-void').click();
+  await first.getByTestId('till-void').filter({ hasText: 'Wirklich stornieren?' }).waitFor();
+  await screenshot(page, 'club-void-confirm-800x480');
+  await first.getByTestId('till-void').click();
+  await page.getByTestId('till-notice').filter({ hasText: 'storniert' }).waitFor();
+  await screenshot(page, 'club-voided-800x480');
+  const sale = (await d.get('/api/v1/terminals/club/sales')).body.sales[0] as Sale;
+  const refunds = (await d.get(`/api/v1/sales/${sale.id}/refunds`)).body;
+  assert.equal(refunds.refunds.length, 1);
+  assert.equal(refunds.refunds[0].total_cents, 882);
+  assert.equal(refunds.refunds[0].method, 'cash');
+  const x = (await d.get('/api/v1/closing/x', { admin: true })).body;
+  assert.equal(x.refunds_total_cents, 882);
+  // VAT goes back with the refund: the sale's rows minus themselves, the payout's -0,50 left.
+  assert.deepEqual(
+    x.vat.map((v: any) => [v.rate, v.gross_cents]),
+    [
+      [19, -50],
+      [7, 0],
+    ],
+  );
+  assert.deepEqual(pageErrors(page), []);
+  await context.close();
+});

@@ -143,6 +143,10 @@ export const adminDiscountSettings = () =>
 export const saveDiscountSettings = (body: DiscountSettings) =>
   request<DiscountSettings>('/api/v1/admin/settings/discounts', { method: 'PUT', json: body });
 
+/** Today's paid sales of this till, newest first (manager). */
+export const tillSales = async (tid: string): Promise<Sale[]> =>
+  (await request<{ sales: Sale[] }>(`${terminal(tid)}/sales`)).sales;
+
 export const setLineQuantity = (tid: string, lineId: string, quantity: number) =>
   request<Cart>(`${terminal(tid)}/cart/items/${enc(lineId)}`, {
     method: 'PATCH',

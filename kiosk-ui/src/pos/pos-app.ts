@@ -1,5 +1,5 @@
 import { LitElement, html, css } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { isLoopbackHost } from '../lib/terminal.js';
 import { t, tn, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -17,6 +17,7 @@ import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
 import './pos-discount-dialog.js';
+import './pos-sales-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
@@ -171,6 +172,8 @@ export class PosApp extends LitElement {
 
   private i18n = new I18nController(this);
   private ctl = new PosController(this);
+  /** Today's sales (void, receipt again) are showing. */
+  @state() private salesOpen = false;
   private pickCache: { in: unknown[]; out: ReturnType<typeof pickable> } | null = null;
 
   /** The picker's products without top-up items, recomputed only when its inputs change. */
@@ -205,6 +208,7 @@ export class PosApp extends LitElement {
         ?remote=${!isLoopbackHost(location.hostname)}
         @pos-logout=${() => void ctl.pinLogout()}
         @pos-reprint=${() => void ctl.reprintLast()}
+        @pos-sales=${() => (this.salesOpen = true)}
         @pos-pair=${() => void ctl.openPairing()}
         @pos-watch=${(e: CustomEvent<{ terminal_id: string | null }>) =>
           ctl.switchTerminal(e.detail.terminal_id)}
@@ -320,6 +324,14 @@ export class PosApp extends LitElement {
           void ctl.addOpenPrice(e.detail)}
         @pos-open-price-cancel=${() => ctl.showOpenPrice(false)}
       ></pos-open-price-dialog>
+      <pos-sales-dialog
+        ?open=${this.salesOpen}
+        .terminalId=${ctl.terminalId}
+        .timezone=${s.timezone}
+        .currency=${s.currency}
+        ?printer=${s.printer}
+        @pos-sales-close=${() => (this.salesOpen = false)}
+      ></pos-sales-dialog>
       <pos-discount-dialog
         ?open=${s.discountOpen}
         .cart=${cart}
