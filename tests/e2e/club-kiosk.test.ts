@@ -282,3 +282,21 @@ test('a manager voids the last sale at the till and sees its receipt again', asy
   assert.deepEqual(pageErrors(page), []);
   await context.close();
 });
+
+test('an unknown barcode: "Artikel anlegen" opens the product form with the barcode filled in', async () => {
+  const { context, page } = await openPage(browser, `${d.url}/pos?terminal=club3`, SIZES.small);
+  await page.locator('pos-status-dot [data-state="connected"]').waitFor();
+  const entry = page.getByLabel('Artikel suchen oder Barcode eingeben');
+  await entry.fill('4006381333931');
+  await entry.press('Enter');
+  await page.getByTestId('unknown-banner').waitFor();
+  await screenshot(page, 'club-unknown-create-800x480');
+  await page.getByTestId('create-product').click();
+  await page.getByLabel('Admin-Token').fill('demo-admin-token');
+  await page.getByLabel('Admin-Token').press('Enter');
+  const form = page.locator('admin-product-form');
+  await form.getByLabel('Barcode').waitFor();
+  assert.equal(await form.getByLabel('Barcode').inputValue(), '4006381333931');
+  await screenshot(page, 'club-create-product-800x480');
+  await context.close();
+});

@@ -268,6 +268,19 @@ export class PosApp extends LitElement {
                   <button data-testid="sell-open" @click=${() => ctl.showOpenPrice(true)}>
                     ${t('scan.sell_open')}
                   </button>
+                  ${
+                    !s.pin.required || s.pin.cashier?.role === 'manager'
+                      ? html`<button
+                          data-testid="create-product"
+                          @click=${() =>
+                            location.assign(
+                              `/admin#products?barcode=${encodeURIComponent(s.unknownBarcode!)}`,
+                            )}
+                        >
+                          ${t('scan.create_product')}
+                        </button>`
+                      : ''
+                  }
                   <button aria-label=${t('common.close')} @click=${() => ctl.dismissUnknown()}>
                     ✕
                   </button>
