@@ -17,6 +17,7 @@ import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
 import './pos-discount-dialog.js';
+import './pos-cart-tools.js';
 import './pos-sales-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
@@ -141,18 +142,6 @@ export class PosApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
-      .tools {
-        display: flex;
-        gap: 6px;
-        padding: 4px 6px;
-        border-top: 1px solid var(--pos-border);
-        overflow-x: auto;
-      }
-      .tools button {
-        min-height: 44px;
-        padding: 0 10px;
-        white-space: nowrap;
-      }
       pos-picker {
         min-height: 0;
       }
@@ -239,26 +228,14 @@ export class PosApp extends LitElement {
             @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
               ctl.showQuantity(e.detail)}
           ></pos-cart>
-          <div class="tools">
-            <button
-              data-testid="discount-open"
-              ?disabled=${locked || !cart?.lines.length}
-              @click=${() => ctl.showDiscount(true)}
-            >
-              % ${t('sell.discount')}
-            </button>
-            ${s.depositProducts.map(
-              (p) =>
-                html`<button
-                  data-testid="deposit-return"
-                  data-product-id=${p.id}
-                  ?disabled=${locked}
-                  @click=${() => ctl.addDepositReturn(p.id)}
-                >
-                  ↩ ${s.depositProducts.length === 1 ? t('sell.deposit_return') : p.name}
-                </button>`,
-            )}
-          </div>
+          <pos-cart-tools
+            .deposits=${s.depositProducts}
+            ?locked=${locked}
+            ?lines=${!!cart?.lines.length}
+            @pos-discount-open=${() => ctl.showDiscount(true)}
+            @pos-deposit-return=${(e: CustomEvent<{ product_id: string }>) =>
+              ctl.addDepositReturn(e.detail.product_id)}
+          ></pos-cart-tools>
           ${
             s.unknownBarcode && !away
               ? html`<div class="unknown" data-testid="unknown-banner">
