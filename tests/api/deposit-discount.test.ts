@@ -13,6 +13,7 @@ import { ADMIN_TOKEN, startShop } from '../helpers/shop-ops.js';
 import type { TestDaemon } from '../helpers/daemon.js';
 import { parseCsv } from '../../daemon/core/csv.js';
 import { SALES_COLUMNS } from '../../daemon/exports/index.js';
+import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 
 const admin = { admin: ADMIN_TOKEN };
 const CART = '/api/v1/terminals/kiosk/cart';
@@ -227,7 +228,7 @@ test('deposit: follows its product, returns are negative, a pure return is paid 
 });
 
 test('discounts: line and cart, presets, manager limit, spread to the cent, VAT on discounted amounts', async () => {
-  const { d } = await startShop();
+  const { d, dev } = await startShop();
   try {
     const pfand = await make(d, { name: 'Pfand', price_cents: 25, vat_rate: 19 });
     const wurst = await make(d, { name: 'Bratwurst', price_cents: 350, vat_rate: 19 });
@@ -364,6 +365,11 @@ test('discounts: line and cart, presets, manager limit, spread to the cent, VAT 
       ],
     );
     assert.equal(receipt.total_cents, 966);
+    // The paper receipt: original price, discount, new price under the sausage.
+    await d.get(`/api/v1/sales/${sale.id}/receipt?wait=1`);
+    const paper = decodeEscPos(dev.bytes()).lines.join('\n');
+    assert.match(paper, /^Bratwurst +3,50 A\nRabatt +-0,83\nneu +2,67$/m);
+    assert.match(paper, /^Pfand +0,25 A$/m);
     const page = await d.get(new URL(receipt.url).pathname);
     assert.match(page.text, /Rabatt/);
     assert.match(page.text, /2,67/); // the sausage's new price
