@@ -23,6 +23,7 @@ import { Settings } from '../settings/index.js';
 import { Catalog, CATALOG_DOC, type CatalogData } from '../catalog/catalog.js';
 import { ProductImages } from '../catalog/images.js';
 import { SELLING_DEFAULTS, SELLING_SECTION } from '../catalog/embedded.js';
+import { DISCOUNTS_DEFAULTS, DISCOUNTS_SECTION } from '../checkout/discount-settings.js';
 import { demoProducts, demoQuickKeys } from '../catalog/demo.js';
 import { AdminAuth } from '../security/auth.js';
 import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
@@ -279,6 +280,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     factories: PROVIDERS,
     fiscal,
     embedded: () => settings.section(SELLING_SECTION, SELLING_DEFAULTS).embedded_barcodes,
+    discounts: () => settings.section(DISCOUNTS_SECTION, DISCOUNTS_DEFAULTS),
   });
   const shop = await openShop({
     ...base,

@@ -96,7 +96,11 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
 
   productRoutes(r, { catalog: m.catalog, images: m.images, onChange: audit });
   categoryRoutes(r, { catalog: m.catalog, onChange: audit });
-  sellingRoutes(r, { settings: m.settings, audit });
+  sellingRoutes(r, {
+    settings: m.settings,
+    audit,
+    depositProducts: () => checkout.depositProducts(),
+  });
   cartRoutes(r, { checkout });
   checkoutRoutes(r, { checkout, publicUrl });
   salesRoutes(r, { checkout });

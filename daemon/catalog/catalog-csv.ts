@@ -1,7 +1,8 @@
 /**
  * The catalog's CSV import and export (the owner's spreadsheet). A row's `category` is the
  * category's name: exported as the name, imported by name (an unknown name creates the
- * category, so a spreadsheet round trip keeps every product in its category).
+ * category, so a spreadsheet round trip keeps every product in its category). A row's
+ * `deposit` is its deposit product's name, likewise.
  */
 import type { Readable } from 'node:stream';
 import type { CsvImportReport, Product } from '../protocol.js';
@@ -13,6 +14,8 @@ import { CsvReadError, readCsvRows, type CsvEncoding, type CsvRow } from './csv.
 /** What the import needs of the catalog (catalog.ts passes itself). */
 export interface ImportTarget {
   byCode(code: string): Product | undefined;
+  /** Any product of exactly that name (a row's deposit is named so). */
+  byName(name: string): Product | undefined;
   byNameWithoutBarcode(name: string): Product | undefined;
   validate(
     input: Record<string, unknown>,
@@ -26,13 +29,30 @@ export interface ImportTarget {
   ): Promise<void>;
 }
 
-export const CSV_COLUMNS = ['barcode', 'name', 'price', 'category', 'vat_rate', 'active'];
+export const CSV_COLUMNS = [
+  'barcode',
+  'name',
+  'price',
+  'category',
+  'vat_rate',
+  'active',
+  'deposit',
+];
 
 /** Fields a CSV row can set; a row equal in all of them counts as unchanged. */
-const ROW_FIELDS = ['barcode', 'name', 'price_cents', 'category_id', 'vat_rate', 'active'] as const;
+const ROW_FIELDS = [
+  'barcode',
+  'name',
+  'price_cents',
+  'category_id',
+  'vat_rate',
+  'active',
+  'deposit_product_id',
+] as const;
 
 /** The catalog as a CSV stream (500 products a chunk). */
 export function exportCatalogCsv(products: Product[]): Readable {
+  const names = new Map(products.map((p) => [p.id, p.name]));
   function* batches() {
     for (let i = 0; i < products.length; i += 500)
       yield products
@@ -44,6 +64,7 @@ export function exportCatalogCsv(products: Product[]): Readable {
           p.category,
           p.vat_rate,
           p.active ? 'yes' : 'no',
+          p.deposit_product_id ? (names.get(p.deposit_product_id) ?? '') : '',
         ]);
   }
   return csvStream(CSV_COLUMNS, batches());
@@ -137,6 +158,8 @@ async function importRows(
         input.vat_rate = Number(vat.replace('%', '').replace(',', '.'));
       const active = cell('active');
       if (active !== undefined && active !== '') input.active = parseBool(active);
+      const deposit = cell('deposit');
+      if (deposit !== undefined) input.deposit_product_id = depositId(catalog, deposit);
       const base =
         (input.barcode ? catalog.byCode(input.barcode as string) : undefined) ??
         catalog.byNameWithoutBarcode(String(input.name));
@@ -168,6 +191,23 @@ async function importRows(
 }
 
 /**
+ * A row's deposit by the deposit product's name ('' = none). The deposit product must exist
+ * already: a file that brings both is imported twice (the second run links the deposits).
+ */
+function depositId(catalog: ImportTarget, name: string): string | null {
+  if (name === '') return null;
+  const dep = catalog.byName(name);
+  if (!dep)
+    throw new CatalogError(
+      400,
+      'unknown_deposit',
+      `no product "${name.slice(0, 60)}" to be the deposit (import it first)`,
+      'deposit',
+    );
+  return dep.id;
+}
+
+/**
  * Column names a spreadsheet may use instead of ours (German shops: "Preis", "Artikel"...).
  * Header cells are compared in lower case.
  */
@@ -184,6 +224,7 @@ const HEADER_ALIASES: Record<string, string> = {
   'mwst.': 'vat_rate',
   'ust.': 'vat_rate',
   aktiv: 'active',
+  pfand: 'deposit',
 };
 
 /** "1,50", "1.50", "1.50 €", "2" → cents; throws CatalogError naming the price field. */

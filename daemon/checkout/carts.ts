@@ -13,16 +13,27 @@
  * while the sale is being journalled): every edit is refused so nothing is added to a sale
  * that is already being paid.
  */
-import { randomBytes } from 'node:crypto';
-import type { Cart, CartLine, Product, Sale } from '../protocol.js';
-import { OPEN_PRICE_PRODUCT_ID } from '../protocol.js';
+import type { Cart, CartDiscount, CartLine, Product, Sale } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../clock.js';
 import { CheckoutError } from './errors.js';
+import {
+  MAX_LINES,
+  MAX_QUANTITY,
+  addDepositReturnLine,
+  addEmbeddedLine,
+  addOpenPriceLine,
+  addProductLine,
+  refreshLine,
+  removeCartLine,
+  setLineQuantity,
+  type LinesEdit,
+} from './cart-lines.js';
+import { applyDiscounts } from './discounts.js';
 
-export const MAX_QUANTITY = 999;
-export const MAX_LINES = 200;
+export { MAX_QUANTITY, MAX_LINES };
+export const MAX_DISCOUNTS = 20;
 /** Bound on stored carts so random terminal ids cannot grow carts.json without limit. */
 export const MAX_CARTS = 500;
 /** How long a lazy cart change may stay in memory only. */
@@ -113,39 +124,14 @@ export class Carts {
     this.creating.delete(terminalId);
   }
 
-  addProduct(terminalId: string, product: Product, quantity: number): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      const existing = cart.lines.find(
-        (l) => l.product_id === product.id && !l.open_price && !l.embedded,
-      );
-      if (existing) {
-        const q = existing.quantity + quantity;
-        if (q > MAX_QUANTITY)
-          throw new CheckoutError(
-            409,
-            'quantity_limit',
-            `At most ${MAX_QUANTITY} of "${product.name}" per cart`,
-          );
-        const line = withQuantity({ ...existing, ...priceFields(product) }, q);
-        return {
-          lines: cart.lines.map((l) => (l === existing ? line : l)),
-          last: line.line_id,
-        };
-      }
-      if (cart.lines.length >= MAX_LINES)
-        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
-      const line = withQuantity(
-        {
-          line_id: `ln_${randomBytes(5).toString('hex')}`,
-          product_id: product.id,
-          ...priceFields(product),
-          quantity: 0,
-          line_total_cents: 0,
-        },
-        quantity,
-      );
-      return { lines: [...cart.lines, line], last: line.line_id };
-    });
+  /** A catalog product (one more on its line, else a new line) and the deposit that follows it. */
+  addProduct(
+    terminalId: string,
+    product: Product,
+    quantity: number,
+    deposit?: Product,
+  ): Promise<Cart> {
+    return this.edit(terminalId, (cart) => addProductLine(cart.lines, product, quantity, deposit));
   }
 
   /** A line read from a price- or weight-embedded label: always a line of its own. */
@@ -153,24 +139,9 @@ export class Carts {
     terminalId: string,
     product: Product,
     label: Pick<CartLine, 'barcode' | 'unit_price_cents' | 'embedded'>,
+    deposit?: Product,
   ): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      if (cart.lines.length >= MAX_LINES)
-        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
-      const line = withQuantity(
-        {
-          line_id: `ln_${randomBytes(5).toString('hex')}`,
-          product_id: product.id,
-          name: product.name,
-          vat_rate: product.vat_rate,
-          ...label,
-          quantity: 0,
-          line_total_cents: 0,
-        },
-        1,
-      );
-      return { lines: [...cart.lines, line], last: line.line_id };
-    });
+    return this.edit(terminalId, (cart) => addEmbeddedLine(cart.lines, product, label, deposit));
   }
 
   /** An open-price line: always a line of its own (two typed amounts never merge). */
@@ -179,44 +150,60 @@ export class Carts {
     item: { name: string; unit_price_cents: number; vat_rate: number },
     quantity: number,
   ): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      if (cart.lines.length >= MAX_LINES)
-        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
-      const line = withQuantity(
-        {
-          line_id: `ln_${randomBytes(5).toString('hex')}`,
-          product_id: OPEN_PRICE_PRODUCT_ID,
-          barcode: null,
-          ...item,
-          quantity: 0,
-          line_total_cents: 0,
-          open_price: true,
-        },
-        quantity,
-      );
-      return { lines: [...cart.lines, line], last: line.line_id };
-    });
+    return this.edit(terminalId, (cart) => addOpenPriceLine(cart.lines, item, quantity));
+  }
+
+  /** A returned deposit ("Pfand zurück"): a negative line. */
+  addDepositReturn(terminalId: string, deposit: Product, quantity: number): Promise<Cart> {
+    return this.edit(terminalId, (cart) => addDepositReturnLine(cart.lines, deposit, quantity));
   }
 
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      const line = cart.lines.find((l) => l.line_id === lineId);
-      if (!line) throw new CheckoutError(404, 'not_found', `No line ${lineId} in this cart`);
-      const next = withQuantity(line, quantity);
-      return { lines: cart.lines.map((l) => (l === line ? next : l)), last: lineId };
-    });
+    return this.edit(terminalId, (cart) => setLineQuantity(cart.lines, lineId, quantity));
   }
 
   removeLine(terminalId: string, lineId: string): Promise<Cart> {
+    return this.edit(terminalId, (cart) => removeCartLine(cart.lines, lineId));
+  }
+
+  /** Adds a discount (its amount is computed with the cart); `check` may refuse the result. */
+  addDiscount(
+    terminalId: string,
+    discount: CartDiscount,
+    check: (d: CartDiscount, cart: Cart) => void,
+  ): Promise<Cart> {
     return this.edit(terminalId, (cart) => {
-      if (!cart.lines.some((l) => l.line_id === lineId))
-        throw new CheckoutError(404, 'not_found', `No line ${lineId} in this cart`);
-      return { lines: cart.lines.filter((l) => l.line_id !== lineId), last: null };
+      if ((cart.discounts?.length ?? 0) >= MAX_DISCOUNTS)
+        throw new CheckoutError(409, 'too_many_discounts', `At most ${MAX_DISCOUNTS} discounts`);
+      const discounts = [...(cart.discounts ?? []), discount];
+      const priced = applyDiscounts(cart.lines, discounts);
+      const added = priced.discounts.find((d) => d.id === discount.id);
+      if (!added || added.amount_cents <= 0)
+        throw new CheckoutError(
+          409,
+          'nothing_to_discount',
+          'There is nothing left to discount in this cart',
+        );
+      check(added, cart);
+      return { lines: cart.lines, last: cart.last_line_id, discounts };
+    });
+  }
+
+  removeDiscount(terminalId: string, discountId: string): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      const discounts = cart.discounts ?? [];
+      if (!discounts.some((d) => d.id === discountId))
+        throw new CheckoutError(404, 'not_found', `No discount ${discountId} in this cart`);
+      return {
+        lines: cart.lines,
+        last: cart.last_line_id,
+        discounts: discounts.filter((d) => d.id !== discountId),
+      };
     });
   }
 
   clear(terminalId: string): Promise<Cart> {
-    return this.edit(terminalId, () => ({ lines: [], last: null }));
+    return this.edit(terminalId, () => ({ lines: [], last: null, discounts: [] }));
   }
 
   /** Refresh names and prices of unlocked carts after catalog changes (what you see is what you pay). */
@@ -227,10 +214,7 @@ export class Carts {
       if (!cart.lines.some((l) => wanted.has(l.product_id))) continue;
       const lines = cart.lines.map((l) => {
         const p = wanted.has(l.product_id) ? lookup(l.product_id) : undefined;
-        if (!p) return l;
-        // A label's printed price stays; its name and VAT rate follow the product.
-        if (l.embedded) return { ...l, name: p.name, vat_rate: p.vat_rate };
-        return withQuantity({ ...l, ...priceFields(p) }, l.quantity);
+        return p ? refreshLine(l, p) : l;
       });
       void this.write(cart, lines, cart.last_line_id, cart.pending_sale_id).catch(() => {});
     }
@@ -270,7 +254,7 @@ export class Carts {
 
   private edit(
     terminalId: string,
-    fn: (cart: Cart) => { lines: CartLine[]; last: string | null },
+    fn: (cart: Cart) => LinesEdit & { discounts?: CartDiscount[] },
   ): Promise<Cart> {
     const reason = this.lockReason(terminalId);
     if (reason) throw new CheckoutError(409, 'payment_pending', reason);
@@ -281,8 +265,8 @@ export class Carts {
         'too_many_carts',
         `At most ${MAX_CARTS} terminals can hold a cart`,
       );
-    const { lines, last } = fn(cart);
-    return this.write(cart, lines, last, null);
+    const { lines, last, discounts } = fn(cart);
+    return this.write(cart, lines, last, null, 'durable', discounts);
   }
 
   private storedCount(): number {
@@ -321,6 +305,7 @@ export class Carts {
     last: string | null,
     pendingSaleId: string | null,
     mode: 'durable' | 'lazy' = 'durable',
+    discounts: CartDiscount[] = cart.discounts ?? [],
   ): Promise<Cart> {
     const doc = this.deps.doc;
     if (doc.state.state !== 'ok') {
@@ -328,11 +313,16 @@ export class Carts {
         new CheckoutError(503, 'storage_unavailable', 'carts.json cannot be written; see health'),
       );
     }
+    // A settled sale empties the cart and its discounts with it.
+    const priced = applyDiscounts(lines, lines.length ? discounts : []);
     const next: Cart = {
       terminal_id: cart.terminal_id,
-      lines,
-      total_cents: lines.reduce((s, l) => s + l.line_total_cents, 0),
-      item_count: lines.reduce((s, l) => s + l.quantity, 0),
+      lines: priced.lines,
+      total_cents: priced.total_cents,
+      ...(priced.discounts.length
+        ? { discounts: priced.discounts, discount_cents: priced.discount_cents }
+        : {}),
+      item_count: lines.reduce((s, l) => s + (l.kind === 'deposit' ? 0 : l.quantity), 0),
       last_line_id: last,
       version: cart.version + 1,
       pending_sale_id: pendingSaleId,
@@ -401,27 +391,4 @@ export class Carts {
     this.deps.doc.data.carts[id] = restored;
     this.deps.events.emit('cart.updated', { cart: restored });
   }
-}
-
-function priceFields(
-  p: Product,
-): Pick<CartLine, 'barcode' | 'name' | 'unit_price_cents' | 'vat_rate'> {
-  return {
-    barcode: p.barcode,
-    name: p.name,
-    unit_price_cents: p.price_cents,
-    vat_rate: p.vat_rate,
-  };
-}
-
-function withQuantity(line: CartLine, quantity: number): CartLine {
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY)
-    throw new CheckoutError(
-      400,
-      'invalid_field',
-      `quantity must be an integer from 1 to ${MAX_QUANTITY}`,
-      undefined,
-      'quantity',
-    );
-  return { ...line, quantity, line_total_cents: line.unit_price_cents * quantity };
 }

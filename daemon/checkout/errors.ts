@@ -2,7 +2,7 @@ import { DomainError } from '../core/errors.js';
 import { formatCents } from '../receipts/model.js';
 
 /** A refusal the cashier should read; routes turn it into a 4xx JSON error unchanged. */
-export type CheckoutStatus = 400 | 404 | 409 | 422 | 502 | 503;
+export type CheckoutStatus = 400 | 403 | 404 | 409 | 422 | 502 | 503;
 
 export class CheckoutError extends DomainError {
   constructor(

@@ -12,15 +12,34 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { JsonDocument, Store } from '../store/index.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Cart, CartLine, DailyReport, OpenPriceInput, Product, Sale } from '../protocol.js';
-import { MAX_PRICE_CENTS } from '../catalog/catalog.js';
-import { readEmbedded, weightPrice, type EmbeddedScheme } from '../catalog/embedded.js';
+import type {
+  Cart,
+  DailyReport,
+  DiscountBody,
+  DiscountSettings,
+  OpenPriceInput,
+  Product,
+  Sale,
+} from '../protocol.js';
+import type { EmbeddedScheme } from '../catalog/embedded.js';
 import type { ProviderFactory, ProviderOutcome } from '../payments/provider.js';
 import type { FiscalSigner } from '../fiscal/index.js';
 import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
-import { Carts, CARTS_DOC, MAX_QUANTITY, type CartsData } from './carts.js';
+import { Carts, CARTS_DOC, type CartsData } from './carts.js';
 import { CheckoutError } from './errors.js';
+import {
+  depositForReturn,
+  depositOf,
+  depositProducts,
+  discountFrom,
+  needsManager,
+  openPriceItem,
+  resolveCode,
+  topupPlan,
+  type Resolved,
+} from './cart-extras.js';
+import { DISCOUNTS_DEFAULTS } from './discount-settings.js';
 import {
   JOURNAL_INDEX_DOC,
   SalesJournal,
@@ -60,12 +79,8 @@ export interface CheckoutDeps {
   fiscal?: FiscalSigner | null;
   /** Price- and weight-embedded EAN-13 schemes (settings section `selling`). */
   embedded?: () => EmbeddedScheme[];
-}
-
-/** What a barcode names: a product, and for an embedded label the line it makes. */
-interface Resolved {
-  product: Product;
-  label?: Pick<CartLine, 'barcode' | 'unit_price_cents' | 'embedded'>;
+  /** Discount presets and the manager limit (settings section `discounts`). */
+  discounts?: () => DiscountSettings;
 }
 
 const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -189,37 +204,15 @@ export class Checkout {
     return sale?.state === 'pending' ? sale : null;
   }
 
-  /**
-   * The product a barcode names: the catalog's barcode first, then a price- or weight-embedded
-   * label under the configured schemes (its check digit refused when wrong).
-   */
   private resolve(code: string): Resolved | undefined {
-    const { catalog } = this.deps;
-    if (code.length > 64) return undefined;
-    const direct = catalog.byCode(code);
-    if (direct) return { product: direct };
-    const read = readEmbedded(code, this.deps.embedded?.() ?? []);
-    const product = read ? catalog.byCode(read.base) : undefined;
-    if (!read || !product) return undefined;
-    if (read.kind === 'price')
-      return {
-        product,
-        label: { barcode: code, unit_price_cents: read.value, embedded: { kind: 'price' } },
-      };
-    return {
-      product,
-      label: {
-        barcode: code,
-        unit_price_cents: weightPrice(product.price_cents, read.value),
-        embedded: { kind: 'weight', grams: read.value, price_per_kg_cents: product.price_cents },
-      },
-    };
+    return resolveCode(this.deps.catalog, this.deps.embedded?.() ?? [], code);
   }
 
   private add(terminalId: string, r: Resolved, quantity: number): Promise<Cart> {
+    const deposit = depositOf(this.deps.catalog, r.product);
     return r.label
-      ? this.carts.addEmbedded(terminalId, r.product, r.label)
-      : this.carts.addProduct(terminalId, r.product, quantity);
+      ? this.carts.addEmbedded(terminalId, r.product, r.label, deposit)
+      : this.carts.addProduct(terminalId, r.product, quantity, deposit);
   }
 
   /** Every product scan (USB or network scanner) enters here. */
@@ -295,31 +288,44 @@ export class Checkout {
 
   /** POST …/cart/items with `{open_price: {price_cents, vat_rate, name?}}`. */
   addOpenPrice(terminalId: string, input: OpenPriceInput, quantity = 1): Promise<Cart> {
-    const { catalog } = this.deps;
-    const p = input.price_cents;
-    if (!Number.isInteger(p) || p < 1 || p > MAX_PRICE_CENTS)
-      throw new CheckoutError(
-        400,
-        'invalid_field',
-        `open_price.price_cents must be an integer from 1 to ${MAX_PRICE_CENTS}`,
-        undefined,
-        'price_cents',
-      );
-    const rates = catalog.vatRates();
-    if (!rates.includes(input.vat_rate))
-      throw new CheckoutError(
-        400,
-        'invalid_field',
-        `open_price.vat_rate must be one of ${rates.join(', ')}`,
-        undefined,
-        'vat_rate',
-      );
-    const name = input.name?.trim() || 'Freier Betrag';
-    return this.carts.addOpenPrice(
-      terminalId,
-      { name, unit_price_cents: p, vat_rate: input.vat_rate },
-      quantity,
-    );
+    return this.carts.addOpenPrice(terminalId, openPriceItem(this.deps.catalog, input), quantity);
+  }
+
+  /** POST …/cart/items with `{deposit_return: <deposit product id>}`: "Pfand zurück". */
+  addDepositReturn(terminalId: string, depositId: string, quantity = 1): Promise<Cart> {
+    const deposit = depositForReturn(this.deps.catalog, depositId);
+    return this.carts.addDepositReturn(terminalId, deposit, quantity);
+  }
+
+  /** Deposit products the till offers for "Pfand zurück". */
+  depositProducts(): Product[] {
+    return depositProducts(this.deps.catalog);
+  }
+
+  discountSettings(): DiscountSettings {
+    return this.deps.discounts?.() ?? DISCOUNTS_DEFAULTS;
+  }
+
+  /**
+   * POST …/cart/discounts. Above the owner's limit only a manager may give it (`manager`: the
+   * caller is one, or PIN login is not in force).
+   */
+  addDiscount(terminalId: string, body: DiscountBody, manager: boolean): Promise<Cart> {
+    const settings = this.discountSettings();
+    const discount = discountFrom(body, settings, this.carts.get(terminalId));
+    return this.carts.addDiscount(terminalId, discount, (d, cart) => {
+      if (!manager && needsManager(d, cart, settings))
+        throw new CheckoutError(
+          403,
+          'discount_needs_manager',
+          `A discount above ${settings.manager_above_percent} % needs a manager: log in with a manager PIN`,
+          { limit: settings.manager_above_percent },
+        );
+    });
+  }
+
+  removeDiscount(terminalId: string, discountId: string): Promise<Cart> {
+    return this.carts.removeDiscount(terminalId, discountId);
   }
 
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {
@@ -339,36 +345,14 @@ export class Checkout {
     terminalId: string,
     providerId: string,
   ): Promise<{ cart: Cart; added_quantity: number }> {
-    const provider = this.payments.get(providerId);
-    if (!provider)
-      throw new CheckoutError(
-        400,
-        'unknown_provider',
-        `No payment provider "${providerId}"`,
-        undefined,
-        'provider',
-      );
-    const product = this.payments.topupProduct(providerId);
-    if (!product)
-      throw new CheckoutError(
-        409,
-        'no_topup_product',
-        `${provider.label} offers no top-up product (barcode ${provider.minimumTopupBarcode ?? 'none'} is not an active product)`,
-      );
     const cart = this.carts.get(terminalId);
-    const missing = provider.minimumPaymentCents - cart.total_cents;
-    if (missing <= 0) {
+    const plan = topupPlan(this.payments, providerId, cart);
+    if (!plan) {
       if (this.carts.isLocked(terminalId))
         throw new CheckoutError(409, 'payment_pending', this.carts.lockReason(terminalId)!);
       return { cart, added_quantity: 0 };
     }
-    const quantity = Math.ceil(missing / product.price_cents);
-    if (quantity > MAX_QUANTITY)
-      throw new CheckoutError(
-        409,
-        'quantity_limit',
-        `Topping up needs ${quantity} items, more than ${MAX_QUANTITY}`,
-      );
+    const { product, quantity } = plan;
     return {
       cart: await this.carts.addProduct(terminalId, product, quantity),
       added_quantity: quantity,

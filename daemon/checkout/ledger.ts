@@ -7,7 +7,7 @@
  * has always been fsync'd. Sale objects are replaced, never mutated.
  */
 import type { Clock } from '../clock.js';
-import type { PaymentState, Sale, SaleLine, TseRecord } from '../protocol.js';
+import type { CartDiscount, PaymentState, Sale, SaleLine, TseRecord } from '../protocol.js';
 import type { ProviderOutcome } from '../payments/provider.js';
 import type { BusinessCalendar } from './calendar.js';
 import { CheckoutError } from './errors.js';
@@ -21,6 +21,9 @@ export interface SaleDraft {
   provider: string;
   lines: SaleLine[];
   total_cents: number;
+  /** The cart's discounts (absent when none). */
+  discounts?: CartDiscount[];
+  discount_cents?: number;
   tendered_cents: number | null;
   cashier: string | null;
 }
@@ -165,6 +168,9 @@ export class Ledger {
         state: 'pending',
         lines: draft.lines,
         total_cents: draft.total_cents,
+        ...(draft.discounts?.length
+          ? { discounts: draft.discounts, discount_cents: draft.discount_cents ?? 0 }
+          : {}),
         tendered_cents: draft.tendered_cents,
         change_cents: null,
         cashier: draft.cashier,

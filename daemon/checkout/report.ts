@@ -1,6 +1,8 @@
 /**
  * The day report: only succeeded sales count as takings; failed and cancelled ones are
  * counted separately so the owner sees them. Hours are TIMEZONE hours of the sale's creation.
+ * Product totals are after discounts; deposits sold and returned and the discounts given have
+ * their own totals.
  */
 import type { DailyReport, Sale } from '../protocol.js';
 import type { BusinessCalendar } from './calendar.js';
@@ -19,7 +21,10 @@ export function dailyReport(day: string, sales: Sale[], calendar: BusinessCalend
     top_products: [],
     failed_count: 0,
     cancelled_count: 0,
+    deposits: { sold_count: 0, sold_cents: 0, returned_count: 0, returned_cents: 0 },
+    discounts_cents: 0,
   };
+  const deposits = report.deposits!;
   for (const s of sales) {
     if (s.state === 'failed') report.failed_count++;
     if (s.state === 'cancelled') report.cancelled_count++;
@@ -35,16 +40,29 @@ export function dailyReport(day: string, sales: Sale[], calendar: BusinessCalend
     h.count++;
     h.total_cents += s.total_cents;
     byHour.set(hour, h);
+    report.discounts_cents! += s.discount_cents ?? 0;
     for (const l of s.lines) {
-      // Open prices count per VAT rate (their typed texts differ from sale to sale).
-      const key = l.open_price ? `${l.product_id}:${l.vat_rate}` : l.product_id;
+      if (l.kind === 'deposit') {
+        deposits.sold_count += l.quantity;
+        deposits.sold_cents += l.line_total_cents;
+      } else if (l.kind === 'deposit_return') {
+        deposits.returned_count += l.quantity;
+        deposits.returned_cents -= l.line_total_cents;
+      }
+      // Open prices count per VAT rate (their typed texts differ from sale to sale); a
+      // returned deposit apart from the deposit sold.
+      const key = l.open_price
+        ? `${l.product_id}:${l.vat_rate}`
+        : l.kind === 'deposit_return'
+          ? `${l.product_id}:return`
+          : l.product_id;
       const t = byProduct.get(key) ?? {
         name: l.open_price ? `Freier Betrag ${l.vat_rate} %` : l.name,
         quantity: 0,
         total_cents: 0,
       };
       t.quantity += l.quantity;
-      t.total_cents += l.line_total_cents;
+      t.total_cents += l.line_total_cents - (l.discount_cents ?? 0);
       byProduct.set(key, t);
     }
   }

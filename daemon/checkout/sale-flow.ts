@@ -115,7 +115,8 @@ export class SaleFlow {
     for (const l of cart.lines) {
       if (l.open_price) continue; // typed at the till: no catalog product behind it
       const p = catalog.get(l.product_id);
-      if (!p || !p.active)
+      // A deposit product need not be on sale by itself to follow a drink or be returned.
+      if (!p || (!p.active && !l.kind))
         throw new CheckoutError(
           409,
           'product_unavailable',
@@ -123,8 +124,16 @@ export class SaleFlow {
           { line_id: l.line_id },
         );
     }
+    // A pure deposit return comes to less than nothing: it is paid out from the drawer.
+    if (cart.total_cents < 0 && provider.id !== 'cash')
+      throw new CheckoutError(
+        422,
+        'payout_cash_only',
+        `A total below zero (${money(cart.total_cents, config.currency)}) is paid out in cash only`,
+        { total_cents: cart.total_cents },
+      );
     const minimum = provider.minimumPaymentCents;
-    if (cart.total_cents < minimum) {
+    if (cart.total_cents >= 0 && cart.total_cents < minimum) {
       const missing = minimum - cart.total_cents;
       const topup = this.payments.topupProduct(provider.id);
       throw new CheckoutError(
@@ -154,8 +163,10 @@ export class SaleFlow {
         {
           terminal_id: terminalId,
           provider: provider.id,
-          lines: cart.lines.map(({ line_id: _, ...line }) => line),
+          lines: cart.lines.map(({ line_id: _, deposit_for_line_id: _d, ...line }) => line),
           total_cents: cart.total_cents,
+          discounts: cart.discounts,
+          discount_cents: cart.discount_cents,
           tendered_cents: input.tendered_cents ?? null,
           cashier: input.cashier,
         },

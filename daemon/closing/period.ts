@@ -21,7 +21,10 @@ export class PeriodFold {
   private sales = new Map<string, Sale>();
   private counted = new Set<string>();
   private byProvider = new Map<string, ProviderTotals>();
-  private vatLines: Array<{ vat_rate: number; line_total_cents: number }> = [];
+  private vatLines: Array<{ vat_rate: number; line_total_cents: number; discount_cents?: number }> =
+    [];
+  private deposits = { sold_count: 0, sold_cents: 0, returned_count: 0, returned_cents: 0 };
+  private discounts = 0;
   private saleCount = 0;
   private salesTotal = 0;
   private refundCount = 0;
@@ -71,6 +74,8 @@ export class PeriodFold {
         t.sales_cents += s.total_cents;
         if (s.provider === 'cash') this.cashSales += s.total_cents;
         this.vatLines.push(...s.lines);
+        this.discounts += s.discount_cents ?? 0;
+        this.countDeposits(s.lines, 1);
         return;
       }
       case 'refund': {
@@ -84,6 +89,7 @@ export class PeriodFold {
         if (r.method === 'cash') this.cashRefunds += r.total_cents;
         for (const l of r.lines)
           this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: -l.line_total_cents });
+        this.countDeposits(r.lines, -1);
         return;
       }
       case 'cash':
@@ -91,6 +97,22 @@ export class PeriodFold {
         return;
       default:
         return;
+    }
+  }
+
+  /** Deposits sold and returned; a refund (`sign` -1) takes its deposit lines back out. */
+  private countDeposits(
+    lines: Array<{ kind?: string; quantity: number; line_total_cents: number }>,
+    sign: number,
+  ): void {
+    for (const l of lines) {
+      if (l.kind === 'deposit') {
+        this.deposits.sold_count += sign * l.quantity;
+        this.deposits.sold_cents += sign * l.line_total_cents;
+      } else if (l.kind === 'deposit_return') {
+        this.deposits.returned_count += sign * l.quantity;
+        this.deposits.returned_cents -= sign * l.line_total_cents;
+      }
     }
   }
 
@@ -113,6 +135,8 @@ export class PeriodFold {
         a.provider.localeCompare(b.provider),
       ),
       vat: vatBreakdown(this.vatLines),
+      deposits: { ...this.deposits },
+      discounts_cents: this.discounts,
       cash: cashSummary({
         opening_float_cents: meta.openingFloatCents,
         cash_sales_cents: this.cashSales,

@@ -11,17 +11,19 @@
  * negative amounts, referencing its sale), each with its TSE answer (transactions_tse; an
  * unsigned one says `TSE ausgefallen`), and cash movements as business cases. The closing
  * module's sums are computed here from those records again (not copied from the Z report), the
- * same way the Z report computes them: VAT per rate from the summed gross.
+ * same way the Z report computes them: VAT per rate from the summed gross. Deposits, returned
+ * deposits and discounts are business cases of their own (dsfinvk-cases.ts).
  */
 import { PassThrough, Readable } from 'node:stream';
 import yazl from 'yazl';
-import type { Refund, Sale, TseRecord, ZReport } from '../protocol.js';
+import type { LineKind, Refund, Sale, TseRecord, ZReport } from '../protocol.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
 import { csvWriter, type CsvCell } from '../core/csv.js';
 import { vatBreakdown, vatOfGross } from '../receipts/vat.js';
 import { providerName } from '../receipts/labels.js';
 import { localParts } from '../time.js';
 import { DSFINVK_FILES, GDPDU_DTD, indexXml } from './dsfinvk-spec.js';
+import { CaseSums, gvTyp } from './dsfinvk-cases.js';
 
 export const TAXONOMY_VERSION = '2.3';
 
@@ -85,8 +87,12 @@ interface Doc {
     barcode: string | null;
     quantity: number;
     unit: number;
+    /** After discounts. */
     gross: number;
     rate: number;
+    kind?: LineKind;
+    /** Discount on the line (positive for a sale, negative in a refund). */
+    discount: number;
   }>;
   tse: TseRecord | null | undefined;
   refersTo: string | null;
@@ -131,8 +137,10 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
             barcode: l.barcode,
             quantity: l.quantity,
             unit: l.unit_price_cents,
-            gross: l.line_total_cents,
+            gross: l.line_total_cents - (l.discount_cents ?? 0),
             rate: l.vat_rate,
+            kind: l.kind,
+            discount: l.discount_cents ?? 0,
           })),
     tse,
     refersTo: null,
@@ -156,6 +164,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
       unit: l.unit_price_cents,
       gross: -l.line_total_cents,
       rate: l.vat_rate,
+      kind: l.kind,
+      discount: -(l.discount_cents ?? 0),
     })),
     tse: r.tse,
     refersTo: r.sale_id,
@@ -220,7 +230,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
   const cashType = (provider: string) => (provider === 'cash' ? 'Bar' : 'Unbar');
 
   // Closing sums, from the single records.
-  const grossByKey = new Map<number, { rate: number; gross: number }>();
+  const cases = new CaseSums();
   const payments = new Map<string, { type: string; name: string; amount: number }>();
   let cashTotal = 0;
   let allPayments = 0;
@@ -311,7 +321,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
         '',
         l.name,
         d.terminal,
-        'Umsatz',
+        gvTyp(l.kind),
         '',
         0,
         0,
@@ -326,35 +336,38 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
         num(l.unit, 5),
       );
       add('lines_vat.csv', ...pos, key, num(l.gross, 5), num(l.gross - vat, 5), num(vat, 5));
+      // Price finding: the price before discounts, then the discount (negative).
+      const base = l.gross + l.discount;
+      const baseVat = vatOfGross(base, l.rate);
       add(
         'itemamounts.csv',
         ...pos,
         'base_amount',
         key,
-        num(l.gross, 5),
-        num(l.gross - vat, 5),
-        num(vat, 5),
+        num(base, 5),
+        num(base - baseVat, 5),
+        num(baseVat, 5),
       );
-      const g = grossByKey.get(key) ?? { rate: l.rate, gross: 0 };
-      g.gross += l.gross;
-      grossByKey.set(key, g);
+      if (l.discount) {
+        const dv = baseVat - vat;
+        add(
+          'itemamounts.csv',
+          ...pos,
+          'discount',
+          key,
+          num(-l.discount, 5),
+          num(-l.discount + dv, 5),
+          num(-dv, 5),
+        );
+      }
+      cases.add(gvTyp(l.kind), key, l.rate, base);
+      cases.add('Rabatt', key, l.rate, -l.discount);
     });
   }
 
   // Cash point closing: sums per business case and VAT key, per payment type, per currency.
-  for (const [key, g] of [...grossByKey].sort((a, b) => a[0] - b[0])) {
-    const vat = vatOfGross(g.gross, g.rate);
-    add(
-      'businesscases.csv',
-      'Umsatz',
-      '',
-      0,
-      key,
-      num(g.gross, 5),
-      num(g.gross - vat, 5),
-      num(vat, 5),
-    );
-  }
+  for (const c of cases.rows())
+    add('businesscases.csv', c.typ, '', 0, c.key, num(c.gross, 5), num(c.net, 5), num(c.vat, 5));
   for (const kind of ['pay_in', 'payout'] as const) {
     const sum = p.movements.filter((mv) => mv.kind === kind).reduce((s, mv) => s + mv.amount, 0);
     if (!sum) continue;

@@ -59,7 +59,17 @@ export const SALES_COLUMNS_DE = [
   'Betrag (EUR)',
   'MwSt.-Satz (%)',
   'Belegsumme (EUR)',
+  'Zeilenart',
+  'Rabatt (EUR)',
+  'Bezahlt (EUR)',
 ] as const;
+
+/** Zeilenart: Artikel, freier Betrag, Pfand, Pfand zurück. */
+function lineKindDe(l: { open_price?: true; kind?: string }): string {
+  if (l.kind === 'deposit') return 'Pfand';
+  if (l.kind === 'deposit_return') return 'Pfand zurück';
+  return l.open_price ? 'freier Betrag' : 'Artikel';
+}
 
 export interface GermanExportDeps {
   journal: ShopJournal;
@@ -119,6 +129,9 @@ async function* salesRowsDe(
             euro(l.line_total_cents),
             vatRate(l.vat_rate),
             euro(s.total_cents),
+            lineKindDe(l),
+            euro(l.discount_cents ?? 0),
+            euro(l.line_total_cents - (l.discount_cents ?? 0)),
           ]),
         );
       } else {
@@ -140,9 +153,12 @@ async function* salesRowsDe(
             l.name,
             -l.quantity,
             euro(l.unit_price_cents),
-            euro(-l.line_total_cents),
+            euro(-(l.line_total_cents + (l.discount_cents ?? 0))),
             vatRate(l.vat_rate),
             euro(-r.total_cents),
+            lineKindDe(l),
+            euro(-(l.discount_cents ?? 0)),
+            euro(-l.line_total_cents),
           ]);
       }
     }

@@ -36,10 +36,16 @@ export const SALES_COLUMNS = [
   'vat_rate',
   'document_total_cents',
   'line_kind',
+  'discount_cents',
+  'paid_cents',
 ] as const;
 
-/** What a line is (SALES_COLUMNS `line_kind`): a catalog product or an amount typed at the till. */
-export function lineKind(l: { open_price?: true }): string {
+/**
+ * What a line is (SALES_COLUMNS `line_kind`): a catalog product, an amount typed at the till,
+ * a deposit sold with a product, a deposit returned (negative amounts).
+ */
+export function lineKind(l: { open_price?: true; kind?: string }): string {
+  if (l.kind && l.kind !== 'product') return l.kind;
   return l.open_price ? 'open_price' : 'product';
 }
 
@@ -64,6 +70,9 @@ export const Z_COLUMNS = [
   'closed_by',
   'vat',
   'pending_count',
+  'deposits_sold_cents',
+  'deposits_returned_cents',
+  'discounts_cents',
 ] as const;
 
 export interface ExportDeps {
@@ -129,6 +138,8 @@ async function* salesText(
             l.vat_rate,
             s.total_cents,
             lineKind(l),
+            l.discount_cents ?? 0,
+            l.line_total_cents - (l.discount_cents ?? 0),
           ]),
         );
       } else if (line.e === 'refund') add(...refundRows(line.refund, day, local));
@@ -158,10 +169,13 @@ function refundRows(r: Refund, day: string, local: (iso: string) => string): Csv
     l.name,
     -l.quantity,
     l.unit_price_cents,
-    -l.line_total_cents,
+    // A refund line's total is what was paid for it (after its discount).
+    -(l.line_total_cents + (l.discount_cents ?? 0)),
     l.vat_rate,
     -r.total_cents,
     lineKind(l),
+    -(l.discount_cents ?? 0),
+    -l.line_total_cents,
   ]);
 }
 
@@ -197,6 +211,9 @@ async function* zReportRows(
         z.closed_by,
         z.vat.map((v) => `${v.rate}%:${v.gross_cents}/${v.net_cents}/${v.vat_cents}`).join(' '),
         z.pending_count,
+        z.deposits?.sold_cents ?? 0,
+        z.deposits?.returned_cents ?? 0,
+        z.discounts_cents ?? 0,
       ],
     ];
   }

@@ -32,13 +32,17 @@ export function decimal(cents: number): string {
 
 export type FiveAmounts = [number, number, number, number, number];
 
-/** Gross cents per DSFinV-K rate slot; `sign` -1 for refunds. */
+/**
+ * Gross cents per DSFinV-K rate slot, after discounts (deposit lines in their own rate's slot,
+ * a returned deposit negative); `sign` -1 for refunds.
+ */
 export function grossByRate(
-  lines: Array<Pick<SaleLine, 'vat_rate' | 'line_total_cents'>>,
+  lines: Array<Pick<SaleLine, 'vat_rate' | 'line_total_cents' | 'discount_cents'>>,
   sign = 1,
 ): FiveAmounts {
   const out: FiveAmounts = [0, 0, 0, 0, 0];
-  for (const l of lines) out[rateSlot(l.vat_rate)] += sign * l.line_total_cents;
+  for (const l of lines)
+    out[rateSlot(l.vat_rate)] += sign * (l.line_total_cents - (l.discount_cents ?? 0));
   return out;
 }
 

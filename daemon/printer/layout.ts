@@ -85,10 +85,22 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
   e.line(rule);
   for (const l of r.lines) {
     const right = `${amount(l.line_total_cents, lang)} ${l.vat_code}`;
-    if (l.quantity === 1) e.line(twoCols(l.name, right, cols));
+    const name = l.kind === 'deposit_return' ? `${L('deposit_return')}: ${l.name}` : l.name;
+    if (l.quantity === 1) e.line(twoCols(name, right, cols));
     else {
-      e.line(l.name.slice(0, cols));
+      e.line(name.slice(0, cols));
       e.line(twoCols(`  ${l.quantity} x ${amount(l.unit_price_cents, lang)}`, right, cols));
+    }
+    if (l.discount_cents) {
+      // Original price (above), discount, new price.
+      e.line(twoCols(`  ${L('discount')}`, `${amount(-l.discount_cents, lang)}  `, cols));
+      e.line(
+        twoCols(
+          `  ${L('discounted')}`,
+          `${amount(l.line_total_cents - l.discount_cents, lang)}  `,
+          cols,
+        ),
+      );
     }
   }
   e.line(rule);
@@ -245,6 +257,11 @@ export function reportBytes(
   row(L(lang, 'refunds', { n: r.refund_count }), -r.refunds_total_cents);
   for (const b of r.by_provider)
     row(`  ${providerName(b.provider, lang)}`, b.sales_cents - b.refunds_cents);
+  if (r.deposits && (r.deposits.sold_count || r.deposits.returned_count)) {
+    row(L(lang, 'deposits_sold', { n: r.deposits.sold_count }), r.deposits.sold_cents);
+    row(L(lang, 'deposits_returned', { n: r.deposits.returned_count }), -r.deposits.returned_cents);
+  }
+  if (r.discounts_cents) row(L(lang, 'discounts_given'), -r.discounts_cents);
   e.line(rule);
   e.bold(true).line(L(lang, 'vat_by_rate')).bold(false);
   vatTable(e, r.vat, lang, cols, false);

@@ -96,12 +96,67 @@ export interface CsvImportReport {
 /** A cart line is a sale line (below) with the id the cart edits it by. */
 export interface CartLine extends SaleLine {
   line_id: string;
+  /** A deposit line: the line of the product it follows (quantity and removal follow it). */
+  deposit_for_line_id?: string;
+}
+
+/** What a line is: a product (absent), a deposit following a product, a returned deposit. */
+export type LineKind = 'product' | 'deposit' | 'deposit_return' | 'voucher';
+
+/**
+ * A discount in a cart or sale: on one line (`line_id`) or on the whole cart (null; spread over
+ * the product lines in proportion to their amounts). `amount_cents` is what it takes off,
+ * computed from `percent` or from the amount asked for (`requested_cents`, at most what the
+ * lines are worth). Deposit lines are never discounted.
+ */
+export interface CartDiscount {
+  id: string;
+  line_id: string | null;
+  percent: number | null;
+  /** Positive: what the discount takes off, computed. */
+  amount_cents: number;
+  /** Id of the preset (settings) it came from, or null. */
+  preset: string | null;
+  reason: string | null;
+  /** An amount discount: the amount asked for (amount_cents may be less). */
+  requested_cents?: number;
+}
+
+/** POST /api/v1/terminals/:t/cart/discounts — `percent` or `amount_cents`, or a `preset`. */
+export interface DiscountBody {
+  percent?: number;
+  amount_cents?: number;
+  line_id?: string;
+  reason?: string;
+  preset?: string;
+}
+
+/** A named discount the owner sets up (staff, happy hour). */
+export interface DiscountPreset {
+  id: string;
+  name: string;
+  percent: number | null;
+  amount_cents: number | null;
+  /** For the whole cart (true) or one line (false). */
+  cart: boolean;
+}
+
+/** GET/PUT /api/v1/admin/settings/discounts (GET /api/v1/discounts for the till). */
+export interface DiscountSettings {
+  presets: DiscountPreset[];
+  /** Above this percent of what it applies to a manager must be logged in; null = no limit. */
+  manager_above_percent: number | null;
 }
 
 export interface Cart {
   terminal_id: string;
   lines: CartLine[];
+  /** What the customer pays: the lines less every discount. */
   total_cents: number;
+  /** Discounts in the order given. */
+  discounts?: CartDiscount[];
+  /** The sum of the discounts (positive). */
+  discount_cents?: number;
   item_count: number;
   /** line_id of the line the last scan/add touched (the UI highlights it). */
   last_line_id: string | null;
@@ -118,6 +173,8 @@ export interface AddItemBody {
   quantity?: number;
   /** A line with an amount typed at the till ("Freier Betrag"), no product behind it. */
   open_price?: OpenPriceInput;
+  /** A deposit product's id: a returned deposit (a negative line, "Pfand zurück"). */
+  deposit_return?: string;
 }
 
 export interface OpenPriceInput {
@@ -168,6 +225,10 @@ export interface SaleLine {
    * printed in it, or the weight in grams and the product's price per kilogram.
    */
   embedded?: { kind: 'price' | 'weight'; grams?: number; price_per_kg_cents?: number };
+  /** Absent = product. Deposit lines are positive, returned deposits negative. */
+  kind?: LineKind;
+  /** Positive: this line's part of every discount; VAT is on line_total_cents - discount_cents. */
+  discount_cents?: number;
 }
 
 export interface Sale {
@@ -178,7 +239,10 @@ export interface Sale {
   provider: string;
   state: PaymentState;
   lines: SaleLine[];
+  /** What was paid (lines less discounts); below zero for a pure deposit return (paid out). */
   total_cents: number;
+  discounts?: CartDiscount[];
+  discount_cents?: number;
   tendered_cents: number | null;
   change_cents: number | null;
   cashier: string | null;
@@ -237,6 +301,14 @@ export interface DailyReport {
   top_products: Array<{ product_id: string; name: string; quantity: number; total_cents: number }>;
   failed_count: number;
   cancelled_count: number;
+  /** Deposits sold / returned (positive amounts) and discounts given, over the day's sales. */
+  deposits?: {
+    sold_count: number;
+    sold_cents: number;
+    returned_count: number;
+    returned_cents: number;
+  };
+  discounts_cents?: number;
 }
 
 /** A SumUp Solo reader as admin sees it (GET /api/v1/admin/sumup/readers). */

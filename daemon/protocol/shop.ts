@@ -1,5 +1,5 @@
 /** Wire types (daemon/protocol.ts): receipts, printer, refunds, cash movements, X and Z reports. */
-import type { ReceiptTse, TseRecord } from './sales.js';
+import type { LineKind, ReceiptTse, TseRecord } from './sales.js';
 
 // --------------------------------------------------- receipts, refunds, day closing (shop ops)
 export interface ReceiptLine {
@@ -10,6 +10,10 @@ export interface ReceiptLine {
   vat_rate: number;
   /** Letter of the line's VAT row (A = highest rate). */
   vat_code: string;
+  /** Absent = product; deposit lines say so on the receipt. */
+  kind?: LineKind;
+  /** The line's discount (positive): line_total_cents is before it, the new price after. */
+  discount_cents?: number;
 }
 
 export interface ReceiptVatRow {
@@ -94,6 +98,10 @@ export interface RefundLine {
   vat_rate: number;
   /** The refunded line was an open price. */
   open_price?: true;
+  /** The refunded line's kind (deposit, deposit_return); absent = product. */
+  kind?: LineKind;
+  /** The sale line's discount: line_total_cents is what was paid for it (after it). */
+  discount_cents?: number;
 }
 
 export interface Refund {
@@ -165,10 +173,22 @@ export interface XReport {
     refunds_cents: number;
   }>;
   vat: ReceiptVatRow[];
+  /** Deposits sold and returned (gross, both positive) and discounts given, in the period. */
+  deposits?: DepositTotals;
+  /** Positive: every discount of the period's sales. */
+  discounts_cents?: number;
   cash: CashSummary;
   movements: CashMovement[];
   /** Sales still pending payment: the period should not be closed over them. */
   pending_count: number;
+}
+
+/** Deposit lines of a report (issue 15): sold with drinks, returned at the till. */
+export interface DepositTotals {
+  sold_count: number;
+  sold_cents: number;
+  returned_count: number;
+  returned_cents: number;
 }
 
 /** Z report: a closed period; numbered and immutable. */

@@ -81,10 +81,13 @@ export function receiptPage(r: Receipt): string {
       ? L('refund_title', { n: r.number, sale: r.refers_to_sale_number ?? '' })
       : L('receipt_no', { n: r.number });
   const rows = r.lines
-    .map(
-      (l) =>
-        `<tr><td class="q">${l.quantity}&times;</td><td>${e(l.name)}<div class="u">${l.quantity > 1 ? L('each', { price: amount(l.unit_price_cents, lang) }) : ''}</div></td><td class="n">${amount(l.line_total_cents, lang)}</td><td class="c">${e(l.vat_code)}</td></tr>`,
-    )
+    .map((l) => {
+      const name = l.kind === 'deposit_return' ? `${L('deposit_return')}: ${e(l.name)}` : e(l.name);
+      const row = `<tr><td class="q">${l.quantity}&times;</td><td>${name}<div class="u">${l.quantity > 1 ? L('each', { price: amount(l.unit_price_cents, lang) }) : ''}</div></td><td class="n">${amount(l.line_total_cents, lang)}</td><td class="c">${e(l.vat_code)}</td></tr>`;
+      if (!l.discount_cents) return row;
+      // Original price, discount, new price.
+      return `${row}<tr class="disc"><td></td><td>${L('discount')}</td><td class="n">${amount(-l.discount_cents, lang)}</td><td></td></tr><tr class="disc"><td></td><td>${L('discounted')}</td><td class="n">${amount(l.line_total_cents - l.discount_cents, lang)}</td><td></td></tr>`;
+    })
     .join('');
   const vat = r.vat
     .map(

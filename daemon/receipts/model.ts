@@ -101,7 +101,8 @@ function reference(payment: Record<string, unknown>): string | null {
 type LineIn = Pick<
   SaleLine,
   'quantity' | 'name' | 'unit_price_cents' | 'line_total_cents' | 'vat_rate'
->;
+> &
+  Pick<SaleLine, 'kind' | 'discount_cents'>;
 
 /** The VAT breakdown and the receipt lines, each line marked with its rate's VAT code. */
 function withCodes(lines: LineIn[]): Pick<Receipt, 'vat' | 'lines'> {
@@ -116,6 +117,8 @@ function withCodes(lines: LineIn[]): Pick<Receipt, 'vat' | 'lines'> {
       line_total_cents: l.line_total_cents,
       vat_rate: l.vat_rate,
       vat_code: code.get(Math.round(l.vat_rate * 100) / 100) ?? '',
+      ...(l.kind ? { kind: l.kind } : {}),
+      ...(l.discount_cents ? { discount_cents: l.discount_cents } : {}),
     })),
   };
 }
@@ -148,7 +151,10 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
 /** A refund receipt: the refunded lines with negative amounts, pointing at the sale. */
 export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): Receipt {
   const { vat, lines } = withCodes(
-    refund.lines.map((l) => ({ ...l, line_total_cents: -l.line_total_cents })),
+    refund.lines.map(({ discount_cents: _, ...l }) => ({
+      ...l,
+      line_total_cents: -l.line_total_cents,
+    })),
   );
   return {
     kind: 'refund',

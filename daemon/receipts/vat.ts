@@ -37,14 +37,17 @@ export interface VatRow {
   vat_cents: number;
 }
 
-/** One row per rate, highest rate first, codes A, B, C... */
+/**
+ * One row per rate, highest rate first, codes A, B, C... A line's amount is what it comes to
+ * after its discounts (`discount_cents`, positive), so VAT is on discounted amounts.
+ */
 export function vatBreakdown(
-  lines: Array<{ vat_rate: number; line_total_cents: number }>,
+  lines: Array<{ vat_rate: number; line_total_cents: number; discount_cents?: number }>,
 ): VatRow[] {
   const byRate = new Map<number, number>();
   for (const l of lines) {
     const bp = rateBasisPoints(l.vat_rate);
-    byRate.set(bp, (byRate.get(bp) ?? 0) + l.line_total_cents);
+    byRate.set(bp, (byRate.get(bp) ?? 0) + l.line_total_cents - (l.discount_cents ?? 0));
   }
   return [...byRate.entries()]
     .sort((a, b) => b[0] - a[0])

@@ -220,9 +220,12 @@ export class Refunds {
         name: l.name,
         quantity: l.quantity,
         unit_price_cents: l.unit_price_cents,
-        line_total_cents: l.line_total_cents,
+        // What the customer paid for the line: after its discount.
+        line_total_cents: l.line_total_cents - (l.discount_cents ?? 0),
         vat_rate: l.vat_rate,
         ...(l.open_price ? { open_price: true as const } : {}),
+        ...(l.kind ? { kind: l.kind } : {}),
+        ...(l.discount_cents ? { discount_cents: l.discount_cents } : {}),
       };
     });
     const total = lines.reduce((s, l) => s + l.line_total_cents, 0);

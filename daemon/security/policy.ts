@@ -68,6 +68,10 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'PUT /api/v1/quick-keys': admin,
   'GET /api/v1/admin/settings/selling': admin,
   'PUT /api/v1/admin/settings/selling': admin,
+  'GET /api/v1/discounts': pos,
+  'GET /api/v1/deposit-products': pos,
+  'GET /api/v1/admin/settings/discounts': admin,
+  'PUT /api/v1/admin/settings/discounts': admin,
 
   // ----------------------------------------------------------------- carts and checkout
   [`GET ${T}/cart`]: pos,
@@ -75,6 +79,8 @@ export const POLICIES: Record<string, PolicyEntry> = {
   [`PATCH ${T}/cart/items/:line_id`]: cashier,
   [`DELETE ${T}/cart/items/:line_id`]: cashier,
   [`DELETE ${T}/cart`]: cashier,
+  [`POST ${T}/cart/discounts`]: cashier,
+  [`DELETE ${T}/cart/discounts/:discount_id`]: cashier,
   [`POST ${T}/cart/topup`]: cashier,
   [`POST ${T}/checkout`]: cashier,
   [`GET ${T}/checkout/:key`]: pos,
@@ -82,6 +88,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/sales/:id': pos,
   'POST /api/v1/sales/:id/cancel': cashier,
   'GET /api/v1/sales': admin,
+  [`GET ${T}/sales`]: manager,
   'GET /api/v1/reports/daily': admin,
 
   // ----------------------------------------------------------------- customer display

@@ -361,8 +361,8 @@ test('CSV export → import round trip reproduces the catalog, formulas neutrali
   assert.match(exp.headers.get('content-type')!, /^text\/csv/);
   assert.match(exp.headers.get('content-disposition')!, /attachment; filename="products.csv"/);
   const lines = exp.text.split('\r\n');
-  assert.equal(lines[0], 'barcode,name,price,category,vat_rate,active');
-  assert.ok(lines.includes(`,"'=HYPERLINK(""http://evil.example"",""Klick"")",1.00,,19,yes`));
+  assert.equal(lines[0], 'barcode,name,price,category,vat_rate,active,deposit');
+  assert.ok(lines.includes(`,"'=HYPERLINK(""http://evil.example"",""Klick"")",1.00,,19,yes,`));
   assert.ok(lines.some((l) => l.startsWith("RABATT-1,'-Rabatt,0.00,")));
   assert.ok(!lines.some((l) => /(^|,)=/.test(l)), 'no cell starts with =');
 

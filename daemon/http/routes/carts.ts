@@ -6,6 +6,8 @@ import { MAX_PRICE_CENTS } from '../../catalog/catalog.js';
 import { readJson } from '../body.js';
 import { fail } from '../../core/errors.js';
 import { idParam, intField, onlyKeys, str } from '../validate.js';
+import { requireRole } from '../../security/roles.js';
+import { validPercent } from '../../checkout/discount-settings.js';
 
 export interface CartRouteDeps {
   checkout: Checkout;
@@ -23,12 +25,20 @@ export function cartRoutes(routes: Routes, deps: CartRouteDeps): void {
   routes.post(`${base}/items`, async (ctx) => {
     const id = terminal(ctx);
     const body = await readJson(ctx);
-    onlyKeys(body, ['barcode', 'product_id', 'quantity', 'open_price']);
+    onlyKeys(body, ['barcode', 'product_id', 'quantity', 'open_price', 'deposit_return']);
     const barcode = str(body, 'barcode', { min: 1, max: 64, optional: true, noBidi: true });
     const productId = str(body, 'product_id', { min: 1, max: 64, optional: true });
     const quantity = intField(body, 'quantity', { min: 1, max: MAX_QUANTITY, optional: true });
-    const given = [barcode, productId, body.open_price].filter((x) => x !== undefined).length;
-    if (given !== 1) fail(400, 'invalid_body', 'Send one of barcode, product_id or open_price');
+    const depositReturn = str(body, 'deposit_return', { min: 1, max: 64, optional: true });
+    const given = [barcode, productId, body.open_price, depositReturn].filter(
+      (x) => x !== undefined,
+    ).length;
+    if (given !== 1)
+      fail(400, 'invalid_body', 'Send one of barcode, product_id, open_price or deposit_return');
+    if (depositReturn !== undefined) {
+      ctx.body = await checkout.addDepositReturn(id, depositReturn, quantity);
+      return;
+    }
     if (body.open_price !== undefined) {
       const open = body.open_price as Record<string, unknown> | null;
       if (!open || typeof open !== 'object' || Array.isArray(open))
@@ -63,6 +73,44 @@ export function cartRoutes(routes: Routes, deps: CartRouteDeps): void {
 
   routes.delete(base, async (ctx) => {
     ctx.body = await checkout.clearCart(terminal(ctx));
+  });
+
+  /** A discount on one line or the whole cart; above the owner's limit a manager's. */
+  routes.post(`${base}/discounts`, async (ctx) => {
+    const id = terminal(ctx);
+    const body = await readJson(ctx);
+    onlyKeys(body, ['percent', 'amount_cents', 'line_id', 'reason', 'preset']);
+    if (body.percent !== undefined && !validPercent(body.percent))
+      fail(400, 'invalid_field', 'percent must be above 0, at most 100 (two decimals)', 'percent');
+    const amount = intField(body, 'amount_cents', { min: 1, max: MAX_PRICE_CENTS, optional: true });
+    const lineId =
+      body.line_id === undefined ? undefined : idParam(body.line_id as string, 'line_id');
+    const reason = str(body, 'reason', { max: 60, optional: true, noBidi: true }) || undefined;
+    const preset = str(body, 'preset', { min: 1, max: 32, optional: true });
+    let manager = true;
+    try {
+      requireRole(ctx, 'manager');
+    } catch {
+      manager = false;
+    }
+    ctx.body = await checkout.addDiscount(
+      id,
+      {
+        percent: body.percent as number | undefined,
+        amount_cents: amount,
+        line_id: lineId,
+        reason,
+        preset,
+      },
+      manager,
+    );
+  });
+
+  routes.delete(`${base}/discounts/:discount_id`, async (ctx) => {
+    ctx.body = await checkout.removeDiscount(
+      terminal(ctx),
+      idParam(ctx.params.discount_id, 'discount_id'),
+    );
   });
 
   /** Adds the top-up product until the provider's minimum is reached. */

@@ -1,6 +1,7 @@
 /**
  * Sales: GET /api/v1/sales/:id and POST /api/v1/sales/:id/cancel (POS, to follow and stop a
- * payment); GET /api/v1/sales?date= and GET /api/v1/reports/daily?date= (admin).
+ * payment); GET /api/v1/sales?date= and GET /api/v1/reports/daily?date= (admin); GET
+ * /api/v1/terminals/:t/sales (a manager at the till: today's paid sales, to void or reprint).
  */
 import type { Context, Routes } from '../../core/http.js';
 import type { Checkout } from '../../checkout/index.js';
@@ -29,6 +30,16 @@ export function salesRoutes(routes: Routes, deps: SalesRouteDeps): void {
       timezone: checkout.calendar.timezone,
       sales: await checkout.listSales(date),
     };
+  });
+
+  /** A till's paid sales of today, newest first (a manager voids or reprints from them). */
+  routes.get('/api/v1/terminals/:terminal_id/sales', async (ctx) => {
+    const terminal = idParam(ctx.params.terminal_id, 'terminal_id');
+    const date = checkout.today();
+    const sales = (await checkout.listSales(date))
+      .filter((s) => s.terminal_id === terminal && s.state === 'succeeded')
+      .sort((a, b) => b.number - a.number);
+    ctx.body = { date, timezone: checkout.calendar.timezone, sales };
   });
 
   routes.get('/api/v1/reports/daily', async (ctx) => {

@@ -1,7 +1,8 @@
 /**
  * Cash: always available; settles at once. `tendered_cents` (what the customer handed over)
  * gives the change; without it the amount is taken as exact. Tendered below the total is
- * refused before a sale is created.
+ * refused before a sale is created. A total below zero (a deposit return) is paid out of the
+ * drawer: tendered 0, the amount as change.
  */
 import { ProviderError, type PaymentProvider, type ProviderFactory } from '../provider.js';
 
@@ -23,7 +24,8 @@ export const cashProvider: ProviderFactory = (deps): PaymentProvider => ({
   },
 
   async start(sale, opts) {
-    const tendered = opts.tendered_cents ?? sale.total_cents;
+    // A total below zero (deposit returned) is paid out: nothing tendered, the amount as change.
+    const tendered = opts.tendered_cents ?? Math.max(0, sale.total_cents);
     if (tendered < sale.total_cents)
       return {
         state: 'failed',

@@ -19,6 +19,7 @@ import './admin-closing.js';
 import './admin-shifts.js';
 import './admin-settings.js';
 import './admin-fiscal.js';
+import './admin-discounts.js';
 
 const PAGES = [
   'products',
@@ -224,7 +225,8 @@ export class PosAdminApp extends LitElement {
       case 'products':
         return html`<admin-products .live=${this.live}></admin-products>`;
       case 'categories':
-        return html`<admin-categories .live=${this.live}></admin-categories>`;
+        return html`<admin-categories .live=${this.live}></admin-categories>
+          <admin-discounts></admin-discounts>`;
       case 'scanners':
         return html`<admin-scanners
           .live=${this.live}

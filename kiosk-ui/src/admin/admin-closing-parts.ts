@@ -41,6 +41,26 @@ export function periodSummary(r: XReport, money: Money) {
                 <td class="num">${money(p.sales_cents - p.refunds_cents)}</td>
               </tr>`,
           )}
+          ${
+            r.deposits && (r.deposits.sold_count || r.deposits.returned_count)
+              ? html`<tr data-testid="x-deposits-sold">
+                    <td>${t('closing.deposits_sold', { n: r.deposits.sold_count })}</td>
+                    <td class="num">${money(r.deposits.sold_cents)}</td>
+                  </tr>
+                  <tr data-testid="x-deposits-returned">
+                    <td>${t('closing.deposits_returned', { n: r.deposits.returned_count })}</td>
+                    <td class="num">${money(-r.deposits.returned_cents)}</td>
+                  </tr>`
+              : ''
+          }
+          ${
+            r.discounts_cents
+              ? html`<tr data-testid="x-discounts">
+                  <td>${t('closing.discounts')}</td>
+                  <td class="num">${money(-r.discounts_cents)}</td>
+                </tr>`
+              : ''
+          }
         </tbody>
       </table>
     </div>

@@ -84,6 +84,8 @@ export class AdminProductForm extends LitElement {
   /** The product to edit; null for a new one. */
   @property({ attribute: false }) product: Product | null = null;
   @property({ type: Boolean }) open = false;
+  /** A new product starts with this barcode (the till's unknown-barcode message). */
+  @property({ attribute: false }) barcode = '';
   @state() private errors: Partial<Record<FieldName | 'image' | 'form', string>> = {};
   @state() private previewUrl = '';
   @state() private busy = false;
@@ -211,7 +213,7 @@ export class AdminProductForm extends LitElement {
       <h2 id="pf-title">${p ? t('products.edit_title') : t('products.new_title')}</h2>
       <form @submit=${this.submit} novalidate>
         ${this.field('name', t('products.name'), p?.name ?? '', 'wide')}
-        ${this.field('barcode', t('products.barcode'), p?.barcode ?? '')}
+        ${this.field('barcode', t('products.barcode'), p ? (p.barcode ?? '') : this.barcode)}
         ${this.field(
           'price_cents',
           t('products.price'),

@@ -52,6 +52,8 @@ export class AdminProducts extends LitElement {
   @state() private query = '';
   @state() private editing: Product | null = null;
   @state() private formOpen = false;
+  /** A barcode the new-product form starts with (from the till), else ''. */
+  private prefillBarcode = '';
   @state() private deleting: Product | null = null;
   @state() private importReport: CsvImportReport | null = null;
   @state() private importEncoding: 'utf-8' | 'windows-1252' = 'utf-8';
@@ -64,6 +66,12 @@ export class AdminProducts extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    // From the till's unknown-barcode message (#products?barcode=…): a new product with it.
+    const code = /[?&]barcode=([0-9A-Za-z-]{1,64})(?:&|$)/.exec(location.hash)?.[1];
+    if (code) {
+      this.prefillBarcode = code;
+      this.formOpen = true;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -198,6 +206,7 @@ export class AdminProducts extends LitElement {
       <admin-product-form
         ?open=${this.formOpen}
         .product=${this.editing}
+        .barcode=${this.prefillBarcode}
         @admin-product-saved=${(e: CustomEvent<{ product: Product; keep_open: boolean }>) => {
           if (!e.detail.keep_open) this.formOpen = false;
           this.message = `${t('products.saved')}: ${e.detail.product.name}`;

@@ -7,6 +7,8 @@ import type {
   Cart,
   Category,
   CategoryInput,
+  DiscountBody,
+  DiscountSettings,
   OpenPriceInput,
   SellingSettings,
   QuickKeyPage,
@@ -116,6 +118,34 @@ export const addOpenPrice = (tid: string, open_price: OpenPriceInput, quantity =
     method: 'POST',
     json: { open_price, quantity },
   });
+
+/** "Pfand zurück": a negative line of the deposit product. */
+export const addDepositReturn = (tid: string, productId: string, quantity = 1) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, {
+    method: 'POST',
+    json: { deposit_return: productId, quantity },
+  });
+
+export const addDiscount = (tid: string, body: DiscountBody) =>
+  request<Cart>(`${terminal(tid)}/cart/discounts`, { method: 'POST', json: body });
+
+export const removeDiscount = (tid: string, id: string) =>
+  request<Cart>(`${terminal(tid)}/cart/discounts/${enc(id)}`, { method: 'DELETE' });
+
+export const depositProducts = async (): Promise<Product[]> =>
+  (await request<{ products: Product[] }>('/api/v1/deposit-products')).products;
+
+export const discountSettings = () => request<DiscountSettings>('/api/v1/discounts');
+
+export const adminDiscountSettings = () =>
+  request<DiscountSettings>('/api/v1/admin/settings/discounts');
+
+export const saveDiscountSettings = (body: DiscountSettings) =>
+  request<DiscountSettings>('/api/v1/admin/settings/discounts', { method: 'PUT', json: body });
+
+/** Today's paid sales of this till, newest first (manager). */
+export const tillSales = async (tid: string): Promise<Sale[]> =>
+  (await request<{ sales: Sale[] }>(`${terminal(tid)}/sales`)).sales;
 
 export const setLineQuantity = (tid: string, lineId: string, quantity: number) =>
   request<Cart>(`${terminal(tid)}/cart/items/${enc(lineId)}`, {

@@ -16,6 +16,7 @@ import * as errors from './messages/errors.js';
 import * as fleet from './messages/fleet.js';
 import * as display from './messages/display.js';
 import * as shift from './messages/shift.js';
+import * as selling from './messages/selling.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
@@ -32,6 +33,7 @@ export const AREAS = {
   fleet,
   display,
   shift,
+  selling,
   errors,
 };
 
@@ -46,6 +48,7 @@ const de = {
   ...fleet.de,
   ...display.de,
   ...shift.de,
+  ...selling.de,
   ...errors.de,
 };
 
@@ -62,6 +65,7 @@ const en: Record<MessageKey, string> = {
   ...fleet.en,
   ...display.en,
   ...shift.en,
+  ...selling.en,
   ...errors.en,
 };
 

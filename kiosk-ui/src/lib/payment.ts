@@ -30,7 +30,12 @@ export function payButtonState(
     provider,
     missing_cents: missing,
     can_top_up: canTopUp,
-    enabled: !busy && provider.available && totalCents > 0 && (missing === 0 || canTopUp),
+    // Below zero (deposit returned) only cash can pay out.
+    enabled:
+      !busy &&
+      provider.available &&
+      (totalCents > 0 || (totalCents < 0 && provider.id === 'cash')) &&
+      (missing === 0 || canTopUp),
   };
 }
 

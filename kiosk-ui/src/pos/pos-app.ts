@@ -1,10 +1,10 @@
 import { LitElement, html, css } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { isLoopbackHost } from '../lib/terminal.js';
 import { t, tn, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { PosController } from './pos-controller.js';
-import type { OpenPriceInput } from '../../../daemon/protocol.js';
+import type { DiscountBody, OpenPriceInput } from '../../../daemon/protocol.js';
 import { VAT_RATES_DEFAULT } from '../../../daemon/protocol.js';
 import { isOffline, pickable } from './pos-store.js';
 import '../components/pos-toasts.js';
@@ -16,6 +16,9 @@ import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
+import './pos-discount-dialog.js';
+import './pos-cart-tools.js';
+import './pos-sales-dialog.js';
 import './pos-payment-screen.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
@@ -158,6 +161,8 @@ export class PosApp extends LitElement {
 
   private i18n = new I18nController(this);
   private ctl = new PosController(this);
+  /** Today's sales (void, receipt again) are showing. */
+  @state() private salesOpen = false;
   private pickCache: { in: unknown[]; out: ReturnType<typeof pickable> } | null = null;
 
   /** The picker's products without top-up items, recomputed only when its inputs change. */
@@ -192,6 +197,7 @@ export class PosApp extends LitElement {
         ?remote=${!isLoopbackHost(location.hostname)}
         @pos-logout=${() => void ctl.pinLogout()}
         @pos-reprint=${() => void ctl.reprintLast()}
+        @pos-sales=${() => (this.salesOpen = true)}
         @pos-pair=${() => void ctl.openPairing()}
         @pos-watch=${(e: CustomEvent<{ terminal_id: string | null }>) =>
           ctl.switchTerminal(e.detail.terminal_id)}
@@ -222,6 +228,14 @@ export class PosApp extends LitElement {
             @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
               ctl.showQuantity(e.detail)}
           ></pos-cart>
+          <pos-cart-tools
+            .deposits=${s.depositProducts}
+            ?locked=${locked}
+            ?lines=${!!cart?.lines.length}
+            @pos-discount-open=${() => ctl.showDiscount(true)}
+            @pos-deposit-return=${(e: CustomEvent<{ product_id: string }>) =>
+              ctl.addDepositReturn(e.detail.product_id)}
+          ></pos-cart-tools>
           ${
             s.unknownBarcode && !away
               ? html`<div class="unknown" data-testid="unknown-banner">
@@ -231,6 +245,19 @@ export class PosApp extends LitElement {
                   <button data-testid="sell-open" @click=${() => ctl.showOpenPrice(true)}>
                     ${t('scan.sell_open')}
                   </button>
+                  ${
+                    !s.pin.required || s.pin.cashier?.role === 'manager'
+                      ? html`<button
+                          data-testid="create-product"
+                          @click=${() =>
+                            location.assign(
+                              `/admin#products?barcode=${encodeURIComponent(s.unknownBarcode!)}`,
+                            )}
+                        >
+                          ${t('scan.create_product')}
+                        </button>`
+                      : ''
+                  }
                   <button aria-label=${t('common.close')} @click=${() => ctl.dismissUnknown()}>
                     ✕
                   </button>
@@ -287,6 +314,24 @@ export class PosApp extends LitElement {
           void ctl.addOpenPrice(e.detail)}
         @pos-open-price-cancel=${() => ctl.showOpenPrice(false)}
       ></pos-open-price-dialog>
+      <pos-sales-dialog
+        ?open=${this.salesOpen}
+        .terminalId=${ctl.terminalId}
+        .timezone=${s.timezone}
+        .currency=${s.currency}
+        ?printer=${s.printer}
+        @pos-sales-close=${() => (this.salesOpen = false)}
+      ></pos-sales-dialog>
+      <pos-discount-dialog
+        ?open=${s.discountOpen}
+        .cart=${cart}
+        .settings=${s.discountSettings}
+        .currency=${s.currency}
+        ?busy=${s.busy}
+        @pos-discount-add=${(e: CustomEvent<DiscountBody>) => void ctl.addDiscount(e.detail)}
+        @pos-discount-remove=${(e: CustomEvent<{ id: string }>) => ctl.removeDiscount(e.detail.id)}
+        @pos-discount-cancel=${() => ctl.showDiscount(false)}
+      ></pos-discount-dialog>
       <pos-cash-dialog
         ?open=${s.cashOpen}
         .total=${cart?.total_cents ?? 0}

@@ -65,6 +65,12 @@ export class PosCart extends LitElement {
         align-items: center;
         gap: 4px;
       }
+      .qty.follows {
+        justify-content: center;
+        min-width: 2.2em;
+        color: var(--pos-muted);
+        font-size: 1.1rem;
+      }
       .qty button.count {
         min-width: 2.2em;
         width: auto;
@@ -100,6 +106,12 @@ export class PosCart extends LitElement {
         }
         .name {
           font-size: 0.95rem;
+        }
+        .qty.follows {
+          justify-content: center;
+          min-width: 2.2em;
+          color: var(--pos-muted);
+          font-size: 1.1rem;
         }
         .qty button.count {
           min-width: 1.6em;
@@ -165,6 +177,8 @@ export class PosCart extends LitElement {
   private line(l: CartLine) {
     const money = (c: number) => formatMoney(c, lang(), this.currency);
     const last = l.line_id === this.cart?.last_line_id;
+    // A deposit follows its product: no keys of its own.
+    const follows = l.kind === 'deposit';
     return html`<li
       class=${last ? 'last' : ''}
       data-line-id=${l.line_id}
@@ -174,45 +188,61 @@ export class PosCart extends LitElement {
         <div class="name">${l.name}</div>
         <div class="unit">${this.unitText(l, money)}</div>
       </div>
-      <div class="qty" role="group" aria-label=${t('cart.quantity')}>
-        <button
-          ?disabled=${this.locked}
-          aria-label=${t('cart.decrease', { name: l.name })}
-          @click=${() => this.changeQty(l, l.quantity - 1)}
-        >
-          −
-        </button>
-        <button
-          class="count"
-          data-testid="qty-open"
-          ?disabled=${this.locked}
-          aria-label=${t('qty.open', { name: l.name, n: l.quantity })}
-          @click=${() => this.emit('pos-quantity-keypad', { line_id: l.line_id, name: l.name })}
-        >
-          ${l.quantity}
-        </button>
-        <button
-          ?disabled=${this.locked}
-          aria-label=${t('cart.increase', { name: l.name })}
-          @click=${() => this.changeQty(l, l.quantity + 1)}
-        >
-          +
-        </button>
-      </div>
-      <div class="total">${money(l.line_total_cents)}</div>
-      <button
-        class="remove"
-        ?disabled=${this.locked}
-        aria-label=${t('cart.remove', { name: l.name })}
-        @click=${() => this.emit('pos-remove', { line_id: l.line_id })}
-      >
-        ✕
-      </button>
+      ${
+        follows
+          ? html`<div class="qty follows">${l.quantity}</div>`
+          : html`<div class="qty" role="group" aria-label=${t('cart.quantity')}>
+              <button
+                ?disabled=${this.locked}
+                aria-label=${t('cart.decrease', { name: l.name })}
+                @click=${() => this.changeQty(l, l.quantity - 1)}
+              >
+                −
+              </button>
+              <button
+                class="count"
+                data-testid="qty-open"
+                ?disabled=${this.locked}
+                aria-label=${t('qty.open', { name: l.name, n: l.quantity })}
+                @click=${() => this.emit('pos-quantity-keypad', { line_id: l.line_id, name: l.name })}
+              >
+                ${l.quantity}
+              </button>
+              <button
+                ?disabled=${this.locked}
+                aria-label=${t('cart.increase', { name: l.name })}
+                @click=${() => this.changeQty(l, l.quantity + 1)}
+              >
+                +
+              </button>
+            </div>`
+      }
+      <div class="total">${money(l.line_total_cents - (l.discount_cents ?? 0))}</div>
+      ${
+        follows
+          ? html`<span></span>`
+          : html`<button
+              class="remove"
+              ?disabled=${this.locked}
+              aria-label=${t('cart.remove', { name: l.name })}
+              @click=${() => this.emit('pos-remove', { line_id: l.line_id })}
+            >
+              ✕
+            </button>`
+      }
     </li>`;
   }
 
   /** Under the name: the unit price, and what kind of line it is when not a plain product. */
   private unitText(l: CartLine, money: (c: number) => string): string {
+    const base = this.kindText(l, money);
+    return l.discount_cents ? `${base} · ${t('sell.discount')} −${money(l.discount_cents)}` : base;
+  }
+
+  private kindText(l: CartLine, money: (c: number) => string): string {
+    if (l.kind === 'deposit') return `${money(l.unit_price_cents)} · ${t('sell.deposit')}`;
+    if (l.kind === 'deposit_return')
+      return `${money(l.unit_price_cents)} · ${t('sell.deposit_returned')}`;
     if (l.open_price) return `${money(l.unit_price_cents)} · ${t('cart.open_price')}`;
     if (l.embedded?.kind === 'weight' && l.embedded.grams !== undefined)
       return t('cart.weight', {

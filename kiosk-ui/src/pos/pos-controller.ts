@@ -4,7 +4,7 @@
  * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Cart, OpenPriceInput, PrintResult } from '../../../daemon/protocol.js';
+import type { Cart, DiscountBody, OpenPriceInput, PrintResult } from '../../../daemon/protocol.js';
 import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
@@ -142,13 +142,22 @@ export class PosController implements ReactiveController {
   private async loadProducts(): Promise<void> {
     const seq = ++this.searchSeq;
     try {
-      const [list, categories, quickKeys] = await Promise.all([
+      const [list, categories, quickKeys, depositProducts, discountSettings] = await Promise.all([
         api.searchProducts(this.query, true),
         api.listCategories(),
         api.getQuickKeys(),
+        api.depositProducts(),
+        api.discountSettings(),
       ]);
       if (seq === this.searchSeq)
-        this.update((s) => ({ ...s, products: list, categories, quickKeys }));
+        this.update((s) => ({
+          ...s,
+          products: list,
+          categories,
+          quickKeys,
+          depositProducts,
+          discountSettings,
+        }));
     } catch (err) {
       if (seq === this.searchSeq) this.fail(err);
     }
@@ -253,6 +262,24 @@ export class PosController implements ReactiveController {
     this.update((s) => ({ ...s, openPrice: false }));
   }
 
+  /** "Pfand zurück": one more returned deposit of that product. */
+  addDepositReturn(productId: string): void {
+    void this.cartCommand((tid) => api.addDepositReturn(tid, productId));
+  }
+
+  showDiscount(open: boolean): void {
+    this.update((s) => ({ ...s, discountOpen: open }));
+  }
+
+  async addDiscount(body: DiscountBody): Promise<void> {
+    await this.cartCommand((tid) => api.addDiscount(tid, body));
+    this.update((s) => ({ ...s, discountOpen: false }));
+  }
+
+  removeDiscount(id: string): void {
+    void this.cartCommand((tid) => api.removeDiscount(tid, id));
+  }
+
   setQuantity(lineId: string, quantity: number): void {
     void this.cartCommand((tid) => api.setLineQuantity(tid, lineId, quantity));
   }
@@ -291,6 +318,8 @@ export class PosController implements ReactiveController {
       }
       this.busy(false);
     }
+    // Below zero (a deposit return) the drawer pays out: nothing to tender.
+    if (provider.id === 'cash' && cart.total_cents < 0) return this.startCheckout('cash');
     if (provider.id === 'cash') {
       this.update((st) => ({ ...st, cashOpen: true }));
       return;

@@ -13,6 +13,7 @@ import './pos-status-dot.js';
  *
  * @fires pos-logout - the cashier logs out
  * @fires pos-reprint - print the last receipt again
+ * @fires pos-sales - today's sales (void, receipt again)
  * @fires pos-pair - open the scanner pairing dialog
  * @fires pos-watch - {terminal_id | null}: watch another till (null: back to this browser's own)
  */
@@ -108,6 +109,9 @@ export class PosHeader extends LitElement {
             </button>`
           : nothing
       }
+      <button data-testid="till-sales" @click=${() => this.emit('pos-sales')}>
+        ${t('till.sales')}
+      </button>
       <button data-testid="pair-button" @click=${() => this.emit('pos-pair')}>
         ${t('pairing.button')}
       </button>

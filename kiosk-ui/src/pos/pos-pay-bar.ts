@@ -119,6 +119,13 @@ export class PosPayBar extends LitElement {
                 >
                   <span>${providerLabel(p.id, lang(), p.label)}</span>
                   ${hint ? html`<span class="hint" data-testid="min-hint">${hint}</span>` : ''}
+                  ${
+                    this.total < 0 && s.enabled
+                      ? html`<span class="hint" data-testid="payout-hint"
+                          >${t('sell.payout')}</span
+                        >`
+                      : ''
+                  }
                 </button>`;
               })
         }

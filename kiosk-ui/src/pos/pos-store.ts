@@ -10,6 +10,7 @@
  */
 import type {
   Cart,
+  DiscountSettings,
   Category,
   PairingSecret,
   Product,
@@ -59,6 +60,11 @@ export interface PosState {
   /** The till's tabs and the owner's quick-keys pages. */
   categories: Category[];
   quickKeys: QuickKeyPage[];
+  /** Deposit products ("Pfand zurück") and the owner's discount presets. */
+  depositProducts: Product[];
+  discountSettings: DiscountSettings;
+  /** The discount dialog is showing. */
+  discountOpen: boolean;
   timezone: string;
   currency: string;
   /** A cart or payment request runs: buttons wait. */
@@ -121,6 +127,9 @@ export function initialState(choice: TerminalChoice): PosState {
     products: [],
     categories: [],
     quickKeys: [],
+    depositProducts: [],
+    discountSettings: { presets: [], manager_above_percent: null },
+    discountOpen: false,
     timezone: 'Europe/Berlin',
     currency: 'EUR',
     busy: false,
