@@ -13,7 +13,15 @@
  * `key` is the idempotency key of the request that wrote the line. A sale's later lines go
  * into the file of the day it was created; the other kinds into the day they happened.
  */
-import type { CashMovement, PaymentState, Refund, Sale, TseRecord, ZReport } from './protocol.js';
+import type {
+  CashMovement,
+  PaymentState,
+  Refund,
+  Sale,
+  SalePayment,
+  TseRecord,
+  ZReport,
+} from './protocol.js';
 
 export interface CreatedLine {
   e: 'created';
@@ -37,6 +45,18 @@ export interface UpdateLine {
   change_cents?: number | null;
   /** The TSE's answer, on the line that settles the sale (signed before it is written). */
   tse?: TseRecord;
+  /**
+   * Split payment: the sale's payments after this line (the whole list, replacing the one
+   * before) and the sums that follow from it. The line that settles a sale carries them all.
+   */
+  payments?: SalePayment[];
+  paid_cents?: number;
+  remaining_cents?: number;
+  tip_cents?: number;
+  /** A new part started: its provider (the sale's `provider` follows the running part). */
+  provider?: string;
+  /** A new part started: the idempotency key of its checkout request. */
+  key?: string;
 }
 
 export interface RefundEntry {

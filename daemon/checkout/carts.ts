@@ -173,6 +173,37 @@ export class Carts {
     });
   }
 
+  /** A voucher sold: a line of its own with its code, quantity 1. */
+  addVoucher(
+    terminalId: string,
+    item: {
+      name: string;
+      amount_cents: number;
+      vat_rate: number;
+      code: string;
+      purpose: 'multi' | 'single';
+    },
+  ): Promise<Cart> {
+    return this.edit(terminalId, (cart) => {
+      if (cart.lines.length >= MAX_LINES)
+        throw new CheckoutError(409, 'cart_full', `A cart holds at most ${MAX_LINES} lines`);
+      const line: CartLine = {
+        line_id: `ln_${randomBytes(5).toString('hex')}`,
+        product_id: 'voucher',
+        barcode: null,
+        name: item.name,
+        unit_price_cents: item.amount_cents,
+        vat_rate: item.vat_rate,
+        quantity: 1,
+        line_total_cents: item.amount_cents,
+        kind: 'voucher',
+        voucher_code: item.code,
+        voucher_purpose: item.purpose,
+      };
+      return { lines: [...cart.lines, line], last: line.line_id };
+    });
+  }
+
   /** An open-price line: always a line of its own (two typed amounts never merge). */
   addOpenPrice(
     terminalId: string,
@@ -202,6 +233,8 @@ export class Carts {
     return this.edit(terminalId, (cart) => {
       const line = cart.lines.find((l) => l.line_id === lineId);
       if (!line) throw new CheckoutError(404, 'not_found', `No line ${lineId} in this cart`);
+      if (line.kind === 'voucher' && quantity !== 1)
+        throw new CheckoutError(409, 'voucher_quantity', 'A voucher line is one voucher');
       const next = withQuantity(line, quantity);
       return { lines: cart.lines.map((l) => (l === line ? next : l)), last: lineId };
     });
@@ -258,7 +291,7 @@ export class Carts {
   /** Brings a cart in line with its sale's journalled state (start-up healing). */
   heal(terminalId: string, sale: Sale): Promise<Cart> | null {
     const cart = this.get(terminalId);
-    if (sale.state === 'pending') {
+    if (sale.state === 'pending' || sale.state === 'open') {
       if (cart.pending_sale_id === sale.id) return null;
       return this.write(cart, cart.lines, cart.last_line_id, sale.id);
     }

@@ -133,7 +133,27 @@ export interface OpenPriceInput {
 export const OPEN_PRICE_PRODUCT_ID = 'open_price';
 
 // -------------------------------------------------------------------------------- payments
-export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+/** `open`: partly paid (split payment), no part running; the cart stays with the sale. */
+export type PaymentState = 'pending' | 'open' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+
+/**
+ * One payment towards a sale (split payment: several). `amount_cents` counts towards the sale,
+ * `tip_cents` was charged on top (not revenue). The first part's id is the sale's id (what
+ * providers know it by); later parts are `<sale id>-<n>`.
+ */
+export interface SalePayment {
+  id: string;
+  provider: string;
+  amount_cents: number;
+  tip_cents: number;
+  /** pending (running), succeeded, failed/cancelled (the sale's only attempt), refunded. */
+  state: PaymentState;
+  tendered_cents: number | null;
+  change_cents: number | null;
+  /** Provider data (transaction code, voucher code, refund data...). */
+  payment: Record<string, unknown>;
+  created_at: string;
+}
 
 export interface ProviderInfo {
   id: string;
@@ -151,6 +171,12 @@ export interface CheckoutBody {
   provider: string;
   idempotency_key: string;
   tendered_cents?: number;
+  /** Pay this much of the sale now (split payment); default: all that remains. */
+  amount_cents?: number;
+  /** Tip on top of this payment (Trinkgeld; not revenue). */
+  tip_cents?: number;
+  /** Voucher provider: the voucher's code. */
+  voucher_code?: string;
 }
 
 export interface SaleLine {
@@ -168,6 +194,12 @@ export interface SaleLine {
    * printed in it, or the weight in grams and the product's price per kilogram.
    */
   embedded?: { kind: 'price' | 'weight'; grams?: number; price_per_kg_cents?: number };
+  /** A voucher sold (absent = product; selling2 adds deposit kinds to the same field). */
+  kind?: 'product' | 'deposit' | 'deposit_return' | 'voucher';
+  /** kind voucher: the code printed on the receipt. */
+  voucher_code?: string;
+  /** kind voucher: multi-purpose (no VAT at sale) or single-purpose (VAT at sale). */
+  voucher_purpose?: 'multi' | 'single';
 }
 
 export interface Sale {
@@ -192,6 +224,14 @@ export interface Sale {
   payment: Record<string, unknown>;
   /** The TSE's answer for this sale (KassenSichV), set when the sale settled; absent = off. */
   tse?: TseRecord | null;
+  /** Every payment towards the sale (absent in sales older than split payment). */
+  payments?: SalePayment[];
+  /** Sum of the succeeded payments' amount_cents. */
+  paid_cents?: number;
+  /** total_cents - paid_cents. */
+  remaining_cents?: number;
+  /** Tips of the succeeded payments (not revenue). */
+  tip_cents?: number;
 }
 
 /**

@@ -80,6 +80,9 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/payments/providers/available': pos,
   'GET /api/v1/sales/:id': pos,
   'POST /api/v1/sales/:id/cancel': cashier,
+  'POST /api/v1/sales/:id/abandon': cashier,
+  'GET /api/v1/vouchers/:code': pos,
+  'GET /api/v1/admin/vouchers': admin,
   'GET /api/v1/sales': admin,
   'GET /api/v1/reports/daily': admin,
 

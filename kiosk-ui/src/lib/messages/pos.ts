@@ -83,6 +83,7 @@ export const de = {
   'reason.payment_failed': 'Die Zahlung ist fehlgeschlagen. Es wurde nichts abgebucht.',
   'reason.tendered_too_low': 'Der gegebene Betrag reicht nicht.',
   'reason.cancelled_at_till': 'An der Kasse abgebrochen.',
+  'reason.abandoned': 'Verkauf abgebrochen, Teilbeträge zurückgezahlt.',
   'reason.cancelled_on_reader': 'Am Kartenterminal abgebrochen.',
   'reason.interrupted_by_restart':
     'Die Kasse wurde während der Zahlung neu gestartet. Es wurde nichts abgebucht.',
@@ -200,6 +201,7 @@ export const en: Record<keyof typeof de, string> = {
   'reason.payment_failed': 'The payment failed. Nothing was charged.',
   'reason.tendered_too_low': 'The amount given is not enough.',
   'reason.cancelled_at_till': 'Cancelled at the till.',
+  'reason.abandoned': 'Sale abandoned, parts paid back.',
   'reason.cancelled_on_reader': 'Cancelled on the card reader.',
   'reason.interrupted_by_restart': 'The till restarted during the payment. Nothing was charged.',
   'reason.sumup_app_not_ready':
