@@ -22,6 +22,7 @@ import { vatBreakdown, vatOfGross } from '../receipts/vat.js';
 import { providerName } from '../receipts/labels.js';
 import { localParts } from '../time.js';
 import { DSFINVK_FILES, GDPDU_DTD, indexXml } from './dsfinvk-spec.js';
+import { fiscalView, isCash, type BusinessCase } from '../sale-payments.js';
 
 export const TAXONOMY_VERSION = '2.3';
 
@@ -77,8 +78,9 @@ interface Doc {
   cashier: string | null;
   start: string;
   end: string;
-  provider: string;
   total: number;
+  /** What moved money, per payment (a split sale has several; vouchers are lines instead). */
+  payments: Array<{ provider: string; amount: number }>;
   lines: Array<{
     name: string;
     product_id: string;
@@ -87,6 +89,9 @@ interface Doc {
     unit: number;
     gross: number;
     rate: number;
+    /** DSFinV-K VAT key (5 = not taxable). */
+    key: number;
+    gv: BusinessCase;
   }>;
   tse: TseRecord | null | undefined;
   refersTo: string | null;
@@ -112,31 +117,39 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
   const sales = new Map<string, Sale>();
   const out: Period = { z, docs: [], movements: [] };
   const terminalOf = new Map<string, string>();
-  const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => ({
-    kind,
-    id: s.id,
-    number: s.number,
-    terminal: s.terminal_id,
-    cashier: s.cashier,
-    start: s.created_at,
-    end,
-    provider: s.provider,
-    total: kind === 'abort' ? 0 : s.total_cents,
-    lines:
-      kind === 'abort'
-        ? []
-        : s.lines.map((l) => ({
-            name: l.name,
-            product_id: l.product_id,
-            barcode: l.barcode,
-            quantity: l.quantity,
-            unit: l.unit_price_cents,
-            gross: l.line_total_cents,
-            rate: l.vat_rate,
-          })),
-    tse,
-    refersTo: null,
-  });
+  const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => {
+    const view = fiscalView(s);
+    return {
+      kind,
+      id: s.id,
+      number: s.number,
+      terminal: s.terminal_id,
+      cashier: s.cashier,
+      start: s.created_at,
+      end,
+      total: kind === 'abort' ? 0 : view.payments.reduce((n, p) => n + p.amount_cents, 0),
+      payments:
+        kind === 'abort'
+          ? []
+          : view.payments.map((p) => ({ provider: p.provider, amount: p.amount_cents })),
+      lines:
+        kind === 'abort'
+          ? []
+          : view.lines.map((l) => ({
+              name: l.name,
+              product_id: l.product_id,
+              barcode: l.barcode,
+              quantity: l.quantity,
+              unit: l.unit_cents,
+              gross: l.gross_cents,
+              rate: l.vat_rate,
+              key: l.not_taxable ? 5 : vatKey(l.vat_rate),
+              gv: l.business_case,
+            })),
+      tse,
+      refersTo: null,
+    };
+  };
   const fromRefund = (r: Refund): Doc => ({
     kind: 'refund',
     id: r.id,
@@ -146,8 +159,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
     cashier: r.by,
     start: r.created_at,
     end: r.created_at,
-    provider: r.provider,
     total: -r.total_cents,
+    payments: [{ provider: r.provider, amount: -r.total_cents }],
     lines: r.lines.map((l) => ({
       name: l.name,
       product_id: l.product_id,
@@ -156,6 +169,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
       unit: l.unit_price_cents,
       gross: -l.line_total_cents,
       rate: l.vat_rate,
+      key: vatKey(l.vat_rate),
+      gv: 'Umsatz' as const,
     })),
     tse: r.tse,
     refersTo: r.sale_id,
@@ -168,10 +183,17 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
         terminalOf.set(line.sale.id, line.sale.terminal_id);
       } else if (line.e === 'update') {
         const s = sales.get(line.id);
-        if (!s || line.state === 'pending' || !inPeriod(line.at)) return;
+        if (!s || line.state === 'pending' || line.state === 'open' || !inPeriod(line.at)) return;
         sales.delete(line.id);
+        // The settling line carries the sale's payments (split payment); older lines do not.
+        const settled: Sale = {
+          ...s,
+          state: line.state,
+          ...(line.payments ? { payments: line.payments } : {}),
+          ...(line.provider ? { provider: line.provider } : {}),
+        };
         out.docs.push(
-          fromSale(s, line.state === 'succeeded' ? 'sale' : 'abort', line.at, line.tse),
+          fromSale(settled, line.state === 'succeeded' ? 'sale' : 'abort', line.at, line.tse),
         );
       } else if (line.e === 'refund' && inPeriod(line.at)) out.docs.push(fromRefund(line.refund));
       else if (line.e === 'cash' && inPeriod(line.at))
@@ -217,10 +239,13 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
   const m = /^(\d{4,5})\s+(.*)$/.exec(cityLine);
   const plz = m ? m[1] : '';
   const city = m ? m[2] : cityLine;
-  const cashType = (provider: string) => (provider === 'cash' ? 'Bar' : 'Unbar');
+  const cashType = (provider: string) => (isCash(provider) ? 'Bar' : 'Unbar');
 
-  // Closing sums, from the single records.
-  const grossByKey = new Map<number, { rate: number; gross: number }>();
+  // Closing sums, from the single records: per business case and VAT key.
+  const grossByKey = new Map<
+    string,
+    { gv: BusinessCase; key: number; rate: number; gross: number }
+  >();
   const payments = new Map<string, { type: string; name: string; amount: number }>();
   let cashTotal = 0;
   let allPayments = 0;
@@ -252,37 +277,32 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
       '',
       '',
     );
-    for (const v of vatBreakdown(
-      d.lines.map((l) => ({ vat_rate: l.rate, line_total_cents: l.gross })),
-    ))
-      add(
-        'transactions_vat.csv',
-        ...bon,
-        vatKey(v.rate),
-        num(v.gross_cents, 5),
-        num(v.net_cents, 5),
-        num(v.vat_cents, 5),
-      );
-    if (d.kind !== 'abort' && d.total !== 0) {
-      add(
-        'datapayment.csv',
-        ...bon,
-        cashType(d.provider),
-        providerName(d.provider, 'de'),
-        deps.currency,
-        '',
-        num(d.total),
-      );
-      const key = `${cashType(d.provider)}|${d.provider}`;
-      const pay = payments.get(key) ?? {
-        type: cashType(d.provider),
-        name: providerName(d.provider, 'de'),
-        amount: 0,
-      };
-      pay.amount += d.total;
+    // Not-taxable lines (key 5) apart from those of 0 % (key 6): grouped by key, not rate.
+    for (const key of [...new Set(d.lines.map((l) => l.key))].sort()) {
+      const of = d.lines.filter((l) => l.key === key);
+      for (const v of vatBreakdown(
+        of.map((l) => ({ vat_rate: l.rate, line_total_cents: l.gross })),
+      ))
+        add(
+          'transactions_vat.csv',
+          ...bon,
+          key,
+          num(v.gross_cents, 5),
+          num(v.net_cents, 5),
+          num(v.vat_cents, 5),
+        );
+    }
+    for (const p of d.payments) {
+      if (p.amount === 0) continue;
+      const type = cashType(p.provider);
+      const name = providerName(p.provider, 'de');
+      add('datapayment.csv', ...bon, type, name, deps.currency, '', num(p.amount));
+      const key = `${type}|${p.provider}`;
+      const pay = payments.get(key) ?? { type, name, amount: 0 };
+      pay.amount += p.amount;
       payments.set(key, pay);
-      allPayments += d.total;
-      if (d.provider === 'cash') cashTotal += d.total;
+      allPayments += p.amount;
+      if (isCash(p.provider)) cashTotal += p.amount;
     }
     if (d.refersTo)
       add('references.csv', ...bon, '', 'Transaktion', '', '', deps.tillSerial, '', d.refersTo);
@@ -303,7 +323,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
       );
     d.lines.forEach((l, i) => {
       const pos = [d.id, i + 1];
-      const key = vatKey(l.rate);
+      const key = l.key;
       const vat = vatOfGross(l.gross, l.rate);
       add(
         'lines.csv',
@@ -311,7 +331,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
         '',
         l.name,
         d.terminal,
-        'Umsatz',
+        l.gv,
         '',
         0,
         0,
@@ -335,21 +355,24 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
         num(l.gross - vat, 5),
         num(vat, 5),
       );
-      const g = grossByKey.get(key) ?? { rate: l.rate, gross: 0 };
+      const g = grossByKey.get(`${l.gv}|${key}`) ?? { gv: l.gv, key, rate: l.rate, gross: 0 };
       g.gross += l.gross;
-      grossByKey.set(key, g);
+      grossByKey.set(`${l.gv}|${key}`, g);
     });
   }
 
   // Cash point closing: sums per business case and VAT key, per payment type, per currency.
-  for (const [key, g] of [...grossByKey].sort((a, b) => a[0] - b[0])) {
+  const cases = [...grossByKey.values()].sort((a, b) =>
+    a.gv === b.gv ? a.key - b.key : a.gv === 'Umsatz' ? -1 : a.gv.localeCompare(b.gv),
+  );
+  for (const g of cases) {
     const vat = vatOfGross(g.gross, g.rate);
     add(
       'businesscases.csv',
-      'Umsatz',
+      g.gv,
       '',
       0,
-      key,
+      g.key,
       num(g.gross, 5),
       num(g.gross - vat, 5),
       num(vat, 5),

@@ -54,9 +54,15 @@ export const voucherProvider =
       const code = opts.voucher_code ?? '';
       const r = await book.redeem(code, sale.total_cents, saleIdOfRef(sale.id), sale.id);
       if (!r.ok) throw refuse(r.refusal, r.balance_cents);
+      const v = book.info(code)!;
       return {
         state: 'succeeded',
-        payment: { voucher_code: code.trim().toUpperCase(), balance_after_cents: r.balance_cents },
+        payment: {
+          voucher_code: v.code,
+          balance_after_cents: r.balance_cents,
+          voucher_purpose: v.purpose,
+          voucher_vat_rate: v.vat_rate,
+        },
       };
     },
 
@@ -72,10 +78,16 @@ export const voucherProvider =
     // The book says whether the part took its amount before the power went.
     async reconcile(sale) {
       const r = book.redeemedBy(sale.id);
-      if (r)
+      const v = r && book.info(r.code);
+      if (r && v)
         return {
           state: 'succeeded',
-          payment: { voucher_code: r.code, balance_after_cents: r.balance_cents },
+          payment: {
+            voucher_code: r.code,
+            balance_after_cents: r.balance_cents,
+            voucher_purpose: v.purpose,
+            voucher_vat_rate: v.vat_rate,
+          },
         };
       return {
         state: 'failed',

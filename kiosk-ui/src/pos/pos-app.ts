@@ -17,6 +17,9 @@ import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
 import './pos-payment-screen.js';
+import './pos-split-dialog.js';
+import type { PartRequest } from '../lib/split.js';
+import { payableProviders } from '../lib/payment.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
 import type { PosPinLogin } from './pos-pin-login.js';
@@ -261,6 +264,8 @@ export class PosApp extends LitElement {
         .currency=${s.currency}
         ?busy=${s.busy || locked || !!s.unsure}
         @pos-pay=${(e: CustomEvent<{ provider: string }>) => void ctl.pay(e.detail.provider)}
+        @pos-split=${() => ctl.openSplit('pay')}
+        @pos-sell-voucher=${() => ctl.openSplit('sell')}
         @pos-clear=${() => ctl.askClear(true)}
       ></pos-pay-bar>
       <pos-confirm-dialog
@@ -309,7 +314,26 @@ export class PosApp extends LitElement {
               @pos-receipt-print=${(e: CustomEvent<{ sale_id: string }>) =>
                 void ctl.printCopy(e.detail.sale_id)}
               @pos-payment-done=${() => ctl.paymentDone()}
+              @pos-part-more=${() => ctl.openSplit('pay')}
+              @pos-abandon=${(e: CustomEvent<{ sale_id: string }>) =>
+                void ctl.abandonSale(e.detail.sale_id)}
             ></pos-payment-screen>`
+          : ''
+      }
+      ${
+        s.split
+          ? html`<pos-split-dialog
+              .providers=${payableProviders(s.providers)}
+              .remaining=${s.sale?.state === 'open' ? (s.sale.remaining_cents ?? 0) : (cart?.total_cents ?? 0)}
+              .currency=${s.currency}
+              .mode=${s.split.mode}
+              .initial=${s.split.initial}
+              ?busy=${s.busy}
+              @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payPart(e.detail)}
+              @pos-voucher-sell=${(e: CustomEvent<{ amount_cents: number }>) =>
+                void ctl.sellVoucher(e.detail.amount_cents)}
+              @pos-part-cancel=${() => ctl.closeSplit()}
+            ></pos-split-dialog>`
           : ''
       }
       <pos-pairing-dialog

@@ -65,6 +65,8 @@ export interface PosState {
   busy: boolean;
   confirmClear: boolean;
   cashOpen: boolean;
+  /** The part-payment dialog (split payment) or the voucher-selling dialog is showing. */
+  split: { mode: 'pay' | 'sell'; initial: string } | null;
   /** The open-price keypad is showing. */
   openPrice: boolean;
   /** The quantity keypad is showing for this line. */
@@ -126,6 +128,7 @@ export function initialState(choice: TerminalChoice): PosState {
     busy: false,
     confirmClear: false,
     cashOpen: false,
+    split: null,
     openPrice: false,
     quantityFor: null,
     unknownBarcode: null,
