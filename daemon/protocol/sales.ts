@@ -92,6 +92,21 @@ export interface CsvImportReport {
   errors: Array<{ row: number; field?: string; code?: string; message: string }>;
 }
 
+// -------------------------------------------------------------------------------- vouchers
+/** A voucher as admin and the till see it. */
+export interface VoucherInfo {
+  code: string;
+  purpose: 'multi' | 'single';
+  vat_rate: number;
+  amount_cents: number;
+  balance_cents: number;
+  /** active, pending (its sale is not paid yet), void (its sale failed), used_up, expired. */
+  state: 'active' | 'pending' | 'void' | 'used_up' | 'expired';
+  sale_id: string;
+  issued_at: string;
+  expires_on: string;
+}
+
 // ----------------------------------------------------------------------------------- carts
 /** A cart line is a sale line (below) with the id the cart edits it by. */
 export interface CartLine extends SaleLine {

@@ -23,7 +23,9 @@ import { randomBytes } from 'node:crypto';
 import { Journal } from '../store/journal.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
-import type { Sale } from '../protocol.js';
+import type { Sale, VoucherInfo } from '../protocol.js';
+
+export type { VoucherInfo };
 
 export interface IssueEntry {
   e: 'issue';
@@ -47,20 +49,6 @@ export interface MoveEntry {
 }
 
 export type VoucherEntry = IssueEntry | MoveEntry;
-
-/** A voucher as admin and the till see it. */
-export interface VoucherInfo {
-  code: string;
-  purpose: 'multi' | 'single';
-  vat_rate: number;
-  amount_cents: number;
-  balance_cents: number;
-  /** active, pending (its sale is not paid yet), void (its sale failed), used_up, expired. */
-  state: 'active' | 'pending' | 'void' | 'used_up' | 'expired';
-  sale_id: string;
-  issued_at: string;
-  expires_on: string;
-}
 
 interface Held {
   issue: IssueEntry;

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { addItem, makeProduct, newKey } from '../helpers/shop.js';
 import { launchBrowser, openPage, pageErrors, screenshot, SIZES } from './support.js';
 
@@ -100,6 +100,16 @@ describe('/pos split payment', () => {
     assert.equal((await d.get(`/api/v1/vouchers/${code}`)).body.state, 'used_up');
     assert.deepEqual(pageErrors(page), []);
     await context.close();
+
+    // The admin's voucher list: the voucher used up, nothing outstanding.
+    const admin = await openPage(browser, `${d.url}/admin#vouchers`, SIZES.small);
+    await admin.page.getByLabel('Admin-Token').fill(ADMIN);
+    await admin.page.getByRole('button', { name: 'Anmelden' }).click();
+    const row = admin.page.locator(`admin-vouchers tr[data-code="${code}"]`);
+    await row.getByText('Aufgebraucht').waitFor();
+    await admin.page.getByTestId('vouchers-outstanding').getByText('0,00').waitFor();
+    await screenshot(admin.page, 'admin-vouchers-800x480');
+    await admin.context.close();
   });
 
   test('a partly paid sale abandoned: the cash part is shown as to pay back, the cart stays', async () => {

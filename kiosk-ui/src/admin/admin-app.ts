@@ -18,6 +18,7 @@ import './admin-employees.js';
 import './admin-closing.js';
 import './admin-settings.js';
 import './admin-fiscal.js';
+import './admin-vouchers.js';
 
 const PAGES = [
   'products',
@@ -25,6 +26,7 @@ const PAGES = [
   'scanners',
   'sales',
   'closing',
+  'vouchers',
   'security',
   'employees',
   'providers',
@@ -238,6 +240,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-employees></admin-employees>`;
       case 'closing':
         return html`<admin-closing .live=${this.live} .timezone=${this.timezone}></admin-closing>`;
+      case 'vouchers':
+        return html`<admin-vouchers .timezone=${this.timezone}></admin-vouchers>`;
       case 'fiscal':
         return html`<admin-fiscal .timezone=${this.timezone}></admin-fiscal>`;
       case 'settings':

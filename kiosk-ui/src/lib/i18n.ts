@@ -12,6 +12,7 @@ import * as scanners from './messages/scanners.js';
 import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
 import * as fiscal from './messages/fiscal.js';
+import * as vouchers from './messages/vouchers.js';
 import * as errors from './messages/errors.js';
 import * as fleet from './messages/fleet.js';
 
@@ -29,6 +30,7 @@ const de = {
   ...closing.de,
   ...settings.de,
   ...fiscal.de,
+  ...vouchers.de,
   ...fleet.de,
   ...errors.de,
 };
@@ -43,6 +45,7 @@ const en: Record<MessageKey, string> = {
   ...closing.en,
   ...settings.en,
   ...fiscal.en,
+  ...vouchers.en,
   ...fleet.en,
   ...errors.en,
 };
