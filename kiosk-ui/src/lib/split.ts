@@ -12,7 +12,8 @@ export function tipOf(amountCents: number, percent: number): number {
 
 export interface PartRequest {
   provider: string;
-  amount_cents: number;
+  /** Absent for a voucher left at "all that remains": it pays what it holds, at most that. */
+  amount_cents?: number;
   tip_cents?: number;
   tendered_cents?: number;
   voucher_code?: string;
@@ -32,6 +33,7 @@ export function partRequest(f: {
   if (f.provider === 'voucher') {
     const code = f.code.trim().toUpperCase();
     if (!code) return null;
+    if (f.amount === f.remaining) return { provider: f.provider, voucher_code: code };
     return { ...req, voucher_code: code };
   }
   if (f.provider === 'cash') {

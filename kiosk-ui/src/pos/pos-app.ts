@@ -328,6 +328,7 @@ export class PosApp extends LitElement {
               .currency=${s.currency}
               .mode=${s.split.mode}
               .initial=${s.split.initial}
+              .scanned=${s.split.code ?? ''}
               ?busy=${s.busy}
               @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payPart(e.detail)}
               @pos-voucher-sell=${(e: CustomEvent<{ amount_cents: number }>) =>

@@ -101,6 +101,8 @@ export class PosSplitDialog extends LitElement {
   @property() mode: 'pay' | 'sell' = 'pay';
   /** The method to start with (a pay-bar button pressed). */
   @property() initial = '';
+  /** A voucher code scanned (a scanner's unknown barcode): fills the code, picks voucher. */
+  @property() scanned = '';
   @property({ type: Boolean }) busy = false;
   @state() private provider = '';
   @state() private amount = '';
@@ -115,6 +117,13 @@ export class PosSplitDialog extends LitElement {
     super.connectedCallback();
     this.provider = this.initial || this.providers[0]?.id || '';
     this.amount = this.mode === 'sell' ? '' : centsToInput(this.remaining, lang());
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('scanned') && this.scanned) {
+      this.provider = 'voucher';
+      this.code = this.scanned;
+    }
   }
 
   private money(c: number) {
@@ -238,7 +247,7 @@ export class PosSplitDialog extends LitElement {
       <div class="row">
         <span>${t('split.charge')}</span>
         <strong class="sum" data-testid="split-charge"
-          >${req ? this.money(req.amount_cents + (req.tip_cents ?? 0)) : '–'}</strong
+          >${req ? this.money((req.amount_cents ?? this.remaining) + (req.tip_cents ?? 0)) : '–'}</strong
         >
       </div>
       <div class="actions">
