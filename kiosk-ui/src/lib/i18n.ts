@@ -20,7 +20,18 @@ export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
 
 /** The area tables; a key belongs to exactly one (tests/unit/ui-i18n.test.ts checks). */
-export const AREAS = { common, pos, admin, scanners, closing, settings, fiscal, vouchers, fleet, errors };
+export const AREAS = {
+  common,
+  pos,
+  admin,
+  scanners,
+  closing,
+  settings,
+  fiscal,
+  vouchers,
+  fleet,
+  errors,
+};
 
 const de = {
   ...common.de,
