@@ -82,6 +82,14 @@ test(
       assert.equal(last.body.payments[2].change_cents, 0);
       assert.equal(last.body.total_cents, 2500, 'tips are not part of the sale total');
       assert.equal((await d.get('/api/v1/terminals/sp/cart')).body.item_count, 0);
+      // A refund of a split sale is paid back by hand (not through the last part's provider).
+      const rf = await d.post(
+        `/api/v1/sales/${last.body.id}/refunds`,
+        { reason: 'zurück', idempotency_key: newKey(), line_indexes: [0] },
+        { admin: true },
+      );
+      assert.equal(rf.status, 201, rf.text);
+      assert.equal(rf.body.refund.method, 'manual');
     } finally {
       await d.stop();
     }
