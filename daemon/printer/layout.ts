@@ -101,7 +101,10 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
     ),
   );
   e.size(1, 1).bold(false);
-  if (r.payments?.length) paymentLines(e, r, cols);
+  // One payment without tip or voucher: printed as it always was.
+  const plain =
+    (r.payments?.length ?? 0) <= 1 && !r.payments?.some((p) => p.tip_cents > 0 || p.voucher_code);
+  if (!plain) paymentLines(e, r, cols);
   else {
     e.line(twoCols(r.payment.label, amount(r.total_cents, lang), cols));
     if (r.payment.tendered_cents !== null && r.payment.change_cents !== null) {
