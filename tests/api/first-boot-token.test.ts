@@ -33,6 +33,10 @@ test('first-boot token: shown to loopback callers until the first successful adm
     assert.equal(html.status, 200);
     assert.match(html.headers.get('content-type') ?? '', /text\/html/);
     assert.ok(html.text.includes(ADMIN));
+    // The kiosk screen of a new appliance speaks German, like every surface a shop sees.
+    assert.match(html.text, /<html lang="de">/);
+    assert.match(html.text, /Das ist der Admin-Schlüssel/);
+    assert.match(html.text, /Als Admin anmelden/);
 
     // A failed login leaves it; a successful one consumes it.
     const wrong = await d.post('/api/v1/admin/login', { token: 'not-the-token-123' });

@@ -13,7 +13,7 @@ import type { FirstBootToken } from '../../security/first-boot-token.js';
 
 function page(token: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Counter POS — admin token</title>
+<html lang="de"><head><meta charset="utf-8"><title>Counter POS – Admin-Schlüssel</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:20px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f4f4f0;color:#222}
@@ -21,11 +21,11 @@ main{max-width:40em;padding:2em}
 code{display:block;font-size:1.6em;letter-spacing:.05em;background:#fff;border:2px solid #222;padding:.5em;margin:1em 0;word-break:break-all;user-select:all}
 a{display:inline-block;margin:.5em 1em .5em 0;padding:.6em 1.2em;background:#222;color:#fff;text-decoration:none;border-radius:.3em}
 </style></head><body><main>
-<h1>Counter POS is ready</h1>
-<p>This is the admin token. Write it down or keep it in a password manager: it is shown here
-only until the first admin login.</p>
+<h1>Counter POS ist bereit</h1>
+<p>Das ist der Admin-Schlüssel. Schreiben Sie ihn auf oder legen Sie ihn in einem
+Passwort-Manager ab: Er wird hier nur bis zur ersten Admin-Anmeldung angezeigt.</p>
 <code>${escapeHtml(token)}</code>
-<p><a href="/admin">Log in as admin</a><a id="pos" href="/pos">Go to the checkout</a></p>
+<p><a href="/admin">Als Admin anmelden</a><a id="pos" href="/pos">Zur Kasse</a></p>
 </main>
 <script>
 // The kiosk keeps its query (?kiosk=1) on the way to the checkout, and leaves this page by
