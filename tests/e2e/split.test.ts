@@ -1,7 +1,8 @@
 /**
  * Split payment, tips and vouchers at the till in real Chromium (800x480, German) against the
  * real daemon: a voucher part, a demo-card part with a 10 % tip, the rest in cash with
- * "Stimmt so"; then a partly paid sale abandoned with the cash to pay back shown.
+ * "Stimmt so", with the customer display open beside the till (paid so far, remaining, then the
+ * paid screen); then a partly paid sale abandoned with the cash to pay back shown.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,8 +46,12 @@ describe('/pos split payment', () => {
     const p = await makeProduct(d, { name: 'Festmenü', price_cents: 2500 });
 
     const { context, page } = await openPos('e2e-split');
+    // The customer display beside the till (a second screen on the same daemon).
+    const disp = await openPage(browser, `${d.url}/display/e2e-split`, SIZES.small);
+    await disp.page.getByTestId('display-idle').waitFor();
     await addItem(d, 'e2e-split', { product_id: p.id });
     await page.getByTestId('cart-total').filter({ hasText: '25,00' }).waitFor();
+    await disp.page.getByTestId('display-total').filter({ hasText: '25,00' }).waitFor();
 
     // 1. Voucher: the pay bar's "Gutschein" asks for the code; the voucher pays its 10,00.
     await page.locator('pos-pay-bar button[data-provider="voucher"]').click();
@@ -70,6 +75,11 @@ describe('/pos split payment', () => {
     await dialog.getByTestId('split-confirm').click();
     await page.getByTestId('sale-remaining').filter({ hasText: '5,00' }).waitFor();
     await screenshot(page, 'pos-split-open-800x480');
+    // The customer sees what is paid so far and what is left, live.
+    await disp.page.getByTestId('display-paying').waitFor();
+    await disp.page.getByTestId('display-paid-so-far').filter({ hasText: '20,00' }).waitFor();
+    await disp.page.getByTestId('display-remaining').filter({ hasText: '5,00' }).waitFor();
+    await screenshot(disp.page, 'display-split-open-800x480');
 
     // 3. Cash: 5,50 given for 5,00, "Stimmt so": 0,50 tip, no change.
     await page.getByTestId('pay-more').click();
@@ -85,6 +95,11 @@ describe('/pos split payment', () => {
       .waitFor();
     await page.getByTestId('receipt-qr').waitFor();
     await screenshot(page, 'pos-split-succeeded-800x480');
+    await disp.page.getByTestId('display-paid').waitFor();
+    await disp.page.getByTestId('display-qr').waitFor();
+    await screenshot(disp.page, 'display-split-paid-800x480');
+    assert.deepEqual(pageErrors(disp.page), []);
+    await disp.context.close();
 
     const sales = (await d.get('/api/v1/sales', { admin: true })).body.sales;
     const sale = sales.find((s: any) => s.terminal_id === 'e2e-split');

@@ -277,20 +277,30 @@ export class PosDisplay extends LitElement {
       <footer>
         ${
           v.paid_so_far_cents > 0
-            ? html`<div class="row">
-                  <span>${t('display.paid_so_far')}</span
-                  ><span class="amount">${this.money(v.paid_so_far_cents)}</span>
+            ? // Partly paid: the sum and what is paid are small; what is left to pay is big.
+              html`<div class="row">
+                  <span>${t('display.total')}</span
+                  ><span class="amount" data-testid="display-total"
+                    >${this.money(v.total_cents)}</span
+                  >
                 </div>
                 <div class="row">
-                  <span>${t('display.remaining')}</span
-                  ><span class="amount">${this.money(v.remaining_cents)}</span>
+                  <span>${t('display.paid_so_far')}</span
+                  ><span class="amount" data-testid="display-paid-so-far"
+                    >${this.money(v.paid_so_far_cents)}</span
+                  >
+                </div>
+                <div class="row total">
+                  <span>${t('display.remaining')}</span>
+                  <span class="amount" data-testid="display-remaining"
+                    >${this.money(v.remaining_cents)}</span
+                  >
                 </div>`
-            : nothing
+            : html`<div class="row total">
+                <span>${paying ? t('display.to_pay') : t('display.total')}</span>
+                <span class="amount" data-testid="display-total">${this.money(v.total_cents)}</span>
+              </div>`
         }
-        <div class="row total">
-          <span>${paying ? t('display.to_pay') : t('display.total')}</span>
-          <span class="amount" data-testid="display-total">${this.money(v.total_cents)}</span>
-        </div>
       </footer>`;
   }
 
