@@ -15,6 +15,7 @@ import { actorName } from '../../security/roles.js';
 import { readJson } from '../body.js';
 import { fail } from '../../core/errors.js';
 import { intField, onlyKeys, str } from '../validate.js';
+import { cashCount } from '../cash-count.js';
 
 export interface ClosingRouteDeps {
   closing: Closing;
@@ -36,32 +37,9 @@ export function closingRoutes(routes: Routes, deps: ClosingRouteDeps): void {
   routes.post('/api/v1/closing/z', async (ctx) => {
     const body = await readJson(ctx);
     onlyKeys(body, ['counted_cents', 'denominations', 'next_float_cents', 'idempotency_key']);
-    const counted = intField(body, 'counted_cents', {
-      min: 0,
-      max: MAX_CASH_CENTS,
-      optional: true,
-    });
+    const { counted, denominations } = cashCount(body);
     const nextFloat = intField(body, 'next_float_cents', { min: 0, max: MAX_CASH_CENTS })!;
     const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
-    let denominations: Record<string, number> | undefined;
-    if (body.denominations !== undefined) {
-      const d = body.denominations;
-      if (!d || typeof d !== 'object' || Array.isArray(d) || Object.keys(d).length > 30)
-        fail(
-          400,
-          'invalid_field',
-          'denominations must be an object {value_in_cents: count}',
-          'denominations',
-        );
-      denominations = d as Record<string, number>;
-    }
-    if (counted === undefined && denominations === undefined)
-      fail(
-        400,
-        'invalid_field',
-        'Give counted_cents (a total) or denominations (a count per note and coin)',
-        'counted_cents',
-      );
     const out = await closing.close(
       {
         counted_cents: counted,

@@ -16,6 +16,7 @@ import { actorName } from '../../security/roles.js';
 import { queryParam, readJson } from '../body.js';
 import { fail } from '../../core/errors.js';
 import { intField, onlyKeys, str } from '../validate.js';
+import { cashCount } from '../cash-count.js';
 
 const MAX_RANGE_DAYS = 400;
 
@@ -89,30 +90,7 @@ export function shiftRoutes(routes: Routes, deps: ShiftRouteDeps): void {
       fail(400, 'invalid_field', 'from (the shift start) is required', 'from');
     const floatCents =
       intField(body, 'float_cents', { min: 0, max: MAX_CASH_CENTS, optional: true }) ?? 0;
-    const counted = intField(body, 'counted_cents', {
-      min: 0,
-      max: MAX_CASH_CENTS,
-      optional: true,
-    });
-    let denominations: Record<string, number> | undefined;
-    if (body.denominations !== undefined) {
-      const d = body.denominations;
-      if (!d || typeof d !== 'object' || Array.isArray(d) || Object.keys(d).length > 30)
-        fail(
-          400,
-          'invalid_field',
-          'denominations must be an object {value_in_cents: count}',
-          'denominations',
-        );
-      denominations = d as Record<string, number>;
-    }
-    if (counted === undefined && denominations === undefined)
-      fail(
-        400,
-        'invalid_field',
-        'Give counted_cents (a total) or denominations (a count per note and coin)',
-        'counted_cents',
-      );
+    const { counted, denominations } = cashCount(body);
     const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
     const out = await closing.countShift(
       {
