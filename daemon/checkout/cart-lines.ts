@@ -184,17 +184,17 @@ export function addOpenPriceLine(
   return append(lines, line);
 }
 
+/** A voucher to sell: its name on the receipt, amount, VAT rate (0 for multi-purpose), code. */
+export interface VoucherItem {
+  name: string;
+  amount_cents: number;
+  vat_rate: number;
+  code: string;
+  purpose: 'multi' | 'single';
+}
+
 /** A voucher sold: a line of its own with its code, quantity 1. */
-export function addVoucherLine(
-  lines: CartLine[],
-  item: {
-    name: string;
-    amount_cents: number;
-    vat_rate: number;
-    code: string;
-    purpose: 'multi' | 'single';
-  },
-): LinesEdit {
+export function addVoucherLine(lines: CartLine[], item: VoucherItem): LinesEdit {
   roomFor(lines, 1);
   const line: CartLine = {
     line_id: lineId(),

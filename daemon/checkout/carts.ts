@@ -30,6 +30,7 @@ import {
   removeCartLine,
   setLineQuantity,
   type LinesEdit,
+  type VoucherItem,
 } from './cart-lines.js';
 import { applyDiscounts } from './discounts.js';
 
@@ -146,16 +147,7 @@ export class Carts {
   }
 
   /** A voucher sold: a line of its own with its code, quantity 1. */
-  addVoucher(
-    terminalId: string,
-    item: {
-      name: string;
-      amount_cents: number;
-      vat_rate: number;
-      code: string;
-      purpose: 'multi' | 'single';
-    },
-  ): Promise<Cart> {
+  addVoucher(terminalId: string, item: VoucherItem): Promise<Cart> {
     return this.edit(terminalId, (cart) => addVoucherLine(cart.lines, item));
   }
 
