@@ -115,7 +115,9 @@ interface Period {
 
 /** The records of one Z period, read from the journal days it spans. */
 async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<Period> {
-  const start = z.period_start && Date.parse(z.period_start) > 0 ? z.period_start : '';
+  // A period starts after the previous Z (exclusive). The first Z has none: its period_start
+  // shows the appliance's first entry, which belongs to it, so it runs from the beginning.
+  const start = z.number > 1 && Date.parse(z.period_start) > 0 ? z.period_start : '';
   const inPeriod = (at: string) => at > start && at <= z.at;
   const first = start ? deps.dayOf(Date.parse(start) - 86_400_000) : '';
   const last = deps.dayOf(Date.parse(z.at));

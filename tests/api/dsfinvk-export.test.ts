@@ -74,11 +74,17 @@ test('DSFinV-K export of a month: every file, and totals equal to the Z reports'
         });
         assert.equal(r.status, 201, r.text);
         let s = r.body;
-        if (card && day % 5 === 0 && i === 0) {
-          await d.post(`/api/v1/sales/${s.id}/cancel`);
-          await d.post('/api/v1/terminals/kiosk/cart', {});
-          await d.request('DELETE', '/api/v1/terminals/kiosk/cart');
-          continue;
+        // (Not on the first day: the appliance's very first sale, a paid one, must be in the
+        // first Z's export — its time is the first period's start.)
+        if (card && day % 5 === 0 && day > 0 && i === 0) {
+          const cancel = await d.post(`/api/v1/sales/${s.id}/cancel`);
+          // On a busy machine the demo card may have approved first: the cancel is then
+          // refused (409 not_pending) and the sale goes on as a paid one.
+          if (cancel.status !== 409) {
+            assert.equal(cancel.status, 200, cancel.text);
+            await d.request('DELETE', '/api/v1/terminals/kiosk/cart');
+            continue;
+          }
         }
         for (let k = 0; s.state === 'pending' && k < 2000; k++) {
           await new Promise((res) => setTimeout(res, 5));
