@@ -8,7 +8,7 @@ import type { CashMovement, Sale, XReport } from '../protocol.js';
 import { vatBreakdown } from '../receipts/vat.js';
 import { cashSummary } from './cash.js';
 import type { AnyLine } from './entries.js';
-import { isCash, multiVoucherCents, paidParts } from '../sale-payments.js';
+import { fiscalView, isCash, multiVoucherCents, paidParts } from '../sale-payments.js';
 
 interface ProviderTotals {
   provider: string;
@@ -110,7 +110,12 @@ export class PeriodFold {
           }
         }
         this.vouchersSold += multiVoucherCents(next);
-        this.vatLines.push(...s.lines);
+        // VAT as the TSE and DSFinV-K book it (sale-payments.ts fiscalView): after discounts;
+        // a multi-purpose voucher is not taxable when sold or redeemed; a single-purpose one is
+        // taxed when sold, so its redemption takes that VAT back out of the goods it paid.
+        for (const l of fiscalView(next).lines)
+          if (!l.not_taxable)
+            this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: l.gross_cents });
         this.discounts += s.discount_cents ?? 0;
         this.countDeposits(s.lines, 1);
         return;

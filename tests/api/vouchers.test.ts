@@ -129,3 +129,41 @@ test(
     }
   },
 );
+
+test('X report VAT: a single-purpose voucher is taxed when sold, not again when it pays; a multi-purpose one is taxed only on the goods it pays', async () => {
+  const d = await startDaemon();
+  try {
+    const product = async (price_cents: number, vat_rate: number) =>
+      (
+        await d.post(
+          '/api/v1/products',
+          { name: `Ware ${vat_rate} %`, price_cents, vat_rate, barcode: null },
+          { admin: true },
+        )
+      ).body;
+    const vatRows = async () =>
+      ((await d.get('/api/v1/closing/x', { admin: true })).body.vat as any[]).map((r) => [
+        r.rate,
+        r.gross_cents,
+        r.vat_cents,
+      ]);
+    // Sold: a single-purpose voucher 11,90 € at 19 % (VAT due now), a multi-purpose 10,00 € (none).
+    const single = await sellVoucher(d, 1190, { purpose: 'single', vat_rate: 19 });
+    const multi = await sellVoucher(d, 1000);
+    assert.deepEqual(await vatRows(), [[19, 1190, 190]]);
+    // Redeemed in full for goods of the same amount: 11,90 € at 19 %, 10,00 € at 7 %.
+    await addItem(d, 'vx', { product_id: (await product(1190, 19)).id });
+    const a = await pay(d, 'vx', { provider: 'voucher', voucher_code: single.line.voucher_code });
+    assert.equal(a.body.state, 'succeeded', a.text);
+    await addItem(d, 'vx', { product_id: (await product(1000, 7)).id });
+    const b = await pay(d, 'vx', { provider: 'voucher', voucher_code: multi.line.voucher_code });
+    assert.equal(b.body.state, 'succeeded', b.text);
+    // 19 %: the single-purpose voucher's 1,90 VAT once (not 3,80); 7 %: the goods the multi paid.
+    assert.deepEqual(await vatRows(), [
+      [19, 1190, 190],
+      [7, 1000, 65],
+    ]);
+  } finally {
+    await d.stop();
+  }
+});
