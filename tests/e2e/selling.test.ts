@@ -259,4 +259,35 @@ describe('selling at the counter (800x480, German)', () => {
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });
+
+  test('an amount discount typed at the till: 1,50 € off the line, shown and removable', async () => {
+    const res = await d.post(
+      '/api/v1/products',
+      { name: 'Torte', price_cents: 1200, vat_rate: 7, barcode: null },
+      { admin: true },
+    );
+    assert.equal(res.status, 201, res.text);
+    const { context, page } = await openPos('e2e-disc-amount');
+    await d.post('/api/v1/terminals/e2e-disc-amount/cart/items', { product_id: res.body.id });
+    await page.getByTestId('cart-total').filter({ hasText: '12,00' }).waitFor();
+    await page.getByTestId('discount-open').click();
+    const disc = page.locator('pos-discount-dialog dialog[open]');
+    await disc.getByTestId('disc-line').click();
+    await disc.getByTestId('disc-amount').fill('1,50');
+    await screenshot(page, 'selling-discount-dialog-800x480');
+    await disc.getByTestId('disc-amount-apply').click();
+    await page.getByTestId('cart-total').filter({ hasText: '10,50' }).waitFor();
+    await page.locator('pos-cart li', { hasText: /Rabatt\s*−1,50/ }).waitFor();
+    await screenshot(page, 'selling-discount-amount-800x480');
+    const cart = (await d.get<Cart>('/api/v1/terminals/e2e-disc-amount/cart')).body;
+    assert.deepEqual(
+      [cart.total_cents, cart.discounts?.map((x) => [x.amount_cents, x.line_id !== null])],
+      [1050, [[150, true]]],
+    );
+    await page.getByTestId('discount-open').click();
+    await disc.getByRole('button', { name: 'Rabatt entfernen' }).click();
+    await page.getByTestId('cart-total').filter({ hasText: '12,00' }).waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
 });

@@ -3,13 +3,14 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Cart, DiscountBody, DiscountSettings } from '../../../daemon/protocol.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
-import { formatMoney } from '../lib/format.js';
+import { formatMoney, parseEuroInput } from '../lib/format.js';
 
 const PERCENTS = [5, 10, 15, 20, 25, 50] as const;
 
 /**
  * The discount dialog: on the whole purchase or on the line last touched (a product line),
- * by one of the owner's presets or by a percent; the discounts given so far, each removable.
+ * by one of the owner's presets, a percent or an amount typed in; the discounts given so far,
+ * each removable.
  * Above the owner's limit the daemon asks for a manager (the refusal shows as a toast).
  *
  * @fires pos-discount-add - DiscountBody
@@ -54,6 +55,18 @@ export class PosDiscountDialog extends LitElement {
       .presets button {
         flex: 1 1 40%;
       }
+      label.amount {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        flex: 1;
+      }
+      label.amount input {
+        flex: 1;
+        min-width: 0;
+        min-height: 44px;
+        font-size: 1.1rem;
+      }
       ul {
         list-style: none;
         margin: 0 0 8px;
@@ -86,11 +99,16 @@ export class PosDiscountDialog extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** On the whole purchase (true) or on the line last touched. */
   @state() private onCart = true;
+  /** The amount typed for an amount discount ("2,50"); cents when it parses. */
+  @state() private amountText = '';
   @query('dialog') private dialog!: HTMLDialogElement;
   private i18n = new I18nController(this);
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('open') && this.open) this.onCart = true;
+    if (changed.has('open') && this.open) {
+      this.onCart = true;
+      this.amountText = '';
+    }
   }
 
   protected override updated(): void {
@@ -167,6 +185,33 @@ export class PosDiscountDialog extends LitElement {
             </button>`,
         )}
       </div>
+      <form
+        class="row"
+        aria-label=${t('sell.discount_amount')}
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          const cents = parseEuroInput(this.amountText);
+          if (cents) this.emit('pos-discount-add', { amount_cents: cents, ...target });
+        }}
+      >
+        <label class="amount"
+          >${t('sell.discount_amount')}
+          <input
+            data-testid="disc-amount"
+            inputmode="decimal"
+            autocomplete="off"
+            placeholder="0,00"
+            .value=${this.amountText}
+            @input=${(e: Event) => (this.amountText = (e.target as HTMLInputElement).value)}
+        /></label>
+        <button
+          type="submit"
+          data-testid="disc-amount-apply"
+          ?disabled=${this.busy || !parseEuroInput(this.amountText)}
+        >
+          ${t('sell.discount_apply')}
+        </button>
+      </form>
       ${limit !== null ? html`<p>${t('sell.discount_needs_manager', { limit })}</p>` : ''}
       ${
         given.length
