@@ -20,6 +20,7 @@ import type {
   Refund,
   Sale,
   ShiftCount,
+  SalePayment,
   TseRecord,
   ZReport,
 } from './protocol.js';
@@ -46,6 +47,18 @@ export interface UpdateLine {
   change_cents?: number | null;
   /** The TSE's answer, on the line that settles the sale (signed before it is written). */
   tse?: TseRecord;
+  /**
+   * Split payment: the sale's payments after this line (the whole list, replacing the one
+   * before) and the sums that follow from it. The line that settles a sale carries them all.
+   */
+  payments?: SalePayment[];
+  paid_cents?: number;
+  remaining_cents?: number;
+  tip_cents?: number;
+  /** A new part started: its provider (the sale's `provider` follows the running part). */
+  provider?: string;
+  /** A new part started: the idempotency key of its checkout request. */
+  key?: string;
 }
 
 export interface RefundEntry {

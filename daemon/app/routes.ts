@@ -29,6 +29,7 @@ import { sellingRoutes } from '../http/routes/selling.js';
 import { cartRoutes } from '../http/routes/carts.js';
 import { checkoutRoutes } from '../http/routes/checkout.js';
 import { salesRoutes } from '../http/routes/sales.js';
+import { voucherRoutes } from '../http/routes/vouchers.js';
 import { paymentRoutes } from '../http/routes/payments.js';
 import { scannerRoutes } from '../http/routes/scanners.js';
 import { securityRoutes } from '../http/routes/security.js';
@@ -104,6 +105,7 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   cartRoutes(r, { checkout });
   checkoutRoutes(r, { checkout, publicUrl });
   salesRoutes(r, { checkout });
+  voucherRoutes(r, { checkout });
   paymentRoutes(r, { payments: checkout.payments });
   scannerRoutes(r, {
     scanners: m.scanners,

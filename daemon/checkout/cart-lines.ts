@@ -184,6 +184,34 @@ export function addOpenPriceLine(
   return append(lines, line);
 }
 
+/** A voucher sold: a line of its own with its code, quantity 1. */
+export function addVoucherLine(
+  lines: CartLine[],
+  item: {
+    name: string;
+    amount_cents: number;
+    vat_rate: number;
+    code: string;
+    purpose: 'multi' | 'single';
+  },
+): LinesEdit {
+  roomFor(lines, 1);
+  const line: CartLine = {
+    line_id: lineId(),
+    product_id: 'voucher',
+    barcode: null,
+    name: item.name,
+    unit_price_cents: item.amount_cents,
+    vat_rate: item.vat_rate,
+    quantity: 1,
+    line_total_cents: item.amount_cents,
+    kind: 'voucher',
+    voucher_code: item.code,
+    voucher_purpose: item.purpose,
+  };
+  return { lines: [...lines, line], last: line.line_id };
+}
+
 /** A returned deposit: a negative line of the deposit product; one more on it if there is one. */
 export function addDepositReturnLine(
   lines: CartLine[],

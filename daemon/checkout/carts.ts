@@ -22,6 +22,7 @@ import {
   MAX_LINES,
   MAX_QUANTITY,
   addDepositReturnLine,
+  addVoucherLine,
   addEmbeddedLine,
   addOpenPriceLine,
   addProductLine,
@@ -144,6 +145,20 @@ export class Carts {
     return this.edit(terminalId, (cart) => addEmbeddedLine(cart.lines, product, label, deposit));
   }
 
+  /** A voucher sold: a line of its own with its code, quantity 1. */
+  addVoucher(
+    terminalId: string,
+    item: {
+      name: string;
+      amount_cents: number;
+      vat_rate: number;
+      code: string;
+      purpose: 'multi' | 'single';
+    },
+  ): Promise<Cart> {
+    return this.edit(terminalId, (cart) => addVoucherLine(cart.lines, item));
+  }
+
   /** An open-price line: always a line of its own (two typed amounts never merge). */
   addOpenPrice(
     terminalId: string,
@@ -159,7 +174,12 @@ export class Carts {
   }
 
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {
-    return this.edit(terminalId, (cart) => setLineQuantity(cart.lines, lineId, quantity));
+    return this.edit(terminalId, (cart) => {
+      const line = cart.lines.find((l) => l.line_id === lineId);
+      if (line?.kind === 'voucher' && quantity !== 1)
+        throw new CheckoutError(409, 'voucher_quantity', 'A voucher line is one voucher');
+      return setLineQuantity(cart.lines, lineId, quantity);
+    });
   }
 
   removeLine(terminalId: string, lineId: string): Promise<Cart> {
@@ -242,7 +262,7 @@ export class Carts {
   /** Brings a cart in line with its sale's journalled state (start-up healing). */
   heal(terminalId: string, sale: Sale): Promise<Cart> | null {
     const cart = this.get(terminalId);
-    if (sale.state === 'pending') {
+    if (sale.state === 'pending' || sale.state === 'open') {
       if (cart.pending_sale_id === sale.id) return null;
       return this.write(cart, cart.lines, cart.last_line_id, sale.id);
     }

@@ -159,7 +159,7 @@ export class DayIndex {
               if (line.sale.number > dayMax) dayMax = line.sale.number;
               pending.add(line.sale.id);
             } else if (line.e === 'update') {
-              if (line.state !== 'pending') pending.delete(line.id);
+              if (line.state !== 'pending' && line.state !== 'open') pending.delete(line.id);
             } else shop.add(line.e);
             onLine(line, day);
           },

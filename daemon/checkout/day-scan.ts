@@ -94,7 +94,7 @@ export async function scanDay(
     if (m) return created(m[1], Number(m[2]));
     m = at(UPDATE_AT, text, start, end);
     if (m) {
-      if (m[2] !== 'pending') pending.delete(m[1]);
+      if (m[2] !== 'pending' && m[2] !== 'open') pending.delete(m[1]);
       return;
     }
     m = at(KIND_AT, text, start, end);
@@ -110,7 +110,7 @@ export async function scanDay(
     }
     if (parsed.e === 'created') created(parsed.sale.id, parsed.sale.number);
     else if (parsed.e === 'update') {
-      if (parsed.state !== 'pending') pending.delete(parsed.id);
+      if (parsed.state !== 'pending' && parsed.state !== 'open') pending.delete(parsed.id);
     } else {
       shop.add(parsed.e);
       shopAt.push([parsed.e, offset, end - start]);

@@ -50,6 +50,10 @@ import { Ledger } from './ledger.js';
 import { dailyReport } from './report.js';
 import { healCarts, reconcilePending } from './recovery.js';
 import { SaleFlow, type CheckoutInput } from './sale-flow.js';
+import { findPart, providerView, runningPart, saleIdOfRef } from './parts.js';
+import { abandonSale, type AbandonResult } from './abandon.js';
+import { VoucherBook, newVoucherCode, type VoucherInfo } from '../vouchers/book.js';
+import { voucherProvider } from '../payments/providers/voucher.js';
 
 export { CheckoutError } from './errors.js';
 
@@ -93,6 +97,7 @@ export class Checkout {
   private readonly ledger: Ledger;
   private readonly carts: Carts;
   private readonly flow: SaleFlow;
+  private readonly vouchers: VoucherBook;
   private loaded: LoadStats | null = null;
 
   private constructor(
@@ -109,11 +114,19 @@ export class Checkout {
     });
     this.ledger = new Ledger({ journal: this.journal, calendar: this.calendar, clock });
     this.carts = new Carts({ doc: cartsDoc, events, clock });
+    this.vouchers = new VoucherBook({
+      dir: deps.store.path('vouchers'),
+      logger: log.child('vouchers'),
+      clock,
+      timezoneDay: (ms) => this.calendar.day(ms),
+    });
     this.payments = new Payments({
       ...deps,
+      // The shop's own vouchers pay like any provider; the book is checkout's.
+      factories: [...deps.factories, voucherProvider(this.vouchers)],
       log: log.child('payments'),
-      settle: (id, outcome) => this.settle(id, outcome),
-      getSale: (id) => this.ledger.live(id),
+      settle: (ref, outcome) => this.settlePart(ref, outcome),
+      getSale: (ref) => this.partView(ref),
     });
     this.flow = new SaleFlow({
       config,
@@ -124,6 +137,7 @@ export class Checkout {
       ledger: this.ledger,
       payments: () => this.payments,
       fiscal: deps.fiscal ?? null,
+      vouchers: this.vouchers,
     });
   }
 
@@ -147,6 +161,11 @@ export class Checkout {
       log.error(
         `sales journal: ${stats.missing_numbers} sale number(s) between 1 and ${stats.last_number} have no record — a journal file is missing or damaged`,
       );
+    await this.vouchers.load((id) => this.ledger.find(id));
+    // A power cut between a sale's line and its vouchers' issue lines: issued now.
+    for (const s of [...this.ledger.pending(), ...this.ledger.open()])
+      await this.vouchers.ensureIssued(s);
+    events.on(this, 'payment.updated', ({ sale }) => this.vouchers.saleChanged(sale));
     await this.payments.start();
     const recovery = {
       log,
@@ -165,6 +184,7 @@ export class Checkout {
   async stop(): Promise<void> {
     this.deps.events.offOwner(this);
     await this.payments.stop();
+    await this.vouchers.close();
     await this.journal.close();
     await this.carts.close();
   }
@@ -198,10 +218,11 @@ export class Checkout {
     return sale && sale.terminal_id === terminalId ? sale : undefined;
   }
 
+  /** The sale this till's cart waits on: a payment running, or a partly paid (open) sale. */
   pendingSale(terminalId: string): Sale | null {
     const id = this.carts.get(terminalId).pending_sale_id;
     const sale = id ? this.ledger.live(id) : undefined;
-    return sale?.state === 'pending' ? sale : null;
+    return sale?.state === 'pending' || sale?.state === 'open' ? sale : null;
   }
 
   private resolve(code: string): Resolved | undefined {
@@ -328,6 +349,43 @@ export class Checkout {
     return this.carts.removeDiscount(terminalId, discountId);
   }
 
+  /**
+   * POST …/cart/items with `{voucher: {amount_cents, purpose?, vat_rate?, name?}}`: sells a
+   * voucher. Multi-purpose (default) carries no VAT at sale (it is taxed when redeemed);
+   * single-purpose is taxed at sale with the given rate.
+   */
+  addVoucher(
+    terminalId: string,
+    input: { amount_cents: number; purpose: 'multi' | 'single'; vat_rate?: number; name?: string },
+  ): Promise<Cart> {
+    const rates = this.deps.catalog.vatRates();
+    const rate = input.purpose === 'multi' ? 0 : (input.vat_rate ?? -1);
+    if (input.purpose === 'single' && !rates.includes(rate))
+      throw new CheckoutError(
+        400,
+        'invalid_field',
+        `a single-purpose voucher needs vat_rate, one of ${rates.join(', ')}`,
+        undefined,
+        'vat_rate',
+      );
+    return this.carts.addVoucher(terminalId, {
+      name: input.name?.trim() || 'Gutschein',
+      amount_cents: input.amount_cents,
+      vat_rate: rate,
+      code: newVoucherCode(),
+      purpose: input.purpose,
+    });
+  }
+
+  /** The voucher book, newest first (admin). */
+  listVouchers(): VoucherInfo[] {
+    return this.vouchers.list();
+  }
+
+  voucher(voucherCode: string): VoucherInfo | undefined {
+    return this.vouchers.info(voucherCode);
+  }
+
   setQuantity(terminalId: string, lineId: string, quantity: number): Promise<Cart> {
     return this.carts.setQuantity(terminalId, lineId, quantity);
   }
@@ -395,5 +453,45 @@ export class Checkout {
   /** Asks the provider to stop a pending payment. */
   cancel(saleId: string): Promise<{ sale: Sale; settled: boolean }> {
     return this.flow.cancel(saleId);
+  }
+
+  /**
+   * A provider's word on a part (ProviderDeps.settle): the part must be the one running; a
+   * late word on a part that ended (a callback after a cancel) is refused like any other.
+   */
+  private settlePart(ref: string, outcome: ProviderOutcome): Promise<Sale> {
+    const saleId = saleIdOfRef(ref);
+    const sale = this.ledger.live(saleId);
+    if (sale?.payments && runningPart(sale)?.id !== ref)
+      return Promise.reject(
+        new CheckoutError(409, 'not_pending', `Payment ${ref} is not running anymore`),
+      );
+    return this.settle(saleId, outcome);
+  }
+
+  /** The sale as a provider sees one of its parts (ProviderDeps.getSale). */
+  private partView(ref: string): Sale | undefined {
+    const sale = this.ledger.live(saleIdOfRef(ref));
+    if (!sale?.payments) return sale;
+    const part = findPart(sale, ref);
+    return part ? providerView(sale, part) : undefined;
+  }
+
+  /**
+   * Gives up an open (partly paid) sale: every paid part goes back through its provider
+   * (cash: the till shows what to pay back), then the sale ends as cancelled.
+   */
+  abandon(saleId: string): Promise<AbandonResult> {
+    return abandonSale(
+      {
+        ledger: this.ledger,
+        carts: this.carts,
+        payments: this.payments,
+        events: this.deps.events,
+        log: this.deps.log,
+        fiscal: this.deps.fiscal ?? null,
+      },
+      saleId,
+    );
   }
 }

@@ -7,25 +7,41 @@
  * has always been fsync'd. Sale objects are replaced, never mutated.
  */
 import type { Clock } from '../clock.js';
-import type { CartDiscount, PaymentState, Sale, SaleLine, TseRecord } from '../protocol.js';
+import type {
+  CartDiscount,
+  PaymentState,
+  Sale,
+  SaleLine,
+  SalePayment,
+  TseRecord,
+} from '../protocol.js';
 import type { ProviderOutcome } from '../payments/provider.js';
 import type { BusinessCalendar } from './calendar.js';
 import { CheckoutError } from './errors.js';
 import type { JournalLine, LoadStats, SalesJournal, UpdateLine } from './journal.js';
+import { newPart, nextPartId, partOutcome, paymentsOf, sums } from './parts.js';
 
 /** Settled sales kept in memory; pending ones are always kept. */
 export const RECENT_SALES = 2000;
 
+/** One payment to start: towards the sale `amount_cents`, on top `tip_cents`. */
+export interface PartDraft {
+  provider: string;
+  amount_cents: number;
+  tip_cents: number;
+  tendered_cents: number | null;
+}
+
 export interface SaleDraft {
   terminal_id: string;
-  provider: string;
   lines: SaleLine[];
   total_cents: number;
   /** The cart's discounts (absent when none). */
   discounts?: CartDiscount[];
   discount_cents?: number;
-  tendered_cents: number | null;
   cashier: string | null;
+  /** The first payment. */
+  part: PartDraft;
 }
 
 const FINAL: PaymentState[] = ['succeeded', 'failed', 'cancelled'];
@@ -55,13 +71,25 @@ export function foldLine(sales: Map<string, Sale>, line: JournalLine): Sale | un
 }
 
 function applyUpdate(s: Sale, u: UpdateLine): Sale {
+  // A new part (u.provider) starts with its own provider data; otherwise data merges.
+  const payment =
+    u.provider !== undefined
+      ? (u.payment ?? {})
+      : u.payment
+        ? { ...s.payment, ...u.payment }
+        : s.payment;
   return {
     ...s,
     state: u.state,
     updated_at: u.at,
+    ...(u.provider !== undefined ? { provider: u.provider } : {}),
     reason: u.reason !== undefined ? u.reason : s.reason,
     ...(u.reason_code !== undefined ? { reason_code: u.reason_code } : {}),
-    payment: u.payment ? { ...s.payment, ...u.payment } : s.payment,
+    payment,
+    ...(u.payments !== undefined ? { payments: u.payments } : {}),
+    ...(u.paid_cents !== undefined ? { paid_cents: u.paid_cents } : {}),
+    ...(u.remaining_cents !== undefined ? { remaining_cents: u.remaining_cents } : {}),
+    ...(u.tip_cents !== undefined ? { tip_cents: u.tip_cents } : {}),
     tendered_cents: u.tendered_cents !== undefined ? u.tendered_cents : s.tendered_cents,
     change_cents: u.change_cents !== undefined ? u.change_cents : s.change_cents,
     ...(u.tse !== undefined ? { tse: u.tse } : {}),
@@ -82,6 +110,8 @@ export class Ledger {
   private finalizing = new Set<string>();
   /** Each terminal's latest sale and the cart version it was made from. */
   private lastByTerminal = new Map<string, { id: string; cart_version: number }>();
+  /** Which provider each checkout key (a sale's or a later part's) asked for. */
+  private providerByKey = new Map<string, string>();
 
   constructor(private readonly deps: LedgerDeps) {}
 
@@ -92,6 +122,11 @@ export class Ledger {
   private remember(line: JournalLine): void {
     if (line.e === 'update' && !this.recent.has(line.id)) return; // settled long ago
     const sale = foldLine(this.recent, line);
+    if (line.e === 'update' && line.key !== undefined) {
+      this.idByKey.set(line.key, line.id);
+      this.providerByKey.set(line.key, line.provider ?? '');
+    }
+    if (line.e === 'created') this.providerByKey.set(line.key, line.sale.provider);
     if (line.e === 'created' && sale) {
       this.lastByTerminal.set(sale.terminal_id, { id: sale.id, cart_version: line.cart_version });
       this.idByKey.set(line.key, sale.id);
@@ -104,10 +139,11 @@ export class Ledger {
     if (this.recent.size <= RECENT_SALES) return;
     for (const [id, s] of this.recent) {
       if (this.recent.size <= RECENT_SALES) break;
-      if (s.state === 'pending') continue;
+      if (s.state === 'pending' || s.state === 'open') continue;
       this.recent.delete(id);
       const key = this.keyById.get(id);
       if (key !== undefined) this.idByKey.delete(key);
+      if (key !== undefined) this.providerByKey.delete(key);
       this.keyById.delete(id);
     }
   }
@@ -121,6 +157,11 @@ export class Ledger {
   byKey(key: string): Sale | undefined {
     const id = this.idByKey.get(key);
     return id ? this.recent.get(id) : undefined;
+  }
+
+  /** The provider a checkout key asked for (its sale's first part, or a later part). */
+  providerOfKey(key: string): string | undefined {
+    return this.providerByKey.get(key);
   }
 
   /** A sale held in memory (every pending sale is). */
@@ -160,24 +201,29 @@ export class Ledger {
       const now = clock.now();
       const at = new Date(now).toISOString();
       const day = calendar.day(now);
+      const id = saleId(day, number);
       const sale: Sale = {
-        id: saleId(day, number),
+        id,
         number,
         terminal_id: draft.terminal_id,
-        provider: draft.provider,
+        provider: draft.part.provider,
         state: 'pending',
         lines: draft.lines,
         total_cents: draft.total_cents,
         ...(draft.discounts?.length
           ? { discounts: draft.discounts, discount_cents: draft.discount_cents ?? 0 }
           : {}),
-        tendered_cents: draft.tendered_cents,
+        tendered_cents: draft.part.tendered_cents,
         change_cents: null,
         cashier: draft.cashier,
         created_at: at,
         updated_at: at,
         reason: null,
         payment: {},
+        payments: [newPart(id, draft.part, at)],
+        paid_cents: 0,
+        remaining_cents: draft.total_cents,
+        tip_cents: 0,
       };
       return { day, line: { e: 'created', at, key, cart_version: cartVersion, sale } };
     });
@@ -213,14 +259,15 @@ export class Ledger {
         e: 'update',
         at: new Date(this.deps.clock.now()).toISOString(),
         id,
-        state: outcome.state,
+        ...partOutcome(s, outcome),
       };
       if (outcome.reason !== undefined) line.reason = outcome.reason;
       if (outcome.reason_code !== undefined) line.reason_code = outcome.reason_code;
       if (outcome.payment) line.payment = outcome.payment;
       if (outcome.tendered_cents !== undefined) line.tendered_cents = outcome.tendered_cents;
       if (outcome.change_cents !== undefined) line.change_cents = outcome.change_cents;
-      if (final && stamp) {
+      // A part that leaves the sale open is not its end: only a settled sale is signed.
+      if (final && stamp && FINAL.includes(line.state)) {
         const tse = await stamp(applyUpdate(s, line));
         if (tse) line.tse = tse;
       }
@@ -232,5 +279,92 @@ export class Ledger {
       if (final) this.finalizing.delete(id);
     }
     return this.recent.get(id)!;
+  }
+
+  /**
+   * Starts the next part of an open sale: journalled (with its checkout's key) before the
+   * provider hears of it, so a restart finds it pending and asks the provider.
+   */
+  async startPart(id: string, key: string, part: PartDraft): Promise<Sale> {
+    const s = this.recent.get(id);
+    if (!s) throw new CheckoutError(404, 'not_found', `No open sale ${id}`);
+    if (s.state !== 'open' || this.finalizing.has(id))
+      throw new CheckoutError(409, 'not_open', `Sale ${s.number} is ${s.state}, not open`);
+    const at = new Date(this.deps.clock.now()).toISOString();
+    const payments = [...paymentsOf(s), newPart(nextPartId(s), part, at)];
+    const line: UpdateLine = {
+      e: 'update',
+      at,
+      id,
+      state: 'pending',
+      provider: part.provider,
+      key,
+      reason: null,
+      reason_code: null,
+      tendered_cents: part.tendered_cents,
+      change_cents: null,
+      payments,
+      ...sums(s.total_cents, payments),
+    };
+    this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
+    return this.recent.get(id)!;
+  }
+
+  /** Journals a paid part of an open sale as paid back (abandoning it); the sale stays open. */
+  async refundPart(id: string, partId: string, payment: Record<string, unknown>): Promise<Sale> {
+    const s = this.recent.get(id);
+    if (!s || s.state !== 'open')
+      throw new CheckoutError(409, 'not_open', `Sale ${id} is not open`);
+    const payments: SalePayment[] = paymentsOf(s).map((p) =>
+      p.id === partId && p.state === 'succeeded'
+        ? { ...p, state: 'refunded', payment: { ...p.payment, ...payment } }
+        : p,
+    );
+    const line: UpdateLine = {
+      e: 'update',
+      at: new Date(this.deps.clock.now()).toISOString(),
+      id,
+      state: 'open',
+      payments,
+      ...sums(s.total_cents, payments),
+    };
+    this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
+    return this.recent.get(id)!;
+  }
+
+  /**
+   * Ends an open sale whose paid parts were all paid back: cancelled, signed by the TSE as
+   * aborted (stamp), in one line.
+   */
+  async abandon(id: string, stamp?: (settled: Sale) => Promise<TseRecord | null>): Promise<Sale> {
+    const s = this.recent.get(id);
+    if (!s || s.state !== 'open' || this.finalizing.has(id))
+      throw new CheckoutError(409, 'not_open', `Sale ${id} is not open`);
+    if (paymentsOf(s).some((p) => p.state === 'succeeded'))
+      throw new CheckoutError(409, 'parts_paid', `Sale ${s.number} still has paid parts`);
+    this.finalizing.add(id);
+    try {
+      const line: UpdateLine = {
+        e: 'update',
+        at: new Date(this.deps.clock.now()).toISOString(),
+        id,
+        state: 'cancelled',
+        reason: 'Abandoned at the till; paid parts paid back',
+        reason_code: 'abandoned',
+      };
+      if (stamp) {
+        const tse = await stamp(applyUpdate(s, line));
+        if (tse) line.tse = tse;
+      }
+      this.remember(await this.deps.journal.append(dayOfSaleId(id)!, line));
+    } finally {
+      this.finalizing.delete(id);
+    }
+    return this.recent.get(id)!;
+  }
+
+  /** Sales partly paid with no part running (their carts wait for the rest). */
+  open(): Sale[] {
+    return [...this.recent.values()].filter((s) => s.state === 'open');
   }
 }

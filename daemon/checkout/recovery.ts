@@ -10,6 +10,7 @@ import type { ProviderOutcome } from '../payments/provider.js';
 import type { Payments } from '../payments/index.js';
 import type { Carts } from './carts.js';
 import type { Ledger } from './ledger.js';
+import { providerView, runningPart } from './parts.js';
 
 /** A provider's reconcile() after a restart gets this long before the sale is left pending. */
 const RECONCILE_TIMEOUT_MS = 10_000;
@@ -22,7 +23,12 @@ export interface RecoveryDeps {
   settle(saleId: string, outcome: ProviderOutcome): Promise<Sale>;
 }
 
-/** Sales left pending by the last run: each provider decides; none is silently dropped. */
+/**
+ * Sales left pending by the last run: each provider decides about the part it was paying;
+ * none is silently dropped. A split sale's paid parts are in the journal, so a part the
+ * provider reports as not paid leaves the sale open with them (parts.ts); a sale that was open
+ * (nothing running) at the power cut stays open, its cart waiting for the rest or an abandon.
+ */
 export async function reconcilePending(deps: RecoveryDeps): Promise<void> {
   for (const sale of deps.ledger.pending()) {
     const provider = deps.payments.get(sale.provider);
@@ -37,7 +43,7 @@ export async function reconcilePending(deps: RecoveryDeps): Promise<void> {
       let timer: NodeJS.Timeout | undefined;
       try {
         outcome = await Promise.race([
-          provider.reconcile(sale),
+          provider.reconcile(providerView(sale, runningPart(sale))),
           new Promise<ProviderOutcome>((_, reject) => {
             timer = setTimeout(() => reject(new Error('no answer in time')), RECONCILE_TIMEOUT_MS);
           }),
@@ -97,7 +103,7 @@ export function healCarts(deps: RecoveryDeps): void {
     }
     const id = cart.pending_sale_id;
     const sale = id ? deps.ledger.live(id) : undefined;
-    if (id && sale?.state !== 'pending')
+    if (id && sale?.state !== 'pending' && sale?.state !== 'open')
       void deps.carts.settle(cart.terminal_id, id, sale?.state === 'succeeded')?.catch(() => {});
   }
 }

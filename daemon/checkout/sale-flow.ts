@@ -15,13 +15,22 @@ import { ProviderError, type ProviderOutcome } from '../payments/provider.js';
 import type { Payments } from '../payments/index.js';
 import type { Carts } from './carts.js';
 import { CheckoutError, money, type CheckoutStatus } from './errors.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger, PartDraft } from './ledger.js';
 import type { FiscalSigner } from '../fiscal/index.js';
+import { providerView, runningPart } from './parts.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import type { VoucherBook } from '../vouchers/book.js';
 
 export interface CheckoutInput {
   provider: string;
   idempotency_key: string;
   tendered_cents?: number;
+  /** Pay this much of the sale now (split payment); default: what remains (or the provider's own). */
+  amount_cents?: number;
+  /** Tip charged on top of this payment. */
+  tip_cents?: number;
+  /** Voucher provider: the code to redeem. */
+  voucher_code?: string;
   cashier: string | null;
   /** Base URL of this daemon as the client reached it (payment callbacks). */
   base_url: string;
@@ -37,6 +46,8 @@ export interface SaleFlowDeps {
   payments: () => Payments;
   /** The TSE (KassenSichV): signs every settled sale before it is journalled; null = none. */
   fiscal: FiscalSigner | null;
+  /** The voucher book: vouchers a sale sells are issued before its payment starts. */
+  vouchers: VoucherBook;
 }
 
 export class SaleFlow {
@@ -69,7 +80,7 @@ export class SaleFlow {
     const running = this.inflight.get(key);
     const prior = earlier ?? (running ? await running.catch(() => undefined) : undefined);
     if (prior) {
-      if (prior.terminal_id !== terminalId || prior.provider !== input.provider)
+      if (prior.terminal_id !== terminalId || this.ledger.providerOfKey(key) !== input.provider)
         throw new CheckoutError(
           409,
           'idempotency_conflict',
@@ -88,7 +99,7 @@ export class SaleFlow {
   }
 
   private async createAndStart(terminalId: string, input: CheckoutInput): Promise<Sale> {
-    const { catalog, config } = this.deps;
+    const { catalog } = this.deps;
     // An edit still being written is paid only once it is on disk (or rolled back).
     await this.carts.settled(terminalId);
     const provider = this.payments.get(input.provider);
@@ -108,12 +119,14 @@ export class SaleFlow {
         `${provider.label} is not available${info.reason ? `: ${info.reason}` : ''}`,
       );
     const cart = this.carts.get(terminalId);
+    const waiting = cart.pending_sale_id ? this.ledger.live(cart.pending_sale_id) : undefined;
+    if (waiting?.state === 'open') return this.nextPart(waiting, provider, input);
     const lock = this.carts.lockReason(terminalId);
     if (lock)
       throw new CheckoutError(409, 'payment_pending', lock, { sale_id: cart.pending_sale_id });
     if (cart.lines.length === 0) throw new CheckoutError(409, 'cart_empty', 'The cart is empty');
     for (const l of cart.lines) {
-      if (l.open_price) continue; // typed at the till: no catalog product behind it
+      if (l.open_price || l.kind === 'voucher') continue; // no catalog product behind it
       const p = catalog.get(l.product_id);
       // A deposit product need not be on sale by itself to follow a drink or be returned.
       if (!p || (!p.active && !l.kind))
@@ -124,36 +137,7 @@ export class SaleFlow {
           { line_id: l.line_id },
         );
     }
-    // A pure deposit return comes to less than nothing: it is paid out from the drawer.
-    if (cart.total_cents < 0 && provider.id !== 'cash')
-      throw new CheckoutError(
-        422,
-        'payout_cash_only',
-        `A total below zero (${money(cart.total_cents, config.currency)}) is paid out in cash only`,
-        { total_cents: cart.total_cents },
-      );
-    const minimum = provider.minimumPaymentCents;
-    if (cart.total_cents >= 0 && cart.total_cents < minimum) {
-      const missing = minimum - cart.total_cents;
-      const topup = this.payments.topupProduct(provider.id);
-      throw new CheckoutError(
-        422,
-        'below_minimum',
-        `${provider.label} needs at least ${money(minimum, config.currency)}; ${money(missing, config.currency)} missing`,
-        {
-          minimum_payment_cents: minimum,
-          missing_cents: missing,
-          ...(topup?.barcode ? { minimum_topup_barcode: topup.barcode } : {}),
-        },
-      );
-    }
-    try {
-      provider.check?.({ total_cents: cart.total_cents, tendered_cents: input.tendered_cents });
-    } catch (err) {
-      if (err instanceof ProviderError)
-        throw new CheckoutError(asStatus(err.status), err.code, err.message);
-      throw err;
-    }
+    const part = this.partDraft(provider, cart.total_cents, cart.total_cents, input);
     if (!this.carts.beginCreating(terminalId))
       throw new CheckoutError(409, 'payment_pending', this.carts.lockReason(terminalId)!);
     let sale: Sale;
@@ -162,13 +146,12 @@ export class SaleFlow {
         input.idempotency_key,
         {
           terminal_id: terminalId,
-          provider: provider.id,
           lines: cart.lines.map(({ line_id: _, deposit_for_line_id: _d, ...line }) => line),
           total_cents: cart.total_cents,
           discounts: cart.discounts,
           discount_cents: cart.discount_cents,
-          tendered_cents: input.tendered_cents ?? null,
           cashier: input.cashier,
+          part,
         },
         cart.version,
       );
@@ -185,13 +168,105 @@ export class SaleFlow {
       .markPending(terminalId, sale.id)
       .catch((err) => this.deps.log.error(`carts: ${(err as Error).message}`));
     this.deps.events.emit('payment.updated', { sale });
+    // Vouchers sold here are in the book before any money moves (usable once the sale is paid).
+    await this.deps.vouchers.ensureIssued(sale);
+    return this.run(sale, provider, input);
+  }
 
+  /** The next part of a partly paid (open) sale: journalled, then paid like the first. */
+  private async nextPart(
+    open: Sale,
+    provider: PaymentProvider,
+    input: CheckoutInput,
+  ): Promise<Sale> {
+    const remaining = open.remaining_cents ?? open.total_cents;
+    const part = this.partDraft(provider, remaining, open.total_cents, input);
+    const sale = await this.ledger.startPart(open.id, input.idempotency_key, part);
+    this.deps.events.emit('payment.updated', { sale });
+    return this.run(sale, provider, input);
+  }
+
+  /**
+   * What this payment charges: `amount_cents` of what remains (default all of it, or what the
+   * provider can pay, e.g. a voucher's balance) plus `tip_cents`. The provider's minimum and
+   * its own check apply to this part, before anything is journalled.
+   */
+  private partDraft(
+    provider: PaymentProvider,
+    remaining: number,
+    total: number,
+    input: CheckoutInput,
+  ): PartDraft {
+    const { config } = this.deps;
+    const tip = input.tip_cents ?? 0;
+    // A pure deposit return comes to less than nothing: paid out from the drawer, in one go.
+    if (remaining < 0) {
+      if (provider.id !== 'cash')
+        throw new CheckoutError(
+          422,
+          'payout_cash_only',
+          `A total below zero (${money(remaining, config.currency)}) is paid out in cash only`,
+          { total_cents: remaining },
+        );
+      if (input.amount_cents !== undefined || tip !== 0)
+        throw new CheckoutError(400, 'invalid_body', 'A payout is paid whole, without a tip');
+      return { provider: provider.id, amount_cents: remaining, tip_cents: 0, tendered_cents: 0 };
+    }
+    const amount =
+      input.amount_cents ??
+      Math.min(remaining, provider.partAmount?.(remaining, input) ?? remaining);
+    if (amount > remaining)
+      throw new CheckoutError(
+        422,
+        'amount_too_high',
+        `Only ${money(remaining, config.currency)} remain to be paid`,
+        { remaining_cents: remaining },
+      );
+    const minimum = provider.minimumPaymentCents;
+    if (amount + tip < minimum) {
+      const missing = minimum - amount - tip;
+      // Topping the cart up helps only when this payment is the whole sale.
+      const topup = amount === total ? this.payments.topupProduct(provider.id) : undefined;
+      throw new CheckoutError(
+        422,
+        'below_minimum',
+        `${provider.label} needs at least ${money(minimum, config.currency)}; ${money(missing, config.currency)} missing`,
+        {
+          minimum_payment_cents: minimum,
+          missing_cents: missing,
+          ...(topup?.barcode ? { minimum_topup_barcode: topup.barcode } : {}),
+        },
+      );
+    }
+    try {
+      provider.check?.({
+        total_cents: amount + tip,
+        tip_cents: tip,
+        tendered_cents: input.tendered_cents,
+        voucher_code: input.voucher_code,
+      });
+    } catch (err) {
+      if (err instanceof ProviderError)
+        throw new CheckoutError(asStatus(err.status), err.code, err.message, err.params);
+      throw err;
+    }
+    return {
+      provider: provider.id,
+      amount_cents: amount,
+      tip_cents: tip,
+      tendered_cents: input.tendered_cents ?? null,
+    };
+  }
+
+  /** Starts the provider on the sale's running part and journals what it says. */
+  private async run(sale: Sale, provider: PaymentProvider, input: CheckoutInput): Promise<Sale> {
     let outcome: ProviderOutcome;
     let refusal: CheckoutError | null = null;
     try {
-      outcome = await provider.start(sale, {
+      outcome = await provider.start(providerView(sale, runningPart(sale)), {
         tendered_cents: input.tendered_cents,
         base_url: input.base_url,
+        voucher_code: input.voucher_code,
       });
     } catch (err) {
       if (err instanceof ProviderError) {
@@ -244,7 +319,7 @@ export class SaleFlow {
     this.deps.events.emit('payment.updated', { sale });
     // The cart follows in memory at once; its file write is not awaited because a lost cart
     // write is re-derived from the journal at start (healCarts).
-    if (sale.state !== 'pending') {
+    if (sale.state !== 'pending' && sale.state !== 'open') {
       void this.carts
         .settle(sale.terminal_id, sale.id, sale.state === 'succeeded')
         ?.catch((err) => this.deps.log.error(`carts: ${(err as Error).message}`));
@@ -266,7 +341,7 @@ export class SaleFlow {
     };
     if (provider) {
       try {
-        outcome = await provider.cancel(sale);
+        outcome = await provider.cancel(providerView(sale, runningPart(sale)));
       } catch (err) {
         if (err instanceof ProviderError)
           throw new CheckoutError(asStatus(err.status), err.code, err.message);

@@ -59,6 +59,8 @@ export interface CashFlows {
   opening_float_cents: number;
   cash_sales_cents: number;
   cash_refunds_cents: number;
+  /** Tips paid in cash (in the drawer, not revenue). */
+  cash_tips_cents?: number;
   movements: Pick<CashMovement, 'kind' | 'amount_cents'>[];
 }
 
@@ -75,8 +77,14 @@ export function cashSummary(f: CashFlows): CashSummary {
     cash_refunds_cents: f.cash_refunds_cents,
     payouts_cents: payouts,
     pay_ins_cents: payIns,
+    ...(f.cash_tips_cents ? { cash_tips_cents: f.cash_tips_cents } : {}),
     expected_cents:
-      f.opening_float_cents + f.cash_sales_cents - f.cash_refunds_cents - payouts + payIns,
+      f.opening_float_cents +
+      f.cash_sales_cents +
+      (f.cash_tips_cents ?? 0) -
+      f.cash_refunds_cents -
+      payouts +
+      payIns,
   };
 }
 

@@ -8,6 +8,7 @@ import type { CashMovement, Sale, XReport } from '../protocol.js';
 import { vatBreakdown } from '../receipts/vat.js';
 import { cashSummary } from './cash.js';
 import type { AnyLine } from './entries.js';
+import { isCash, multiVoucherCents, paidParts } from '../sale-payments.js';
 
 interface ProviderTotals {
   provider: string;
@@ -31,6 +32,14 @@ export class PeriodFold {
   private refundsTotal = 0;
   private cashSales = 0;
   private cashRefunds = 0;
+  private cashTips = 0;
+  private tipsTotal = 0;
+  private tips = new Map<
+    string,
+    { cashier: string | null; provider: string; count: number; tip_cents: number }
+  >();
+  private vouchersSold = 0;
+  private vouchersRedeemed = 0;
   readonly movements: CashMovement[] = [];
   /** The earliest in-period journal time seen: where the very first period begins. */
   private first = '';
@@ -64,15 +73,43 @@ export class PeriodFold {
       case 'update': {
         const s = this.sales.get(line.id);
         if (!s) return;
-        this.sales.set(s.id, { ...s, state: line.state, updated_at: line.at });
+        const next: Sale = {
+          ...s,
+          state: line.state,
+          updated_at: line.at,
+          ...(line.payments ? { payments: line.payments } : {}),
+          ...(line.provider ? { provider: line.provider } : {}),
+        };
+        this.sales.set(s.id, next);
         if (line.state !== 'succeeded' || !this.inPeriod(line.at) || this.counted.has(s.id)) return;
         this.counted.add(s.id);
         this.saleCount++;
         this.salesTotal += s.total_cents;
-        const t = this.totals(s.provider);
-        t.sale_count++;
-        t.sales_cents += s.total_cents;
-        if (s.provider === 'cash') this.cashSales += s.total_cents;
+        // Each payment counts with its method; a split sale counts once per method it used.
+        for (const p of paidParts(next)) {
+          const t = this.totals(p.provider);
+          t.sale_count++;
+          t.sales_cents += p.amount_cents;
+          if (isCash(p.provider)) {
+            this.cashSales += p.amount_cents;
+            this.cashTips += p.tip_cents;
+          }
+          if (p.provider === 'voucher') this.vouchersRedeemed += p.amount_cents;
+          if (p.tip_cents > 0) {
+            const key = `${next.cashier ?? ''}\u0000${p.provider}`;
+            const tip = this.tips.get(key) ?? {
+              cashier: next.cashier,
+              provider: p.provider,
+              count: 0,
+              tip_cents: 0,
+            };
+            tip.count++;
+            tip.tip_cents += p.tip_cents;
+            this.tips.set(key, tip);
+            this.tipsTotal += p.tip_cents;
+          }
+        }
+        this.vouchersSold += multiVoucherCents(next);
         this.vatLines.push(...s.lines);
         this.discounts += s.discount_cents ?? 0;
         this.countDeposits(s.lines, 1);
@@ -119,7 +156,12 @@ export class PeriodFold {
   report(meta: { openingFloatCents: number; timezone: string; currency: string }): XReport {
     let pending = 0;
     for (const s of this.sales.values())
-      if (s.state === 'pending' && s.created_at > this.start && s.created_at <= this.end) pending++;
+      if (
+        (s.state === 'pending' || s.state === 'open') &&
+        s.created_at > this.start &&
+        s.created_at <= this.end
+      )
+        pending++;
     return {
       // Before the first Z report the period starts with the shop's first journal entry (an
       // empty journal: now), never at 1970-01-01.
@@ -141,10 +183,18 @@ export class PeriodFold {
         opening_float_cents: meta.openingFloatCents,
         cash_sales_cents: this.cashSales,
         cash_refunds_cents: this.cashRefunds,
+        cash_tips_cents: this.cashTips,
         movements: this.movements,
       }),
       movements: this.movements,
       pending_count: pending,
+      tips_total_cents: this.tipsTotal,
+      tips: [...this.tips.values()].sort(
+        (a, b) =>
+          (a.cashier ?? '').localeCompare(b.cashier ?? '') || a.provider.localeCompare(b.provider),
+      ),
+      vouchers_sold_cents: this.vouchersSold,
+      vouchers_redeemed_cents: this.vouchersRedeemed,
     };
   }
 }

@@ -7,14 +7,14 @@
  */
 import type { LineKind } from '../protocol.js';
 import { vatOfGross } from '../receipts/vat.js';
+import { caseOfKind, type BusinessCase } from '../sale-payments.js';
 
-export type GvTyp = 'Umsatz' | 'Pfand' | 'PfandRueckzahlung' | 'Rabatt';
+/** GV_TYP: the business cases the export writes (sale-payments.ts names them). */
+export type GvTyp = BusinessCase;
 
-/** GV_TYP of a sale or refund line. */
+/** GV_TYP of a sale or refund line by its kind. */
 export function gvTyp(kind: LineKind | undefined): GvTyp {
-  if (kind === 'deposit') return 'Pfand';
-  if (kind === 'deposit_return') return 'PfandRueckzahlung';
-  return 'Umsatz';
+  return caseOfKind(kind);
 }
 
 /** Gross sums per business case and VAT key; VAT is computed once per sum (as the Z does). */
@@ -31,7 +31,16 @@ export class CaseSums {
 
   /** Rows ordered by VAT key, then case: [GV_TYP, key, gross, net, vat] in cents. */
   rows(): Array<{ typ: GvTyp; key: number; gross: number; net: number; vat: number }> {
-    const order: GvTyp[] = ['Umsatz', 'Rabatt', 'Pfand', 'PfandRueckzahlung'];
+    const order: GvTyp[] = [
+      'Umsatz',
+      'Rabatt',
+      'Pfand',
+      'PfandRueckzahlung',
+      'MehrzweckgutscheinKauf',
+      'MehrzweckgutscheinEinloesung',
+      'EinzweckgutscheinEinloesung',
+      'TrinkgeldAN',
+    ];
     return [...this.sums.values()]
       .sort((a, b) => a.key - b.key || order.indexOf(a.typ) - order.indexOf(b.typ))
       .map((s) => {

@@ -16,7 +16,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import yazl from 'yazl';
-import type { LineKind, Refund, Sale, TseRecord, ZReport } from '../protocol.js';
+import type { Refund, Sale, TseRecord, ZReport } from '../protocol.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
 import { csvWriter, type CsvCell } from '../core/csv.js';
 import { vatBreakdown, vatOfGross } from '../receipts/vat.js';
@@ -24,6 +24,7 @@ import { providerName } from '../receipts/labels.js';
 import { localParts } from '../time.js';
 import { DSFINVK_FILES, GDPDU_DTD, indexXml } from './dsfinvk-spec.js';
 import { CaseSums, gvTyp } from './dsfinvk-cases.js';
+import { fiscalView, isCash, type BusinessCase } from '../sale-payments.js';
 
 export const TAXONOMY_VERSION = '2.3';
 
@@ -79,8 +80,9 @@ interface Doc {
   cashier: string | null;
   start: string;
   end: string;
-  provider: string;
   total: number;
+  /** What moved money, per payment (a split sale has several; vouchers are lines instead). */
+  payments: Array<{ provider: string; amount: number }>;
   lines: Array<{
     name: string;
     product_id: string;
@@ -90,9 +92,11 @@ interface Doc {
     /** After discounts. */
     gross: number;
     rate: number;
-    kind?: LineKind;
     /** Discount on the line (positive for a sale, negative in a refund). */
     discount: number;
+    /** DSFinV-K VAT key (5 = not taxable). */
+    key: number;
+    gv: BusinessCase;
   }>;
   tse: TseRecord | null | undefined;
   refersTo: string | null;
@@ -118,33 +122,40 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
   const sales = new Map<string, Sale>();
   const out: Period = { z, docs: [], movements: [] };
   const terminalOf = new Map<string, string>();
-  const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => ({
-    kind,
-    id: s.id,
-    number: s.number,
-    terminal: s.terminal_id,
-    cashier: s.cashier,
-    start: s.created_at,
-    end,
-    provider: s.provider,
-    total: kind === 'abort' ? 0 : s.total_cents,
-    lines:
-      kind === 'abort'
-        ? []
-        : s.lines.map((l) => ({
-            name: l.name,
-            product_id: l.product_id,
-            barcode: l.barcode,
-            quantity: l.quantity,
-            unit: l.unit_price_cents,
-            gross: l.line_total_cents - (l.discount_cents ?? 0),
-            rate: l.vat_rate,
-            kind: l.kind,
-            discount: l.discount_cents ?? 0,
-          })),
-    tse,
-    refersTo: null,
-  });
+  const fromSale = (s: Sale, kind: Doc['kind'], end: string, tse: TseRecord | undefined): Doc => {
+    const view = fiscalView(s);
+    return {
+      kind,
+      id: s.id,
+      number: s.number,
+      terminal: s.terminal_id,
+      cashier: s.cashier,
+      start: s.created_at,
+      end,
+      total: kind === 'abort' ? 0 : view.payments.reduce((n, p) => n + p.amount_cents, 0),
+      payments:
+        kind === 'abort'
+          ? []
+          : view.payments.map((p) => ({ provider: p.provider, amount: p.amount_cents })),
+      lines:
+        kind === 'abort'
+          ? []
+          : view.lines.map((l) => ({
+              name: l.name,
+              product_id: l.product_id,
+              barcode: l.barcode,
+              quantity: l.quantity,
+              unit: l.unit_cents,
+              gross: l.gross_cents,
+              rate: l.vat_rate,
+              key: l.not_taxable ? 5 : vatKey(l.vat_rate),
+              gv: l.business_case,
+              discount: l.discount_cents,
+            })),
+      tse,
+      refersTo: null,
+    };
+  };
   const fromRefund = (r: Refund): Doc => ({
     kind: 'refund',
     id: r.id,
@@ -154,8 +165,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
     cashier: r.by,
     start: r.created_at,
     end: r.created_at,
-    provider: r.provider,
     total: -r.total_cents,
+    payments: [{ provider: r.provider, amount: -r.total_cents }],
     lines: r.lines.map((l) => ({
       name: l.name,
       product_id: l.product_id,
@@ -164,7 +175,8 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
       unit: l.unit_price_cents,
       gross: -l.line_total_cents,
       rate: l.vat_rate,
-      kind: l.kind,
+      key: vatKey(l.vat_rate),
+      gv: gvTyp(l.kind),
       discount: -(l.discount_cents ?? 0),
     })),
     tse: r.tse,
@@ -178,10 +190,17 @@ async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): Promise<
         terminalOf.set(line.sale.id, line.sale.terminal_id);
       } else if (line.e === 'update') {
         const s = sales.get(line.id);
-        if (!s || line.state === 'pending' || !inPeriod(line.at)) return;
+        if (!s || line.state === 'pending' || line.state === 'open' || !inPeriod(line.at)) return;
         sales.delete(line.id);
+        // The settling line carries the sale's payments (split payment); older lines do not.
+        const settled: Sale = {
+          ...s,
+          state: line.state,
+          ...(line.payments ? { payments: line.payments } : {}),
+          ...(line.provider ? { provider: line.provider } : {}),
+        };
         out.docs.push(
-          fromSale(s, line.state === 'succeeded' ? 'sale' : 'abort', line.at, line.tse),
+          fromSale(settled, line.state === 'succeeded' ? 'sale' : 'abort', line.at, line.tse),
         );
       } else if (line.e === 'refund' && inPeriod(line.at)) out.docs.push(fromRefund(line.refund));
       else if (line.e === 'cash' && inPeriod(line.at))
@@ -227,9 +246,9 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
   const m = /^(\d{4,5})\s+(.*)$/.exec(cityLine);
   const plz = m ? m[1] : '';
   const city = m ? m[2] : cityLine;
-  const cashType = (provider: string) => (provider === 'cash' ? 'Bar' : 'Unbar');
+  const cashType = (provider: string) => (isCash(provider) ? 'Bar' : 'Unbar');
 
-  // Closing sums, from the single records.
+  // Closing sums, from the single records: per business case and VAT key.
   const cases = new CaseSums();
   const payments = new Map<string, { type: string; name: string; amount: number }>();
   let cashTotal = 0;
@@ -262,37 +281,32 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
       '',
       '',
     );
-    for (const v of vatBreakdown(
-      d.lines.map((l) => ({ vat_rate: l.rate, line_total_cents: l.gross })),
-    ))
-      add(
-        'transactions_vat.csv',
-        ...bon,
-        vatKey(v.rate),
-        num(v.gross_cents, 5),
-        num(v.net_cents, 5),
-        num(v.vat_cents, 5),
-      );
-    if (d.kind !== 'abort' && d.total !== 0) {
-      add(
-        'datapayment.csv',
-        ...bon,
-        cashType(d.provider),
-        providerName(d.provider, 'de'),
-        deps.currency,
-        '',
-        num(d.total),
-      );
-      const key = `${cashType(d.provider)}|${d.provider}`;
-      const pay = payments.get(key) ?? {
-        type: cashType(d.provider),
-        name: providerName(d.provider, 'de'),
-        amount: 0,
-      };
-      pay.amount += d.total;
+    // Not-taxable lines (key 5) apart from those of 0 % (key 6): grouped by key, not rate.
+    for (const key of [...new Set(d.lines.map((l) => l.key))].sort()) {
+      const of = d.lines.filter((l) => l.key === key);
+      for (const v of vatBreakdown(
+        of.map((l) => ({ vat_rate: l.rate, line_total_cents: l.gross })),
+      ))
+        add(
+          'transactions_vat.csv',
+          ...bon,
+          key,
+          num(v.gross_cents, 5),
+          num(v.net_cents, 5),
+          num(v.vat_cents, 5),
+        );
+    }
+    for (const p of d.payments) {
+      if (p.amount === 0) continue;
+      const type = cashType(p.provider);
+      const name = providerName(p.provider, 'de');
+      add('datapayment.csv', ...bon, type, name, deps.currency, '', num(p.amount));
+      const key = `${type}|${p.provider}`;
+      const pay = payments.get(key) ?? { type, name, amount: 0 };
+      pay.amount += p.amount;
       payments.set(key, pay);
-      allPayments += d.total;
-      if (d.provider === 'cash') cashTotal += d.total;
+      allPayments += p.amount;
+      if (isCash(p.provider)) cashTotal += p.amount;
     }
     if (d.refersTo)
       add('references.csv', ...bon, '', 'Transaktion', '', '', deps.tillSerial, '', d.refersTo);
@@ -313,7 +327,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
       );
     d.lines.forEach((l, i) => {
       const pos = [d.id, i + 1];
-      const key = vatKey(l.rate);
+      const key = l.key;
       const vat = vatOfGross(l.gross, l.rate);
       add(
         'lines.csv',
@@ -321,7 +335,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
         '',
         l.name,
         d.terminal,
-        gvTyp(l.kind),
+        l.gv,
         '',
         0,
         0,
@@ -360,7 +374,7 @@ function rowsOf(deps: DsfinvkDeps, p: Period): Map<string, CsvCell[][]> {
           num(-dv, 5),
         );
       }
-      cases.add(gvTyp(l.kind), key, l.rate, base);
+      cases.add(l.gv, key, l.rate, base);
       cases.add('Rabatt', key, l.rate, -l.discount);
     });
   }

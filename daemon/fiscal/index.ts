@@ -29,6 +29,7 @@ import { DomainError } from '../core/errors.js';
 import type { FiscalInfo, Refund, Sale, TseOutage, TseRecord } from '../protocol.js';
 import { FISCAL_PROVIDERS } from './registry.js';
 import { grossByRate, processData, PROCESS_TYPE, qrCodeData } from './process-data.js';
+import { fiscalView, isCash } from '../sale-payments.js';
 import {
   TseError,
   type FinishInput,
@@ -197,9 +198,19 @@ export class Fiscal implements FiscalSigner {
   signSale(sale: Sale): Promise<TseRecord | null> {
     if (!this.enabled) return Promise.resolve(null);
     const paid = sale.state === 'succeeded';
-    const gross = grossByRate(sale.lines);
-    const cash = paid && sale.provider === 'cash' ? sale.total_cents : 0;
-    const nonCash = paid && sale.provider !== 'cash' ? sale.total_cents : 0;
+    // Tips and voucher redemptions are lines of their own (sale-payments.ts fiscalView), so
+    // the gross per rate adds up to the payments: Bar (cash) and Unbar (cards...), each part
+    // with its tip; a voucher pays no Bar/Unbar, it is a negative line.
+    const view = fiscalView(sale);
+    const gross = grossByRate(
+      view.lines.map((l) => ({ vat_rate: l.vat_rate, line_total_cents: l.gross_cents })),
+    );
+    let cash = 0;
+    let nonCash = 0;
+    for (const p of paid ? view.payments : []) {
+      if (isCash(p.provider)) cash += p.amount_cents;
+      else nonCash += p.amount_cents;
+    }
     const kind = paid ? 'Beleg' : 'AVBelegabbruch';
     return this.sign(sale.id, {
       kind,

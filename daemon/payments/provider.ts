@@ -1,5 +1,10 @@
 /**
- * The payment provider contract. A provider is one file in ./providers/ plus one line in
+ * The payment provider contract.
+ *
+ * Split payment (daemon/checkout/parts.ts): a provider is handed one part of a sale at a time,
+ * as a Sale whose `id` is the part's id and whose `total_cents` is what to charge (the part's
+ * amount plus its tip); the first part's id is the sale's id, so a one-payment sale looks as
+ * it always did. settle()/getSale() take that same id. A provider is one file in ./providers/ plus one line in
  * ./registry.ts; nothing else changes to add one.
  *
  * State machine (owned by checkout, not by providers): pending → succeeded | failed | cancelled,
@@ -50,6 +55,8 @@ export interface RefundOutcome {
 
 export interface StartOptions {
   tendered_cents?: number;
+  /** Voucher provider: the code the cashier scanned or typed. */
+  voucher_code?: string;
   /** Base URL of this daemon as the client reached it (for callbacks), without trailing slash. */
   base_url: string;
 }
@@ -84,7 +91,18 @@ export interface PaymentProvider {
    * request the cashier must correct neither creates a sale nor uses a sale number.
    * Throw ProviderError to refuse.
    */
-  check?(draft: { total_cents: number; tendered_cents?: number }): void;
+  check?(draft: {
+    total_cents: number;
+    tip_cents?: number;
+    tendered_cents?: number;
+    voucher_code?: string;
+  }): void;
+
+  /**
+   * Optional: how much of `remaining_cents` this provider pays when the till names no amount
+   * (a voucher: its balance). Without it, all that remains.
+   */
+  partAmount?(remaining_cents: number, opts: { voucher_code?: string }): number;
 
   /**
    * Begin paying `sale` (already journalled as pending). Return `pending` to settle later via

@@ -113,13 +113,27 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
     ),
   );
   e.size(1, 1).bold(false);
-  e.line(twoCols(r.payment.label, amount(r.total_cents, lang), cols));
-  if (r.payment.tendered_cents !== null && r.payment.change_cents !== null) {
-    e.line(twoCols(L('given'), amount(r.payment.tendered_cents, lang), cols));
-    e.line(twoCols(L('change'), amount(r.payment.change_cents, lang), cols));
+  // One payment without tip or voucher: printed as it always was.
+  const plain =
+    (r.payments?.length ?? 0) <= 1 && !r.payments?.some((p) => p.tip_cents > 0 || p.voucher_code);
+  if (!plain) paymentLines(e, r, cols);
+  else {
+    e.line(twoCols(r.payment.label, amount(r.total_cents, lang), cols));
+    if (r.payment.tendered_cents !== null && r.payment.change_cents !== null) {
+      e.line(twoCols(L('given'), amount(r.payment.tendered_cents, lang), cols));
+      e.line(twoCols(L('change'), amount(r.payment.change_cents, lang), cols));
+    }
+    if (r.payment.reference) e.line(`${L('reference')} ${r.payment.reference}`.slice(0, cols));
   }
-  if (r.payment.reference) e.line(`${L('reference')} ${r.payment.reference}`.slice(0, cols));
   e.line(rule);
+  for (const v of r.vouchers ?? []) {
+    // The voucher's code as a barcode the till scans to redeem it (Code 128).
+    e.align('center');
+    e.line(label(lang, 'voucher_sold', { code: v.code }));
+    e.barcode(v.code, 'code128', { height: 60, text: true });
+    e.align('left');
+    e.line(rule);
+  }
   vatTable(e, r.vat, lang, cols, true);
   tseBlock(e, r, cols, opts.profile.width);
   if (r.url) {
@@ -134,6 +148,28 @@ export function receiptBytes(r: Receipt, opts: ReceiptPrintOptions): Uint8Array 
 }
 
 type Encoder = ReturnType<typeof start>;
+
+/** Each payment with its tip, cash given and change, a voucher's code and what is left on it. */
+function paymentLines(e: Encoder, r: Receipt, cols: number): void {
+  const lang = r.language;
+  const L = (k: Parameters<typeof label>[1]) => label(lang, k);
+  for (const p of r.payments ?? []) {
+    e.line(twoCols(p.label, amount(p.amount_cents + p.tip_cents, lang), cols));
+    if (p.tip_cents > 0) e.line(twoCols(`  ${L('tip')}`, amount(p.tip_cents, lang), cols));
+    if (p.tendered_cents !== null && p.change_cents !== null) {
+      e.line(twoCols(`  ${L('given')}`, amount(p.tendered_cents, lang), cols));
+      e.line(twoCols(`  ${L('change')}`, amount(p.change_cents, lang), cols));
+    }
+    if (p.voucher_code)
+      e.line(
+        `  ${label(lang, 'voucher_left', { code: p.voucher_code, amount: amount(p.voucher_balance_cents ?? 0, lang) })}`.slice(
+          0,
+          cols,
+        ),
+      );
+    if (p.reference) e.line(`  ${L('reference')} ${p.reference}`.slice(0, cols));
+  }
+}
 
 /**
  * The KassenSichV block: till serial, the TSE's answer (serial, transaction, counter, times,

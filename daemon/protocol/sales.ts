@@ -94,6 +94,21 @@ export interface CsvImportReport {
   errors: Array<{ row: number; field?: string; code?: string; message: string }>;
 }
 
+// -------------------------------------------------------------------------------- vouchers
+/** A voucher as admin and the till see it. */
+export interface VoucherInfo {
+  code: string;
+  purpose: 'multi' | 'single';
+  vat_rate: number;
+  amount_cents: number;
+  balance_cents: number;
+  /** active, pending (its sale is not paid yet), void (its sale failed), used_up, expired. */
+  state: 'active' | 'pending' | 'void' | 'used_up' | 'expired';
+  sale_id: string;
+  issued_at: string;
+  expires_on: string;
+}
+
 // ----------------------------------------------------------------------------------- carts
 /** A cart line is a sale line (below) with the id the cart edits it by. */
 export interface CartLine extends SaleLine {
@@ -192,7 +207,27 @@ export interface OpenPriceInput {
 export const OPEN_PRICE_PRODUCT_ID = 'open_price';
 
 // -------------------------------------------------------------------------------- payments
-export type PaymentState = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+/** `open`: partly paid (split payment), no part running; the cart stays with the sale. */
+export type PaymentState = 'pending' | 'open' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
+
+/**
+ * One payment towards a sale (split payment: several). `amount_cents` counts towards the sale,
+ * `tip_cents` was charged on top (not revenue). The first part's id is the sale's id (what
+ * providers know it by); later parts are `<sale id>-<n>`.
+ */
+export interface SalePayment {
+  id: string;
+  provider: string;
+  amount_cents: number;
+  tip_cents: number;
+  /** pending (running), succeeded, failed/cancelled (the sale's only attempt), refunded. */
+  state: PaymentState;
+  tendered_cents: number | null;
+  change_cents: number | null;
+  /** Provider data (transaction code, voucher code, refund data...). */
+  payment: Record<string, unknown>;
+  created_at: string;
+}
 
 export interface ProviderInfo {
   id: string;
@@ -210,6 +245,12 @@ export interface CheckoutBody {
   provider: string;
   idempotency_key: string;
   tendered_cents?: number;
+  /** Pay this much of the sale now (split payment); default: all that remains. */
+  amount_cents?: number;
+  /** Tip on top of this payment (Trinkgeld; not revenue). */
+  tip_cents?: number;
+  /** Voucher provider: the voucher's code. */
+  voucher_code?: string;
 }
 
 export interface SaleLine {
@@ -227,10 +268,17 @@ export interface SaleLine {
    * printed in it, or the weight in grams and the product's price per kilogram.
    */
   embedded?: { kind: 'price' | 'weight'; grams?: number; price_per_kg_cents?: number };
-  /** Absent = product. Deposit lines are positive, returned deposits negative. */
+  /**
+   * Absent = product. Deposit lines are positive, returned deposits negative; `voucher` is a
+   * voucher sold.
+   */
   kind?: LineKind;
   /** Positive: this line's part of every discount; VAT is on line_total_cents - discount_cents. */
   discount_cents?: number;
+  /** kind voucher: the code printed on the receipt. */
+  voucher_code?: string;
+  /** kind voucher: multi-purpose (no VAT at sale) or single-purpose (VAT at sale). */
+  voucher_purpose?: 'multi' | 'single';
 }
 
 export interface Sale {
@@ -258,6 +306,14 @@ export interface Sale {
   payment: Record<string, unknown>;
   /** The TSE's answer for this sale (KassenSichV), set when the sale settled; absent = off. */
   tse?: TseRecord | null;
+  /** Every payment towards the sale (absent in sales older than split payment). */
+  payments?: SalePayment[];
+  /** Sum of the succeeded payments' amount_cents. */
+  paid_cents?: number;
+  /** total_cents - paid_cents. */
+  remaining_cents?: number;
+  /** Tips of the succeeded payments (not revenue). */
+  tip_cents?: number;
 }
 
 /**

@@ -52,6 +52,23 @@ export interface Receipt {
     change_cents: number | null;
     reference: string | null;
   };
+  /** Every payment of the sale (split payment: several), each with its tip. */
+  payments?: Array<{
+    provider: string;
+    label: string;
+    amount_cents: number;
+    tip_cents: number;
+    tendered_cents: number | null;
+    change_cents: number | null;
+    reference: string | null;
+    /** Voucher payments: the code and what is left on it. */
+    voucher_code?: string;
+    voucher_balance_cents?: number;
+  }>;
+  /** Tips of all payments (on top of total_cents). */
+  tip_cents?: number;
+  /** Vouchers sold with this sale: their codes are printed as barcodes. */
+  vouchers?: Array<{ code: string; amount_cents: number }>;
   cashier: string | null;
   /** Public receipt page (GET /r/:token); absolute when PUBLIC_URL or the request says how. */
   url: string;
@@ -151,7 +168,9 @@ export interface CashSummary {
   cash_refunds_cents: number;
   payouts_cents: number;
   pay_ins_cents: number;
-  /** opening float + cash sales − cash refunds − payouts + pay-ins. */
+  /** Tips paid in cash (they are in the drawer too). */
+  cash_tips_cents?: number;
+  /** opening float + cash sales + cash tips − cash refunds − payouts + pay-ins. */
   expected_cents: number;
 }
 
@@ -181,6 +200,13 @@ export interface XReport {
   movements: CashMovement[];
   /** Sales still pending payment: the period should not be closed over them. */
   pending_count: number;
+  /** Tips (Trinkgeld) taken on top of sales: not revenue, not in sales_total_cents or VAT. */
+  tips_total_cents?: number;
+  /** Tips per cashier (null = no cashier logged in) and payment method. */
+  tips?: Array<{ cashier: string | null; provider: string; count: number; tip_cents: number }>;
+  /** Multi-purpose vouchers sold (in sales_total_cents, no VAT) and redeemed (payments). */
+  vouchers_sold_cents?: number;
+  vouchers_redeemed_cents?: number;
 }
 
 /** Deposit lines of a report (issue 15): sold with drinks, returned at the till. */

@@ -111,14 +111,60 @@ ${r.shop.tax_id ? `<p class="addr">${L('tax_id')} ${e(r.shop.tax_id)}</p>` : ''}
 <table class="lines">${rows}
 <tr class="total"><td></td><td>${r.kind === 'refund' ? L('refund_total_page') : L('total_page')}</td><td class="n" colspan="2">${e(money(r.total_cents, lang, r.currency))}</td></tr>
 </table>
-<table><tr><td>${e(r.payment.label)}</td><td class="n">${amount(r.total_cents, lang)}</td></tr>${change}
-${r.payment.reference ? `<tr><td>${L('reference')}</td><td class="n">${e(r.payment.reference)}</td></tr>` : ''}</table>
+${
+  r.payments?.length
+    ? paymentsTable(r)
+    : `<table><tr><td>${e(r.payment.label)}</td><td class="n">${amount(r.total_cents, lang)}</td></tr>${change}
+${r.payment.reference ? `<tr><td>${L('reference')}</td><td class="n">${e(r.payment.reference)}</td></tr>` : ''}</table>`
+}
+${vouchersSection(r)}
 <h2>${L('vat')}</h2>
 <table class="vat"><tr><th></th><th>${L('rate')}</th><th class="n">${L('net')}</th><th class="n">${L('vat')}</th><th class="n">${L('gross')}</th></tr>${vat}</table>
 ${tseSection(r)}
 <p class="foot" style="margin-top:1rem">${e(r.shop.footer)}</p>
 <button onclick="print()">${L('print')}</button>`,
   );
+}
+
+/** Every payment of the sale with its tip, cash given and change, voucher rest. */
+function paymentsTable(r: Receipt): string {
+  const lang = r.language;
+  const L = (k: Parameters<typeof label>[1], v?: Record<string, string | number>) =>
+    e(label(lang, k, v));
+  const row = (a: string, b: string) => `<tr><td>${a}</td><td class="n">${b}</td></tr>`;
+  const rows = (r.payments ?? []).map((p) =>
+    [
+      row(e(p.label), amount(p.amount_cents + p.tip_cents, lang)),
+      p.tip_cents > 0 ? row(`&nbsp;&nbsp;${L('tip')}`, amount(p.tip_cents, lang)) : '',
+      p.tendered_cents !== null && p.change_cents !== null
+        ? row(`&nbsp;&nbsp;${L('given')}`, amount(p.tendered_cents, lang)) +
+          row(`&nbsp;&nbsp;${L('change')}`, amount(p.change_cents, lang))
+        : '',
+      p.voucher_code
+        ? row(
+            `&nbsp;&nbsp;${L('voucher_left', { code: p.voucher_code, amount: amount(p.voucher_balance_cents ?? 0, lang) })}`,
+            '',
+          )
+        : '',
+      p.reference ? row(`&nbsp;&nbsp;${L('reference')}`, e(p.reference)) : '',
+    ].join(''),
+  );
+  return `<table class="payments">${rows.join('')}</table>`;
+}
+
+/** Vouchers sold: the code as a Code 128 barcode (bwip-js SVG) and as text. */
+function vouchersSection(r: Receipt): string {
+  return (r.vouchers ?? [])
+    .map((v) => {
+      const svg = bwipjs.toSVG({
+        bcid: 'code128',
+        text: v.code,
+        height: 12,
+        includetext: true,
+      } as Parameters<typeof bwipjs.toSVG>[0]);
+      return `<div class="voucher" style="text-align:center;margin:1rem 0"><p>${e(label(r.language, 'voucher_sold', { code: v.code }))} · ${amount(v.amount_cents, r.language)}</p><div style="max-width:18rem;margin:0 auto">${svg}</div></div>`;
+    })
+    .join('');
 }
 
 /** The answer for a receipt link that leads nowhere, in the shop's language. */

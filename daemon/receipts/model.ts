@@ -13,6 +13,7 @@ import type {
   TseRecord,
 } from '../protocol.js';
 import { vatBreakdown } from './vat.js';
+import { paidParts } from '../sale-payments.js';
 import { footerText, label, providerName, tillName, type ShopLanguage } from './labels.js';
 
 export const RECEIPT_SETTINGS_SECTION = 'receipts';
@@ -142,6 +143,25 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
       change_cents: sale.change_cents,
       reference: reference(sale.payment),
     },
+    payments: paidParts(sale).map((p) => ({
+      provider: p.provider,
+      label: providerLabel(p.provider, lang(ctx)),
+      amount_cents: p.amount_cents,
+      tip_cents: p.tip_cents,
+      tendered_cents: p.tendered_cents,
+      change_cents: p.change_cents,
+      reference: p.provider === 'voucher' ? null : reference(p.payment),
+      ...(typeof p.payment.voucher_code === 'string'
+        ? {
+            voucher_code: p.payment.voucher_code,
+            voucher_balance_cents: Number(p.payment.balance_after_cents ?? 0),
+          }
+        : {}),
+    })),
+    tip_cents: sale.tip_cents ?? 0,
+    vouchers: sale.lines
+      .filter((l) => l.kind === 'voucher' && l.voucher_code)
+      .map((l) => ({ code: l.voucher_code!, amount_cents: l.line_total_cents })),
     cashier: sale.cashier,
     url: ctx.url,
     tse: receiptTse(sale.tse),

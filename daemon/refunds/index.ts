@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Refund, Sale, TseRecord } from '../protocol.js';
 import { ProviderError, type PaymentProvider } from '../payments/provider.js';
+import { paidParts } from '../sale-payments.js';
 import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
 
 export interface RefundsData {
@@ -233,7 +234,12 @@ export class Refunds {
     let method: Refund['method'] = 'manual';
     let payment: Record<string, unknown> = {};
     const provider = this.deps.provider(sale.provider);
-    if (sale.provider === 'cash') method = 'cash';
+    // A sale paid in several parts (or by voucher) is paid back by hand: which part a refund
+    // belongs to is for the cashier to decide (refunds per part are not built yet).
+    const parts = paidParts(sale);
+    const split = parts.length > 1 || parts.some((p) => p.provider === 'voucher');
+    if (split) method = 'manual';
+    else if (sale.provider === 'cash') method = 'cash';
     else if (provider?.refund) {
       try {
         const out = await provider.refund(sale, total);

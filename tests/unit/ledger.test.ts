@@ -30,7 +30,6 @@ const DAY = '2026-03-02';
 function draft(terminal = 't1', total = 500): SaleDraft {
   return {
     terminal_id: terminal,
-    provider: 'cash',
     lines: [
       {
         product_id: 'p',
@@ -43,8 +42,8 @@ function draft(terminal = 't1', total = 500): SaleDraft {
       },
     ],
     total_cents: total,
-    tendered_cents: null,
     cashier: null,
+    part: { provider: 'cash', amount_cents: total, tip_cents: 0, tendered_cents: null },
   };
 }
 

@@ -11,6 +11,6 @@ test('providerLabel(id, lang) names the known providers in the UI language', () 
 });
 
 test("providerLabel(id, lang, label) falls back to the daemon's label, then the id", () => {
-  assert.equal(providerLabel('voucher', 'de', 'Gutschein'), 'Gutschein');
-  assert.equal(providerLabel('voucher', 'de'), 'voucher');
+  assert.equal(providerLabel('bonus_card', 'de', 'Bonuskarte'), 'Bonuskarte');
+  assert.equal(providerLabel('bonus_card', 'de'), 'bonus_card');
 });

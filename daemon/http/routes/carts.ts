@@ -25,18 +25,49 @@ export function cartRoutes(routes: Routes, deps: CartRouteDeps): void {
   routes.post(`${base}/items`, async (ctx) => {
     const id = terminal(ctx);
     const body = await readJson(ctx);
-    onlyKeys(body, ['barcode', 'product_id', 'quantity', 'open_price', 'deposit_return']);
+    onlyKeys(body, [
+      'barcode',
+      'product_id',
+      'quantity',
+      'open_price',
+      'deposit_return',
+      'voucher',
+    ]);
     const barcode = str(body, 'barcode', { min: 1, max: 64, optional: true, noBidi: true });
     const productId = str(body, 'product_id', { min: 1, max: 64, optional: true });
     const quantity = intField(body, 'quantity', { min: 1, max: MAX_QUANTITY, optional: true });
     const depositReturn = str(body, 'deposit_return', { min: 1, max: 64, optional: true });
-    const given = [barcode, productId, body.open_price, depositReturn].filter(
+    const given = [barcode, productId, body.open_price, depositReturn, body.voucher].filter(
       (x) => x !== undefined,
     ).length;
     if (given !== 1)
-      fail(400, 'invalid_body', 'Send one of barcode, product_id, open_price or deposit_return');
+      fail(
+        400,
+        'invalid_body',
+        'Send one of barcode, product_id, open_price, deposit_return or voucher',
+      );
     if (depositReturn !== undefined) {
       ctx.body = await checkout.addDepositReturn(id, depositReturn, quantity);
+      return;
+    }
+    if (body.voucher !== undefined) {
+      const v = body.voucher as Record<string, unknown> | null;
+      if (!v || typeof v !== 'object' || Array.isArray(v))
+        fail(400, 'invalid_field', 'voucher must be an object', 'voucher');
+      onlyKeys(v, ['amount_cents', 'purpose', 'vat_rate', 'name']);
+      const amount = intField(v, 'amount_cents', { min: 1, max: MAX_PRICE_CENTS })!;
+      const purpose = v.purpose ?? 'multi';
+      if (purpose !== 'multi' && purpose !== 'single')
+        fail(400, 'invalid_field', 'purpose must be multi or single', 'purpose');
+      if (v.vat_rate !== undefined && typeof v.vat_rate !== 'number')
+        fail(400, 'invalid_field', 'vat_rate must be a number', 'vat_rate');
+      const name = str(v, 'name', { max: 60, optional: true, noBidi: true });
+      ctx.body = await checkout.addVoucher(id, {
+        amount_cents: amount,
+        purpose,
+        vat_rate: v.vat_rate as number | undefined,
+        name,
+      });
       return;
     }
     if (body.open_price !== undefined) {

@@ -1,5 +1,7 @@
 /**
  * POST /api/v1/terminals/:terminal_id/checkout: turn the cart into a sale and start paying.
+ *      `amount_cents` pays part of it (split payment: the sale stays `open` until paid in full),
+ *      `tip_cents` adds a tip to this payment, `voucher_code` names the voucher to redeem.
  * GET  /api/v1/terminals/:terminal_id/checkout/:key: the sale that checkout made, or 404 —
  *      how a till that lost the answer learns whether the sale was booked.
  */
@@ -22,7 +24,14 @@ export function checkoutRoutes(routes: Routes, deps: CheckoutRouteDeps): void {
   routes.post('/api/v1/terminals/:terminal_id/checkout', async (ctx) => {
     const terminalId = idParam(ctx.params.terminal_id, 'terminal_id');
     const body = await readJson(ctx);
-    onlyKeys(body, ['provider', 'idempotency_key', 'tendered_cents']);
+    onlyKeys(body, [
+      'provider',
+      'idempotency_key',
+      'tendered_cents',
+      'amount_cents',
+      'tip_cents',
+      'voucher_code',
+    ]);
     const provider = str(body, 'provider', { min: 1, max: 64 })!;
     const key = str(body, 'idempotency_key', { min: 1, max: 128 })!;
     if (!KEY_RE.test(key))
@@ -37,10 +46,16 @@ export function checkoutRoutes(routes: Routes, deps: CheckoutRouteDeps): void {
       max: 100_000_000,
       optional: true,
     });
+    const amount = intField(body, 'amount_cents', { min: 1, max: 100_000_000, optional: true });
+    const tip = intField(body, 'tip_cents', { min: 0, max: 10_000_000, optional: true });
+    const voucherCode = str(body, 'voucher_code', { min: 1, max: 64, optional: true });
     const { sale, replayed } = await checkout.checkout(terminalId, {
       provider,
       idempotency_key: key,
       tendered_cents: tendered,
+      amount_cents: amount,
+      tip_cents: tip,
+      voucher_code: voucherCode,
       cashier: (ctx.state.cashier as { name?: string } | undefined)?.name ?? null,
       base_url: deps.publicUrl || `${ctx.protocol}://${ctx.host}`,
     });

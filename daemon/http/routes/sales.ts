@@ -1,6 +1,7 @@
 /**
  * Sales: GET /api/v1/sales/:id and POST /api/v1/sales/:id/cancel (POS, to follow and stop a
- * payment); GET /api/v1/sales?date= and GET /api/v1/reports/daily?date= (admin); GET
+ * payment), POST /api/v1/sales/:id/abandon (give up a partly paid sale, paying back its
+ * parts); GET /api/v1/sales?date= and GET /api/v1/reports/daily?date= (admin); GET
  * /api/v1/terminals/:t/sales (a manager at the till: today's paid sales, to void or reprint).
  */
 import type { Context, Routes } from '../../core/http.js';
@@ -58,5 +59,10 @@ export function salesRoutes(routes: Routes, deps: SalesRouteDeps): void {
     // 202: the provider accepted the request but has not confirmed yet (payment.updated follows).
     ctx.status = settled ? 200 : 202;
     ctx.body = sale;
+  });
+
+  // A partly paid sale the customer will not finish: paid parts go back, the sale is cancelled.
+  routes.post('/api/v1/sales/:id/abandon', async (ctx) => {
+    ctx.body = await checkout.abandon(idParam(ctx.params.id));
   });
 }

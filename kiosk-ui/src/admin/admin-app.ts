@@ -20,6 +20,7 @@ import './admin-shifts.js';
 import './admin-settings.js';
 import './admin-fiscal.js';
 import './admin-discounts.js';
+import './admin-vouchers.js';
 
 const PAGES = [
   'products',
@@ -28,6 +29,7 @@ const PAGES = [
   'sales',
   'closing',
   'shifts',
+  'vouchers',
   'security',
   'employees',
   'providers',
@@ -244,6 +246,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-closing .live=${this.live} .timezone=${this.timezone}></admin-closing>`;
       case 'shifts':
         return html`<admin-shifts .timezone=${this.timezone}></admin-shifts>`;
+      case 'vouchers':
+        return html`<admin-vouchers .timezone=${this.timezone}></admin-vouchers>`;
       case 'fiscal':
         return html`<admin-fiscal .timezone=${this.timezone}></admin-fiscal>`;
       case 'settings':

@@ -16,10 +16,15 @@ import type {
   ZReport,
   SumUpReaderInfo,
   SumUpReaders,
+  VoucherInfo,
 } from '../../../daemon/protocol.js';
 import { ApiRequestError, enc, request, terminal } from './request.js';
 
 // -------------------------------------------------------------------------------- admin
+/** The voucher book with balances (GET /api/v1/admin/vouchers). */
+export const listVouchers = () =>
+  request<{ vouchers: VoucherInfo[]; outstanding_cents: number }>('/api/v1/admin/vouchers');
+
 export const adminLogin = (token: string) =>
   request<{ ok: boolean }>('/api/v1/admin/login', { method: 'POST', json: { token } });
 

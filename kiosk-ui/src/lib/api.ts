@@ -123,6 +123,13 @@ export const addProduct = (tid: string, productId: string, quantity = 1) =>
     json: { product_id: productId, quantity },
   });
 
+/** Sells a multi-purpose voucher of this amount (its code is made by the daemon). */
+export const addVoucher = (tid: string, amount_cents: number) =>
+  request<Cart>(`${terminal(tid)}/cart/items`, {
+    method: 'POST',
+    json: { voucher: { amount_cents } },
+  });
+
 export const addOpenPrice = (tid: string, open_price: OpenPriceInput, quantity = 1) =>
   request<Cart>(`${terminal(tid)}/cart/items`, {
     method: 'POST',
@@ -203,7 +210,14 @@ export const cashierLogout = (tid: string) =>
 // ----------------------------------------------------------------------------- payments
 export const checkout = (
   tid: string,
-  body: { provider: string; idempotency_key: string; tendered_cents?: number },
+  body: {
+    provider: string;
+    idempotency_key: string;
+    tendered_cents?: number;
+    amount_cents?: number;
+    tip_cents?: number;
+    voucher_code?: string;
+  },
 ) => request<Sale>(`${terminal(tid)}/checkout`, { method: 'POST', json: body });
 
 export const getSale = (id: string) => request<Sale>(`/api/v1/sales/${enc(id)}`);
@@ -214,6 +228,13 @@ export const saleByCheckoutKey = (tid: string, key: string) =>
 
 export const cancelSale = (id: string) =>
   request<Sale>(`/api/v1/sales/${enc(id)}/cancel`, { method: 'POST' });
+
+/** Gives up a partly paid sale: its paid parts go back (cash: the till pays it back). */
+export const abandonSale = (id: string) =>
+  request<{ sale: Sale; pay_back_cash_cents: number; pay_back_manual_cents: number }>(
+    `/api/v1/sales/${enc(id)}/abandon`,
+    { method: 'POST' },
+  );
 
 export type ReceiptWithPrint = ReceiptInfo & { print: PrintResult | null };
 

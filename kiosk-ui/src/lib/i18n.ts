@@ -12,6 +12,7 @@ import * as scanners from './messages/scanners.js';
 import * as closing from './messages/closing.js';
 import * as settings from './messages/settings.js';
 import * as fiscal from './messages/fiscal.js';
+import * as vouchers from './messages/vouchers.js';
 import * as errors from './messages/errors.js';
 import * as fleet from './messages/fleet.js';
 import * as display from './messages/display.js';
@@ -34,6 +35,7 @@ export const AREAS = {
   display,
   shift,
   selling,
+  vouchers,
   errors,
 };
 
@@ -45,6 +47,7 @@ const de = {
   ...closing.de,
   ...settings.de,
   ...fiscal.de,
+  ...vouchers.de,
   ...fleet.de,
   ...display.de,
   ...shift.de,
@@ -62,6 +65,7 @@ const en: Record<MessageKey, string> = {
   ...closing.en,
   ...settings.en,
   ...fiscal.en,
+  ...vouchers.en,
   ...fleet.en,
   ...display.en,
   ...shift.en,

@@ -9,6 +9,7 @@ const LABELS: Record<string, Record<Lang, string>> = {
   fake_card: { de: 'Karte (Demo)', en: 'Card (demo)' },
   sumup_solo: { de: 'SumUp Solo', en: 'SumUp Solo' },
   sumup_tap: { de: 'Tap to Pay', en: 'Tap to Pay' },
+  voucher: { de: 'Gutschein', en: 'Voucher' },
 };
 
 export function providerLabel(id: string, lang: Lang, daemonLabel?: string): string {

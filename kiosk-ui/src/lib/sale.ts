@@ -28,7 +28,19 @@ export function appSwitchOf(sale: Sale): AppSwitch | null {
   return url || qr_svg ? { url, qr_svg } : null;
 }
 
-/** Terminal states of a payment (the waiting screen ends). */
+/** Terminal states of a payment (the waiting screen ends); a partly paid sale goes on. */
 export function isFinal(state: Sale['state']): boolean {
-  return state !== 'pending';
+  return state !== 'pending' && state !== 'open';
+}
+
+/** Cash and by-hand amounts to pay back after a partly paid sale was abandoned. */
+export function payBackOf(sale: Sale): { cash: number; manual: number } {
+  let cash = 0;
+  let manual = 0;
+  for (const p of sale.payments ?? []) {
+    if (p.state !== 'refunded') continue;
+    if (p.payment.refund_method === 'cash') cash += p.amount_cents + p.tip_cents;
+    if (p.payment.refund_method === 'manual') manual += p.amount_cents + p.tip_cents;
+  }
+  return { cash, manual };
 }

@@ -20,6 +20,9 @@ import './pos-discount-dialog.js';
 import './pos-cart-tools.js';
 import './pos-sales-dialog.js';
 import './pos-payment-screen.js';
+import './pos-split-dialog.js';
+import type { PartRequest } from '../lib/split.js';
+import { payableProviders } from '../lib/payment.js';
 import './pos-pairing-dialog.js';
 import './pos-pin-login.js';
 import type { PosPinLogin } from './pos-pin-login.js';
@@ -288,6 +291,8 @@ export class PosApp extends LitElement {
         .currency=${s.currency}
         ?busy=${s.busy || locked || !!s.unsure}
         @pos-pay=${(e: CustomEvent<{ provider: string }>) => void ctl.pay(e.detail.provider)}
+        @pos-split=${() => ctl.openSplit('pay')}
+        @pos-sell-voucher=${() => ctl.openSplit('sell')}
         @pos-clear=${() => ctl.askClear(true)}
       ></pos-pay-bar>
       <pos-confirm-dialog
@@ -354,7 +359,27 @@ export class PosApp extends LitElement {
               @pos-receipt-print=${(e: CustomEvent<{ sale_id: string }>) =>
                 void ctl.printCopy(e.detail.sale_id)}
               @pos-payment-done=${() => ctl.paymentDone()}
+              @pos-part-more=${() => ctl.openSplit('pay')}
+              @pos-abandon=${(e: CustomEvent<{ sale_id: string }>) =>
+                void ctl.abandonSale(e.detail.sale_id)}
             ></pos-payment-screen>`
+          : ''
+      }
+      ${
+        s.split
+          ? html`<pos-split-dialog
+              .providers=${payableProviders(s.providers)}
+              .remaining=${s.sale?.state === 'open' ? (s.sale.remaining_cents ?? 0) : (cart?.total_cents ?? 0)}
+              .currency=${s.currency}
+              .mode=${s.split.mode}
+              .initial=${s.split.initial}
+              .scanned=${s.split.code ?? ''}
+              ?busy=${s.busy}
+              @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payPart(e.detail)}
+              @pos-voucher-sell=${(e: CustomEvent<{ amount_cents: number }>) =>
+                void ctl.sellVoucher(e.detail.amount_cents)}
+              @pos-part-cancel=${() => ctl.closeSplit()}
+            ></pos-split-dialog>`
           : ''
       }
       <pos-pairing-dialog

@@ -12,6 +12,7 @@ import { chooseTerminal, watchUrl } from '../lib/terminal.js';
 import { topUp } from '../lib/topup.js';
 import { initLang, setDefaultLang } from '../lib/i18n.js';
 import { newIdempotencyKey, payButtonState } from '../lib/payment.js';
+import type { PartRequest } from '../lib/split.js';
 import { TOAST_MS } from '../lib/toasts.js';
 import * as store from './pos-store.js';
 import type { Effect, PosState, RetryKey, Step } from './pos-store.js';
@@ -324,7 +325,52 @@ export class PosController implements ReactiveController {
       this.update((st) => ({ ...st, cashOpen: true }));
       return;
     }
+    // A voucher needs its code (and pays at most its balance): the part dialog asks.
+    if (provider.id === 'voucher') return this.openSplit('pay', 'voucher');
     await this.startCheckout(provider.id);
+  }
+
+  // ------------------------------------------------------------ split payment, vouchers
+  openSplit(mode: 'pay' | 'sell', initial = ''): void {
+    this.update((s) => ({ ...s, split: { mode, initial } }));
+  }
+
+  closeSplit(): void {
+    this.update((s) => ({ ...s, split: null }));
+  }
+
+  /** One part of the sale (amount, tip, cash given, voucher code). */
+  async payPart(req: PartRequest): Promise<void> {
+    const tid = this.terminalId;
+    if (!tid) return;
+    this.busy(true);
+    try {
+      const sale = await api.checkout(tid, { ...req, idempotency_key: newIdempotencyKey() });
+      this.update((s) => ({ ...s, split: null }));
+      this.run(store.applySale(this.state, sale));
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  async sellVoucher(amountCents: number): Promise<void> {
+    this.update((s) => ({ ...s, split: null }));
+    await this.cartCommand((tid) => api.addVoucher(tid, amountCents));
+  }
+
+  /** Gives up a partly paid sale: its parts are paid back; the result shows what by hand. */
+  async abandonSale(saleId: string): Promise<void> {
+    this.busy(true);
+    try {
+      const out = await api.abandonSale(saleId);
+      this.run(store.applySale(this.state, out.sale));
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.busy(false);
+    }
   }
 
   closeCash(): void {

@@ -14,6 +14,8 @@ import { payButtonState, payableProviders } from '../lib/payment.js';
  *
  * @fires pos-pay - {provider}: a pay button was pressed
  * @fires pos-clear - the clear button was pressed (the parent asks for confirmation)
+ * @fires pos-split - "Teilbetrag": pay a part (split payment)
+ * @fires pos-sell-voucher - "Gutschein verkaufen"
  */
 @customElement('pos-pay-bar')
 export class PosPayBar extends LitElement {
@@ -47,6 +49,16 @@ export class PosPayBar extends LitElement {
       }
       .clear {
         min-width: 88px;
+      }
+      .extra {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+      }
+      .extra button {
+        min-height: 32px;
+        font-size: 0.85rem;
+        padding: 2px 8px;
       }
       .providers {
         flex: 1;
@@ -100,6 +112,22 @@ export class PosPayBar extends LitElement {
       >
         ${t('cart.clear')}
       </button>
+      <div class="extra">
+        <button
+          data-testid="sell-voucher"
+          ?disabled=${this.busy}
+          @click=${() => this.emit('pos-sell-voucher', {})}
+        >
+          ${t('voucher.sell_button')}
+        </button>
+        <button
+          data-testid="split-open"
+          ?disabled=${this.busy || this.itemCount === 0}
+          @click=${() => this.emit('pos-split', {})}
+        >
+          ${t('split.open_button')}
+        </button>
+      </div>
       <div class="providers" role="group" aria-label=${t('pay.title')}>
         ${
           providers.length === 0

@@ -7,7 +7,8 @@ import { t, tn, lang, I18nController } from '../lib/i18n.js';
 import { reasonText } from '../lib/errors.js';
 import { printNotice } from '../lib/errors.js';
 import { formatMoney } from '../lib/format.js';
-import { appSwitchOf } from '../lib/sale.js';
+import { appSwitchOf, payBackOf } from '../lib/sale.js';
+import { providerLabel } from '../lib/providers.js';
 
 /**
  * Full-screen payment state for one sale: waiting (with cancel and, for app-switch providers,
@@ -243,7 +244,9 @@ export class PosPaymentScreen extends LitElement {
         </button>
       </div>`;
     }
+    if (state === 'open') return this.renderOpen(s);
     const ok = state === 'succeeded';
+    const back = state === 'cancelled' ? payBackOf(s) : { cash: 0, manual: 0 };
     return html`<div
       class="panel ${state}"
       role="alertdialog"
@@ -267,6 +270,20 @@ export class PosPaymentScreen extends LitElement {
               <div class="change" data-testid="result-change">${money(s.change_cents)}</div>`
           : nothing
       }
+      ${ok && (s.payments?.length ?? 0) > 1 ? this.renderParts(s) : nothing}
+      ${
+        back.cash > 0
+          ? html`<div>${t('split.pay_back_cash')}</div>
+              <div class="change" data-testid="pay-back-cash">${money(back.cash)}</div>`
+          : nothing
+      }
+      ${
+        back.manual > 0
+          ? html`<div data-testid="pay-back-manual">
+              ${t('split.pay_back_manual')}: ${money(back.manual)}
+            </div>`
+          : nothing
+      }
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
       ${ok ? this.renderReceipt(s) : nothing}
       ${
@@ -279,6 +296,68 @@ export class PosPaymentScreen extends LitElement {
         ${ok ? t('result.new_sale') : t('common.ok')}
       </button>
     </div>`;
+  }
+
+  /** Partly paid: what was paid by what, what remains; pay more or abandon the sale. */
+  private renderOpen(s: Sale) {
+    const money = (c: number) => formatMoney(c, lang(), this.currency);
+    return html`<div
+      class="panel open"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="h"
+      data-state="open"
+    >
+      <h2 id="h">${t('split.open_title')}</h2>
+      <div class="amount">${money(s.total_cents)}</div>
+      ${this.renderParts(s)}
+      <div class="amount">
+        ${t('split.paid')} <strong data-testid="sale-paid">${money(s.paid_cents ?? 0)}</strong> ·
+        ${t('split.remaining')}
+        <strong data-testid="sale-remaining">${money(s.remaining_cents ?? 0)}</strong>
+      </div>
+      ${
+        s.reason_code
+          ? html`<p class="reason" data-testid="result-reason">${reasonText(s)}</p>`
+          : nothing
+      }
+      <div class="receipt">
+        <button
+          class="danger"
+          data-testid="abandon"
+          ?disabled=${this.busy}
+          @click=${() => this.emit('pos-abandon', { sale_id: s.id })}
+        >
+          ${t('split.abandon')}
+        </button>
+        <button
+          class="primary"
+          data-testid="pay-more"
+          ?disabled=${this.busy}
+          @click=${() => this.emit('pos-part-more', {})}
+        >
+          ${t('split.continue')}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  private renderParts(s: Sale) {
+    const money = (c: number) => formatMoney(c, lang(), this.currency);
+    const parts = (s.payments ?? []).filter((p) => p.state === 'succeeded');
+    return html`<ul
+      class="parts"
+      data-testid="sale-parts"
+      style="margin:0;padding:0;list-style:none"
+    >
+      ${parts.map(
+        (p) =>
+          html`<li>
+            ${providerLabel(p.provider, lang())} ${money(p.amount_cents + p.tip_cents)}
+            ${p.tip_cents ? html`(${t('split.tip_line', { amount: money(p.tip_cents) })})` : nothing}
+          </li>`,
+      )}
+    </ul>`;
   }
 
   private renderReceipt(s: Sale) {

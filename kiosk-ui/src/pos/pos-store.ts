@@ -71,6 +71,8 @@ export interface PosState {
   busy: boolean;
   confirmClear: boolean;
   cashOpen: boolean;
+  /** The part-payment dialog (split payment) or the voucher-selling dialog is showing. */
+  split: { mode: 'pay' | 'sell'; initial: string; code?: string } | null;
   /** The open-price keypad is showing. */
   openPrice: boolean;
   /** The quantity keypad is showing for this line. */
@@ -135,6 +137,7 @@ export function initialState(choice: TerminalChoice): PosState {
     busy: false,
     confirmClear: false,
     cashOpen: false,
+    split: null,
     openPrice: false,
     quantityFor: null,
     unknownBarcode: null,
@@ -227,7 +230,13 @@ export function failed(s: PosState, err: unknown): Step {
 }
 
 /** A barcode nobody knows: a toast, and the offer to sell it as an open price. */
+/** Voucher codes as the daemon makes them (daemon/vouchers/book.ts). */
+const VOUCHER_CODE = /^GS[A-HJ-KM-NP-Z2-9]{10}$/;
+
 export function unknownBarcode(s: PosState, code: string): Step {
+  // A voucher's barcode scanned while there is something to pay: it pays (the dialog asks how much).
+  if (VOUCHER_CODE.test(code) && ((s.cart?.item_count ?? 0) > 0 || s.sale?.state === 'open'))
+    return step({ ...s, split: { mode: 'pay', initial: 'voucher', code } });
   return toast({ ...s, unknownBarcode: code }, { key: 'scan.unknown', vars: { code } }, 'error');
 }
 
