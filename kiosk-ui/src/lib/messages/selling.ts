@@ -48,6 +48,9 @@ export const de = {
   'closing.discounts': 'darin Rabatte',
   'err.deposit_follows':
     'Das Pfand folgt seinem Artikel. Bitte die Menge des Artikels ändern oder ihn entfernen.',
+  'err.refund_exceeds_quantity': 'So viele sind von diesem Artikel nicht mehr zu erstatten.',
+  'err.refund_exceeds_quantity.params': 'Von „{name}“ sind nur noch {remaining} zu erstatten.',
+  'err.refund_deposit_follows': 'Das Pfand wird mit seinem Artikel erstattet.',
   'err.not_a_deposit': 'Das ist kein Pfand-Artikel.',
   'err.unknown_deposit':
     'Diesen Pfand-Artikel gibt es nicht. Pfand-Artikel zuerst anlegen (oder die Datei zweimal einlesen).',
@@ -109,6 +112,9 @@ export const en: Record<keyof typeof de, string> = {
   'closing.deposits_returned': 'of which deposits returned ({n})',
   'closing.discounts': 'of which discounts',
   'err.deposit_follows': 'The deposit follows its product. Change the product or remove it.',
+  'err.refund_exceeds_quantity': 'That many of this item are not left to refund.',
+  'err.refund_exceeds_quantity.params': 'Only {remaining} of “{name}” are left to refund.',
+  'err.refund_deposit_follows': 'The deposit is refunded with its product.',
   'err.not_a_deposit': 'This is not a deposit product.',
   'err.unknown_deposit':
     'This deposit product does not exist. Create deposit products first (or import the file twice).',
