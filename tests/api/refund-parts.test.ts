@@ -16,6 +16,7 @@ import { ADMIN_TOKEN, startShop } from '../helpers/shop-ops.js';
 import type { TestDaemon } from '../helpers/daemon.js';
 import { parseCsv } from '../../daemon/core/csv.js';
 import { SALES_COLUMNS } from '../../daemon/exports/index.js';
+import { unzip } from '../helpers/unzip.js';
 
 const admin = { admin: ADMIN_TOKEN };
 const CART = '/api/v1/terminals/kiosk/cart';
@@ -210,6 +211,44 @@ test('parts of a discounted line with deposit, over a restart and a lost refunds
         ['Brezel', '-2', '-500', '0', '-500'],
       ],
     );
+
+    // DSFinV-K (after the Z report): each refund a document of its own, its lines with the
+    // refunded quantity and what was paid back, under the sale's VAT key.
+    const z = await d.post(
+      '/api/v1/closing/z',
+      { counted_cents: x.cash.expected_cents, next_float_cents: 0, idempotency_key: randomUUID() },
+      admin,
+    );
+    assert.ok(z.status < 300, z.text);
+    const zip = await fetch(`${d.url}/api/v1/admin/exports/dsfinvk.zip?from=${day}&to=${day}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    assert.equal(zip.status, 200);
+    const files = await unzip(Buffer.from(await zip.arrayBuffer()));
+    const table = (name: string) => {
+      const [head, ...rest] = parseCsv(files.get(name)!, ';').filter((r) => r.length > 1);
+      return rest.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+    };
+    const num = (v: string) => Number(v.replace(',', '.'));
+    const refundLines = table('lines.csv').filter((r) => num(r.MENGE) < 0);
+    assert.deepEqual(
+      refundLines.map((r) => [r.ARTIKELTEXT, num(r.MENGE)]),
+      [
+        ['Bier', -2],
+        ['Pfand 0,25', -2],
+        ['Bier', -3],
+        ['Pfand 0,25', -3],
+        ['Brezel', -1],
+        ['Bier', -1],
+        ['Pfand 0,25', -1],
+        ['Brezel', -2],
+      ],
+    );
+    const ids = new Set(refundLines.map((r) => `${r.BON_ID}/${r.POS_ZEILE}`));
+    const paidBack = table('lines_vat.csv')
+      .filter((r) => ids.has(`${r.BON_ID}/${r.POS_ZEILE}`))
+      .map((r) => Math.round(num(r.POS_BRUTTO) * 100));
+    assert.deepEqual(paidBack, [-630, -50, -945, -75, -250, -315, -25, -500]);
   } finally {
     await d.stop();
     await rm(d.dataDir, { recursive: true, force: true });
