@@ -96,7 +96,7 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   });
 
   productRoutes(r, { catalog: m.catalog, images: m.images, onChange: audit });
-  categoryRoutes(r, { catalog: m.catalog, onChange: audit });
+  categoryRoutes(r, { catalog: m.catalog, images: m.images, onChange: audit });
   sellingRoutes(r, {
     settings: m.settings,
     audit,

@@ -334,6 +334,10 @@ export class Catalog {
     return this.cats.updateCategory(id, input);
   }
 
+  setCategoryImageUrl(id: string, imageUrl: string | null): Promise<Category> {
+    return this.cats.setImageUrl(id, imageUrl);
+  }
+
   /** Removes a category; its products keep selling, without a category. */
   removeCategory(id: string): Promise<Category> {
     return this.cats.removeCategory(id);

@@ -207,6 +207,7 @@ export function migrateCatalogV1(data: unknown, now = new Date().toISOString()):
     color: CATEGORY_PALETTE[i % CATEGORY_PALETTE.length],
     position: i,
     icon: null,
+    image_url: null,
     created_at: now,
     updated_at: now,
   }));

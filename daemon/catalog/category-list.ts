@@ -35,6 +35,11 @@ export interface CategoryListDeps {
   swap(d: CatalogData, before: Product, after: Product): void;
 }
 
+/** Categories written before images existed have no `image_url`: they have no image. */
+function withImage(c: Category): Category {
+  return c.image_url === undefined ? { ...c, image_url: null } : c;
+}
+
 function isoNow(clock: Clock): string {
   return new Date(clock.now()).toISOString();
 }
@@ -44,11 +49,12 @@ export class CategoryList {
 
   /** Categories in the owner's order. */
   categories(): Category[] {
-    return [...this.deps.doc.data.categories].sort((a, b) => a.position - b.position);
+    return this.deps.doc.data.categories.map(withImage).sort((a, b) => a.position - b.position);
   }
 
   category(id: string): Category | undefined {
-    return this.deps.doc.data.categories.find((c) => c.id === id);
+    const c = this.deps.doc.data.categories.find((x) => x.id === id);
+    return c && withImage(c);
   }
 
   /** The category of that name (any case), or a new one staged for the caller's write. */
@@ -74,6 +80,7 @@ export class CategoryList {
     const cat: Category = {
       id: newId('cat'),
       ...fields,
+      image_url: null,
       position: count,
       created_at: now,
       updated_at: now,
@@ -124,6 +131,7 @@ export class CategoryList {
     const cat: Category = {
       id: newId('cat'),
       ...fields,
+      image_url: null,
       position: this.deps.doc.data.categories.length,
       created_at: now,
       updated_at: now,
@@ -151,6 +159,18 @@ export class CategoryList {
     });
     this.categoriesChanged(renamed.map((p) => p.id));
     return { before, after };
+  }
+
+  /** Sets or clears (null) the category's image URL; the picture itself is in ProductImages. */
+  async setImageUrl(id: string, imageUrl: string | null): Promise<Category> {
+    const before = this.category(id);
+    if (!before) throw new CatalogError(404, 'not_found', `No category ${id}`);
+    const after: Category = { ...before, image_url: imageUrl, updated_at: isoNow(this.deps.clock) };
+    await this.deps.doc.update((d) => {
+      d.categories = d.categories.map((c) => (c.id === id ? after : c));
+    });
+    this.categoriesChanged([]);
+    return after;
   }
 
   /** Removes a category; its products keep selling, without a category. */

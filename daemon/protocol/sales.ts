@@ -46,6 +46,8 @@ export interface Category {
   position: number;
   /** An optional short symbol (an emoji or up to 4 characters) shown on the tab. */
   icon: string | null;
+  /** An optional picture shown small on the tab (`/api/v1/categories/:id/image?v=<hash>`). */
+  image_url: string | null;
   created_at: string;
   updated_at: string;
 }

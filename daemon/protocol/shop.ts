@@ -117,8 +117,16 @@ export interface RefundLine {
   open_price?: true;
   /** The refunded line's kind (deposit, deposit_return); absent = product. */
   kind?: LineKind;
-  /** The sale line's discount: line_total_cents is what was paid for it (after it). */
+  /**
+   * The refunded part of the sale line's discount: line_total_cents is what was paid for the
+   * refunded pieces (after it).
+   */
   discount_cents?: number;
+  /**
+   * The sale line's quantity (`quantity` may be a part of it). Absent in refunds written
+   * before parts existed: those refunded the whole line.
+   */
+  line_quantity?: number;
 }
 
 export interface Refund {
@@ -145,9 +153,13 @@ export interface Refund {
   tse?: TseRecord | null;
 }
 
-/** POST /api/v1/sales/:id/refunds — no `line_indexes` = every line not refunded yet. */
+/**
+ * POST /api/v1/sales/:id/refunds — `parts` refunds pieces of lines, `line_indexes` whole lines
+ * (what is left of them), neither: everything not refunded yet. A product's deposit follows.
+ */
 export interface RefundBody {
   line_indexes?: number[];
+  parts?: Array<{ line_index: number; quantity: number }>;
   reason: string;
   idempotency_key: string;
 }

@@ -171,7 +171,7 @@ export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
 /** A refund receipt: the refunded lines with negative amounts, pointing at the sale. */
 export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): Receipt {
   const { vat, lines } = withCodes(
-    refund.lines.map(({ discount_cents: _, ...l }) => ({
+    refund.lines.map(({ discount_cents: _, line_quantity: _q, ...l }) => ({
       ...l,
       line_total_cents: -l.line_total_cents,
     })),

@@ -1,17 +1,18 @@
 /**
- * Refunds of succeeded sales, whole or by line, back to the way the customer paid:
+ * Refunds of succeeded sales, whole, by line or by part of a line's quantity (refund-lines.ts
+ * chooses the lines and splits the amounts), back to the way the customer paid:
  *   cash          → paid from the drawer (the caller kicks the drawer open);
  *   provider with refund() (sumup_solo) → through the provider's refund API first;
  *   anything else → recorded as "manual" (the cashier pays back by hand).
  * A refund is its own journal line ({"e":"refund"}) in the day it happened, with its own
- * number and receipt, pointing at the sale. A line refunded once cannot be refunded again.
+ * number and receipt, pointing at the sale. No piece of a line is refunded twice.
  *
- * refunds.json caches the refund counter and which lines of which sale are refunded; at start
+ * refunds.json caches the refund counter and how many pieces of which line of which sale are
+ * refunded (and which lines are refunded in full); at start
  * it is caught up from the journal (the truth). It also keeps the last number handed to the
  * TSE, so a signed refund whose journal line failed never lends its number to the next.
  * Refunds run one at a time.
  */
-import { DomainError } from '../core/errors.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
@@ -19,11 +20,20 @@ import type { Refund, Sale, TseRecord } from '../protocol.js';
 import { ProviderError, type PaymentProvider } from '../payments/provider.js';
 import { paidParts } from '../sale-payments.js';
 import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
+import { planRefundLines, RefundError, type RefundRequest } from './refund-lines.js';
+
+export { RefundError, type RefundPart, type RefundRequest } from './refund-lines.js';
 
 export interface RefundsData {
   last_number: number;
-  /** sale id → refunded line indexes and refund ids. */
-  sales: Record<string, { lines: number[]; refunds: string[] }>;
+  /**
+   * sale id → line indexes refunded in full, refunded pieces per line index (absent in files
+   * written before parts; the journal catch-up fills it) and refund ids.
+   */
+  sales: Record<
+    string,
+    { lines: number[]; refunds: string[]; quantities?: Record<string, number> }
+  >;
   /** Recent idempotency keys → refund id. */
   keys: Record<string, string>;
   synced_at: string | null;
@@ -42,18 +52,6 @@ export const REFUNDS_DOC = {
 };
 
 const MAX_KEYS = 500;
-
-export class RefundError extends DomainError {
-  constructor(
-    status: 400 | 404 | 409 | 422 | 502 | 503,
-    code: string,
-    message: string,
-    field?: string,
-  ) {
-    super(status, code, message, field);
-    this.name = 'RefundError';
-  }
-}
 
 export interface RefundsDeps {
   doc: JsonDocument<RefundsData>;
@@ -98,7 +96,15 @@ export class Refunds {
     if (r.number <= d.last_number) return;
     d.last_number = r.number;
     const s = (d.sales[r.sale_id] ??= { lines: [], refunds: [] });
-    s.lines = [...new Set([...s.lines, ...r.lines.map((l) => l.line_index)])].sort((a, b) => a - b);
+    const qty = (s.quantities ??= {});
+    const full = new Set(s.lines);
+    for (const l of r.lines) {
+      const done = (qty[l.line_index] ?? 0) + l.quantity;
+      qty[l.line_index] = done;
+      // Refund lines without line_quantity are from before parts: the whole line.
+      if (l.line_quantity === undefined || done >= l.line_quantity) full.add(l.line_index);
+    }
+    s.lines = [...full].sort((a, b) => a - b);
     s.refunds.push(r.id);
     d.keys[line.key] = r.id;
     const keys = Object.keys(d.keys);
@@ -106,9 +112,19 @@ export class Refunds {
     d.synced_at = line.at;
   }
 
-  /** Line indexes of a sale that are refunded already. */
+  /** Line indexes of a sale that are refunded in full already. */
   refundedLines(saleId: string): number[] {
     return [...(this.deps.doc.data.sales[saleId]?.lines ?? [])];
+  }
+
+  /** Refunded pieces per line index of a sale (a line refunded in full: all its pieces). */
+  refundedQuantities(sale: Sale): Record<string, number> {
+    const s = this.deps.doc.data.sales[sale.id];
+    const out: Record<string, number> = {};
+    for (const [i, q] of Object.entries(s?.quantities ?? {})) if (q > 0) out[i] = q;
+    // A cache written before parts knows whole lines only.
+    for (const i of s?.lines ?? []) out[i] = sale.lines[i]?.quantity ?? out[i];
+    return out;
   }
 
   async find(id: string): Promise<Refund | undefined> {
@@ -133,7 +149,7 @@ export class Refunds {
 
   refund(
     saleId: string,
-    input: { line_indexes?: number[]; reason: string; key: string },
+    input: RefundRequest & { reason: string; key: string },
     by: string | null,
   ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
     const run = this.chain.then(
@@ -146,7 +162,7 @@ export class Refunds {
 
   private async run(
     saleId: string,
-    input: { line_indexes?: number[]; reason: string; key: string },
+    input: RefundRequest & { reason: string; key: string },
     by: string | null,
   ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
     const { doc, journal, dayOf, clock, log } = this.deps;
@@ -176,59 +192,8 @@ export class Refunds {
         'refunds_unavailable',
         `refunds.json is ${doc.state.state}; see health`,
       );
-    const done = new Set(this.refundedLines(sale.id));
-    let indexes: number[];
-    if (input.line_indexes) {
-      indexes = input.line_indexes;
-      if (new Set(indexes).size !== indexes.length)
-        throw new RefundError(
-          400,
-          'invalid_field',
-          'line_indexes lists a line twice',
-          'line_indexes',
-        );
-      for (const i of indexes) {
-        if (!Number.isInteger(i) || i < 0 || i >= sale.lines.length)
-          throw new RefundError(
-            400,
-            'invalid_field',
-            `line_indexes: sale ${sale.number} has lines 0-${sale.lines.length - 1}`,
-            'line_indexes',
-          );
-      }
-      const again = indexes.filter((i) => done.has(i));
-      if (again.length)
-        throw new RefundError(
-          409,
-          'already_refunded',
-          `Already refunded: ${again.map((i) => `"${sale.lines[i].name}"`).join(', ')}`,
-        );
-    } else {
-      indexes = sale.lines.map((_, i) => i).filter((i) => !done.has(i));
-    }
-    if (indexes.length === 0)
-      throw new RefundError(
-        409,
-        'already_refunded',
-        `Sale ${sale.number} is refunded in full already`,
-      );
-    indexes.sort((a, b) => a - b);
-    const lines = indexes.map((i) => {
-      const l = sale.lines[i];
-      return {
-        line_index: i,
-        product_id: l.product_id,
-        name: l.name,
-        quantity: l.quantity,
-        unit_price_cents: l.unit_price_cents,
-        // What the customer paid for the line: after its discount.
-        line_total_cents: l.line_total_cents - (l.discount_cents ?? 0),
-        vat_rate: l.vat_rate,
-        ...(l.open_price ? { open_price: true as const } : {}),
-        ...(l.kind ? { kind: l.kind } : {}),
-        ...(l.discount_cents ? { discount_cents: l.discount_cents } : {}),
-      };
-    });
+    const refunded = this.refundedQuantities(sale);
+    const lines = planRefundLines(sale, (i) => refunded[i] ?? 0, input);
     const total = lines.reduce((s, l) => s + l.line_total_cents, 0);
 
     let method: Refund['method'] = 'manual';

@@ -8,32 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import yauzl from 'yauzl';
 import { startDaemon } from '../helpers/daemon.js';
+import { unzip } from '../helpers/unzip.js';
 import { parseCsv } from '../../daemon/core/csv.js';
 import type { Cart, Product, Sale } from '../../daemon/protocol.js';
-
-function unzip(buf: Buffer): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, string>();
-      zip.on('entry', (e: yauzl.Entry) =>
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c));
-          s.on('end', () => {
-            out.set(e.fileName, Buffer.concat(chunks).toString('utf8'));
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 test('DSFinV-K: Umsatz, Rabatt, Pfand and PfandRueckzahlung per VAT key, to the cent', async () => {
   const d = await startDaemon({ env: { APP_ENV: 'demo' } });

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { gs1CheckDigit } from '../../daemon/catalog/barcode.js';
-import type { Cart, Product } from '../../daemon/protocol.js';
+import type { Cart, Category, Product } from '../../daemon/protocol.js';
 import { launchBrowser, openPage, pageErrors, screenshot, SIZES } from './support.js';
 
 let d: TestDaemon;
@@ -205,7 +205,7 @@ describe('selling at the counter (800x480, German)', () => {
     await admin.page.getByLabel('Admin-Token').fill('demo-admin-token');
     await admin.page.getByLabel('Admin-Token').press('Enter');
     await admin.page.getByRole('button', { name: 'Präfix hinzufügen' }).click();
-    const row = admin.page.locator('admin-categories li[data-scheme="0"]');
+    const row = admin.page.locator('admin-embedded-barcodes li[data-scheme="0"]');
     await row.getByLabel('Präfix', { exact: true }).fill('28');
     await row.getByLabel('Präfix', { exact: true }).press('Tab');
     await row.getByLabel('Enthält').selectOption({ label: 'Gewicht' });
@@ -287,6 +287,63 @@ describe('selling at the counter (800x480, German)', () => {
     await page.getByTestId('discount-open').click();
     await disc.getByRole('button', { name: 'Rabatt entfernen' }).click();
     await page.getByTestId('cart-total').filter({ hasText: '12,00' }).waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('category image: uploaded in admin, small beside the tab name; tabs without one unchanged', async () => {
+    const png = await sharp({
+      create: { width: 300, height: 200, channels: 3, background: { r: 30, g: 110, b: 200 } },
+    })
+      .png()
+      .toBuffer();
+    const admin = await openPage(browser, `${d.url}/admin#categories`, SIZES.large);
+    await admin.page.getByLabel('Admin-Token').fill('demo-admin-token');
+    await admin.page.getByLabel('Admin-Token').press('Enter');
+    await admin.page
+      .getByLabel('Bild der Kategorie Heißgetränke', { exact: true })
+      .setInputFiles({ name: 'tasse.png', mimeType: 'image/png', buffer: png });
+    await admin.page.getByRole('img', { name: 'Bild der Kategorie Heißgetränke' }).waitFor();
+    await screenshot(admin.page, 'selling-admin-category-image-1280x800', { fullPage: true });
+    // A file that is no picture: the owner reads why, in German; nothing changes.
+    await admin.page.getByLabel('Bild der Kategorie Snacks', { exact: true }).setInputFiles({
+      name: 'liste.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('kein Bild'),
+    });
+    await admin.page.getByRole('alert').waitFor();
+    assert.doesNotMatch((await admin.page.getByRole('alert').textContent()) ?? '', /image|File/);
+    const cats = (await d.get<{ categories: Category[] }>('/api/v1/categories')).body.categories;
+    const hot = cats.find((c) => c.name === 'Heißgetränke')!;
+    assert.match(hot.image_url ?? '', /^\/api\/v1\/categories\/cat_\w+\/image\?v=/);
+    assert.equal(cats.find((c) => c.name === 'Snacks')!.image_url, null);
+    await admin.context.close();
+
+    const { context, page } = await openPos('e2e-sell-6');
+    const img = tab(page, 'Heißgetränke').locator('img');
+    await img.waitFor();
+    await page.waitForFunction(
+      (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+      await img.elementHandle(),
+    );
+    const box = (await img.boundingBox())!;
+    assert.ok(box.width <= 24 && box.height <= 24, `small: ${box.width}x${box.height}`);
+    assert.equal(await tab(page, 'Snacks').locator('img').count(), 0, 'no image, no picture');
+    // The name stays on one line beside the picture, every tab at most one line high.
+    const heights = await page
+      .locator('pos-picker [role=tab]')
+      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().height)));
+    assert.ok(Math.max(...heights) === Math.min(...heights), `tabs of one height: ${heights}`);
+    await tab(page, 'Heißgetränke').click(); // tap 1
+    await screenshot(page, 'selling-category-image-800x480');
+    await page.locator('pos-picker button.tile').first().click(); // tap 2: sold
+    await page.locator('pos-cart li').first().waitFor();
+    await tab(page, 'Snacks').click();
+    await tile(page, 'Brezel').click();
+    await cartLine(page, 'Brezel').waitFor();
+    assert.deepEqual(await brokenWords(page), []);
+    const cart = (await d.get<Cart>('/api/v1/terminals/e2e-sell-6/cart')).body;
+    assert.equal(cart.lines.length, 2);
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

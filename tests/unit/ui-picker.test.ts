@@ -12,6 +12,7 @@ const cat = (id: string, name: string, position: number): Category => ({
   color: '#123456',
   position,
   icon: null,
+  image_url: null,
   created_at: '',
   updated_at: '',
 });

@@ -2,8 +2,9 @@
 import type { Context, Routes } from '../../core/http.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { CSV_ENCODINGS, csvEncoding, type CsvEncoding } from '../../catalog/csv.js';
-import { IMAGE_MAX_BYTES, type ProductImages } from '../../catalog/images.js';
+import type { ProductImages } from '../../catalog/images.js';
 import { readJson, readRaw, queryParam } from '../body.js';
+import { readImageUpload, serveImage } from '../images.js';
 import { fail } from '../../core/errors.js';
 import { idParam } from '../validate.js';
 
@@ -109,9 +110,7 @@ export function productRoutes(routes: Routes, deps: ProductRouteDeps): void {
   routes.put('/api/v1/products/:id/image', async (ctx) => {
     const id = idParam(ctx.params.id);
     if (!catalog.get(id)) fail(404, 'not_found', `No product ${id}`);
-    if (!ctx.is('image/*', 'application/octet-stream'))
-      fail(415, 'unsupported_media_type', 'Send the image as image/* (JPEG, PNG, WebP)');
-    const raw = await readRaw(ctx, IMAGE_MAX_BYTES);
+    const raw = await readImageUpload(ctx);
     const hash = await images.put(id, raw);
     const p = await catalog.setImageUrl(id, `/api/v1/products/${id}/image?v=${hash}`);
     deps.onChange?.(ctx, 'product.image', null, { id });
@@ -130,20 +129,6 @@ export function productRoutes(routes: Routes, deps: ProductRouteDeps): void {
     const p = catalog.get(id);
     const data = p?.image_url ? await images.get(id) : null;
     if (!data) fail(404, 'not_found', `Product ${id} has no image`);
-    const etag = `"${p!.image_url!.split('v=')[1] ?? 'x'}"`;
-    ctx.set('ETag', etag);
-    // The URL carries a content hash (?v=), so the browser may keep it for a long time.
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    // If-None-Match may list several tags, weak or strong (RFC 9110 §13.1.2, weak comparison).
-    const given = ctx
-      .get('if-none-match')
-      .split(',')
-      .map((t) => t.trim().replace(/^W\//, ''));
-    if (given.includes(etag) || given.includes('*')) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = 'image/webp';
-    ctx.body = data;
+    serveImage(ctx, p!.image_url!, data!);
   });
 }

@@ -1,12 +1,13 @@
 /**
- * Refunds (manager): POST /api/v1/sales/:id/refunds {line_indexes?, reason, idempotency_key}
+ * Refunds (manager): POST /api/v1/sales/:id/refunds {line_indexes? | parts?, reason,
+ * idempotency_key} (parts: [{line_index, quantity}], pieces of lines)
  * → the refund, its receipt URL and the print result; GET lists a sale's refunds;
  * GET /api/v1/refunds/:id/receipt gives a refund's receipt and QR code.
  */
 import type { Context, Routes } from '../../core/http.js';
 import bwipjs from 'bwip-js';
 import type { Sale } from '../../protocol.js';
-import type { Refunds } from '../../refunds/index.js';
+import type { RefundPart, Refunds } from '../../refunds/index.js';
 import type { Receipts } from '../../receipts/index.js';
 import { actorName } from '../../security/roles.js';
 import { readJson } from '../body.js';
@@ -22,13 +23,41 @@ export interface RefundRouteDeps {
   publicUrl: string;
 }
 
+/** `parts`: 1-200 of `{line_index, quantity}`, both whole numbers, quantity at least 1. */
+function refundParts(v: unknown): RefundPart[] {
+  const ok =
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.length <= 200 &&
+    v.every((p: unknown) => {
+      const o = p as Record<string, unknown> | null;
+      return (
+        !!o &&
+        typeof o === 'object' &&
+        Object.keys(o).every((k) => k === 'line_index' || k === 'quantity') &&
+        Number.isInteger(o.line_index) &&
+        Number.isInteger(o.quantity) &&
+        (o.quantity as number) >= 1 &&
+        (o.quantity as number) <= 100_000
+      );
+    });
+  if (!ok)
+    fail(
+      400,
+      'invalid_field',
+      'parts must be a non-empty list of {line_index, quantity} (whole numbers, quantity ≥ 1)',
+      'parts',
+    );
+  return (v as RefundPart[]).map((p) => ({ line_index: p.line_index, quantity: p.quantity }));
+}
+
 export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
   const { refunds, receipts } = deps;
 
   routes.post('/api/v1/sales/:id/refunds', async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJson(ctx);
-    onlyKeys(body, ['line_indexes', 'reason', 'idempotency_key']);
+    onlyKeys(body, ['line_indexes', 'parts', 'reason', 'idempotency_key']);
     const reason = str(body, 'reason', { min: 1, max: 200 })!;
     const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
     let lineIndexes: number[] | undefined;
@@ -48,9 +77,12 @@ export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
         );
       lineIndexes = v as number[];
     }
+    const parts = body.parts === undefined ? undefined : refundParts(body.parts);
+    if (parts && lineIndexes)
+      fail(400, 'invalid_field', 'Name either line_indexes or parts, not both', 'parts');
     const out = await refunds.refund(
       id,
-      { line_indexes: lineIndexes, reason, key },
+      { line_indexes: lineIndexes, parts, reason, key },
       actorName(ctx),
     );
     const { refund, sale, created } = out;
@@ -67,6 +99,7 @@ export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
       ),
       print,
       refunded_line_indexes: refunds.refundedLines(sale.id),
+      refunded_quantities: refunds.refundedQuantities(sale),
     };
   });
 
@@ -77,6 +110,7 @@ export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
     ctx.body = {
       refunds: await refunds.forSale(id),
       refunded_line_indexes: refunds.refundedLines(id),
+      refunded_quantities: refunds.refundedQuantities(sale),
     };
   });
 

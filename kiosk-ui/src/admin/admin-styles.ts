@@ -95,3 +95,41 @@ export const pageStyles = css`
     align-items: center;
   }
 `;
+
+/** A boxed section with a list of editable rows (categories, quick keys, barcode layouts). */
+export const listSectionStyles = css`
+  :host {
+    display: block;
+    min-width: 0;
+  }
+  section {
+    background: var(--pos-surface);
+    border: 1px solid var(--pos-border);
+    border-radius: var(--pos-radius);
+    padding: 12px;
+  }
+  ol {
+    list-style: none;
+    margin: 0 0 10px;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  li {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    flex-wrap: wrap;
+  }
+  li .name {
+    flex: 1;
+    min-width: 8em;
+  }
+  input.icon {
+    width: 6.5em;
+  }
+  .count {
+    color: var(--pos-muted);
+  }
+`;

@@ -159,17 +159,26 @@ export interface RefundResult {
   receipt_url: string;
   print: PrintResult;
   refunded_line_indexes: number[];
+  /** Refunded pieces per line index. */
+  refunded_quantities: Record<string, number>;
 }
 
 export const saleRefunds = (saleId: string) =>
-  request<{ refunds: Refund[]; refunded_line_indexes: number[] }>(
-    `/api/v1/sales/${enc(saleId)}/refunds`,
-  );
+  request<{
+    refunds: Refund[];
+    refunded_line_indexes: number[];
+    refunded_quantities: Record<string, number>;
+  }>(`/api/v1/sales/${enc(saleId)}/refunds`);
 
-/** No `line_indexes`: every line not refunded yet. */
+/** Neither `line_indexes` nor `parts`: everything not refunded yet. */
 export const refundSale = (
   saleId: string,
-  body: { line_indexes?: number[]; reason: string; idempotency_key: string },
+  body: {
+    line_indexes?: number[];
+    parts?: Array<{ line_index: number; quantity: number }>;
+    reason: string;
+    idempotency_key: string;
+  },
 ) => request<RefundResult>(`/api/v1/sales/${enc(saleId)}/refunds`, { method: 'POST', json: body });
 
 // ------------------------------------------------------------------------- day closing

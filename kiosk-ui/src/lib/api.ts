@@ -87,6 +87,16 @@ export const updateCategory = (id: string, patch: CategoryInput) =>
 export const deleteCategory = (id: string) =>
   request<void>(`/api/v1/categories/${enc(id)}`, { method: 'DELETE' });
 
+export const uploadCategoryImage = (id: string, file: Blob) =>
+  request<Category>(`/api/v1/categories/${enc(id)}/image`, {
+    method: 'PUT',
+    body: file,
+    contentType: file.type || 'application/octet-stream',
+  });
+
+export const deleteCategoryImage = (id: string) =>
+  request<Category>(`/api/v1/categories/${enc(id)}/image`, { method: 'DELETE' });
+
 export const orderCategories = (ids: string[]) =>
   request<{ categories: Category[] }>('/api/v1/categories/order', {
     method: 'PUT',

@@ -11,8 +11,9 @@ import { entryAction, pickerTabs, tilesFor, type PickerTab } from './pos-derived
 /**
  * The product picker: one entry field (search by name, or a barcode typed or read by a
  * keyboard-mode scanner), tabs (the owner's quick-keys pages, the categories in their order,
- * everything) and the tiles of the chosen tab, with the product's image when it has one. A
- * product without a barcode sells with at most two taps: its tab, its tile.
+ * everything; a category's image small beside its name) and the tiles of the chosen tab, with
+ * the product's image when it has one. A product without a barcode sells with at most two
+ * taps: its tab, its tile.
  *
  * @fires pos-search - {q}: the entry text changed (the parent searches)
  * @fires pos-add-product - {product_id}: a tile was tapped, or Enter found one product
@@ -62,6 +63,15 @@ export class PosPicker extends LitElement {
         white-space: nowrap;
         font-size: 0.9rem;
         border-bottom: 4px solid var(--tab, var(--pos-border));
+        flex: none;
+      }
+      /* A category's picture, small beside its name (the name stays one line). */
+      .tabs button img {
+        width: 24px;
+        height: 24px;
+        object-fit: cover;
+        border-radius: 4px;
+        margin-right: 6px;
         flex: none;
       }
       .tabs button[aria-selected='true'] {
@@ -208,6 +218,7 @@ export class PosPicker extends LitElement {
           ? `${tab.category.icon ? `${tab.category.icon} ` : ''}${tab.category.name}`
           : t('tabs.all');
     const colour = tab.kind === 'category' ? tab.category.color : undefined;
+    const image = tab.kind === 'category' ? tab.category.image_url : null;
     return html`<button
       role="tab"
       data-tab=${tab.id}
@@ -221,7 +232,7 @@ export class PosPicker extends LitElement {
         }
       }}
     >
-      ${label}
+      ${image ? html`<img src=${image} alt="" />` : nothing}${label}
     </button>`;
   }
 

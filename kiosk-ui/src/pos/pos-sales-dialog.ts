@@ -8,11 +8,14 @@ import { providerLabel } from '../lib/providers.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney, formatTime } from '../lib/format.js';
+import './pos-refund-lines.js';
 
 /**
  * Today's sales of this till, newest first, for a manager (the daemon asks for one): void a
  * sale (a full refund to the way it was paid, through the refunds module; a second tap
- * confirms), or its receipt again — printed when a printer is set up, else its QR code.
+ * confirms), refund part of a line's quantity (_Teilweise_ opens the sale's lines,
+ * pos-refund-lines.ts), or its receipt again — printed when a printer is set up, else its QR
+ * code.
  *
  * @fires pos-sales-close
  */
@@ -40,6 +43,7 @@ export class PosSalesDialog extends LitElement {
       }
       li {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
         gap: 6px;
         padding: 4px 0;
@@ -85,6 +89,8 @@ export class PosSalesDialog extends LitElement {
   @state() private sales: Sale[] = [];
   @state() private voided = new Set<string>();
   @state() private confirming: string | null = null;
+  /** The sale whose lines are open for a partial refund. */
+  @state() private partial: string | null = null;
   @state() private receipt: ReceiptInfo | null = null;
   @state() private error = '';
   @state() private notice = '';
@@ -97,6 +103,7 @@ export class PosSalesDialog extends LitElement {
       this.sales = [];
       this.receipt = null;
       this.confirming = null;
+      this.partial = null;
       this.error = '';
       this.notice = '';
       void this.run(async () => {
@@ -194,6 +201,14 @@ export class PosSalesDialog extends LitElement {
                     ${t('till.receipt')}
                   </button>
                   <button
+                    data-testid="till-partial"
+                    aria-expanded=${this.partial === s.id ? 'true' : 'false'}
+                    ?disabled=${this.busy || gone}
+                    @click=${() => (this.partial = this.partial === s.id ? null : s.id)}
+                  >
+                    ${t('till.partial')}
+                  </button>
+                  <button
                     class=${this.confirming === s.id ? 'danger' : ''}
                     data-testid="till-void"
                     ?disabled=${this.busy || gone}
@@ -201,6 +216,24 @@ export class PosSalesDialog extends LitElement {
                   >
                     ${this.confirming === s.id ? t('till.void_confirm') : t('till.void')}
                   </button>
+                  ${
+                    this.partial === s.id && !gone
+                      ? html`<pos-refund-lines
+                          .sale=${s}
+                          .currency=${this.currency}
+                          @pos-refunded=${(
+                            e: CustomEvent<{ message: string; complete: boolean }>,
+                          ) => {
+                            this.notice = e.detail.message;
+                            this.error = '';
+                            if (e.detail.complete) {
+                              this.voided = new Set([...this.voided, s.id]);
+                              this.partial = null;
+                            }
+                          }}
+                        ></pos-refund-lines>`
+                      : ''
+                  }
                 </li>`;
               })}
             </ul>`
