@@ -7,32 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import yauzl from 'yauzl';
+import { unzip } from '../helpers/unzip.js';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { addItem, makeProduct, newKey } from '../helpers/shop.js';
 import { parseCsv } from '../../daemon/core/csv.js';
-
-function unzip(buf: Buffer): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, string>();
-      zip.on('entry', (e: yauzl.Entry) =>
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c));
-          s.on('end', () => {
-            out.set(e.fileName, Buffer.concat(chunks).toString('utf8'));
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 function pay(d: TestDaemon, terminal: string, body: object) {
   return d.post(`/api/v1/terminals/${terminal}/checkout`, { idempotency_key: newKey(), ...body });
