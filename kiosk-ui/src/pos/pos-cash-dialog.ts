@@ -1,11 +1,10 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { moneyKeyPressed, moneyKeys } from './money-keys.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
-import { QUICK_NOTES_CENTS, changeDue, pressKey, type CashKey } from '../lib/cash.js';
-
-const KEYS: CashKey[] = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', 'back'];
+import { QUICK_NOTES_CENTS, changeDue } from '../lib/cash.js';
 
 /**
  * Cash payment: a keypad for the tendered amount (typed in cents like on a till), quick notes
@@ -167,15 +166,10 @@ export class PosCashDialog extends LitElement {
           </div>
         </div>
         <div class="keys">
-          ${KEYS.map(
-            (k) =>
-              html`<button
-                data-key=${k}
-                aria-label=${k === 'back' ? t('cash.key_back') : k}
-                @click=${() => (this.tendered = pressKey(this.tendered, k))}
-              >
-                ${k === 'back' ? '⌫' : k}
-              </button>`,
+          ${moneyKeys(
+            () => this.tendered,
+            (c) => (this.tendered = c),
+            t('cash.key_back'),
           )}
         </div>
       </div>
@@ -194,9 +188,9 @@ export class PosCashDialog extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (/^[0-9]$/.test(e.key)) this.tendered = pressKey(this.tendered, e.key as CashKey);
-    else if (e.key === 'Backspace') this.tendered = pressKey(this.tendered, 'back');
-    else return;
+    const next = moneyKeyPressed(this.tendered, e);
+    if (next === null) return;
+    this.tendered = next;
     e.preventDefault();
   }
 

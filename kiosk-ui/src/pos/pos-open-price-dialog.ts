@@ -1,11 +1,9 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { moneyKeyPressed, moneyKeys } from './money-keys.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
-import { pressKey, type CashKey } from '../lib/cash.js';
-
-const KEYS: CashKey[] = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0', 'back'];
 
 /**
  * Open price ("Freier Betrag"): a keypad for the amount (typed in cents like on a till), the
@@ -171,15 +169,10 @@ export class PosOpenPriceDialog extends LitElement {
           /></label>
         </div>
         <div class="keys">
-          ${KEYS.map(
-            (k) =>
-              html`<button
-                data-key=${k}
-                aria-label=${k === 'back' ? t('open.backspace') : k}
-                @click=${() => (this.cents = pressKey(this.cents, k))}
-              >
-                ${k === 'back' ? '⌫' : k}
-              </button>`,
+          ${moneyKeys(
+            () => this.cents,
+            (c) => (this.cents = c),
+            t('open.backspace'),
           )}
         </div>
       </div>
@@ -212,8 +205,8 @@ export class PosOpenPriceDialog extends LitElement {
       if (e.key === 'Enter') this.confirm();
       return;
     }
-    if (/^[0-9]$/.test(e.key)) this.cents = pressKey(this.cents, e.key as CashKey);
-    else if (e.key === 'Backspace') this.cents = pressKey(this.cents, 'back');
+    const next = moneyKeyPressed(this.cents, e);
+    if (next !== null) this.cents = next;
     else if (e.key === 'Enter') this.confirm();
     else return;
     e.preventDefault();
