@@ -51,6 +51,13 @@ test('the first-boot token page goes on to /pos?kiosk=1 after the first admin lo
   try {
     assert.ok((await page.locator('code').textContent())?.includes(ADMIN));
     await screenshot(page, 'kiosk-first-boot-token-800x480');
+    // The whole page fits the 7" screen: a kiosk cannot scroll to a button below the fold.
+    const fit = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollHeight,
+      height: innerHeight,
+      pos: document.getElementById('pos')!.getBoundingClientRect().bottom,
+    }));
+    assert.ok(fit.scroll <= fit.height && fit.pos <= fit.height, JSON.stringify(fit));
     const historyBefore = await page.evaluate(() => history.length);
     assert.equal((await d.post('/api/v1/admin/login', { token: ADMIN })).status, 200);
     await page.waitForURL(/\/pos\?kiosk=1$/, { timeout: 20_000 });

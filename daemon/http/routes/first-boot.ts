@@ -16,9 +16,11 @@ function page(token: string): string {
 <html lang="de"><head><meta charset="utf-8"><title>Counter POS – Admin-Schlüssel</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:20px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f4f4f0;color:#222}
-main{max-width:40em;padding:2em}
-code{display:block;font-size:1.6em;letter-spacing:.05em;background:#fff;border:2px solid #222;padding:.5em;margin:1em 0;word-break:break-all;user-select:all}
+body{font:18px/1.45 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f4f4f0;color:#222}
+main{max-width:40em;padding:1em 2em}
+h1{font-size:1.7em;margin:0 0 .4em}
+p{margin:.4em 0}
+code{display:block;font-size:1.5em;letter-spacing:.05em;background:#fff;border:2px solid #222;padding:.4em .5em;margin:.6em 0;word-break:break-all;user-select:all}
 a{display:inline-block;margin:.5em 1em .5em 0;padding:.6em 1.2em;background:#222;color:#fff;text-decoration:none;border-radius:.3em}
 </style></head><body><main>
 <h1>Counter POS ist bereit</h1>
