@@ -191,7 +191,13 @@ rm -rf "$ROOTFS" "$WORK/rootfs-small"
 export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$ROOT_VARIANT" \
   POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log"
 # What no appliance reads: manuals, documentation (the licences stay), translations of
-# programs (the UI is the app's own), Chromium's UI languages other than German and English.
+# programs (the UI is the app's own), Chromium's UI languages other than German and English,
+# Chromium's Vulkan debugging layer and Vulkan software renderer (the kiosk composites in
+# software without them under QEMU and on the GPU on a Pi), device trees of boards other than
+# the Raspberry Pi (raspi-firmware copies only broadcom/bcm2*.dtb to the boot partition), kernel
+# modules for hardware a Pi does not have (PCIe network and InfiniBand cards, TV tuners and
+# webcams, other boards' GPUs; the Pi's own Wi-Fi and Ethernet, vc4's CEC and every USB driver
+# stay) and mainframe character sets (IBM/EBCDIC code pages).
 # The same filters stay in the image's dpkg configuration, so upgrades keep to them.
 mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --components=main,non-free-firmware \
@@ -208,6 +214,24 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --dpkgopt='path-exclude=/usr/lib/chromium/locales/*' \
   --dpkgopt='path-include=/usr/lib/chromium/locales/de.pak' \
   --dpkgopt='path-include=/usr/lib/chromium/locales/en-US.pak' \
+  --dpkgopt='path-exclude=/usr/lib/chromium/libVkLayer_khronos_validation.so' \
+  --dpkgopt='path-exclude=/usr/lib/chromium/libvk_swiftshader.so' \
+  --dpkgopt='path-exclude=/usr/lib/linux-image-*/*' \
+  --dpkgopt='path-include=/usr/lib/linux-image-*/broadcom/bcm2*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/media/*' \
+  --dpkgopt='path-include=/usr/lib/modules/*/kernel/drivers/media/cec/*' \
+  --dpkgopt='path-include=/usr/lib/modules/*/kernel/drivers/media/rc/rc-core.ko*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/infiniband/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/net/wireless/*' \
+  --dpkgopt='path-include=/usr/lib/modules/*/kernel/drivers/net/wireless/broadcom/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/net/ethernet/*' \
+  --dpkgopt='path-include=/usr/lib/modules/*/kernel/drivers/net/ethernet/broadcom/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/gpu/drm/amd/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/gpu/drm/nouveau/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/gpu/drm/radeon/*' \
+  --dpkgopt='path-exclude=/usr/lib/modules/*/kernel/drivers/gpu/drm/xe/*' \
+  --dpkgopt='path-exclude=/usr/lib/aarch64-linux-gnu/gconv/IBM*' \
+  --dpkgopt='path-exclude=/usr/lib/aarch64-linux-gnu/gconv/EBCDIC*' \
   --skip=download/empty --skip=essential/unlink \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives" "$1/boot/firmware"' \
   --setup-hook="sync-in '$CACHE/apt' /var/cache/apt/archives/" \
@@ -261,8 +285,11 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # One image from one root file system: $1 variant, $2 root file system, $3 disk signature.
-BOOT_MB=256
-DATA_MB=128
+# Boot: firmware (~22 MiB), kernel (~37) and initramfs (zstd, ~30) twice over, as a kernel
+# update writes the new files before it removes the old ones. Data: small in the image,
+# pos-firstboot grows it to the card.
+BOOT_MB=192
+DATA_MB=64
 declare -A IMG_ROOT_MB IMG_CONTENT_MB
 write_image() {
   local variant=$1 rootfs=$2 diskid=$3 name parts boot data root_mb
@@ -281,11 +308,13 @@ write_image() {
     die "cmdline.txt lacks root=PARTUUID=$diskid-02: $(cat "$boot/cmdline.txt")"
   mkfs.vfat -n POSBOOT -F 32 -C "$parts/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
   mcopy -s -p -Q -i "$parts/boot.vfat" "$boot/"* ::/
-  # Root: what is there plus 10 % and 256 MiB, room for updates (a second kernel while one is
-  # replaced, a browser upgrade and its download).
+  # Root: what is there plus 5 % and 64 MiB (ext4's journal and metadata, logs until the data
+  # partition is mounted, small package updates). A card is not updated by apt inside the root
+  # file system but by writing a whole new one (docs/APPLIANCE.md), so no room is kept for a
+  # browser upgrade and its download.
   root_mb=$(du -sm "$rootfs" | cut -f1)
   IMG_CONTENT_MB[$variant]=$root_mb
-  IMG_ROOT_MB[$variant]=$((root_mb + root_mb / 10 + 256))
+  IMG_ROOT_MB[$variant]=$((root_mb + root_mb / 20 + 64))
   mke2fs -q -t ext4 -b 4096 -L posroot -d "$rootfs" "$parts/root.ext4" "${IMG_ROOT_MB[$variant]}M"
   # Data: small in the image; pos-firstboot grows the partition and file system to the card.
   mke2fs -q -t ext4 -b 4096 -L posdata -d "$data" "$parts/data.ext4" "${DATA_MB}M"
