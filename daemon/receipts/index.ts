@@ -26,13 +26,8 @@ import type {
 } from '../protocol.js';
 import type { Printer } from '../printer/index.js';
 import { VERSION } from '../core/version.js';
-import {
-  drawerKickBytes,
-  receiptBytes,
-  reportBytes,
-  shiftReportBytes,
-  testPageBytes,
-} from '../printer/layout.js';
+import { drawerKickBytes, receiptBytes, testPageBytes } from '../printer/layout.js';
+import { reportBytes, shiftReportBytes } from '../printer/report-layout.js';
 import { label, parseLanguage, tillName, type ShopLanguage } from './labels.js';
 import { refundReceipt, saleReceipt, RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from './model.js';
 import type { ReceiptRef, ReceiptTokens } from './tokens.js';
