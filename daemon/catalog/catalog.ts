@@ -1,6 +1,6 @@
 /**
- * The product catalog: catalog.json plus in-memory indexes (id → product, barcode → product)
- * so a scan's lookup is O(1) however large the catalog is. Categories and quick keys live in
+ * The product catalog: catalog.json plus in-memory indexes (product-index.ts: id → product,
+ * barcode → product) so a scan's lookup is O(1) however large the catalog is. Categories and quick keys live in
  * the same document (categories.ts validates them, category-list.ts keeps the list); product
  * input is checked in product-input.ts; CSV import and export: catalog-csv.ts.
  */
@@ -16,7 +16,7 @@ import type {
 import { VAT_RATES_DEFAULT } from '../protocol.js';
 import type { JsonDocument } from '../store/index.js';
 import type { Clock } from '../clock.js';
-import { barcodeVariants } from './barcode.js';
+import { ProductIndex } from './product-index.js';
 import {
   CatalogError,
   newId,
@@ -48,8 +48,7 @@ function newProduct(fields: ProductFields, now: string): Product {
 export type { PulledCategory, PulledProduct } from './category-list.js';
 
 export class Catalog {
-  private byId = new Map<string, Product>();
-  private byBarcode = new Map<string, Product>();
+  private readonly products: ProductIndex;
   /** Set when the catalog comes from elsewhere (the fleet centre): local edits are refused. */
   private managedBy: string | null = null;
   private readonly cats: CategoryList;
@@ -61,7 +60,7 @@ export class Catalog {
     private readonly clock: Clock,
     readonly vatRates: () => readonly number[] = () => VAT_RATES_DEFAULT,
   ) {
-    for (const p of doc.data.products) this.index(p);
+    this.products = new ProductIndex(doc.data.products);
     this.cats = new CategoryList({
       doc,
       events,
@@ -70,22 +69,12 @@ export class Catalog {
       swap: (d, before, after) => this.swap(d, before, after),
     });
     this.lookups = {
-      product: (id) => this.byId.get(id),
-      byBarcode: (code) => this.byBarcode.get(code),
+      product: (id) => this.products.get(id),
+      byBarcode: (code) => this.products.withBarcode(code),
       category: (id) => this.cats.category(id),
       categoryByName: (name, staged) => this.cats.categoryByName(name, staged),
       vatRates: () => this.vatRates(),
     };
-  }
-
-  private index(p: Product): void {
-    this.byId.set(p.id, p);
-    if (p.barcode) this.byBarcode.set(p.barcode, p);
-  }
-
-  private unindex(p: Product): void {
-    this.byId.delete(p.id);
-    if (p.barcode && this.byBarcode.get(p.barcode) === p) this.byBarcode.delete(p.barcode);
   }
 
   private now(): string {
@@ -93,7 +82,7 @@ export class Catalog {
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.products.size;
   }
 
   /** From now on the catalog is maintained by `who` (e.g. "fleet"); local edits are refused. */
@@ -130,55 +119,41 @@ export class Catalog {
         category_id: cat?.id ?? null,
         category: cat?.name ?? null,
         deposit_product_id: null,
-        image_url: this.byId.get(p.id)?.image_url ?? null,
+        image_url: this.products.get(p.id)?.image_url ?? null,
       };
     });
     const recolour = this.cats.pulledColours(categories, staged);
-    const changed = new Set([...this.byId.keys(), ...next.map((p) => p.id)]);
+    const changed = new Set([...this.products.ids(), ...next.map((p) => p.id)]);
     await this.doc.update((d) => {
       recolour(d);
       this.cats.addStaged(d, staged);
       d.products = next;
-      this.byId.clear();
-      this.byBarcode.clear();
-      for (const p of next) this.index(p);
+      this.products.reset(next);
     });
     this.events.emit('products.changed', { product_ids: [...changed] });
   }
 
+  /** By name; `q` keeps those whose name, barcode or category holds it. */
   list(q?: string): Product[] {
-    const all = [...this.byId.values()];
-    const sorted = all.sort((a, b) => a.name.localeCompare(b.name, 'de'));
-    if (!q) return sorted;
-    const needle = q.toLocaleLowerCase('de');
-    return sorted.filter(
-      (p) =>
-        p.name.toLocaleLowerCase('de').includes(needle) ||
-        (p.barcode ?? '').toLowerCase().includes(needle) ||
-        (p.category ?? '').toLocaleLowerCase('de').includes(needle),
-    );
+    return this.products.search(q);
   }
 
   get(id: string): Product | undefined {
-    return this.byId.get(id);
+    return this.products.get(id);
   }
 
   byCode(code: string): Product | undefined {
-    for (const v of barcodeVariants(code)) {
-      const p = this.byBarcode.get(v);
-      if (p) return p;
-    }
-    return undefined;
+    return this.products.byCode(code);
   }
 
   /** A product by its exact name (a CSV row's deposit). */
   byName(name: string): Product | undefined {
-    return [...this.byId.values()].find((p) => p.name === name);
+    return this.products.byName(name);
   }
 
   /** A product without a barcode by its exact name (CSV rows without a barcode match so). */
   byNameWithoutBarcode(name: string): Product | undefined {
-    return [...this.byId.values()].find((p) => !p.barcode && p.name === name);
+    return this.products.byNameWithoutBarcode(name);
   }
 
   /**
@@ -201,7 +176,7 @@ export class Catalog {
     await this.doc.update((d) => {
       this.cats.addStaged(d, staged);
       d.products.push(product);
-      this.index(product);
+      this.products.add(product);
     });
     this.events.emit('products.changed', { product_ids: [product.id] });
     return product;
@@ -213,28 +188,26 @@ export class Catalog {
     const now = this.now();
     const products: Product[] = [];
     const staged: StagedCategories = new Map();
-    const stagedCodes = new Map<string, Product>();
+    const batch = new ProductIndex();
     for (const input of inputs) {
       const fields = this.validate(input as Record<string, unknown>, undefined, staged);
-      for (const v of fields.barcode ? barcodeVariants(fields.barcode) : []) {
-        const other = stagedCodes.get(v);
-        if (other)
-          throw new CatalogError(
-            409,
-            'duplicate_barcode',
-            `barcode ${fields.barcode} already belongs to "${other.name}"`,
-            'barcode',
-          );
-      }
+      const other = fields.barcode ? batch.byCode(fields.barcode) : undefined;
+      if (other)
+        throw new CatalogError(
+          409,
+          'duplicate_barcode',
+          `barcode ${fields.barcode} already belongs to "${other.name}"`,
+          'barcode',
+        );
       const product = newProduct(fields, now);
-      if (product.barcode) stagedCodes.set(product.barcode, product);
+      batch.add(product);
       products.push(product);
     }
     await this.doc.update((d) => {
       this.cats.addStaged(d, staged);
       for (const product of products) {
         d.products.push(product);
-        this.index(product);
+        this.products.add(product);
       }
     });
     this.events.emit('products.changed', { product_ids: products.map((p) => p.id) });
@@ -246,11 +219,11 @@ export class Catalog {
     patch: ProductInput | Record<string, unknown>,
   ): Promise<{ before: Product; after: Product }> {
     this.refuseIfManaged();
-    const before = this.byId.get(id);
+    const before = this.products.get(id);
     if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
     const staged: StagedCategories = new Map();
     const fields = this.validate(patch as Record<string, unknown>, before, staged);
-    if (fields.deposit_product_id && this.depositHolders(id).length)
+    if (fields.deposit_product_id && this.products.depositHolders(id).length)
       throw new CatalogError(
         400,
         'invalid_deposit',
@@ -267,7 +240,7 @@ export class Catalog {
   }
 
   async setImageUrl(id: string, imageUrl: string | null): Promise<Product> {
-    const before = this.byId.get(id);
+    const before = this.products.get(id);
     if (!before) throw new CatalogError(404, 'not_found', `No product ${id}`);
     const after: Product = { ...before, image_url: imageUrl, updated_at: this.now() };
     await this.doc.update((d) => this.swap(d, before, after));
@@ -278,20 +251,14 @@ export class Catalog {
   /** Puts `after` in the place of `before`, in the document and in the lookup indexes. */
   private swap(d: CatalogData, before: Product, after: Product): void {
     d.products[d.products.findIndex((p) => p.id === before.id)] = after;
-    this.unindex(before);
-    this.index(after);
-  }
-
-  /** Products whose deposit is `id`. */
-  private depositHolders(id: string): Product[] {
-    return [...this.byId.values()].filter((p) => p.deposit_product_id === id);
+    this.products.replace(before, after);
   }
 
   async remove(id: string): Promise<Product> {
     this.refuseIfManaged();
-    const p = this.byId.get(id);
+    const p = this.products.get(id);
     if (!p) throw new CatalogError(404, 'not_found', `No product ${id}`);
-    const holders = this.depositHolders(id);
+    const holders = this.products.depositHolders(id);
     if (holders.length)
       throw new CatalogError(
         409,
@@ -306,7 +273,7 @@ export class Catalog {
         ...page,
         product_ids: page.product_ids.filter((x) => x !== id),
       }));
-      this.unindex(p);
+      this.products.remove(p);
     });
     this.events.emit('products.changed', { product_ids: [id] });
     return p;
@@ -354,7 +321,7 @@ export class Catalog {
   }
 
   async setQuickKeys(input: Record<string, unknown>): Promise<QuickKeyPage[]> {
-    const pages = validateQuickKeys(input, (id) => this.byId.has(id));
+    const pages = validateQuickKeys(input, (id) => this.products.has(id));
     await this.doc.update((d) => {
       d.quick_keys = pages;
     });
@@ -395,7 +362,7 @@ export class Catalog {
         } else {
           const product = newProduct(fields, now);
           d.products.push(product);
-          this.index(product);
+          this.products.add(product);
           report.created++;
           changed.push(product.id);
         }

@@ -29,13 +29,18 @@ import {
   refreshLine,
   removeCartLine,
   setLineQuantity,
-  type LinesEdit,
   type VoucherItem,
 } from './cart-lines.js';
-import { applyDiscounts } from './discounts.js';
+import {
+  emptyCart,
+  nextCart,
+  restoredCart,
+  withDiscount,
+  withoutDiscount,
+  type CartEdit,
+} from './cart-state.js';
 
 export { MAX_QUANTITY, MAX_LINES };
-export const MAX_DISCOUNTS = 20;
 /** Bound on stored carts so random terminal ids cannot grow carts.json without limit. */
 export const MAX_CARTS = 500;
 /** How long a lazy cart change may stay in memory only. */
@@ -83,21 +88,12 @@ export class Carts {
     }
   }
 
-  private emptyCart(terminalId: string): Cart {
-    return {
-      terminal_id: terminalId,
-      lines: [],
-      total_cents: 0,
-      item_count: 0,
-      last_line_id: null,
-      version: 0,
-      pending_sale_id: null,
-      updated_at: new Date(this.deps.clock.now()).toISOString(),
-    };
+  private nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
   }
 
   get(terminalId: string): Cart {
-    return this.deps.doc.data.carts[terminalId] ?? this.emptyCart(terminalId);
+    return this.deps.doc.data.carts[terminalId] ?? emptyCart(terminalId, this.nowIso());
   }
 
   all(): Cart[] {
@@ -184,34 +180,11 @@ export class Carts {
     discount: CartDiscount,
     check: (d: CartDiscount, cart: Cart) => void,
   ): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      if ((cart.discounts?.length ?? 0) >= MAX_DISCOUNTS)
-        throw new CheckoutError(409, 'too_many_discounts', `At most ${MAX_DISCOUNTS} discounts`);
-      const discounts = [...(cart.discounts ?? []), discount];
-      const priced = applyDiscounts(cart.lines, discounts);
-      const added = priced.discounts.find((d) => d.id === discount.id);
-      if (!added || added.amount_cents <= 0)
-        throw new CheckoutError(
-          409,
-          'nothing_to_discount',
-          'There is nothing left to discount in this cart',
-        );
-      check(added, cart);
-      return { lines: cart.lines, last: cart.last_line_id, discounts };
-    });
+    return this.edit(terminalId, (cart) => withDiscount(cart, discount, check));
   }
 
   removeDiscount(terminalId: string, discountId: string): Promise<Cart> {
-    return this.edit(terminalId, (cart) => {
-      const discounts = cart.discounts ?? [];
-      if (!discounts.some((d) => d.id === discountId))
-        throw new CheckoutError(404, 'not_found', `No discount ${discountId} in this cart`);
-      return {
-        lines: cart.lines,
-        last: cart.last_line_id,
-        discounts: discounts.filter((d) => d.id !== discountId),
-      };
-    });
+    return this.edit(terminalId, (cart) => withoutDiscount(cart, discountId));
   }
 
   clear(terminalId: string): Promise<Cart> {
@@ -264,10 +237,7 @@ export class Carts {
     return null;
   }
 
-  private edit(
-    terminalId: string,
-    fn: (cart: Cart) => LinesEdit & { discounts?: CartDiscount[] },
-  ): Promise<Cart> {
+  private edit(terminalId: string, fn: (cart: Cart) => CartEdit): Promise<Cart> {
     const reason = this.lockReason(terminalId);
     if (reason) throw new CheckoutError(409, 'payment_pending', reason);
     const cart = this.get(terminalId);
@@ -326,20 +296,7 @@ export class Carts {
       );
     }
     // A settled sale empties the cart and its discounts with it.
-    const priced = applyDiscounts(lines, lines.length ? discounts : []);
-    const next: Cart = {
-      terminal_id: cart.terminal_id,
-      lines: priced.lines,
-      total_cents: priced.total_cents,
-      ...(priced.discounts.length
-        ? { discounts: priced.discounts, discount_cents: priced.discount_cents }
-        : {}),
-      item_count: lines.reduce((s, l) => s + (l.kind === 'deposit' ? 0 : l.quantity), 0),
-      last_line_id: last,
-      version: cart.version + 1,
-      pending_sale_id: pendingSaleId,
-      updated_at: new Date(this.deps.clock.now()).toISOString(),
-    };
+    const next = nextCart(cart, lines, last, pendingSaleId, discounts, this.nowIso());
     // Empty carts stay stored so `version` keeps growing across a clear (clients drop updates
     // older than the newest version they saw).
     const id = next.terminal_id;
@@ -392,13 +349,8 @@ export class Carts {
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
     const current = this.deps.doc.data.carts[id];
     if (!current) return;
-    const base = this.durable.get(id) ?? this.emptyCart(id);
-    const restored: Cart = {
-      ...base,
-      version: current.version + 1,
-      pending_sale_id: current.pending_sale_id,
-      updated_at: new Date(this.deps.clock.now()).toISOString(),
-    };
+    const at = this.nowIso();
+    const restored = restoredCart(this.durable.get(id) ?? emptyCart(id, at), current, at);
     // Kept even when empty: versions must keep growing (screens drop older ones).
     this.deps.doc.data.carts[id] = restored;
     this.deps.events.emit('cart.updated', { cart: restored });

@@ -7,7 +7,6 @@
  * index); the journal is the truth. At start, Z lines journalled after the cache's last sync
  * are replayed, so a power cut between the journal append and the cache write loses nothing.
  */
-import { DomainError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -20,7 +19,8 @@ import type {
   ZCloseBody,
   ZReport,
 } from '../protocol.js';
-import { countDenominations, CountError, difference } from './cash.js';
+import { difference } from './cash.js';
+import { ClosingError, countedCash } from './count.js';
 import { catchUp, type DayOf, type ShopJournal, type ZEntry } from './entries.js';
 import { PeriodFold } from './period.js';
 import { ShiftFold, shiftCount } from './shift.js';
@@ -57,13 +57,6 @@ export const CLOSING_DOC = {
 
 const MAX_KEYS = 500;
 export const MAX_CASH_CENTS = 100_000_000; // 1 million in major units: a typo guard
-
-export class ClosingError extends DomainError {
-  constructor(status: 400 | 404 | 409 | 422, code: string, message: string, field?: string) {
-    super(status, code, message, field);
-    this.name = 'ClosingError';
-  }
-}
 
 export interface ClosingDeps {
   doc: JsonDocument<ClosingData>;
@@ -225,33 +218,7 @@ export class Closing {
           'closing_unavailable',
           `closing.json is ${doc.state.state}; see health`,
         );
-      let counted: number;
-      let denominations: Record<string, number> | null = null;
-      if (body.denominations !== undefined) {
-        try {
-          const r = countDenominations(body.denominations, this.deps.currency);
-          counted = r.total_cents;
-          denominations = r.counts;
-        } catch (err) {
-          if (err instanceof CountError)
-            throw new ClosingError(400, 'invalid_field', err.message, err.field);
-          throw err;
-        }
-        if (body.counted_cents !== undefined && body.counted_cents !== counted)
-          throw new ClosingError(
-            422,
-            'count_mismatch',
-            `counted_cents (${body.counted_cents}) is not the sum of the denominations (${counted})`,
-            'counted_cents',
-          );
-      } else if (body.counted_cents !== undefined) counted = body.counted_cents;
-      else
-        throw new ClosingError(
-          400,
-          'invalid_field',
-          'Give counted_cents or denominations',
-          'counted_cents',
-        );
+      const { counted, denominations } = countedCash(body, this.deps.currency);
       if (body.next_float_cents > counted)
         throw new ClosingError(
           422,
@@ -283,39 +250,6 @@ export class Closing {
       );
       return { z, created: true };
     });
-  }
-
-  /** Counted cash: a total, or by denomination (whose sum must match a total given too). */
-  private counted(body: { counted_cents?: number; denominations?: Record<string, number> }): {
-    counted: number;
-    denominations: Record<string, number> | null;
-  } {
-    if (body.denominations !== undefined) {
-      let r: { total_cents: number; counts: Record<string, number> };
-      try {
-        r = countDenominations(body.denominations, this.deps.currency);
-      } catch (err) {
-        if (err instanceof CountError)
-          throw new ClosingError(400, 'invalid_field', err.message, err.field);
-        throw err;
-      }
-      if (body.counted_cents !== undefined && body.counted_cents !== r.total_cents)
-        throw new ClosingError(
-          422,
-          'count_mismatch',
-          `counted_cents (${body.counted_cents}) is not the sum of the denominations (${r.total_cents})`,
-          'counted_cents',
-        );
-      return { counted: r.total_cents, denominations: r.counts };
-    }
-    if (body.counted_cents !== undefined)
-      return { counted: body.counted_cents, denominations: null };
-    throw new ClosingError(
-      400,
-      'invalid_field',
-      'Give counted_cents or denominations',
-      'counted_cents',
-    );
   }
 
   /**
@@ -359,7 +293,7 @@ export class Closing {
         const found = await this.findCount(seen.slice(2));
         if (found) return { count: found, created: false };
       }
-      const { counted, denominations } = this.counted(input);
+      const { counted, denominations } = countedCash(input, this.deps.currency);
       const at = await this.cutOff();
       if (input.from >= at)
         throw new ClosingError(400, 'invalid_field', 'The shift must start before now', 'from');

@@ -28,8 +28,15 @@ import { VERSION } from '../core/version.js';
 import { DomainError } from '../core/errors.js';
 import type { FiscalInfo, Refund, Sale, TseOutage, TseRecord } from '../protocol.js';
 import { FISCAL_PROVIDERS } from './registry.js';
-import { grossByRate, processData, PROCESS_TYPE, qrCodeData } from './process-data.js';
-import { fiscalView, isCash } from '../sale-payments.js';
+import { PROCESS_TYPE } from './process-data.js';
+import { FISCAL_DOC, Outages, type FiscalData } from './outages.js';
+import {
+  refundInput,
+  saleInput,
+  signedRecord,
+  unsignedRecord,
+  type RecordBase,
+} from './records.js';
 import {
   TseError,
   type FinishInput,
@@ -43,23 +50,6 @@ export const SOFTWARE_NAME = 'Counter POS';
 export const TILL_BRAND = 'Counter POS';
 export const TILL_MODEL = 'Raspberry Pi appliance';
 
-export interface FiscalData {
-  /** The till's serial number (TSE client serial, DSFinV-K KASSE_SERIENNR). */
-  till_serial: string;
-  /** First start with fiscal signing (the date the owner registers as "in service since"). */
-  in_service_since: string;
-  outages: TseOutage[];
-}
-
-export const FISCAL_DOC = {
-  name: 'fiscal.json',
-  schemaVersion: 1,
-  defaults: (): FiscalData => ({ till_serial: '', in_service_since: '', outages: [] }),
-  validate: (d: unknown) =>
-    Array.isArray((d as FiscalData | null)?.outages) ? null : 'outages must be a list',
-};
-
-const KEEP_OUTAGES = 200;
 const KEEP_ANSWERS = 2000;
 
 function conflict(key: string, signed: string, asked: string): DomainError {
@@ -98,11 +88,13 @@ export class Fiscal implements FiscalSigner {
     string,
     { process_data: string; answer: Promise<TseRecord> }
   >();
+  private readonly outageLog: Outages;
 
   private constructor(
     private readonly deps: FiscalDeps,
     private readonly doc: JsonDocument<FiscalData>,
   ) {
+    this.outageLog = new Outages(doc, deps.log, deps.clock);
     const id = deps.config.fiscalProvider;
     this.providerId = id || 'unset';
     const factory = FISCAL_PROVIDERS.find((p) => p.id === id);
@@ -141,7 +133,7 @@ export class Fiscal implements FiscalSigner {
       log.error(
         'FISCAL: APP_ENV=production and FISCAL_PROVIDER is not set — sales are NOT signed by a TSE and every receipt says so. Set FISCAL_PROVIDER=fiskaly (Germany) or off (docs/FISCAL.md)',
       );
-      await this.failed('not_configured', 'FISCAL_PROVIDER not set');
+      await this.outageLog.failed('not_configured', 'FISCAL_PROVIDER not set');
       return;
     }
     if (!this.provider) return;
@@ -197,42 +189,12 @@ export class Fiscal implements FiscalSigner {
 
   signSale(sale: Sale): Promise<TseRecord | null> {
     if (!this.enabled) return Promise.resolve(null);
-    const paid = sale.state === 'succeeded';
-    // Tips and voucher redemptions are lines of their own (sale-payments.ts fiscalView), so
-    // the gross per rate adds up to the payments: Bar (cash) and Unbar (cards...), each part
-    // with its tip; a voucher pays no Bar/Unbar, it is a negative line.
-    const view = fiscalView(sale);
-    const gross = grossByRate(
-      view.lines.map((l) => ({ vat_rate: l.vat_rate, line_total_cents: l.gross_cents })),
-    );
-    let cash = 0;
-    let nonCash = 0;
-    for (const p of paid ? view.payments : []) {
-      if (isCash(p.provider)) cash += p.amount_cents;
-      else nonCash += p.amount_cents;
-    }
-    const kind = paid ? 'Beleg' : 'AVBelegabbruch';
-    return this.sign(sale.id, {
-      kind,
-      vat_gross_cents: gross,
-      cash_cents: cash,
-      non_cash_cents: nonCash,
-      process_data: processData(kind, gross, cash, nonCash),
-    });
+    return this.sign(sale.id, saleInput(sale));
   }
 
   signRefund(refund: Refund): Promise<TseRecord | null> {
     if (!this.enabled) return Promise.resolve(null);
-    const gross = grossByRate(refund.lines, -1);
-    const cash = refund.provider === 'cash' ? -refund.total_cents : 0;
-    const nonCash = refund.provider !== 'cash' ? -refund.total_cents : 0;
-    return this.sign(refund.id, {
-      kind: 'Beleg',
-      vat_gross_cents: gross,
-      cash_cents: cash,
-      non_cash_cents: nonCash,
-      process_data: processData('Beleg', gross, cash, nonCash),
-    });
+    return this.sign(refund.id, refundInput(refund));
   }
 
   private sign(key: string, input: FinishInput): Promise<TseRecord> {
@@ -252,7 +214,7 @@ export class Fiscal implements FiscalSigner {
   }
 
   private async signOnce(key: string, input: FinishInput): Promise<TseRecord> {
-    const base = {
+    const base: RecordBase = {
       provider: this.providerId,
       process_type: PROCESS_TYPE,
       process_data: input.process_data,
@@ -271,37 +233,8 @@ export class Fiscal implements FiscalSigner {
       );
       this.begun.delete(key);
       const d = this.described ?? (await this.describe());
-      await this.recovered();
-      const record: TseRecord = {
-        ...base,
-        serial_number: d.serial_number,
-        signature_counter: tx.signature_counter,
-        transaction_number: tx.number,
-        time_start: tx.time_start,
-        time_end: tx.time_end,
-        signature: tx.signature,
-        signature_algorithm: d.signature_algorithm,
-        time_format: d.time_format,
-        public_key: d.public_key,
-        qr_code_data: null,
-        failed: false,
-        error: null,
-      };
-      record.qr_code_data =
-        tx.qr_code_data ??
-        qrCodeData({
-          client_serial: this.tillSerial,
-          process_data: input.process_data,
-          transaction_number: tx.number,
-          signature_counter: tx.signature_counter,
-          time_start: tx.time_start,
-          time_end: tx.time_end,
-          signature_algorithm: d.signature_algorithm ?? '',
-          time_format: d.time_format ?? '',
-          signature: tx.signature,
-          public_key: d.public_key ?? '',
-        });
-      return record;
+      await this.outageLog.recovered();
+      return signedRecord(base, tx, d);
     } catch (err) {
       this.begun.delete(key);
       // The TSE holds this transaction finished with another outcome: not an outage, a refusal.
@@ -314,69 +247,17 @@ export class Fiscal implements FiscalSigner {
     }
   }
 
-  private async unsigned(
-    base: Pick<TseRecord, 'provider' | 'process_type' | 'process_data' | 'client_serial'>,
-    code: string,
-    message = code,
-  ): Promise<TseRecord> {
-    await this.failed(code, message);
-    return {
-      ...base,
-      serial_number: null,
-      signature_counter: null,
-      transaction_number: null,
-      time_start: null,
-      time_end: null,
-      signature: null,
-      signature_algorithm: null,
-      time_format: null,
-      public_key: null,
-      qr_code_data: null,
-      failed: true,
-      error: code,
-    };
-  }
-
-  /** Opens an outage (or counts one more unsigned transaction in the open one). */
-  private async failed(code: string, message: string): Promise<void> {
-    const at = new Date(this.deps.clock.now()).toISOString();
-    const open = this.openOutage();
-    if (!open) this.deps.log.error(`fiscal: TSE OUTAGE from ${at}: ${message}`);
-    await this.doc
-      .update((d) => {
-        const o = d.outages.at(-1);
-        if (o && o.end === null) o.unsigned++;
-        else
-          d.outages.push({
-            start: at,
-            end: null,
-            reason: code,
-            unsigned: code === 'not_configured' ? 0 : 1,
-          });
-        if (d.outages.length > KEEP_OUTAGES) d.outages.splice(0, d.outages.length - KEEP_OUTAGES);
-      })
-      .catch((err) => this.deps.log.error(`fiscal.json: ${(err as Error).message}`));
-  }
-
-  private async recovered(): Promise<void> {
-    if (!this.openOutage()) return;
-    const at = new Date(this.deps.clock.now()).toISOString();
-    this.deps.log.warn(`fiscal: TSE answers again; outage ended ${at}`);
-    await this.doc
-      .update((d) => {
-        const o = d.outages.at(-1);
-        if (o && o.end === null) o.end = at;
-      })
-      .catch((err) => this.deps.log.error(`fiscal.json: ${(err as Error).message}`));
+  private async unsigned(base: RecordBase, code: string, message = code): Promise<TseRecord> {
+    await this.outageLog.failed(code, message);
+    return unsignedRecord(base, code);
   }
 
   private openOutage(): TseOutage | null {
-    const o = this.doc.data.outages.at(-1);
-    return o && o.end === null ? o : null;
+    return this.outageLog.open();
   }
 
   outages(): TseOutage[] {
-    return [...this.doc.data.outages];
+    return this.outageLog.list();
   }
 
   // ----------------------------------------------------------------------------- admin

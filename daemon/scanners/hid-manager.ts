@@ -4,9 +4,8 @@
  * - HID POS devices (usage page 0x8C) are always read. Keyboard-class devices (Generic
  *   Desktop / Keyboard) only when their VID:PID is on the scanner list (scanners.list, the
  *   file that also makes udev hide them from libinput) or an admin adopted them as a scanner.
- *   Every other keyboard is listed for the admin and watched by a TypingProbe, which looks at
- *   the timing of its key presses only: one that types like a scanner is flagged "looks like
- *   a scanner" for the admin to adopt. What it types is never decoded, stored or logged.
+ *   Every other keyboard is listed for the admin and its timing watched (keyboard-probes.ts):
+ *   one that types like a scanner is flagged "looks like a scanner" for the admin to adopt.
  * - A physical device may show several HID collections (a POS interface and a keyboard
  *   interface); the POS one wins, so each scanner is read once.
  * - rescan() enumerates and reconciles: new scanners are opened, vanished ones closed. It
@@ -22,7 +21,6 @@ import {
   classify,
   scannerId,
   type HidBackend,
-  type HidDevice,
   type HidDeviceInfo,
   type HidKind,
 } from './device.js';
@@ -30,7 +28,7 @@ import { posLayout, type PosLayout } from './hid-descriptor.js';
 import type { Layout } from './keymaps.js';
 import { ScannerReader, type DecodedScan } from './reader.js';
 import type { Timers } from './timers.js';
-import { TypingProbe } from './typing-probe.js';
+import { KeyboardProbes } from './keyboard-probes.js';
 
 export const BACKOFF_MIN_MS = 250;
 export const BACKOFF_MAX_MS = 30_000;
@@ -83,28 +81,24 @@ export interface UnreadKeyboard {
   looksLikeScanner: boolean;
 }
 
-interface Probe {
-  path: string;
-  device: HidDevice | null;
-  closed: boolean;
-  /** When opening failed (udev may not have granted access yet); retried after a while or a kick. */
-  failedAt: number | null;
-}
-
-/** A keyboard whose probe could not open it is tried again after this long (or on a kick). */
-export const PROBE_RETRY_MS = 5000;
-
 export class HidManager {
   private entries = new Map<string, Entry>();
   private keyboardList: Array<{ id: string; info: HidDeviceInfo }> = [];
-  private probes = new Map<string, Probe>();
-  private suspects = new Set<string>();
+  private readonly probes: KeyboardProbes;
   private scanning: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private enumerateFailed = false;
 
-  constructor(private readonly deps: HidManagerDeps) {}
+  constructor(private readonly deps: HidManagerDeps) {
+    this.probes = new KeyboardProbes({
+      backend: deps.backend,
+      log: deps.log,
+      clock: deps.clock,
+      stopped: () => this.stopped,
+      onSuspect: () => deps.onChange(),
+    });
+  }
 
   attached(): AttachedScanner[] {
     return [...this.entries.values()].map(({ id, kind, info, open, failures, lastError }) => ({
@@ -119,7 +113,10 @@ export class HidManager {
 
   /** Keyboard-class devices that are not read (for the admin to adopt real scanners). */
   keyboards(): UnreadKeyboard[] {
-    return this.keyboardList.map((k) => ({ ...k, looksLikeScanner: this.suspects.has(k.id) }));
+    return this.keyboardList.map((k) => ({
+      ...k,
+      looksLikeScanner: this.probes.looksLikeScanner(k.id),
+    }));
   }
 
   get openCount(): number {
@@ -164,7 +161,7 @@ export class HidManager {
       e.open = false;
     }
     this.entries.clear();
-    for (const id of [...this.probes.keys()]) closing.push(this.unprobe(id));
+    closing.push(this.probes.close());
     await Promise.all(closing);
   }
 
@@ -202,14 +199,8 @@ export class HidManager {
       keyboards.length !== this.keyboardList.length ||
       keyboards.some((k, i) => k.id !== this.keyboardList[i]?.id);
     this.keyboardList = keyboards;
-    // Probes: one per unread keyboard; gone or adopted keyboards lose theirs.
-    const unread = new Map(keyboards.map((k) => [k.id, k.info]));
-    for (const [id, p] of this.probes) {
-      const stale = p.failedAt !== null && deps.clock.now() - p.failedAt >= PROBE_RETRY_MS;
-      if (unread.get(id)?.path !== p.path || stale) await this.unprobe(id);
-    }
-    for (const id of this.suspects) if (!unread.has(id)) this.suspects.delete(id);
-    for (const [id, info] of unread) if (!this.probes.has(id)) await this.probe(id, info);
+    // Probes: one per unread keyboard (keyboard-probes.ts).
+    await this.probes.sync(new Map(keyboards.map((k) => [k.id, k.info])));
 
     for (const [id, e] of this.entries) {
       const p = present.get(id);
@@ -330,50 +321,6 @@ export class HidManager {
     }, delay);
   }
 
-  /** Watches an unread keyboard's timing (TypingProbe). A keyboard we may not open is only listed. */
-  private async probe(id: string, info: HidDeviceInfo): Promise<void> {
-    const { deps } = this;
-    const p: Probe = { path: info.path, device: null, closed: false, failedAt: null };
-    this.probes.set(id, p);
-    let device: HidDevice;
-    try {
-      device = await deps.backend.open(info.path);
-    } catch (err) {
-      p.failedAt = deps.clock.now();
-      deps.log.debug(`keyboard ${id} not watched: ${(err as Error).message}`);
-      return;
-    }
-    if (p.closed || this.stopped) {
-      await Promise.resolve(device.close()).catch(() => {});
-      return;
-    }
-    p.device = device;
-    const probe = new TypingProbe();
-    device.on('data', (report) => {
-      if (p.closed) return;
-      const burst = probe.feed(report, deps.clock.now());
-      if (!burst || this.suspects.has(id)) return;
-      this.suspects.add(id);
-      deps.log.info(
-        `keyboard ${id} types like a scanner (${burst.keys} keys in ${burst.ms} ms, then Enter/Tab); it can be adopted in Admin → Scanners`,
-      );
-      deps.onChange();
-    });
-    device.on('error', () => {
-      // Unplugged: the next enumeration drops it; a probe is never retried.
-      if (!p.closed) void Promise.resolve(device.close()).catch(() => {});
-      p.closed = true;
-    });
-  }
-
-  private async unprobe(id: string): Promise<void> {
-    const p = this.probes.get(id);
-    this.probes.delete(id);
-    if (!p || p.closed) return;
-    p.closed = true;
-    await Promise.resolve(p.device?.close()).catch(() => {});
-  }
-
   /**
    * A hidraw node appeared or changed (udev grants group pos a moment after the node exists):
    * devices waiting to be reopened, and keyboards the probe could not open, are tried again on
@@ -385,7 +332,7 @@ export class HidManager {
       this.deps.timers.clear(e.retry);
       e.retry = null;
     }
-    for (const [id, p] of this.probes) if (p.failedAt !== null) this.probes.delete(id);
+    this.probes.retryFailed();
   }
 
   /** Test and simulator access to an open reader. */

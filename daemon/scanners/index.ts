@@ -12,8 +12,9 @@ import type { Health, ScannerInfo } from '../protocol.js';
 import type { Settings } from '../settings/index.js';
 import type { Store } from '../store/index.js';
 import { vidPid, type HidBackend, type HidDeviceInfo, type HidKind } from './device.js';
-import { HidManager, HOTPLUG_SETTLE_MS } from './hid-manager.js';
+import { HidManager } from './hid-manager.js';
 import { combinedHotplug, firstLine, hidrawHotplug, usbHotplug, type Hotplug } from './hotplug.js';
+import { Rescans } from './rescans.js';
 import { splitAim } from './aim.js';
 import { ADOPT_REQUEST_FILE, adoptionLine, appendAdoptionRequest } from './adoption.js';
 import { compositeBackend, loadNodeHid } from './node-hid-backend.js';
@@ -23,6 +24,7 @@ import { usbPortPath } from './port-path.js';
 import type { Layout } from './keymaps.js';
 import { learnLayout } from './layout-learning.js';
 import { ScannerList, resolveListPath } from './scanner-list.js';
+import { listKeyboards, listScanners, type ListingSources } from './listing.js';
 import { ScanRouter, type ScanResult, type ScanSink } from './router.js';
 import { ScannerSettings, type DeviceSettings } from './settings.js';
 import { SimulatedBackend } from './simulator.js';
@@ -33,12 +35,8 @@ export type { ScanSink, ScanRequest, ScanOutcome, ScanResult } from './router.js
 
 /** Longest scan passed on (network scans have the same limit). */
 export const MAX_SCAN_CHARS = 512;
-/** Poll interval when USB hotplug events are unavailable ("working within a second"). */
-export const POLL_MS = 500;
 /** Network scanner ids remembered in memory (most recent first out when full). */
 export const MAX_NETWORK_SEEN = 200;
-/** A network scanner counts as connected this long after its last scan. */
-export const NETWORK_CONNECTED_MS = 10 * 60_000;
 export { ADOPT_REQUEST_FILE } from './adoption.js';
 
 export interface ScannersDeps {
@@ -70,9 +68,7 @@ export class Scanners {
   manager: HidManager | null = null;
   private hidAvailable = false;
   private hidMessage: string | undefined;
-  private hotplug: Hotplug | null = null;
-  private pollTimer: unknown = null;
-  private settleTimers = new Set<unknown>();
+  private readonly rescans: Rescans;
   private lastSeen = new Map<string, number>();
   private networkSeen = new Map<string, number>();
   private readonly timers: Timers;
@@ -86,6 +82,7 @@ export class Scanners {
     const { config } = deps;
     this.log = deps.log.child('scanners');
     this.timers = deps.timers ?? systemTimers;
+    this.rescans = new Rescans(this.timers, () => this.manager);
     this.prefs = new ScannerSettings(deps.settings, config.scannerKeyboardLayout);
     this.secrets = new PairingSecrets({
       prefix: config.scannerPairingPrefix,
@@ -156,12 +153,12 @@ export class Scanners {
     // An edited scanner list (the operator, or an adoption) applies without a restart.
     this.knownList.watch(() => void this.manager?.rescan().then(() => this.changed()));
     if (this.hidAvailable) {
-      this.hotplug = this.deps.hotplug ?? combinedHotplug([hidrawHotplug(), usbHotplug()]);
-      const hp = await this.hotplug.start(() => this.onHotplug());
-      if (!hp.available) {
-        this.hidMessage = `${hp.message}; polling for scanners every ${POLL_MS} ms`;
-        this.log.info(this.hidMessage);
-        this.schedulePoll();
+      const polling = await this.rescans.start(
+        this.deps.hotplug ?? combinedHotplug([hidrawHotplug(), usbHotplug()]),
+      );
+      if (polling) {
+        this.hidMessage = polling;
+        this.log.info(polling);
       }
     }
     await this.manager.rescan();
@@ -171,34 +168,10 @@ export class Scanners {
     this.stopped = true;
     this.deps.events.offOwner(this);
     this.knownList.unwatch();
-    if (this.pollTimer !== null) this.timers.clear(this.pollTimer);
-    this.pollTimer = null;
-    for (const t of this.settleTimers) this.timers.clear(t);
-    this.settleTimers.clear();
-    await this.hotplug?.stop();
-    this.hotplug = null;
+    await this.rescans.stop();
     await this.manager?.stop();
     this.manager = null;
     await this.router.idle();
-  }
-
-  private onHotplug(): void {
-    this.manager?.kick();
-    for (const ms of HOTPLUG_SETTLE_MS) {
-      const t = this.timers.set(() => {
-        this.settleTimers.delete(t);
-        void this.manager?.rescan();
-      }, ms);
-      this.settleTimers.add(t);
-    }
-  }
-
-  private schedulePoll(): void {
-    if (this.stopped) return;
-    this.pollTimer = this.timers.set(() => {
-      this.pollTimer = null;
-      void this.manager?.rescan().finally(() => this.schedulePoll());
-    }, POLL_MS);
   }
 
   private async hidScan(
@@ -284,67 +257,32 @@ export class Scanners {
     this.deps.events.emit('scanners.changed', { scanners: this.list() });
   }
 
+  /** What the scanner list is built from, as of now (listing.ts). */
+  private sources(): ListingSources {
+    const pairings = this.pairings;
+    return {
+      now: this.deps.clock.now(),
+      attached: this.manager?.attached() ?? [],
+      keyboards: this.manager?.keyboards() ?? [],
+      networkSeen: this.networkSeen,
+      lastSeen: this.lastSeen,
+      devices: this.prefs.devices(),
+      prefs: (id) => this.prefs.prefs(id),
+      pairedIds: Object.keys(pairings.all()),
+      terminalOf: (id) => pairings.terminalOf(id),
+      pairedKind: (id) => pairings.kindOf(id),
+      onList: (vid, pid) => this.knownList.has(vid, pid),
+    };
+  }
+
   /** Every scanner: attached HID scanners, network scanners seen, and remembered ones. */
   list(): ScannerInfo[] {
-    const out = new Map<string, ScannerInfo>();
-    const now = this.deps.clock.now();
-    for (const a of this.manager?.attached() ?? []) {
-      out.set(a.id, this.info(a.id, a.kind, true, a.info));
-    }
-    for (const [id, at] of this.networkSeen) {
-      if (!out.has(id)) out.set(id, this.info(id, 'network', now - at < NETWORK_CONNECTED_MS));
-    }
-    const devices = this.prefs.devices();
-    const remembered = new Set([...Object.keys(devices), ...Object.keys(this.pairings.all())]);
-    // Attached keyboards that are not read are listed under keyboards(), not here.
-    const unread = new Set((this.manager?.keyboards() ?? []).map((k) => k.id));
-    for (const id of remembered) {
-      if (out.has(id) || unread.has(id)) continue;
-      const s = devices[id];
-      if (s && s.is_scanner === false && s.kind === 'keyboard') continue; // a keyboard, unmarked
-      out.set(id, this.info(id, s?.kind ?? this.pairings.kindOf(id) ?? guessKind(id), false));
-    }
-    return [...out.values()].sort(
-      (a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id),
-    );
+    return listScanners(this.sources());
   }
 
   /** Keyboard-class devices attached but not read; those that typed like a scanner say so. */
   keyboards(): ScannerInfo[] {
-    return (this.manager?.keyboards() ?? []).map((k) => ({
-      ...this.info(k.id, 'keyboard', true, k.info),
-      enabled: false,
-      looks_like_scanner: k.looksLikeScanner,
-    }));
-  }
-
-  private info(
-    id: string,
-    kind: ScannerInfo['kind'],
-    connected: boolean,
-    hid?: HidDeviceInfo,
-  ): ScannerInfo {
-    const p = this.prefs.prefs(id);
-    const seen = this.lastSeen.get(id);
-    const info: ScannerInfo = {
-      id,
-      name:
-        p.name ??
-        (hid ? [hid.manufacturer, hid.product].filter(Boolean).join(' ') || vidPid(hid) : id),
-      kind,
-      layout: p.layout,
-      enabled: p.enabled,
-      connected,
-      terminal_id: this.pairings.terminalOf(id),
-      last_seen_at: seen !== undefined ? new Date(seen).toISOString() : null,
-    };
-    if (hid) {
-      info.vendor_id = hid.vendorId;
-      info.product_id = hid.productId;
-      // A keyboard-mode scanner types into the kiosk unless udev hides it (scanners.list).
-      if (kind === 'keyboard') info.on_list = this.knownList.has(hid.vendorId, hid.productId);
-    }
-    return info;
+    return listKeyboards(this.sources());
   }
 
   /** Known id (listed, a keyboard candidate, or remembered)? */
@@ -411,8 +349,4 @@ export class Scanners {
     this.simulator.unplug(path);
     await this.manager.rescan();
   }
-}
-
-function guessKind(id: string): ScannerInfo['kind'] {
-  return /^[0-9a-f]{4}:[0-9a-f]{4}[:@]/.test(id) ? 'hid_pos' : 'network';
 }

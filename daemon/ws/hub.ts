@@ -23,14 +23,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import type { ClientMessage, ScannerInfo, ServerMessage } from '../protocol.js';
+import type { ScannerInfo, ServerMessage } from '../protocol.js';
+import { readClientMessage } from './client-message.js';
+import { checkUpgrade, refusalResponse, TERMINAL_RE, type UpgradeRefusal } from './upgrade.js';
 
 export const HEARTBEAT_MS = 30_000;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Client messages are tiny (ping, watch); anything larger is not ours. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
-
-const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface HubDeps {
   server: http.Server;
@@ -175,107 +175,35 @@ export class WsHub {
     }
   }
 
-  private reject(socket: Duplex, status: number, code: string, message: string): void {
-    const body = JSON.stringify({ error: { code, message } });
-    const reason = {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      421: 'Misdirected Request',
-      429: 'Too Many Requests',
-    }[status];
-    socket.end(
-      `HTTP/1.1 ${status} ${reason ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+  private reject(socket: Duplex, refusal: UpgradeRefusal): void {
+    socket.end(refusalResponse(refusal));
   }
 
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/ws') return this.reject(socket, 404, 'not_found', 'No WebSocket here');
-    if (!this.deps.hostAllowed(req.headers.host))
-      return this.reject(
-        socket,
-        421,
-        'host_not_allowed',
-        'This daemon is not reached by that name',
-      );
-    const origin = req.headers.origin;
-    if (origin) {
-      let host = '';
-      try {
-        host = new URL(origin).host;
-      } catch {
-        /* unparsable origin: refused below */
-      }
-      if (host !== req.headers.host)
-        return this.reject(socket, 403, 'forbidden', 'Cross-origin WebSocket refused');
-    }
-    const ip = this.deps.clientIp(req);
-    // A repeated parameter is refused, as queryParam() does for HTTP: never guess which counts.
-    for (const name of ['role', 'terminal_id', 'display']) {
-      if (url.searchParams.getAll(name).length > 1)
-        return this.reject(
-          socket,
-          400,
-          'invalid_query',
-          `Query parameter "${name}" given more than once`,
-        );
-    }
-    const role = url.searchParams.get('role');
-    let terminalId = url.searchParams.get('terminal_id');
-    const displayOf = url.searchParams.get('display');
-    let admin = false;
-    let display = false;
-    if (displayOf !== null) {
-      if (role !== null || terminalId !== null)
-        return this.reject(
-          socket,
-          400,
-          'invalid_query',
-          'display cannot be combined with role or terminal_id',
-        );
-      if (!TERMINAL_RE.test(displayOf))
-        return this.reject(
-          socket,
-          400,
-          'invalid_query',
-          'display must be a terminal id of 1-64 letters, digits, "_" and "-"',
-        );
-      const refusal = this.deps.posUpgradeGuard(req, ip);
-      if (refusal) return this.reject(socket, refusal.status, 'forbidden', refusal.message);
-      display = true;
-      terminalId = displayOf;
-    } else if (role === 'admin') {
-      if (!this.deps.isAdminSession(req.headers.cookie))
-        return this.reject(socket, 401, 'unauthorized', 'Admin login required');
-      admin = true;
-    } else if (role !== null) {
-      return this.reject(socket, 400, 'invalid_query', 'role must be "admin" or absent');
-    } else {
-      if (!terminalId || !TERMINAL_RE.test(terminalId))
-        return this.reject(
-          socket,
-          400,
-          'invalid_query',
-          'terminal_id must be 1-64 characters of letters, digits, "_" and "-"',
-        );
-      const refusal = this.deps.posUpgradeGuard(req, ip);
-      if (refusal) return this.reject(socket, refusal.status, 'forbidden', refusal.message);
-    }
+    let ip: string | undefined;
+    const ipOf = () => (ip ??= this.deps.clientIp(req));
+    const ask = checkUpgrade(req, {
+      hostAllowed: (host) => this.deps.hostAllowed(host),
+      posGuard: () => this.deps.posUpgradeGuard(req, ipOf()),
+      isAdminSession: (cookie) => this.deps.isAdminSession(cookie),
+    });
+    if ('code' in ask) return this.reject(socket, ask);
     const wss = this.wss;
-    if (!wss) return this.reject(socket, 404, 'not_found', 'WebSocket hub is not running');
-    if ((this.perIp.get(ip) ?? 0) >= this.deps.maxPerIp(ip))
-      return this.reject(
-        socket,
-        429,
-        'too_many_sockets',
-        'Too many live connections from this address',
-      );
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      this.accept(ws, { terminalId, admin, display, ip }),
-    );
+    if (!wss)
+      return this.reject(socket, {
+        status: 404,
+        code: 'not_found',
+        message: 'WebSocket hub is not running',
+      });
+    const from = ipOf();
+    if ((this.perIp.get(from) ?? 0) >= this.deps.maxPerIp(from))
+      return this.reject(socket, {
+        status: 429,
+        code: 'too_many_sockets',
+        message: 'Too many live connections from this address',
+      });
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { ...ask, ip: from }));
   }
 
   private accept(
@@ -341,36 +269,15 @@ export class WsHub {
 
   private onMessage(peer: Peer, data: Buffer, isBinary: boolean): void {
     peer.alive = true;
-    const error = (message: string) =>
-      this.send(peer, JSON.stringify({ type: 'error', code: 'bad_message', message }));
-    if (isBinary) return error('Messages must be JSON text');
-    let msg: ClientMessage;
-    try {
-      msg = JSON.parse(data.toString('utf8'));
-    } catch {
-      return error('Message is not valid JSON');
-    }
-    if (!msg || typeof msg !== 'object' || Array.isArray(msg))
-      return error('Message must be a JSON object with a "type"');
-    switch (msg.type) {
-      case 'ping':
-        if (typeof msg.t !== 'number' || !Number.isFinite(msg.t))
-          return error('ping needs a numeric "t"');
-        return this.send(peer, JSON.stringify({ type: 'pong', t: msg.t }));
-      case 'watch':
-        if (peer.display) return error('A customer display cannot watch another till');
-        if (typeof msg.terminal_id !== 'string' || !TERMINAL_RE.test(msg.terminal_id))
-          return error('watch needs a terminal_id of 1-64 letters, digits, "_" or "-"');
-        this.watch(peer, msg.terminal_id);
-        return this.send(
-          peer,
-          JSON.stringify(this.deps.snapshot(peer.terminalId, this.scanners())),
-        );
-      default:
-        return error(
-          `Unknown message type ${JSON.stringify(String((msg as { type?: unknown }).type)).slice(0, 80)}`,
-        );
-    }
+    const msg = readClientMessage(data, isBinary, peer.display);
+    if ('error' in msg)
+      return this.send(
+        peer,
+        JSON.stringify({ type: 'error', code: 'bad_message', message: msg.error }),
+      );
+    if (msg.type === 'ping') return this.send(peer, JSON.stringify({ type: 'pong', t: msg.t }));
+    this.watch(peer, msg.terminal_id);
+    this.send(peer, JSON.stringify(this.deps.snapshot(peer.terminalId, this.scanners())));
   }
 
   private send(peer: Peer, data: string): void {

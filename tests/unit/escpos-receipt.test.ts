@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sale } from '../../daemon/protocol.js';
 import { saleReceipt, refundReceipt, RECEIPT_DEFAULTS } from '../../daemon/receipts/model.js';
-import { receiptBytes, reportBytes, columns } from '../../daemon/printer/layout.js';
+import { receiptBytes, columns } from '../../daemon/printer/layout.js';
+import { reportBytes } from '../../daemon/printer/report-layout.js';
 import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 
 const sale: Sale = {

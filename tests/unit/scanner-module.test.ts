@@ -12,10 +12,10 @@ import type { Hotplug } from '../../daemon/scanners/hotplug.js';
 import {
   Scanners,
   MAX_NETWORK_SEEN,
-  POLL_MS,
   type ScanRequest,
   type ScannersDeps,
 } from '../../daemon/scanners/index.js';
+import { POLL_MS } from '../../daemon/scanners/rescans.js';
 import { ManualTimers } from '../../daemon/scanners/timers.js';
 import { FakeHidDevice, loadFixture } from '../helpers/scanner-fixtures.js';
 import { ROOT, tempDir } from '../helpers/daemon.js';

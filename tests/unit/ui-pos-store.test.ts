@@ -1,5 +1,5 @@
 /**
- * The till's store (kiosk-ui/src/pos/pos-store.ts): how daemon events, request answers and
+ * The till's store (kiosk-ui/src/pos/pos-store.ts, its state in pos-state.ts): how daemon events, request answers and
  * failures change what the cashier sees, and which follow-up work they ask for.
  */
 import { test } from 'node:test';
@@ -62,6 +62,26 @@ function snapshot(extra: Partial<Extract<ServerMessage, { type: 'snapshot' }>> =
 
 const start = (): PosState => store.initialState(own);
 const types = (s: store.Step) => s.effects.map((e) => e.type);
+
+test('a page starts connecting, offline, on its chosen till, with nothing open (pos-state.ts)', () => {
+  const s = start();
+  assert.equal(store.terminalOf(s), 'till-a');
+  assert.equal(s.conn, 'connecting');
+  assert.equal(store.isOffline(s), true, 'adding and paying wait until the socket is up');
+  assert.equal(s.kioskId, 'kiosk', 'the built-in kiosk id until the snapshot names another');
+  assert.deepEqual(
+    [s.cart, s.sale, s.receipt, s.unsure, s.split, s.quantityFor],
+    [null, null, null, null, null, null],
+  );
+  assert.deepEqual(
+    [s.busy, s.cashOpen, s.openPrice, s.discountOpen, s.confirmClear, s.printer],
+    [false, false, false, false, false, false],
+  );
+  assert.equal(s.pairing.open, false);
+  assert.deepEqual([s.pin.required, s.pin.cashier], [false, null]);
+  assert.deepEqual([s.toasts, s.toastSeq], [[], 0]);
+  assert.notEqual(store.initialState(own), s, 'a fresh state each time');
+});
 
 test('a snapshot replaces cart, settings and asks who is logged in', () => {
   const s = store.onServerMessage(start(), snapshot());

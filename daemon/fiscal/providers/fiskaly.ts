@@ -19,11 +19,12 @@
  * amounts_per_payment_type [{payment_type: CASH|NON_CASH, amount}]}; amounts are strings with
  * two decimals. Transaction ids are UUIDs derived from the till serial and the sale or refund id,
  * so a retry after a lost answer meets the same transaction (and reads it back) instead of
- * signing a second one. The access token is cached and refreshed before it runs out.
+ * signing a second one. The connection and its access token: fiskaly-session.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { decimal } from '../process-data.js';
+import { FiskalySession } from './fiskaly-session.js';
 import {
   TseError,
   type FinishInput,
@@ -73,15 +74,13 @@ const iso = (unixSeconds: number) =>
 
 class FiskalyTse implements FiscalProvider {
   readonly id = 'fiskaly';
-  private token: { value: string; refresh: string | null; expiresAt: number } | null = null;
-  private authing: Promise<string> | null = null;
-  private readonly base: string;
+  private readonly session: FiskalySession;
   private readonly tssId: string;
   private readonly clientId: string;
 
   constructor(private readonly deps: FiscalProviderDeps) {
     const c = deps.config;
-    this.base = c.fiskalyApiUrl;
+    this.session = new FiskalySession(c, deps.clock);
     this.tssId = c.fiskalyTssId;
     this.clientId = c.fiskalyClientId || stableUuid(`client:${deps.tillSerial}`);
   }
@@ -90,103 +89,13 @@ class FiskalyTse implements FiscalProvider {
     return stableUuid(`tx:${this.deps.tillSerial}:${key}`);
   }
 
-  private async raw(
-    method: string,
-    path: string,
-    body?: unknown,
-    token?: string,
-  ): Promise<{ status: number; json: Record<string, unknown>; res: Response }> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.deps.config.fiscalTimeoutMs),
-      });
-    } catch (err) {
-      const e = err as Error;
-      throw new TseError(
-        e.name === 'TimeoutError' ? 'tse_timeout' : 'tse_unreachable',
-        `fiskaly ${method} ${path}: ${e.message}`,
-      );
-    }
-    if (path.endsWith('/file') && res.ok) return { status: res.status, json: {}, res };
-    const text = await res.text();
-    let json: Record<string, unknown>;
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      json = { message: text.slice(0, 200) };
-    }
-    return { status: res.status, json, res };
-  }
-
-  /** A valid access token: cached, refreshed a minute before it runs out, else a new login. */
-  private async accessToken(force = false): Promise<string> {
-    const now = this.deps.clock.now();
-    if (!force && this.token && now < this.token.expiresAt - 60_000) return this.token.value;
-    this.authing ??= (async () => {
-      const c = this.deps.config;
-      let r = this.token?.refresh
-        ? await this.raw('POST', '/auth', { refresh_token: this.token.refresh })
-        : null;
-      if (!r || r.status !== 200)
-        r = await this.raw('POST', '/auth', {
-          api_key: c.fiskalyApiKey,
-          api_secret: c.fiskalyApiSecret,
-        });
-      if (r.status !== 200)
-        throw new TseError(
-          'tse_auth',
-          `fiskaly auth refused (${r.status}): ${String(r.json.message ?? '')}`,
-          r.status,
-        );
-      const j = r.json as {
-        access_token: string;
-        access_token_expires_in?: number;
-        refresh_token?: string;
-      };
-      this.token = {
-        value: j.access_token,
-        refresh: j.refresh_token ?? null,
-        expiresAt: this.deps.clock.now() + (j.access_token_expires_in ?? 300) * 1000,
-      };
-      return j.access_token;
-    })().finally(() => (this.authing = null));
-    return this.authing;
-  }
-
-  private async call(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Record<string, unknown>; res: Response }> {
-    let r = await this.raw(method, path, body, await this.accessToken());
-    if (r.status === 401) r = await this.raw(method, path, body, await this.accessToken(true));
-    return r;
-  }
-
-  private async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const r = await this.call(method, path, body);
-    if (r.status >= 200 && r.status < 300) return r.json as T;
-    throw new TseError(
-      r.status >= 500 ? 'tse_error' : 'tse_refused',
-      `fiskaly ${method} ${path} answered ${r.status}: ${String(r.json.code ?? '')} ${String(r.json.message ?? '')}`.trim(),
-      r.status,
-    );
-  }
-
   private txPath(key: string): string {
     return `/tss/${this.tssId}/tx/${this.txId(key)}`;
   }
 
   /** The transaction as fiskaly has it, or null when it does not exist. */
   private async readTx(key: string): Promise<FiskalyTx | null> {
-    const r = await this.call('GET', this.txPath(key));
+    const r = await this.session.call('GET', this.txPath(key));
     if (r.status === 404) return null;
     if (r.status !== 200)
       throw new TseError('tse_error', `fiskaly GET tx answered ${r.status}`, r.status);
@@ -194,7 +103,7 @@ class FiskalyTse implements FiscalProvider {
   }
 
   private async ensureStarted(key: string): Promise<FiskalyTx> {
-    const r = await this.call('PUT', `${this.txPath(key)}?tx_revision=1`, {
+    const r = await this.session.call('PUT', `${this.txPath(key)}?tx_revision=1`, {
       state: 'ACTIVE',
       client_id: this.clientId,
     });
@@ -240,7 +149,7 @@ class FiskalyTse implements FiscalProvider {
     const tx = await this.ensureStarted(key);
     if (tx.state !== 'ACTIVE')
       throw new TseError('tse_refused', `Transaction ${tx.number} is ${tx.state}`);
-    await this.ok('PUT', `${this.txPath(key)}?tx_revision=${tx.revision + 1}`, {
+    await this.session.ok('PUT', `${this.txPath(key)}?tx_revision=${tx.revision + 1}`, {
       state: 'ACTIVE',
       client_id: this.clientId,
       schema: this.receipt(input, 'RECEIPT'),
@@ -254,11 +163,15 @@ class FiskalyTse implements FiscalProvider {
   ): Promise<TseTransaction> {
     let tx = await this.ensureStarted(key);
     if (tx.state === 'ACTIVE') {
-      const r = await this.call('PUT', `${this.txPath(key)}?tx_revision=${tx.revision + 1}`, {
-        state,
-        client_id: this.clientId,
-        schema: this.receipt(input, state === 'CANCELLED' ? 'CANCELLATION' : 'RECEIPT'),
-      });
+      const r = await this.session.call(
+        'PUT',
+        `${this.txPath(key)}?tx_revision=${tx.revision + 1}`,
+        {
+          state,
+          client_id: this.clientId,
+          schema: this.receipt(input, state === 'CANCELLED' ? 'CANCELLATION' : 'RECEIPT'),
+        },
+      );
       if (r.status === 200) tx = r.json as unknown as FiskalyTx;
       else {
         // Finished meanwhile (our earlier answer was lost): take it as it stands.
@@ -300,7 +213,7 @@ class FiskalyTse implements FiscalProvider {
   }
 
   async describe(): Promise<TseDescription> {
-    const tss = await this.ok<FiskalyTss>('GET', `/tss/${this.tssId}`);
+    const tss = await this.session.ok<FiskalyTss>('GET', `/tss/${this.tssId}`);
     return {
       state: tss.state,
       serial_number: tss.serial_number ?? null,
@@ -319,51 +232,51 @@ class FiskalyTse implements FiscalProvider {
     const steps: string[] = [];
     const pin = this.deps.config.fiskalyAdminPin;
     const tssPath = `/tss/${this.tssId}`;
-    let r = await this.call('GET', tssPath);
+    let r = await this.session.call('GET', tssPath);
     let tss = r.status === 200 ? (r.json as unknown as FiskalyTss) : null;
     let puk: string | null = null;
     if (!tss) {
-      tss = await this.ok<FiskalyTss>('PUT', tssPath, {});
+      tss = await this.session.ok<FiskalyTss>('PUT', tssPath, {});
       puk = tss.admin_puk ?? null;
       steps.push('created');
     }
     if (tss.state === 'CREATED') {
-      tss = await this.ok<FiskalyTss>('PATCH', tssPath, { state: 'UNINITIALIZED' });
+      tss = await this.session.ok<FiskalyTss>('PATCH', tssPath, { state: 'UNINITIALIZED' });
       steps.push('personalised');
       if (!puk)
         throw new TseError(
           'tse_refused',
           'The TSS was created earlier and its admin PUK is not known here; finish the set-up in the fiskaly dashboard',
         );
-      await this.ok('PATCH', `${tssPath}/admin`, { admin_puk: puk, new_admin_pin: pin });
+      await this.session.ok('PATCH', `${tssPath}/admin`, { admin_puk: puk, new_admin_pin: pin });
       steps.push('admin_pin_set');
     }
     if (tss.state === 'UNINITIALIZED') {
-      await this.ok('POST', `${tssPath}/admin/auth`, { admin_pin: pin });
-      tss = await this.ok<FiskalyTss>('PATCH', tssPath, { state: 'INITIALIZED' });
+      await this.session.ok('POST', `${tssPath}/admin/auth`, { admin_pin: pin });
+      tss = await this.session.ok<FiskalyTss>('PATCH', tssPath, { state: 'INITIALIZED' });
       steps.push('initialised');
     }
     if (tss.state !== 'INITIALIZED')
       throw new TseError('tse_refused', `The TSS is ${tss.state}; it cannot sign`);
-    r = await this.call('GET', `${tssPath}/client/${this.clientId}`);
+    r = await this.session.call('GET', `${tssPath}/client/${this.clientId}`);
     if (r.status !== 200) {
-      await this.ok('POST', `${tssPath}/admin/auth`, { admin_pin: pin });
-      await this.ok('PUT', `${tssPath}/client/${this.clientId}`, {
+      await this.session.ok('POST', `${tssPath}/admin/auth`, { admin_pin: pin });
+      await this.session.ok('PUT', `${tssPath}/client/${this.clientId}`, {
         serial_number: this.deps.tillSerial,
       });
       steps.push('client_registered');
     }
-    await this.call('POST', `${tssPath}/admin/logout`, {});
+    await this.session.call('POST', `${tssPath}/admin/logout`, {});
     return { steps };
   }
 
   async exportTar(): Promise<Readable> {
     const id = randomUUID();
     const p = `/tss/${this.tssId}/export/${id}`;
-    await this.ok('PUT', p, {});
+    await this.session.ok('PUT', p, {});
     const deadline = this.deps.clock.now() + 60_000;
     for (;;) {
-      const e = await this.ok<{ state: string }>('GET', p);
+      const e = await this.session.ok<{ state: string }>('GET', p);
       if (e.state === 'COMPLETED') break;
       if (e.state === 'ERROR' || e.state === 'CANCELLED')
         throw new TseError('tse_error', `fiskaly export ${e.state}`);
@@ -371,7 +284,7 @@ class FiskalyTse implements FiscalProvider {
         throw new TseError('tse_timeout', 'fiskaly export did not complete in 60 s');
       await new Promise((r) => setTimeout(r, 500));
     }
-    const r = await this.call('GET', `${p}/file`);
+    const r = await this.session.call('GET', `${p}/file`);
     if (r.status !== 200 || !r.res.body)
       throw new TseError('tse_error', `fiskaly export file answered ${r.status}`);
     return Readable.fromWeb(r.res.body as Parameters<typeof Readable.fromWeb>[0]);

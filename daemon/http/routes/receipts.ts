@@ -12,7 +12,8 @@
 import type { Context, Routes } from '../../core/http.js';
 import type { Sale } from '../../protocol.js';
 import { receiptPage } from '../../receipts/html.js';
-import { parseReceiptSettings, type Receipts } from '../../receipts/index.js';
+import type { Receipts } from '../../receipts/index.js';
+import { parseReceiptSettings } from '../../receipts/settings.js';
 import { RECEIPT_DEFAULTS, RECEIPT_SETTINGS_SECTION } from '../../receipts/model.js';
 import {
   parsePrinterSettings,

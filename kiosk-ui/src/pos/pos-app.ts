@@ -10,14 +10,13 @@ import { isOffline, pickable } from './pos-store.js';
 import '../components/pos-toasts.js';
 import '../components/pos-confirm-dialog.js';
 import './pos-header.js';
-import './pos-cart.js';
+import './pos-cart-panel.js';
 import './pos-picker.js';
 import './pos-pay-bar.js';
 import './pos-cash-dialog.js';
 import './pos-open-price-dialog.js';
 import './pos-quantity-dialog.js';
 import './pos-discount-dialog.js';
-import './pos-cart-tools.js';
 import './pos-sales-dialog.js';
 import './pos-payment-screen.js';
 import './pos-split-dialog.js';
@@ -74,28 +73,6 @@ export class PosApp extends LitElement {
         font-size: 1rem;
         line-height: 1.3;
       }
-      .unknown {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        padding: 4px 6px 4px 10px;
-        background: #fde8e8;
-        color: var(--pos-danger);
-        font-weight: 600;
-        border-top: 1px solid var(--pos-border);
-      }
-      .unknown span {
-        flex: 1;
-        min-width: 0;
-        font-variant-numeric: tabular-nums;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .unknown button {
-        min-height: 44px;
-        padding: 0 10px;
-      }
       .banner.unsure {
         background: #fde8e8;
         color: var(--pos-danger);
@@ -116,33 +93,6 @@ export class PosApp extends LitElement {
         grid-template-columns: 1.15fr 1fr;
         gap: 8px;
         padding: 8px;
-        min-height: 0;
-      }
-      .cart {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        border: 1px solid var(--pos-border);
-        border-radius: var(--pos-radius);
-        overflow: hidden;
-        background: var(--pos-surface);
-      }
-      .cart h2 {
-        margin: 0;
-        padding: 6px 10px;
-        font-size: 1rem;
-        display: flex;
-        justify-content: space-between;
-        border-bottom: 1px solid var(--pos-border);
-        color: var(--pos-muted);
-      }
-      .locked {
-        color: var(--pos-warning-fg);
-        background: var(--pos-warning-bg);
-        padding: 4px 10px;
-      }
-      pos-cart {
-        flex: 1;
         min-height: 0;
       }
       pos-picker {
@@ -215,59 +165,24 @@ export class PosApp extends LitElement {
       </div>
       ${away ? html`<div class="blocker" data-testid="blocker" @click=${() => ctl.blocked()}></div>` : ''}
       <main class=${away ? 'away' : ''} ?inert=${away}>
-        <section class="cart" aria-labelledby="cart-h">
-          <h2 id="cart-h">
-            <span>${t('cart.title')}</span
-            ><span>${t('cart.items', { n: cart?.item_count ?? 0 })}</span>
-          </h2>
-          ${locked ? html`<div class="locked" role="status">${t('cart.locked')}</div>` : ''}
-          <pos-cart
-            .cart=${cart}
-            .currency=${s.currency}
-            ?locked=${locked}
-            @pos-quantity=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
-              ctl.setQuantity(e.detail.line_id, e.detail.quantity)}
-            @pos-remove=${(e: CustomEvent<{ line_id: string }>) => ctl.removeLine(e.detail.line_id)}
-            @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
-              ctl.showQuantity(e.detail)}
-          ></pos-cart>
-          <pos-cart-tools
-            .deposits=${s.depositProducts}
-            ?locked=${locked}
-            ?lines=${!!cart?.lines.length}
-            @pos-discount-open=${() => ctl.showDiscount(true)}
-            @pos-deposit-return=${(e: CustomEvent<{ product_id: string }>) =>
-              ctl.addDepositReturn(e.detail.product_id)}
-          ></pos-cart-tools>
-          ${
-            s.unknownBarcode && !away
-              ? html`<div class="unknown" data-testid="unknown-banner">
-                  <span title=${t('scan.unknown', { code: s.unknownBarcode })}
-                    >${s.unknownBarcode}</span
-                  >
-                  <button data-testid="sell-open" @click=${() => ctl.showOpenPrice(true)}>
-                    ${t('scan.sell_open')}
-                  </button>
-                  ${
-                    !s.pin.required || s.pin.cashier?.role === 'manager'
-                      ? html`<button
-                          data-testid="create-product"
-                          @click=${() =>
-                            location.assign(
-                              `/admin#products?barcode=${encodeURIComponent(s.unknownBarcode!)}`,
-                            )}
-                        >
-                          ${t('scan.create_product')}
-                        </button>`
-                      : ''
-                  }
-                  <button aria-label=${t('common.close')} @click=${() => ctl.dismissUnknown()}>
-                    ✕
-                  </button>
-                </div>`
-              : ''
-          }
-        </section>
+        <pos-cart-panel
+          .cart=${cart}
+          .currency=${s.currency}
+          ?locked=${locked}
+          .deposits=${s.depositProducts}
+          .unknownBarcode=${away ? null : s.unknownBarcode}
+          ?canCreate=${!s.pin.required || s.pin.cashier?.role === 'manager'}
+          @pos-quantity=${(e: CustomEvent<{ line_id: string; quantity: number }>) =>
+            ctl.setQuantity(e.detail.line_id, e.detail.quantity)}
+          @pos-remove=${(e: CustomEvent<{ line_id: string }>) => ctl.removeLine(e.detail.line_id)}
+          @pos-quantity-keypad=${(e: CustomEvent<{ line_id: string; name: string }>) =>
+            ctl.showQuantity(e.detail)}
+          @pos-discount-open=${() => ctl.showDiscount(true)}
+          @pos-deposit-return=${(e: CustomEvent<{ product_id: string }>) =>
+            ctl.addDepositReturn(e.detail.product_id)}
+          @pos-sell-open=${() => ctl.showOpenPrice(true)}
+          @pos-unknown-dismiss=${() => ctl.dismissUnknown()}
+        ></pos-cart-panel>
         <pos-picker
           .products=${this.pickable()}
           .categories=${s.categories}

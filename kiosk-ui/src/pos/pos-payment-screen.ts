@@ -3,17 +3,17 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Sale } from '../../../daemon/protocol.js';
 import type { ReceiptWithPrint } from '../lib/api.js';
 import { tokens, controls } from '../lib/styles.js';
-import { t, tn, lang, I18nController } from '../lib/i18n.js';
+import { t, lang, I18nController } from '../lib/i18n.js';
 import { reasonText } from '../lib/errors.js';
-import { printNotice } from '../lib/errors.js';
 import { formatMoney } from '../lib/format.js';
 import { appSwitchOf, payBackOf } from '../lib/sale.js';
 import { providerLabel } from '../lib/providers.js';
+import './pos-receipt-card.js';
 
 /**
  * Full-screen payment state for one sale: waiting (with cancel and, for app-switch providers,
  * the link and QR code), then success (change large for cash) or failure/cancelled (the cart
- * stays for another try).
+ * stays for another try); a paid sale's receipt: pos-receipt-card.
  *
  * @fires pos-payment-cancel - {sale_id}: cancel pressed while waiting
  * @fires pos-payment-done - the result was acknowledged
@@ -109,39 +109,6 @@ export class PosPaymentScreen extends LitElement {
         min-width: 220px;
         font-size: 1.2rem;
       }
-      .receipt {
-        display: flex;
-        gap: 14px;
-        align-items: center;
-        text-align: left;
-      }
-      .receipt-qr {
-        width: 110px;
-        height: 110px;
-      }
-      .receipt-side {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-      }
-      .receipt-side button {
-        min-height: 48px;
-        min-width: 0;
-        font-size: 1rem;
-      }
-      .not-printed {
-        display: -webkit-box;
-        -webkit-line-clamp: 2;
-        -webkit-box-orient: vertical;
-        overflow: hidden;
-        font-size: 0.9rem;
-        color: var(--pos-warning-fg);
-        background: var(--pos-warning-bg);
-        padding: 0 8px;
-        border-top: 3px solid var(--pos-warning-bg);
-        border-bottom: 3px solid var(--pos-warning-bg);
-        border-radius: 6px;
-      }
       @media (max-height: 520px) {
         .panel {
           padding: 20px 18px 12px;
@@ -152,10 +119,6 @@ export class PosPaymentScreen extends LitElement {
         }
         .change {
           font-size: 2.4rem;
-        }
-        .receipt-qr {
-          width: 84px;
-          height: 84px;
         }
         /* Tap to Pay: QR code, app button, a warning and cancel fit 480 px without scrolling. */
         .qr {
@@ -285,7 +248,15 @@ export class PosPaymentScreen extends LitElement {
           : nothing
       }
       ${ok ? html`<div>${t('result.sale_no', { n: s.number })}</div>` : nothing}
-      ${ok ? this.renderReceipt(s) : nothing}
+      ${
+        ok && this.receipt
+          ? html`<pos-receipt-card
+              .saleId=${s.id}
+              .receipt=${this.receipt}
+              ?printer=${this.printer}
+            ></pos-receipt-card>`
+          : nothing
+      }
       ${
         state === 'failed' || (state === 'cancelled' && s.reason_code)
           ? html`<p class="reason" data-testid="result-reason">${reasonText(s)}</p>`
@@ -358,37 +329,6 @@ export class PosPaymentScreen extends LitElement {
           </li>`,
       )}
     </ul>`;
-  }
-
-  private renderReceipt(s: Sale) {
-    const r = this.receipt;
-    if (!r) return nothing;
-    const printed = printNotice(r.print);
-    return html`<div class="receipt">
-      <img
-        class="receipt-qr"
-        data-testid="receipt-qr"
-        alt=${t('receipt.qr')}
-        src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.qr_svg)}`}
-      />
-      <div class="receipt-side">
-        <div>${t('receipt.qr')}</div>
-        ${
-          printed
-            ? html`<div class=${r.print?.printed ? 'printed' : 'not-printed'} role="status">
-                ${tn(printed)}
-              </div>`
-            : nothing
-        }
-        ${
-          this.printer
-            ? html`<button @click=${() => this.emit('pos-receipt-print', { sale_id: s.id })}>
-                ${t('receipt.print_copy')}
-              </button>`
-            : nothing
-        }
-      </div>
-    </div>`;
   }
 
   private emit(name: string, detail: unknown): void {
