@@ -382,6 +382,11 @@ export class Checkout {
     return this.vouchers.list();
   }
 
+  /** The voucher book as refunds use it (hold, void; see daemon/refunds). */
+  get voucherBook(): VoucherBook {
+    return this.vouchers;
+  }
+
   voucher(voucherCode: string): VoucherInfo | undefined {
     return this.vouchers.info(voucherCode);
   }

@@ -145,8 +145,9 @@ export async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): P
       unit: l.unit_price_cents,
       gross: -l.line_total_cents,
       rate: l.vat_rate,
-      key: vatKey(l.vat_rate),
-      gv: gvTyp(l.kind),
+      // A multi-purpose voucher taken back: its sale reversed, not taxable (key 5).
+      key: l.voucher_purpose === 'multi' ? 5 : vatKey(l.vat_rate),
+      gv: l.voucher_purpose === 'multi' ? 'MehrzweckgutscheinKauf' : gvTyp(l.kind),
       discount: -(l.discount_cents ?? 0),
     })),
     tse: r.tse,

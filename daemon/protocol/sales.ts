@@ -102,8 +102,11 @@ export interface VoucherInfo {
   vat_rate: number;
   amount_cents: number;
   balance_cents: number;
-  /** active, pending (its sale is not paid yet), void (its sale failed), used_up, expired. */
-  state: 'active' | 'pending' | 'void' | 'used_up' | 'expired';
+  /**
+   * active, pending (its sale is not paid yet), void (its sale failed), voided (its sale's
+   * voucher line was refunded: "Storniert"), used_up, expired.
+   */
+  state: 'active' | 'pending' | 'void' | 'voided' | 'used_up' | 'expired';
   sale_id: string;
   issued_at: string;
   expires_on: string;

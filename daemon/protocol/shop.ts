@@ -127,6 +127,9 @@ export interface RefundLine {
    * before parts existed: those refunded the whole line.
    */
   line_quantity?: number;
+  /** A voucher line: the code it sold (voided by this refund) and its purpose. */
+  voucher_code?: string;
+  voucher_purpose?: 'multi' | 'single';
 }
 
 export interface Refund {

@@ -63,6 +63,18 @@ export interface RefundsDeps {
   provider(id: string): PaymentProvider | undefined;
   /** The TSE (KassenSichV): a refund is its own signed receipt, signed before it is written. */
   sign?(refund: Refund): Promise<TseRecord | null>;
+  /** The voucher book: vouchers a refund takes back are held while it runs, then voided. */
+  vouchers?: RefundVouchers;
+}
+
+/** What refunds need of the voucher book (daemon/vouchers/book.ts, held by checkout). */
+export interface RefundVouchers {
+  holdForRefund(
+    codes: string[],
+  ): Promise<{ ok: true } | { ok: false; code: string; redeemed_cents: number }>;
+  release(codes: string[], voided: boolean): void;
+  sellingSales(): Set<string>;
+  markRefunded(codes: Iterable<string>): void;
 }
 
 export function refundId(day: string, number: number): string {
@@ -89,6 +101,20 @@ export class Refunds {
       (d, line) => this.apply(d, line),
     );
     if (missed) this.deps.log.warn(`refunds: caught up ${missed} refund(s) from the journal`);
+    // Vouchers whose selling line was refunded are void: read from the refund lines.
+    const book = this.deps.vouchers;
+    if (!book) return;
+    const voided: string[] = [];
+    for (const saleId of book.sellingSales()) {
+      if (!this.deps.doc.data.sales[saleId]) continue;
+      const sale = await this.deps.findSale(saleId);
+      if (!sale) continue;
+      const q = this.refundedQuantities(sale);
+      sale.lines.forEach((l, i) => {
+        if (l.kind === 'voucher' && l.voucher_code && (q[i] ?? 0) > 0) voided.push(l.voucher_code);
+      });
+    }
+    book.markRefunded(voided);
   }
 
   private apply(d: RefundsData, line: RefundEntry): void {
@@ -165,7 +191,7 @@ export class Refunds {
     input: RefundRequest & { reason: string; key: string },
     by: string | null,
   ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
-    const { doc, journal, dayOf, clock, log } = this.deps;
+    const { doc } = this.deps;
     const sale = await this.deps.findSale(saleId);
     if (!sale) throw new RefundError(404, 'not_found', `No sale ${saleId}`);
     const seenId = doc.data.keys[input.key];
@@ -195,6 +221,37 @@ export class Refunds {
     const refunded = this.refundedQuantities(sale);
     const lines = planRefundLines(sale, (i) => refunded[i] ?? 0, input);
     const total = lines.reduce((s, l) => s + l.line_total_cents, 0);
+    // Vouchers this sale sold go back only unused; held (not redeemable) until written.
+    const codes = lines.flatMap((l) => (l.voucher_code ? [l.voucher_code] : []));
+    if (codes.length && this.deps.vouchers) {
+      const held = await this.deps.vouchers.holdForRefund(codes);
+      if (!held.ok)
+        throw new RefundError(
+          409,
+          'voucher_already_used',
+          `Voucher ${held.code} has been redeemed (${held.redeemed_cents} cents); it cannot be refunded`,
+          undefined,
+          { voucher_code: held.code, redeemed_cents: held.redeemed_cents },
+        );
+    }
+    let written = false;
+    try {
+      const out = await this.pay(sale, input, by, lines, total);
+      written = true;
+      return out;
+    } finally {
+      if (codes.length) this.deps.vouchers?.release(codes, written);
+    }
+  }
+
+  private async pay(
+    sale: Sale,
+    input: RefundRequest & { reason: string; key: string },
+    by: string | null,
+    lines: Refund['lines'],
+    total: number,
+  ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
+    const { doc, journal, dayOf, clock, log } = this.deps;
 
     let method: Refund['method'] = 'manual';
     let payment: Record<string, unknown> = {};

@@ -150,6 +150,9 @@ export function planRefundLines(
         ...(l.open_price ? { open_price: true as const } : {}),
         ...(l.kind ? { kind: l.kind } : {}),
         ...(discount ? { discount_cents: discount } : {}),
+        ...(l.kind === 'voucher' && l.voucher_code
+          ? { voucher_code: l.voucher_code, voucher_purpose: l.voucher_purpose ?? 'multi' }
+          : {}),
       };
     });
 }

@@ -17,6 +17,11 @@
  *   redeem line for that part and reports it paid — so a voucher is never spent twice and a
  *   spent amount never vanishes. Redemptions of one code run one at a time.
  * - `restore` (abandoned sale) is written once per part: a second attempt finds it and skips.
+ * - A voucher sold by a sale that is then refunded (its voucher line) is void ("voided"):
+ *   that too is read from the sales journal's refund lines (through refunds.json, which is
+ *   caught up from them at start), never written here. While such a refund runs the voucher
+ *   is held (no redemption), and a voucher that paid anything is not refunded at all
+ *   (`voucher_already_used`).
  * Balance = amount − redeemed + restored.
  */
 import { randomBytes } from 'node:crypto';
@@ -57,6 +62,10 @@ interface Held {
   restored: Set<string>;
   /** From the sales journal: the selling sale's state (undefined = not known yet). */
   sold?: Sale['state'];
+  /** From the sales journal's refund lines: the voucher line of its sale was refunded. */
+  refunded?: boolean;
+  /** A refund of its sale is running: no redemption until it is written or given up. */
+  held?: boolean;
 }
 
 /** Voucher codes: "GS" and 10 characters without look-alikes (0/O, 1/I/L). */
@@ -69,7 +78,7 @@ export function newVoucherCode(): string {
 
 /** Why a code cannot pay: stable codes the till translates (err.voucher_*). */
 export type VoucherRefusal =
-  'voucher_unknown' | 'voucher_inactive' | 'voucher_expired' | 'voucher_used_up';
+  'voucher_unknown' | 'voucher_inactive' | 'voucher_expired' | 'voucher_used_up' | 'voucher_voided';
 
 export class VoucherBook {
   private readonly log: Journal<VoucherEntry>;
@@ -177,6 +186,7 @@ export class VoucherBook {
 
   private stateOf(h: Held): VoucherInfo['state'] {
     if (h.sold === 'failed' || h.sold === 'cancelled') return 'void';
+    if (h.refunded) return 'voided';
     if (h.sold !== 'succeeded') return 'pending';
     if (this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on) return 'expired';
     return h.balance <= 0 ? 'used_up' : 'active';
@@ -206,6 +216,7 @@ export class VoucherBook {
   refusal(voucherCode: string): VoucherRefusal | null {
     const v = this.info(voucherCode);
     if (!v || v.state === 'void') return 'voucher_unknown';
+    if (v.state === 'voided' || this.held.get(v.code)?.held) return 'voucher_voided';
     if (v.state === 'pending') return 'voucher_inactive';
     if (v.state === 'expired') return 'voucher_expired';
     if (v.state === 'used_up') return 'voucher_used_up';
@@ -274,6 +285,49 @@ export class VoucherBook {
       }
       return undefined;
     });
+  }
+
+  /**
+   * Before a refund of the sale that sold these vouchers: each must be unused (balance = what
+   * was sold); then they are held (no redemption) until release(). Refuses with the first
+   * voucher that paid anything, and holds none then.
+   */
+  holdForRefund(
+    codes: string[],
+  ): Promise<{ ok: true } | { ok: false; code: string; redeemed_cents: number }> {
+    return this.serial(async () => {
+      const found = codes.map((c) => this.held.get(c)).filter((h): h is Held => !!h);
+      for (const h of found) {
+        const redeemed = h.issue.amount_cents - h.balance;
+        if (redeemed !== 0 || h.held || h.refunded)
+          return { ok: false, code: h.issue.code, redeemed_cents: redeemed };
+      }
+      for (const h of found) h.held = true;
+      return { ok: true };
+    });
+  }
+
+  /** After the refund: `voided` when its journal line was written, else usable again. */
+  release(codes: string[], voided: boolean): void {
+    for (const c of codes) {
+      const h = this.held.get(c);
+      if (!h) continue;
+      h.held = false;
+      if (voided) h.refunded = true;
+    }
+  }
+
+  /** Sale ids that sold vouchers (to find their refunds at start). */
+  sellingSales(): Set<string> {
+    return new Set([...this.held.values()].map((h) => h.issue.sale_id));
+  }
+
+  /** At start: these vouchers' lines were refunded (read from the refund lines). */
+  markRefunded(codes: Iterable<string>): void {
+    for (const c of codes) {
+      const h = this.held.get(c);
+      if (h) h.refunded = true;
+    }
   }
 
   async close(): Promise<void> {

@@ -149,6 +149,11 @@ export const de = {
   'err.voucher_balance_low': 'Der Gutschein deckt diesen Betrag nicht.',
   'err.voucher_balance_low.params': 'Restguthaben: {balance}.',
   'err.voucher_quantity': 'Einen Gutschein gibt es nur einmal pro Zeile.',
+  'err.voucher_voided': 'Dieser Gutschein wurde storniert und gilt nicht mehr.',
+  'err.voucher_already_used':
+    'Dieser Gutschein wurde schon eingelöst und kann nicht mehr erstattet werden.',
+  'err.voucher_already_used.params':
+    'Gutschein {voucher_code} wurde schon mit {redeemed} eingelöst und kann nicht erstattet werden.',
   'err.part_refund_failed':
     'Ein Teilbetrag konnte nicht zurückgezahlt werden. Der Verkauf bleibt offen.',
   'err.no_reader': 'Kein Kartenleser gewählt. Bitte in der Verwaltung einen SumUp Solo koppeln.',
@@ -381,6 +386,10 @@ export const en: Record<keyof typeof de, string> = {
   'err.voucher_balance_low': 'The voucher does not cover this amount.',
   'err.voucher_balance_low.params': 'Balance left: {balance}.',
   'err.voucher_quantity': 'A voucher line is always one voucher.',
+  'err.voucher_voided': 'This voucher was refunded and is void.',
+  'err.voucher_already_used': 'This voucher has been redeemed already and cannot be refunded.',
+  'err.voucher_already_used.params':
+    'Voucher {voucher_code} has been redeemed ({redeemed}) and cannot be refunded.',
   'err.part_refund_failed': 'A part could not be paid back. The sale stays open.',
   'err.no_reader': 'No card reader chosen. Please pair a SumUp Solo in admin.',
   'err.reader_busy': 'The card reader is busy. Please wait a moment.',
