@@ -8,7 +8,14 @@ import type { CashMovement, Sale, XReport } from '../protocol.js';
 import { vatBreakdown } from '../receipts/vat.js';
 import { cashSummary } from './cash.js';
 import type { AnyLine } from './entries.js';
-import { fiscalView, isCash, multiVoucherCents, paidParts } from '../sale-payments.js';
+import {
+  fiscalView,
+  isCash,
+  multiVoucherCents,
+  paidParts,
+  refundParts,
+  refundVoucherLines,
+} from '../sale-payments.js';
 
 interface ProviderTotals {
   provider: string;
@@ -125,12 +132,19 @@ export class PeriodFold {
         const r = line.refund;
         this.refundCount++;
         this.refundsTotal += r.total_cents;
-        const t = this.totals(r.provider);
-        t.refund_count++;
-        t.refunds_cents += r.total_cents;
-        if (r.method === 'cash') this.cashRefunds += r.total_cents;
+        // Per part of a split refund: each provider's own refunds, cash from the drawer.
+        for (const p of refundParts(r)) {
+          const t = this.totals(p.provider);
+          t.refund_count++;
+          t.refunds_cents += p.amount_cents;
+          if (p.method === 'cash') this.cashRefunds += p.amount_cents;
+        }
         for (const l of r.lines)
           this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: -l.line_total_cents });
+        // A single-purpose voucher part taken back: its VAT comes back with it.
+        for (const l of refundVoucherLines(r))
+          if (!l.not_taxable)
+            this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: l.gross_cents });
         this.countDeposits(r.lines, -1);
         return;
       }

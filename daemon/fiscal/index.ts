@@ -29,7 +29,7 @@ import { DomainError } from '../core/errors.js';
 import type { FiscalInfo, Refund, Sale, TseOutage, TseRecord } from '../protocol.js';
 import { FISCAL_PROVIDERS } from './registry.js';
 import { grossByRate, processData, PROCESS_TYPE, qrCodeData } from './process-data.js';
-import { fiscalView, isCash } from '../sale-payments.js';
+import { fiscalView, isCash, refundMoney, refundVoucherLines } from '../sale-payments.js';
 import {
   TseError,
   type FinishInput,
@@ -223,9 +223,22 @@ export class Fiscal implements FiscalSigner {
 
   signRefund(refund: Refund): Promise<TseRecord | null> {
     if (!this.enabled) return Promise.resolve(null);
-    const gross = grossByRate(refund.lines, -1);
-    const cash = refund.provider === 'cash' ? -refund.total_cents : 0;
-    const nonCash = refund.provider !== 'cash' ? -refund.total_cents : 0;
+    // Per part (split refunds): a voucher part takes its redemption back (a positive line in
+    // its slot), cash parts are Bar, the others Unbar.
+    const gross = grossByRate([
+      ...refund.lines.map((l) => ({
+        ...l,
+        line_total_cents: -l.line_total_cents,
+        discount_cents: -(l.discount_cents ?? 0),
+      })),
+      ...refundVoucherLines(refund).map((l) => ({
+        vat_rate: l.vat_rate,
+        line_total_cents: l.gross_cents,
+      })),
+    ]);
+    const money = refundMoney(refund);
+    const cash = -money.cash;
+    const nonCash = -money.nonCash;
     return this.sign(refund.id, {
       kind: 'Beleg',
       vat_gross_cents: gross,

@@ -144,8 +144,13 @@ export interface Refund {
    */
   terminal_id?: string;
   provider: string;
-  /** cash: paid from the drawer; provider: back through the provider's refund API; manual. */
-  method: 'cash' | 'provider' | 'manual';
+  /**
+   * cash: paid from the drawer; provider: back through the provider's refund API; manual;
+   * split: a sale paid in several parts (or by voucher), refunded part by part (`payments`).
+   */
+  method: 'cash' | 'provider' | 'manual' | 'split';
+  /** Split refunds: each part of the sale and what went back through it (absent otherwise). */
+  payments?: RefundPayment[];
   lines: RefundLine[];
   total_cents: number;
   reason: string;
@@ -154,6 +159,22 @@ export interface Refund {
   payment: Record<string, unknown>;
   /** The TSE's answer for this refund (its own Kassenbeleg-V1 transaction); absent = off. */
   tse?: TseRecord | null;
+}
+
+/** One part of a split sale and what a refund paid back through it. */
+export interface RefundPayment {
+  /** The sale's payment part (SalePayment.id). */
+  part_id: string;
+  provider: string;
+  /** Positive: what goes back through this part (never its tip). */
+  amount_cents: number;
+  /**
+   * cash: from the drawer; provider: the provider's refund API (a voucher: back onto its
+   * balance, or onto a new voucher when it has expired); manual: by hand.
+   */
+  method: 'cash' | 'provider' | 'manual';
+  /** Provider data (refund transaction; voucher_code, new_voucher_code). */
+  payment: Record<string, unknown>;
 }
 
 /**

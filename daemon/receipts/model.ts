@@ -196,6 +196,30 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
       change_cents: null,
       reference: reference(refund.payment),
     },
+    // A split refund: what went back through each part (a voucher part names the voucher).
+    ...(refund.payments
+      ? {
+          payments: refund.payments.map((p) => {
+            const code = p.payment.new_voucher_code ?? p.payment.voucher_code;
+            const name = providerLabel(p.provider, lang(ctx));
+            return {
+              provider: p.provider,
+              label: p.method === 'manual' ? label(lang(ctx), 'by_hand', { label: name }) : name,
+              amount_cents: -p.amount_cents,
+              tip_cents: 0,
+              tendered_cents: null,
+              change_cents: null,
+              reference: typeof code === 'string' ? code : reference(p.payment),
+            };
+          }),
+          // An expired voucher's part went onto a new voucher: its code to scan.
+          vouchers: refund.payments.flatMap((p) =>
+            typeof p.payment.new_voucher_code === 'string'
+              ? [{ code: p.payment.new_voucher_code, amount_cents: p.amount_cents }]
+              : [],
+          ),
+        }
+      : {}),
     cashier: refund.by,
     url: ctx.url,
     tse: receiptTse(refund.tse),

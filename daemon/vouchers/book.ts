@@ -42,6 +42,12 @@ export interface IssueEntry {
   sale_id: string;
   /** Last day it can be redeemed (YYYY-MM-DD). */
   expires_on: string;
+  /**
+   * Issued by a refund instead of restoring an expired voucher: the old code and
+   * `<part id>/<refund id>` (so healing never issues it twice).
+   */
+  replaces?: string;
+  refund_part?: string;
 }
 
 export interface MoveEntry {
@@ -51,6 +57,8 @@ export interface MoveEntry {
   amount_cents: number;
   sale_id: string;
   part_id: string;
+  /** A restore by a refund (part of what the part paid); absent: an abandoned part, in full. */
+  refund_id?: string;
 }
 
 export type VoucherEntry = IssueEntry | MoveEntry;
@@ -83,6 +91,8 @@ export type VoucherRefusal =
 export class VoucherBook {
   private readonly log: Journal<VoucherEntry>;
   private readonly held = new Map<string, Held>();
+  /** `<part id>/<refund id>` → the voucher a refund put the part's money back on. */
+  private readonly refundRestores = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -115,6 +125,7 @@ export class VoucherBook {
 
   private apply(line: VoucherEntry): void {
     if (line.e === 'issue') {
+      if (line.refund_part) this.refundRestores.set(line.refund_part, line.code);
       if (!this.held.has(line.code))
         this.held.set(line.code, {
           issue: line,
@@ -129,8 +140,11 @@ export class VoucherBook {
     if (line.e === 'redeem' && !h.redeemed.has(line.part_id)) {
       h.redeemed.set(line.part_id, line.amount_cents);
       h.balance -= line.amount_cents;
-    } else if (line.e === 'restore' && !h.restored.has(line.part_id)) {
-      h.restored.add(line.part_id);
+    } else if (line.e === 'restore') {
+      const key = line.refund_id ? `${line.part_id}/${line.refund_id}` : line.part_id;
+      if (h.restored.has(key)) return;
+      h.restored.add(key);
+      if (line.refund_id) this.refundRestores.set(key, line.code);
       h.balance += line.amount_cents;
     }
   }
@@ -284,6 +298,68 @@ export class VoucherBook {
         return { code: h.issue.code, balance_cents: h.balance };
       }
       return undefined;
+    });
+  }
+
+  /**
+   * Where a refund of a voucher part puts its money: back on the voucher that paid it, or —
+   * when that voucher has expired — on a new one (`new_code`, made up here, issued by
+   * restoreForRefund). Undefined when the part took nothing from a voucher.
+   */
+  refundTarget(partId: string): { code: string; new_code?: string } | undefined {
+    for (const h of this.held.values()) {
+      if (!h.redeemed.has(partId)) continue;
+      const expired = this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on;
+      return expired ? { code: h.issue.code, new_code: newVoucherCode() } : { code: h.issue.code };
+    }
+    return undefined;
+  }
+
+  /**
+   * A refund gives `cents` of a voucher part back: onto its voucher, or as a new voucher
+   * `newCode` (same purpose and rate, valid three years from now) when the refund chose one.
+   * Once per part and refund: a second call (a retry, healing at start) changes nothing.
+   */
+  restoreForRefund(
+    partId: string,
+    refundId: string,
+    cents: number,
+    newCode?: string,
+  ): Promise<{ code: string; balance_cents: number } | undefined> {
+    return this.serial(async () => {
+      const key = `${partId}/${refundId}`;
+      const done = this.refundRestores.get(key);
+      if (done) return { code: done, balance_cents: this.held.get(done)?.balance ?? 0 };
+      const h = [...this.held.values()].find((v) => v.redeemed.has(partId));
+      if (!h) return undefined;
+      const at = this.now();
+      if (newCode) {
+        const year = Number(this.deps.timezoneDay(this.deps.clock.now()).slice(0, 4));
+        await this.write({
+          e: 'issue',
+          at,
+          code: newCode,
+          amount_cents: cents,
+          purpose: h.issue.purpose,
+          vat_rate: h.issue.vat_rate,
+          sale_id: h.issue.sale_id,
+          expires_on: `${year + 3}-12-31`,
+          replaces: h.issue.code,
+          refund_part: key,
+        });
+        this.held.get(newCode)!.sold = h.sold;
+        return { code: newCode, balance_cents: cents };
+      }
+      await this.write({
+        e: 'restore',
+        at,
+        code: h.issue.code,
+        amount_cents: cents,
+        sale_id: h.issue.sale_id,
+        part_id: partId,
+        refund_id: refundId,
+      });
+      return { code: h.issue.code, balance_cents: h.balance };
     });
   }
 

@@ -7,6 +7,7 @@ import { t, tn, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { providerLabel } from '../lib/providers.js';
+import { refundPartsText } from '../lib/refund-parts.js';
 import { newIdempotencyKey } from '../lib/payment.js';
 import { pageStyles } from './admin-styles.js';
 
@@ -224,7 +225,7 @@ export class AdminSaleDetail extends LitElement {
               n: f.number,
               amount: money(f.total_cents),
               time: formatTime(f.created_at, lang(), tz),
-              method: refundMethodText(f.method, providerLabel(f.provider, lang())),
+              method: refundMethodText(f, providerLabel(f.provider, lang())),
             })}
             ${f.reason ? html` – ${f.reason}` : nothing}
           </div>`,
@@ -235,9 +236,7 @@ export class AdminSaleDetail extends LitElement {
               <strong
                 >${t('refund.ok', { n: r.refund.number, amount: money(r.refund.total_cents) })}</strong
               >
-              <div>
-                ${refundMethodText(r.refund.method, providerLabel(r.refund.provider, lang()))}
-              </div>
+              <div>${refundMethodText(r.refund, providerLabel(r.refund.provider, lang()))}</div>
               ${printed ? html`<div>${tn(printed)}</div>` : nothing}
             </div>`
           : nothing
@@ -273,7 +272,9 @@ export class AdminSaleDetail extends LitElement {
 }
 
 /** How the money went back, in plain words. */
-function refundMethodText(method: Refund['method'], provider: string): string {
+function refundMethodText(refund: Refund, provider: string): string {
+  const method = refund.method;
+  if (method === 'split') return t('refund.method_split', { parts: refundPartsText(refund) });
   if (method === 'cash') return t('refund.method_cash');
   if (method === 'provider') return t('refund.method_provider', { provider });
   return t('refund.method_manual');

@@ -150,6 +150,12 @@ export const de = {
   'err.voucher_balance_low.params': 'Restguthaben: {balance}.',
   'err.voucher_quantity': 'Einen Gutschein gibt es nur einmal pro Zeile.',
   'err.voucher_voided': 'Dieser Gutschein wurde storniert und gilt nicht mehr.',
+  'err.refund_part_failed':
+    'Ein Teil der Erstattung ist fehlgeschlagen. Bitte die Erstattung noch einmal auslösen, sie macht dort weiter.',
+  'err.refund_part_failed.params':
+    'Ein Teil der Erstattung ist fehlgeschlagen: {refunded} sind schon zurück, {remaining} fehlen noch. Bitte die Erstattung noch einmal auslösen, sie macht dort weiter.',
+  'err.refund_in_progress':
+    'Eine Erstattung dieses Verkaufs ist halb fertig. Bitte zuerst diese Erstattung wiederholen.',
   'err.voucher_already_used':
     'Dieser Gutschein wurde schon eingelöst und kann nicht mehr erstattet werden.',
   'err.voucher_already_used.params':
@@ -387,6 +393,11 @@ export const en: Record<keyof typeof de, string> = {
   'err.voucher_balance_low.params': 'Balance left: {balance}.',
   'err.voucher_quantity': 'A voucher line is always one voucher.',
   'err.voucher_voided': 'This voucher was refunded and is void.',
+  'err.refund_part_failed':
+    'Part of the refund failed. Start the refund again; it carries on where it stopped.',
+  'err.refund_part_failed.params':
+    'Part of the refund failed: {refunded} went back already, {remaining} remain. Start the refund again; it carries on where it stopped.',
+  'err.refund_in_progress': 'A refund of this sale stopped half way. Repeat that refund first.',
   'err.voucher_already_used': 'This voucher has been redeemed already and cannot be refunded.',
   'err.voucher_already_used.params':
     'Voucher {voucher_code} has been redeemed ({redeemed}) and cannot be refunded.',
