@@ -45,7 +45,14 @@ export type BusinessCase =
   | 'MehrzweckgutscheinKauf'
   | 'MehrzweckgutscheinEinloesung'
   | 'EinzweckgutscheinEinloesung'
-  | 'TrinkgeldAN';
+  | 'TrinkgeldAN'
+  | 'TrinkgeldAG';
+
+/**
+ * VAT rate of a tip that belongs to the business (TrinkgeldAG): it is paid for the business's
+ * service and taxed at the normal rate (docs/FISCAL.md).
+ */
+export const BUSINESS_TIP_VAT_RATE = 19;
 
 export interface FiscalLine {
   name: string;
@@ -72,7 +79,8 @@ export function caseOfKind(kind: LineKind | undefined): BusinessCase {
 
 /**
  * A settled sale as the TSE and the DSFinV-K export record it: its lines with their business
- * cases, plus one line per tip (`TrinkgeldAN`, the staff's, not taxable) and per voucher
+ * cases, plus one line per tip (`TrinkgeldAN`, the staff's, not taxable; `TrinkgeldAG` at the
+ * normal rate when the part's tip belongs to the business) and per voucher
  * redemption (a negative line: `MehrzweckgutscheinEinloesung` not taxable, or
  * `EinzweckgutscheinEinloesung` at the voucher's rate, whose VAT was due when it was sold);
  * and the payments that moved money (cash/card...; a voucher redemption is not one). The lines
@@ -115,7 +123,9 @@ export function fiscalView(sale: Sale): {
         business_case: single ? 'EinzweckgutscheinEinloesung' : 'MehrzweckgutscheinEinloesung',
       });
     } else payments.push({ provider: p.provider, amount_cents: p.amount_cents + p.tip_cents });
-    if (p.tip_cents > 0)
+    if (p.tip_cents > 0) {
+      // The staff's tip passes through (not taxable); the business's is revenue, taxed.
+      const business = p.tip_recipient === 'business';
       lines.push({
         name: 'Trinkgeld',
         product_id: 'tip',
@@ -124,10 +134,11 @@ export function fiscalView(sale: Sale): {
         unit_cents: p.tip_cents,
         gross_cents: p.tip_cents,
         discount_cents: 0,
-        vat_rate: 0,
-        not_taxable: true,
-        business_case: 'TrinkgeldAN',
+        vat_rate: business ? BUSINESS_TIP_VAT_RATE : 0,
+        not_taxable: !business,
+        business_case: business ? 'TrinkgeldAG' : 'TrinkgeldAN',
       });
+    }
   }
   return { lines, payments };
 }

@@ -41,6 +41,7 @@ export class PeriodFold {
   private cashRefunds = 0;
   private cashTips = 0;
   private tipsTotal = 0;
+  private businessTips = 0;
   private tips = new Map<
     string,
     { cashier: string | null; provider: string; count: number; tip_cents: number }
@@ -92,6 +93,12 @@ export class PeriodFold {
         this.counted.add(s.id);
         this.saleCount++;
         this.salesTotal += s.total_cents;
+        // Tips that belong to the business are revenue (TrinkgeldAG), the staff's are not.
+        for (const p of paidParts(next))
+          if (p.tip_recipient === 'business') {
+            this.salesTotal += p.tip_cents;
+            this.businessTips += p.tip_cents;
+          }
         // Each payment counts with its method; a split sale counts once per method it used.
         for (const p of paidParts(next)) {
           const t = this.totals(p.provider);
@@ -102,7 +109,7 @@ export class PeriodFold {
             this.cashTips += p.tip_cents;
           }
           if (p.provider === 'voucher') this.vouchersRedeemed += p.amount_cents;
-          if (p.tip_cents > 0) {
+          if (p.tip_cents > 0 && p.tip_recipient !== 'business') {
             const key = `${next.cashier ?? ''}\u0000${p.provider}`;
             const tip = this.tips.get(key) ?? {
               cashier: next.cashier,
@@ -208,6 +215,7 @@ export class PeriodFold {
       movements: this.movements,
       pending_count: pending,
       tips_total_cents: this.tipsTotal,
+      tips_business_cents: this.businessTips,
       tips: [...this.tips.values()].sort(
         (a, b) =>
           (a.cashier ?? '').localeCompare(b.cashier ?? '') || a.provider.localeCompare(b.provider),

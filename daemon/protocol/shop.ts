@@ -238,6 +238,8 @@ export interface XReport {
   pending_count: number;
   /** Tips (Trinkgeld) taken on top of sales: not revenue, not in sales_total_cents or VAT. */
   tips_total_cents?: number;
+  /** Tips that belong to the business (TrinkgeldAG): revenue, in sales_total_cents and VAT. */
+  tips_business_cents?: number;
   /** Tips per cashier (null = no cashier logged in) and payment method. */
   tips?: Array<{ cashier: string | null; provider: string; count: number; tip_cents: number }>;
   /** Multi-purpose vouchers sold (in sales_total_cents, no VAT) and redeemed (payments). */

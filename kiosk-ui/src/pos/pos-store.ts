@@ -9,6 +9,7 @@
  * older one arriving late.
  */
 import type {
+  TipSettings,
   Cart,
   DiscountSettings,
   Category,
@@ -26,6 +27,7 @@ import type { ConnectionState } from '../lib/backoff.js';
 import { errorNotice, refusalNotice } from '../lib/errors.js';
 import type { Notice } from '../lib/i18n.js';
 import { isFinal } from '../lib/sale.js';
+import { DEFAULT_TIPS } from '../lib/split.js';
 import { KIOSK_TERMINAL_ID, withDefaultTerminal, type TerminalChoice } from '../lib/terminal.js';
 import { dropToast, pushToast, type Toast } from '../lib/toasts.js';
 
@@ -63,6 +65,8 @@ export interface PosState {
   /** Deposit products ("Pfand zurück") and the owner's discount presets. */
   depositProducts: Product[];
   discountSettings: DiscountSettings;
+  /** The tip step (settings section `tips`). */
+  tipSettings: TipSettings;
   /** The discount dialog is showing. */
   discountOpen: boolean;
   timezone: string;
@@ -131,6 +135,7 @@ export function initialState(choice: TerminalChoice): PosState {
     quickKeys: [],
     depositProducts: [],
     discountSettings: { presets: [], manager_above_percent: null },
+    tipSettings: DEFAULT_TIPS,
     discountOpen: false,
     timezone: 'Europe/Berlin',
     currency: 'EUR',

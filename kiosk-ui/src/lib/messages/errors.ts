@@ -150,6 +150,10 @@ export const de = {
   'err.voucher_balance_low.params': 'Restguthaben: {balance}.',
   'err.voucher_quantity': 'Einen Gutschein gibt es nur einmal pro Zeile.',
   'err.voucher_voided': 'Dieser Gutschein wurde storniert und gilt nicht mehr.',
+  'err.tips_disabled': 'Trinkgeld ist in den Einstellungen ausgeschaltet.',
+  'err.invalid_tip_presets':
+    'Trinkgeld-Vorschläge: höchstens 6 je Art, Prozent über 0 bis 100, Beträge von 0,01 bis 1000 €, keiner doppelt.',
+  'err.invalid_tips_recipient': 'Trinkgeld gehört dem Personal oder dem Betrieb.',
   'err.refund_part_failed':
     'Ein Teil der Erstattung ist fehlgeschlagen. Bitte die Erstattung noch einmal auslösen, sie macht dort weiter.',
   'err.refund_part_failed.params':
@@ -393,6 +397,10 @@ export const en: Record<keyof typeof de, string> = {
   'err.voucher_balance_low.params': 'Balance left: {balance}.',
   'err.voucher_quantity': 'A voucher line is always one voucher.',
   'err.voucher_voided': 'This voucher was refunded and is void.',
+  'err.tips_disabled': 'Tips are switched off in the settings.',
+  'err.invalid_tip_presets':
+    'Tip presets: at most 6 of each, percent above 0 up to 100, amounts from 0.01 to 1000 €, none twice.',
+  'err.invalid_tips_recipient': 'Tips belong to the staff or to the business.',
   'err.refund_part_failed':
     'Part of the refund failed. Start the refund again; it carries on where it stopped.',
   'err.refund_part_failed.params':
