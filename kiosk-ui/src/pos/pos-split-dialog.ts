@@ -113,6 +113,8 @@ export class PosSplitDialog extends LitElement {
   @state() private amount = '';
   @state() private tip = 0;
   @state() private tipFree = '';
+  /** Which preset button set the tip (a percent and an amount preset may give the same cents). */
+  @state() private tipPreset = '';
   @state() private given = '';
   @state() private keep = false;
   @state() private code = '';
@@ -196,8 +198,8 @@ export class PosSplitDialog extends LitElement {
                 const cents = tipOf(amount, pct);
                 return html`<button
                   data-tip=${pct}
-                  aria-pressed=${this.tip === cents && !this.tipFree && cents > 0 ? 'true' : 'false'}
-                  @click=${() => ((this.tip = cents), (this.tipFree = ''))}
+                  aria-pressed=${this.tip === cents && !this.tipFree && cents > 0 && this.tipPreset === `p${pct}` ? 'true' : 'false'}
+                  @click=${() => ((this.tip = cents), (this.tipFree = ''), (this.tipPreset = `p${pct}`))}
                 >
                   ${formatPercent(pct)} % · ${this.money(cents)}
                 </button>`;
@@ -206,8 +208,8 @@ export class PosSplitDialog extends LitElement {
                 (cents) =>
                   html`<button
                     data-tip-amount=${cents}
-                    aria-pressed=${this.tip === cents && !this.tipFree ? 'true' : 'false'}
-                    @click=${() => ((this.tip = cents), (this.tipFree = ''))}
+                    aria-pressed=${this.tip === cents && !this.tipFree && this.tipPreset === `a${cents}` ? 'true' : 'false'}
+                    @click=${() => ((this.tip = cents), (this.tipFree = ''), (this.tipPreset = `a${cents}`))}
                   >
                     ${this.money(cents)}
                   </button>`,
