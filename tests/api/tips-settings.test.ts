@@ -116,6 +116,15 @@ test('tips_recipient business: TrinkgeldAG with 19 % VAT, revenue in the X repor
     assert.equal(bizSale.payments[0].tip_recipient, 'business');
     // The business's tip sits in the 19 % slot, not the 0 % one.
     assert.equal(bizSale.tse.process_data, 'Beleg^2.00_10.00_0.00_0.00_0.00^12.00:Unbar');
+    // The receipt's VAT table carries the tip's 19 % (the goods stay at 7 %).
+    const receipt = (await d.get<any>(`/api/v1/sales/${bizSale.id}/receipt`)).body.receipt;
+    assert.deepEqual(
+      receipt.vat.map((r: any) => [r.rate, r.gross_cents, r.vat_cents]),
+      [
+        [19, 200, 32],
+        [7, 1000, 65],
+      ],
+    );
     // Switching back changes nothing already paid.
     assert.equal((await put(d, { tips_recipient: 'staff' })).status, 200);
 
