@@ -15,6 +15,8 @@ import { startRig, waitForSale, until, type SumUpRig } from '../helpers/sumup.js
 import { addItem, makeProduct, newKey } from '../helpers/shop.js';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { unzip } from '../helpers/unzip.js';
+import { ADMIN_TOKEN as ShopAdmin, product, startShop } from '../helpers/shop-ops.js';
+import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 import { parseCsv } from '../../daemon/core/csv.js';
 import { rm } from 'node:fs/promises';
 
@@ -252,5 +254,44 @@ test('voucher + cash, refunded after the voucher expired: cash back from the dra
   } finally {
     await d.stop();
     await rm(d.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('printed: a split refund with a cash part opens the drawer and the refund receipt lists each part', async () => {
+  const { d, dev } = await startShop();
+  try {
+    await product(d, { barcode: '7001', name: 'Schal', price_cents: 2000, vat_rate: 19 });
+    await d.post('/api/v1/terminals/kiosk/cart/items', { barcode: '7001' });
+    const first = await d.post<any>(
+      '/api/v1/terminals/kiosk/checkout',
+      { provider: 'cash', amount_cents: 500, idempotency_key: newKey() },
+      { admin: ShopAdmin },
+    );
+    assert.equal(first.body.state, 'open', first.text);
+    const rest = await d.post<any>(
+      '/api/v1/terminals/kiosk/checkout',
+      { provider: 'fake_card', idempotency_key: newKey() },
+      { admin: ShopAdmin },
+    );
+    const sale = await waitForSale(d, rest.body.id, (s) => s.state === 'succeeded');
+    dev.clear();
+    const r = await d.post<any>(
+      `/api/v1/sales/${sale.id}/refunds`,
+      { reason: 'zurück', idempotency_key: randomUUID() },
+      { admin: ShopAdmin },
+    );
+    assert.equal(r.status, 201, r.text);
+    // The demo card has no refund API: that part is paid back by hand.
+    assert.deepEqual(parts(r.body.refund), [
+      ['cash', 500, 'cash', null],
+      ['fake_card', 1500, 'manual', null],
+    ]);
+    const printed = decodeEscPos(dev.bytes());
+    assert.equal(printed.ops.filter((o) => o.op === 'drawer').length, 1, 'the drawer opens');
+    const text = printed.lines.join('\n');
+    assert.match(text, /^Bar +-5,00$/m, text);
+    assert.match(text, /-15,00$/m, text);
+  } finally {
+    await d.stop();
   }
 });
