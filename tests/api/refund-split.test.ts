@@ -119,6 +119,14 @@ test('voucher + card with tip + cash: a partial refund takes cash first, then th
     );
     assert.equal(x.cash.cash_refunds_cents, 500);
     assert.equal(x.refunds_total_cents, 4000);
+    // The cash-up per cashier: only the 5,00 cash part came out of the drawer.
+    const shifts = (await d.get<any>('/api/v1/closing/shifts', { admin: true })).body;
+    const cashier = shifts.cashiers.find((c: any) => c.refund_count === 2);
+    assert.deepEqual(
+      [cashier?.refunds_cents, cashier?.cash_refunds_cents],
+      [4000, 500],
+      JSON.stringify(shifts.cashiers),
+    );
 
     // The refund receipt lists the parts.
     const receipt = await d.get<any>(`/api/v1/refunds/${rest.body.refund.id}/receipt`);
