@@ -186,6 +186,8 @@ export interface RefundBody {
   parts?: Array<{ line_index: number; quantity: number }>;
   reason: string;
   idempotency_key: string;
+  /** Split sales: card parts not refunded yet go back by hand (`manual`), not via the provider. */
+  by_hand?: boolean;
 }
 
 export interface CashMovement {

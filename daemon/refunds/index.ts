@@ -201,6 +201,7 @@ export class Refunds {
     key: string,
     lines: Refund['lines'],
     total: number,
+    byHand: boolean,
   ): Promise<RefundPayment[]> {
     const { doc } = this.deps;
     // A refund that stopped half way carries on when the same lines are refunded again (a new
@@ -235,7 +236,7 @@ export class Refunds {
       const had = done.find((p) => p.part_id === part.id);
       const provider = this.deps.provider(part.provider);
       if (had) out.set(part.id, had);
-      else if (!provider?.refund) out.set(part.id, entry(part, amount_cents, 'manual'));
+      else if (!provider?.refund || byHand) out.set(part.id, entry(part, amount_cents, 'manual'));
       else {
         try {
           const r = await provider.refund(providerView(sale, part), amount_cents);
@@ -411,7 +412,7 @@ export class Refunds {
     if (refundsPerPart(sale)) {
       // Several parts (or a voucher): each part through its own provider (refund-payments.ts).
       method = 'split';
-      payments = await this.payParts(sale, input.key, lines, total);
+      payments = await this.payParts(sale, input.key, lines, total, input.by_hand === true);
     } else if (sale.provider === 'cash') method = 'cash';
     else if (provider?.refund) {
       try {

@@ -50,6 +50,12 @@ export interface RefundPart {
 export interface RefundRequest {
   line_indexes?: number[];
   parts?: RefundPart[];
+  /**
+   * Split sales: card parts not refunded yet are paid back by hand (`manual`) instead of
+   * through their provider — the way out when a provider keeps refusing (refunded in its own
+   * app already, account closed).
+   */
+  by_hand?: boolean;
 }
 
 /** The deposit line that follows line `i` of the sale (its product), if any. */

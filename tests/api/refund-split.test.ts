@@ -143,7 +143,7 @@ test('voucher + card with tip + cash: a partial refund takes cash first, then th
   }
 });
 
-test('two card parts: SumUp refuses the second after the first went back → 502 refund_part_failed, no refund written; refunding again carries on', async () => {
+test('two card parts: SumUp refuses the second after the first went back → 502 refund_part_failed, no refund written; refunding again carries on without asking twice; by_hand finishes it', async () => {
   const rig = await startRig();
   const d = rig.d;
   try {
@@ -176,19 +176,34 @@ test('two card parts: SumUp refuses the second after the first went back → 502
     assert.deepEqual([other.status, other.body.error.code], [409, 'refund_in_progress']);
     assert.equal(other.body.error.params.refunded_cents, 1200);
 
-    // SumUp works again: the same refund (a new click, a new key) refunds only the second part.
-    second.refunded_value = 0;
-    const done = await refund(d, sale.id);
+    // The same refund again (a new click, a new key) skips the part that went back: SumUp is
+    // not asked twice for it, and still refuses the second.
+    const retry = await refund(d, sale.id);
+    assert.deepEqual(
+      [retry.status, retry.body.error.code, retry.body.error.params.refunded_cents],
+      [502, 'refund_part_failed', 1200],
+    );
+    assert.deepEqual(
+      rig.fake.refunds.map((r) => r.value),
+      [1200],
+    );
+    // The way out: the rest by hand. One whole refund record lists both parts.
+    const bad = await refund(d, sale.id, { by_hand: 'yes' });
+    assert.deepEqual([bad.status, bad.body.error.field], [400, 'by_hand']);
+    const done = await refund(d, sale.id, { by_hand: true });
     assert.equal(done.status, 201, done.text);
     assert.deepEqual(parts(done.body.refund), [
       ['sumup_solo', 1200, 'provider', null],
-      ['sumup_solo', 800, 'provider', null],
+      ['sumup_solo', 800, 'manual', null],
     ]);
     assert.deepEqual(
       rig.fake.refunds.map((r) => r.value),
-      [1200, 800],
+      [1200],
     );
     assert.equal(done.body.refund.total_cents, 2000);
+    // Finished: the sale's other refunds are free again (nothing is left to refund).
+    const after = await refund(d, sale.id, { parts: [{ line_index: 0, quantity: 1 }] });
+    assert.deepEqual([after.status, after.body.error.code], [409, 'already_refunded']);
   } finally {
     await rig.stop();
   }

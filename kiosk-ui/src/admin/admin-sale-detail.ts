@@ -78,6 +78,8 @@ export class AdminSaleDetail extends LitElement {
   @state() private refundReason = '';
   @state() private refundBusy = false;
   @state() private refundError = '';
+  /** A split refund stopped half way (a card part refused): what to repeat, and by hand. */
+  @state() private stuck: { all: boolean; lines: number[] } | null = null;
   @state() private refundResult: api.RefundResult | null = null;
   private refundKey = newIdempotencyKey();
   private refundSeq = 0;
@@ -87,6 +89,7 @@ export class AdminSaleDetail extends LitElement {
     if (changed.has('sale') && this.sale?.id !== (changed.get('sale') as Sale | undefined)?.id) {
       this.pick = [];
       this.refundError = '';
+      this.stuck = null;
       this.refundResult = null;
       this.refundReason = '';
       this.refundKey = newIdempotencyKey();
@@ -109,7 +112,10 @@ export class AdminSaleDetail extends LitElement {
       if (seq === this.refundSeq) this.refundError = errorText(err);
     }
   }
-  private async refund(sale: Sale, all: boolean): Promise<void> {
+  private async refund(sale: Sale, all: boolean, byHand = false): Promise<void> {
+    // The rest of a stopped split refund: the same lines again, its card parts by hand.
+    const lines = byHand && this.stuck ? this.stuck.lines : [...this.pick].sort((a, b) => a - b);
+    if (byHand && this.stuck) all = this.stuck.all;
     if (!this.refundReason.trim()) {
       this.refundError = t('refund.reason_required');
       return;
@@ -119,10 +125,12 @@ export class AdminSaleDetail extends LitElement {
     this.refundResult = null;
     try {
       const r = await api.refundSale(sale.id, {
-        ...(all ? {} : { line_indexes: [...this.pick].sort((a, b) => a - b) }),
+        ...(all ? {} : { line_indexes: lines }),
         reason: this.refundReason.trim(),
         idempotency_key: this.refundKey,
+        ...(byHand ? { by_hand: true } : {}),
       });
+      this.stuck = null;
       this.refundKey = newIdempotencyKey();
       this.refundResult = r;
       this.refundedLines = r.refunded_line_indexes;
@@ -135,6 +143,8 @@ export class AdminSaleDetail extends LitElement {
       if (!(err instanceof api.ApiRequestError && err.code === 'network'))
         this.refundKey = newIdempotencyKey();
       this.refundError = refundErrorText(err);
+      if (err instanceof api.ApiRequestError && err.code === 'refund_part_failed')
+        this.stuck = { all, lines };
     } finally {
       this.refundBusy = false;
     }
@@ -267,6 +277,20 @@ export class AdminSaleDetail extends LitElement {
           : html`<p><strong>${t('refund.full')}</strong></p>`
       }
       ${this.refundError ? html`<p class="error" role="alert">${this.refundError}</p>` : nothing}
+      ${
+        this.stuck
+          ? html`<div class="actions">
+              <button
+                class="danger"
+                data-testid="refund-by-hand"
+                ?disabled=${this.refundBusy}
+                @click=${() => void this.refund(s, this.stuck?.all ?? true, true)}
+              >
+                ${t('refund.rest_by_hand')}
+              </button>
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 }

@@ -155,9 +155,9 @@ export const de = {
     'Trinkgeld-Vorschläge: höchstens 6 je Art, Prozent über 0 bis 100, Beträge von 0,01 bis 1000 €, keiner doppelt.',
   'err.invalid_tips_recipient': 'Trinkgeld gehört dem Personal oder dem Betrieb.',
   'err.refund_part_failed':
-    'Ein Teil der Erstattung ist fehlgeschlagen. Bitte die Erstattung noch einmal auslösen, sie macht dort weiter.',
+    'Ein Teil der Erstattung ist fehlgeschlagen. Bitte die Erstattung noch einmal auslösen (sie macht dort weiter) oder den Rest von Hand erstatten.',
   'err.refund_part_failed.params':
-    'Ein Teil der Erstattung ist fehlgeschlagen: {refunded} sind schon zurück, {remaining} fehlen noch. Bitte die Erstattung noch einmal auslösen, sie macht dort weiter.',
+    'Ein Teil der Erstattung ist fehlgeschlagen: {refunded} sind schon zurück, {remaining} fehlen noch. Bitte die Erstattung noch einmal auslösen (sie macht dort weiter) oder den Rest von Hand erstatten.',
   'err.refund_in_progress':
     'Eine Erstattung dieses Verkaufs ist halb fertig. Bitte zuerst diese Erstattung wiederholen.',
   'err.voucher_already_used':
@@ -402,9 +402,9 @@ export const en: Record<keyof typeof de, string> = {
     'Tip presets: at most 6 of each, percent above 0 up to 100, amounts from 0.01 to 1000 €, none twice.',
   'err.invalid_tips_recipient': 'Tips belong to the staff or to the business.',
   'err.refund_part_failed':
-    'Part of the refund failed. Start the refund again; it carries on where it stopped.',
+    'Part of the refund failed. Start the refund again (it carries on where it stopped) or pay the rest back by hand.',
   'err.refund_part_failed.params':
-    'Part of the refund failed: {refunded} went back already, {remaining} remain. Start the refund again; it carries on where it stopped.',
+    'Part of the refund failed: {refunded} went back already, {remaining} remain. Start the refund again (it carries on where it stopped) or pay the rest back by hand.',
   'err.refund_in_progress': 'A refund of this sale stopped half way. Repeat that refund first.',
   'err.voucher_already_used': 'This voucher has been redeemed already and cannot be refunded.',
   'err.voucher_already_used.params':
