@@ -16,11 +16,18 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
-import type { Refund, RefundPayment, Sale, SalePayment, TseRecord } from '../protocol.js';
-import { ProviderError, type PaymentProvider } from '../payments/provider.js';
-import { isCash } from '../sale-payments.js';
-import { providerView } from '../checkout/parts.js';
-import { planRefundPayments, refundsPerPart } from './refund-payments.js';
+import type { Refund, RefundPayment, Sale, TseRecord } from '../protocol.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import { refundsPerPart } from './refund-payments.js';
+import {
+  payParts,
+  providerRefusal,
+  restoreVouchers,
+  type PartialRefunds,
+  type RefundVouchers,
+} from './split-refunds.js';
+
+export type { RefundVouchers } from './split-refunds.js';
 import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
 import { planRefundLines, RefundError, type RefundRequest } from './refund-lines.js';
 
@@ -51,7 +58,7 @@ export interface RefundsData {
    * refunded through their providers. Refunding the same lines again carries on from there;
    * the refund line is written only whole.
    */
-  partial?: Record<string, { key: string; lines: string; done: RefundPayment[] }>;
+  partial?: PartialRefunds;
 }
 
 export const REFUNDS_DOC = {
@@ -74,36 +81,6 @@ export interface RefundsDeps {
   sign?(refund: Refund): Promise<TseRecord | null>;
   /** The voucher book: vouchers a refund takes back are held while it runs, then voided. */
   vouchers?: RefundVouchers;
-}
-
-/** What refunds need of the voucher book (daemon/vouchers/book.ts, held by checkout). */
-export interface RefundVouchers {
-  holdForRefund(
-    codes: string[],
-  ): Promise<{ ok: true } | { ok: false; code: string; redeemed_cents: number }>;
-  release(codes: string[], voided: boolean): void;
-  sellingSales(): Set<string>;
-  markRefunded(codes: Iterable<string>): void;
-  refundTarget(partId: string): { code: string; new_code?: string } | undefined;
-  restoreForRefund(
-    partId: string,
-    refundId: string,
-    cents: number,
-    newCode?: string,
-  ): Promise<{ code: string; balance_cents: number } | undefined>;
-}
-
-/** A provider's refusal as the refund's answer: 422 when it said no, 502 when it failed. */
-function providerRefusal(label: string, err: unknown): RefundError {
-  if (err instanceof ProviderError) {
-    const refused = err.status >= 400 && err.status < 500;
-    return new RefundError(
-      refused ? 422 : 502,
-      err.code,
-      `${label} ${refused ? 'refused the refund' : 'refund failed'}: ${err.message}`,
-    );
-  }
-  return new RefundError(502, 'refund_failed', `${label} refund failed: ${(err as Error).message}`);
 }
 
 export function refundId(day: string, number: number): string {
@@ -134,7 +111,7 @@ export class Refunds {
       },
     );
     // A power cut after a refund's line and before its voucher parts went back: now (once).
-    for (const r of caught.values()) await this.restoreVouchers(r);
+    for (const r of caught.values()) await restoreVouchers(this.deps.vouchers, this.deps.log, r);
     if (missed) this.deps.log.warn(`refunds: caught up ${missed} refund(s) from the journal`);
     // Vouchers whose selling line was refunded are void: read from the refund lines.
     const book = this.deps.vouchers;
@@ -187,122 +164,6 @@ export class Refunds {
     // A cache written before parts knows whole lines only.
     for (const i of s?.lines ?? []) out[i] = sale.lines[i]?.quantity ?? out[i];
     return out;
-  }
-
-  /**
-   * The parts of a split sale a refund goes back through. Parts whose provider can refuse
-   * (cards) run first, one by one, each remembered in refunds.json once it went through; a
-   * refusal after one went through answers 502 `refund_part_failed` with what was refunded and
-   * what remains, and refunding the same lines again carries on. Cash and vouchers follow:
-   * they cannot refuse (a voucher's balance goes back once the refund line is written).
-   */
-  private async payParts(
-    sale: Sale,
-    key: string,
-    lines: Refund['lines'],
-    total: number,
-    byHand: boolean,
-  ): Promise<RefundPayment[]> {
-    const { doc } = this.deps;
-    // A refund that stopped half way carries on when the same lines are refunded again (a new
-    // click at the till has a new key); another refund of the sale waits for it.
-    const what = JSON.stringify(lines.map((l) => [l.line_index, l.quantity]));
-    const before = doc.data.partial?.[sale.id];
-    if (before && before.lines !== what)
-      throw new RefundError(
-        409,
-        'refund_in_progress',
-        `A refund of sale ${sale.number} stopped half way; repeat it to finish it first`,
-        undefined,
-        { refunded_cents: before.done.reduce((n, p) => n + p.amount_cents, 0) },
-      );
-    const done = [...(before?.done ?? [])];
-    const plan = planRefundPayments(sale, total, await this.forSale(sale.id));
-    const out = new Map<string, RefundPayment>();
-    const entry = (
-      part: SalePayment,
-      amount_cents: number,
-      method: RefundPayment['method'],
-      payment: Record<string, unknown> = {},
-    ): RefundPayment => ({
-      part_id: part.id,
-      provider: part.provider,
-      amount_cents,
-      method,
-      payment,
-    });
-    for (const { part, amount_cents } of plan) {
-      if (isCash(part.provider) || part.provider === 'voucher') continue;
-      const had = done.find((p) => p.part_id === part.id);
-      const provider = this.deps.provider(part.provider);
-      if (had) out.set(part.id, had);
-      else if (!provider?.refund || byHand) out.set(part.id, entry(part, amount_cents, 'manual'));
-      else {
-        try {
-          const r = await provider.refund(providerView(sale, part), amount_cents);
-          const item = entry(part, amount_cents, 'provider', r.payment ?? {});
-          out.set(part.id, item);
-          done.push(item);
-        } catch (err) {
-          const why = providerRefusal(provider.label, err);
-          const refunded = done.reduce((n, p) => n + p.amount_cents, 0);
-          if (refunded === 0) throw why;
-          throw new RefundError(
-            502,
-            'refund_part_failed',
-            `${why.message}; ${refunded} cents went back through other parts already, ${total - refunded} remain: repeat the refund to carry on`,
-            undefined,
-            {
-              provider: part.provider,
-              reason: why.code,
-              refunded_cents: refunded,
-              remaining_cents: total - refunded,
-            },
-          );
-        }
-        await doc.update((d) => {
-          (d.partial ??= {})[sale.id] = { key, lines: what, done: [...done] };
-        });
-      }
-    }
-    for (const { part, amount_cents } of plan) {
-      if (isCash(part.provider)) out.set(part.id, entry(part, amount_cents, 'cash'));
-      else if (part.provider === 'voucher') {
-        const target = this.deps.vouchers?.refundTarget(part.id);
-        out.set(
-          part.id,
-          target
-            ? entry(part, amount_cents, 'provider', {
-                voucher_code: target.code,
-                voucher_purpose: part.payment.voucher_purpose ?? 'multi',
-                voucher_vat_rate: part.payment.voucher_vat_rate ?? 0,
-                ...(target.new_code ? { new_voucher_code: target.new_code } : {}),
-              })
-            : entry(part, amount_cents, 'manual'),
-        );
-      }
-    }
-    return plan.map(({ part }) => out.get(part.id)!);
-  }
-
-  /** A written refund's voucher parts go back onto their vouchers (or new ones); once. */
-  private async restoreVouchers(refund: Refund): Promise<void> {
-    for (const p of refund.payments ?? []) {
-      if (p.provider !== 'voucher' || p.method !== 'provider' || !this.deps.vouchers) continue;
-      const newCode = p.payment.new_voucher_code;
-      try {
-        await this.deps.vouchers.restoreForRefund(
-          p.part_id,
-          refund.id,
-          p.amount_cents,
-          typeof newCode === 'string' ? newCode : undefined,
-        );
-      } catch (err) {
-        this.deps.log.error(
-          `refunds: R-${refund.number} could not give ${p.amount_cents} cents back to voucher ${String(p.payment.voucher_code)}: ${(err as Error).message}; add it to the voucher by hand (the refund line records it)`,
-        );
-      }
-    }
   }
 
   async find(id: string): Promise<Refund | undefined> {
@@ -412,7 +273,19 @@ export class Refunds {
     if (refundsPerPart(sale)) {
       // Several parts (or a voucher): each part through its own provider (refund-payments.ts).
       method = 'split';
-      payments = await this.payParts(sale, input.key, lines, total, input.by_hand === true);
+      payments = await payParts(
+        {
+          partial: doc.data.partial,
+          remember: (saleId, value) =>
+            doc.update((d) => {
+              (d.partial ??= {})[saleId] = value;
+            }),
+          provider: this.deps.provider,
+          vouchers: this.deps.vouchers,
+        },
+        await this.forSale(sale.id),
+        { sale, key: input.key, lines, total, byHand: input.by_hand === true },
+      );
     } else if (sale.provider === 'cash') method = 'cash';
     else if (provider?.refund) {
       try {
@@ -469,7 +342,7 @@ export class Refunds {
         );
       throw err;
     }
-    await this.restoreVouchers(refund);
+    await restoreVouchers(this.deps.vouchers, this.deps.log, refund);
     await doc.update((d) => this.apply(d, line));
     log.info(`refunds: R-${number} ${total} cents of sale ${sale.number} (${method})`);
     return { refund, sale, created: true };
