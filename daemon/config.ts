@@ -73,6 +73,8 @@ export interface Config {
   paymentMinimumCents: Record<string, number>;
   paymentMinimumTopupBarcode: string;
   fakeCardDelayMs: number;
+  /** The demo card (`fake_card`) is offered: demo by default, production only when set. */
+  paymentDemoCard: boolean;
 
   sumupApiKey: string;
   sumupMerchantCode: string;
@@ -329,6 +331,7 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     paymentMinimumCents,
     paymentMinimumTopupBarcode: get('PAYMENT_MINIMUM_TOPUP_BARCODE'),
     fakeCardDelayMs: int('FAKE_CARD_DELAY_MS', get('FAKE_CARD_DELAY_MS'), 0, 600_000),
+    paymentDemoCard: bool('PAYMENT_DEMO_CARD', get('PAYMENT_DEMO_CARD')),
 
     sumupApiKey: get('SUMUP_API_KEY'),
     sumupMerchantCode: get('SUMUP_MERCHANT_CODE'),

@@ -3,7 +3,7 @@
  * A sale journalled before split payment has no `payments`: it was one payment of its total by
  * its provider, without a tip.
  */
-import type { LineKind, Sale, SalePayment } from './protocol.js';
+import type { LineKind, Refund, RefundPayment, Sale, SalePayment } from './protocol.js';
 
 /** The succeeded payments of a sale (a settled sale's parts that took money). */
 export function paidParts(sale: Sale): SalePayment[] {
@@ -45,7 +45,14 @@ export type BusinessCase =
   | 'MehrzweckgutscheinKauf'
   | 'MehrzweckgutscheinEinloesung'
   | 'EinzweckgutscheinEinloesung'
-  | 'TrinkgeldAN';
+  | 'TrinkgeldAN'
+  | 'TrinkgeldAG';
+
+/**
+ * VAT rate of a tip that belongs to the business (TrinkgeldAG): it is paid for the business's
+ * service and taxed at the normal rate (docs/FISCAL.md).
+ */
+export const BUSINESS_TIP_VAT_RATE = 19;
 
 export interface FiscalLine {
   name: string;
@@ -72,7 +79,8 @@ export function caseOfKind(kind: LineKind | undefined): BusinessCase {
 
 /**
  * A settled sale as the TSE and the DSFinV-K export record it: its lines with their business
- * cases, plus one line per tip (`TrinkgeldAN`, the staff's, not taxable) and per voucher
+ * cases, plus one line per tip (`TrinkgeldAN`, the staff's, not taxable; `TrinkgeldAG` at the
+ * normal rate when the part's tip belongs to the business) and per voucher
  * redemption (a negative line: `MehrzweckgutscheinEinloesung` not taxable, or
  * `EinzweckgutscheinEinloesung` at the voucher's rate, whose VAT was due when it was sold);
  * and the payments that moved money (cash/card...; a voucher redemption is not one). The lines
@@ -115,7 +123,9 @@ export function fiscalView(sale: Sale): {
         business_case: single ? 'EinzweckgutscheinEinloesung' : 'MehrzweckgutscheinEinloesung',
       });
     } else payments.push({ provider: p.provider, amount_cents: p.amount_cents + p.tip_cents });
-    if (p.tip_cents > 0)
+    if (p.tip_cents > 0) {
+      // The staff's tip passes through (not taxable); the business's is revenue, taxed.
+      const business = p.tip_recipient === 'business';
       lines.push({
         name: 'Trinkgeld',
         product_id: 'tip',
@@ -124,10 +134,68 @@ export function fiscalView(sale: Sale): {
         unit_cents: p.tip_cents,
         gross_cents: p.tip_cents,
         discount_cents: 0,
-        vat_rate: 0,
-        not_taxable: true,
-        business_case: 'TrinkgeldAN',
+        vat_rate: business ? BUSINESS_TIP_VAT_RATE : 0,
+        not_taxable: !business,
+        business_case: business ? 'TrinkgeldAG' : 'TrinkgeldAN',
       });
+    }
   }
   return { lines, payments };
+}
+
+/**
+ * The parts a refund went back through (positive amounts): a split refund lists them, an
+ * older or one-payment refund is one part of its total by the sale's provider.
+ */
+export function refundParts(
+  r: Pick<Refund, 'payments' | 'provider' | 'total_cents' | 'method' | 'sale_id'>,
+): Array<Pick<RefundPayment, 'provider' | 'amount_cents' | 'method' | 'payment'>> {
+  if (r.payments) return r.payments;
+  return [
+    {
+      provider: r.provider,
+      amount_cents: r.total_cents,
+      method: r.method === 'split' ? 'manual' : r.method,
+      payment: {},
+    },
+  ];
+}
+
+/**
+ * A refund's voucher parts as fiscal lines: the redemption taken back (positive), as
+ * `MehrzweckgutscheinEinloesung` (not taxable) or `EinzweckgutscheinEinloesung` at the
+ * voucher's rate — the mirror of the sale's negative lines (fiscalView). With the refunded
+ * goods (negative) they add up to the money that went back (cash and cards).
+ */
+export function refundVoucherLines(r: Pick<Refund, 'payments'>): FiscalLine[] {
+  return (r.payments ?? [])
+    .filter((p) => p.provider === 'voucher')
+    .map((p) => {
+      const single = p.payment.voucher_purpose === 'single';
+      return {
+        name: `Gutschein ${String(p.payment.voucher_code ?? '')}`.trim(),
+        product_id: 'voucher',
+        barcode: null,
+        quantity: 1,
+        unit_cents: p.amount_cents,
+        gross_cents: p.amount_cents,
+        discount_cents: 0,
+        vat_rate: single ? Number(p.payment.voucher_vat_rate ?? 0) : 0,
+        not_taxable: !single,
+        business_case: single ? 'EinzweckgutscheinEinloesung' : 'MehrzweckgutscheinEinloesung',
+      };
+    });
+}
+
+/** What a refund paid back in money (positive): Bar (cash) and Unbar; vouchers are neither. */
+export function refundMoney(
+  r: Pick<Refund, 'payments' | 'provider' | 'total_cents' | 'method' | 'sale_id'>,
+): { cash: number; nonCash: number } {
+  let cash = 0;
+  let nonCash = 0;
+  for (const p of refundParts(r)) {
+    if (isCash(p.provider)) cash += p.amount_cents;
+    else if (p.provider !== 'voucher' || !r.payments) nonCash += p.amount_cents;
+  }
+  return { cash, nonCash };
 }

@@ -24,6 +24,7 @@ import { Catalog, CATALOG_DOC, type CatalogData } from '../catalog/catalog.js';
 import { ProductImages } from '../catalog/images.js';
 import { SELLING_DEFAULTS, SELLING_SECTION } from '../catalog/embedded.js';
 import { DISCOUNTS_DEFAULTS, DISCOUNTS_SECTION } from '../checkout/discount-settings.js';
+import { TIPS_DEFAULTS, TIPS_SECTION } from '../checkout/tip-settings.js';
 import { demoProducts, demoQuickKeys } from '../catalog/demo.js';
 import { AdminAuth } from '../security/auth.js';
 import { cidrProxyMatcher, clientAddress } from '../security/client-ip.js';
@@ -281,6 +282,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     fiscal,
     embedded: () => settings.section(SELLING_SECTION, SELLING_DEFAULTS).embedded_barcodes,
     discounts: () => settings.section(DISCOUNTS_SECTION, DISCOUNTS_DEFAULTS),
+    tips: () => settings.section(TIPS_SECTION, TIPS_DEFAULTS),
   });
   const shop = await openShop({
     ...base,

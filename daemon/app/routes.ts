@@ -26,6 +26,7 @@ import { readJson } from '../http/body.js';
 import { productRoutes } from '../http/routes/products.js';
 import { categoryRoutes } from '../http/routes/categories.js';
 import { sellingRoutes } from '../http/routes/selling.js';
+import { tipRoutes } from '../http/routes/tips.js';
 import { cartRoutes } from '../http/routes/carts.js';
 import { checkoutRoutes } from '../http/routes/checkout.js';
 import { salesRoutes } from '../http/routes/sales.js';
@@ -102,6 +103,7 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
     audit,
     depositProducts: () => checkout.depositProducts(),
   });
+  tipRoutes(r, { settings: m.settings, audit });
   cartRoutes(r, { checkout });
   checkoutRoutes(r, { checkout, publicUrl });
   salesRoutes(r, { checkout });

@@ -54,6 +54,7 @@ export async function openShop(deps: ShopDeps): Promise<ShopOps> {
     findSale,
     provider: (id) => checkout.payments.get(id),
     sign: (refund) => fiscal.signRefund(refund),
+    vouchers: checkout.voucherBook,
   });
   const closing = new Closing({
     doc: await store.document<ClosingData>(CLOSING_DOC),

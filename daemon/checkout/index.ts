@@ -5,6 +5,7 @@
  * Order of every sale transition: journal line fsync'd → memory → cart → broadcast. A sale a
  * browser hears about is already on disk.
  */
+import type { TipSettings } from '../protocol.js';
 import type { Config } from '../config.js';
 import { DomainError } from '../core/errors.js';
 import type { Logger } from '../log.js';
@@ -85,6 +86,8 @@ export interface CheckoutDeps {
   embedded?: () => EmbeddedScheme[];
   /** Discount presets and the manager limit (settings section `discounts`). */
   discounts?: () => DiscountSettings;
+  /** Tips on or off and who they belong to (settings section `tips`). */
+  tips?: () => TipSettings;
 }
 
 const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -138,6 +141,7 @@ export class Checkout {
       payments: () => this.payments,
       fiscal: deps.fiscal ?? null,
       vouchers: this.vouchers,
+      tips: deps.tips,
     });
   }
 
@@ -380,6 +384,11 @@ export class Checkout {
   /** The voucher book, newest first (admin). */
   listVouchers(): VoucherInfo[] {
     return this.vouchers.list();
+  }
+
+  /** The voucher book as refunds use it (hold, void; see daemon/refunds). */
+  get voucherBook(): VoucherBook {
+    return this.vouchers;
   }
 
   voucher(voucherCode: string): VoucherInfo | undefined {

@@ -30,6 +30,8 @@ export interface PartDraft {
   amount_cents: number;
   tip_cents: number;
   tendered_cents: number | null;
+  /** The tip belongs to the business (settings `tips.tips_recipient` when it was paid). */
+  tip_recipient?: 'business';
 }
 
 export interface SaleDraft {

@@ -55,10 +55,17 @@ export function nextPartId(s: Sale): string {
 
 export function newPart(
   id: string,
-  p: { provider: string; amount_cents: number; tip_cents: number; tendered_cents: number | null },
+  p: {
+    provider: string;
+    amount_cents: number;
+    tip_cents: number;
+    tendered_cents: number | null;
+    tip_recipient?: 'business';
+  },
   at: string,
 ): SalePayment {
   return {
+    ...(p.tip_recipient && p.tip_cents > 0 ? { tip_recipient: p.tip_recipient } : {}),
     id,
     provider: p.provider,
     amount_cents: p.amount_cents,

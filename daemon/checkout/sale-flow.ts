@@ -6,6 +6,7 @@
  * Order of every transition: journal line fsync'd → memory → cart → broadcast. A sale a browser
  * hears about is already on disk.
  */
+import type { TipSettings } from '../protocol.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { EventBus } from '../events.js';
@@ -48,6 +49,8 @@ export interface SaleFlowDeps {
   fiscal: FiscalSigner | null;
   /** The voucher book: vouchers a sale sells are issued before its payment starts. */
   vouchers: VoucherBook;
+  /** Tip settings (section `tips`): tips on or off, and who they belong to. */
+  tips?: () => TipSettings;
 }
 
 export class SaleFlow {
@@ -199,6 +202,9 @@ export class SaleFlow {
   ): PartDraft {
     const { config } = this.deps;
     const tip = input.tip_cents ?? 0;
+    const tips = this.deps.tips?.();
+    if (tip > 0 && tips && !tips.enabled)
+      throw new CheckoutError(422, 'tips_disabled', 'Tips are switched off in the settings');
     // A pure deposit return comes to less than nothing: paid out from the drawer, in one go.
     if (remaining < 0) {
       if (provider.id !== 'cash')
@@ -255,6 +261,10 @@ export class SaleFlow {
       amount_cents: amount,
       tip_cents: tip,
       tendered_cents: input.tendered_cents ?? null,
+      // Who the tip belongs to is fixed now: a later change of the setting rewrites nothing.
+      ...(tip > 0 && tips?.tips_recipient === 'business'
+        ? { tip_recipient: 'business' as const }
+        : {}),
     };
   }
 

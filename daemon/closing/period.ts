@@ -8,7 +8,14 @@ import type { CashMovement, Sale, XReport } from '../protocol.js';
 import { vatBreakdown } from '../receipts/vat.js';
 import { cashSummary } from './cash.js';
 import type { AnyLine } from './entries.js';
-import { fiscalView, isCash, multiVoucherCents, paidParts } from '../sale-payments.js';
+import {
+  fiscalView,
+  isCash,
+  multiVoucherCents,
+  paidParts,
+  refundParts,
+  refundVoucherLines,
+} from '../sale-payments.js';
 
 interface ProviderTotals {
   provider: string;
@@ -34,6 +41,7 @@ export class PeriodFold {
   private cashRefunds = 0;
   private cashTips = 0;
   private tipsTotal = 0;
+  private businessTips = 0;
   private tips = new Map<
     string,
     { cashier: string | null; provider: string; count: number; tip_cents: number }
@@ -85,6 +93,12 @@ export class PeriodFold {
         this.counted.add(s.id);
         this.saleCount++;
         this.salesTotal += s.total_cents;
+        // Tips that belong to the business are revenue (TrinkgeldAG), the staff's are not.
+        for (const p of paidParts(next))
+          if (p.tip_recipient === 'business') {
+            this.salesTotal += p.tip_cents;
+            this.businessTips += p.tip_cents;
+          }
         // Each payment counts with its method; a split sale counts once per method it used.
         for (const p of paidParts(next)) {
           const t = this.totals(p.provider);
@@ -95,7 +109,7 @@ export class PeriodFold {
             this.cashTips += p.tip_cents;
           }
           if (p.provider === 'voucher') this.vouchersRedeemed += p.amount_cents;
-          if (p.tip_cents > 0) {
+          if (p.tip_cents > 0 && p.tip_recipient !== 'business') {
             const key = `${next.cashier ?? ''}\u0000${p.provider}`;
             const tip = this.tips.get(key) ?? {
               cashier: next.cashier,
@@ -125,12 +139,19 @@ export class PeriodFold {
         const r = line.refund;
         this.refundCount++;
         this.refundsTotal += r.total_cents;
-        const t = this.totals(r.provider);
-        t.refund_count++;
-        t.refunds_cents += r.total_cents;
-        if (r.method === 'cash') this.cashRefunds += r.total_cents;
+        // Per part of a split refund: each provider's own refunds, cash from the drawer.
+        for (const p of refundParts(r)) {
+          const t = this.totals(p.provider);
+          t.refund_count++;
+          t.refunds_cents += p.amount_cents;
+          if (p.method === 'cash') this.cashRefunds += p.amount_cents;
+        }
         for (const l of r.lines)
           this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: -l.line_total_cents });
+        // A single-purpose voucher part taken back: its VAT comes back with it.
+        for (const l of refundVoucherLines(r))
+          if (!l.not_taxable)
+            this.vatLines.push({ vat_rate: l.vat_rate, line_total_cents: l.gross_cents });
         this.countDeposits(r.lines, -1);
         return;
       }
@@ -194,6 +215,7 @@ export class PeriodFold {
       movements: this.movements,
       pending_count: pending,
       tips_total_cents: this.tipsTotal,
+      tips_business_cents: this.businessTips,
       tips: [...this.tips.values()].sort(
         (a, b) =>
           (a.cashier ?? '').localeCompare(b.cashier ?? '') || a.provider.localeCompare(b.provider),

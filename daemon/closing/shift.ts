@@ -11,6 +11,7 @@
 import type { Sale, ShiftCashierTotals, ShiftCount, ShiftReport } from '../protocol.js';
 import type { AnyLine } from './entries.js';
 import { discountOf, paymentsOf, tipOf } from './payments-of.js';
+import { refundParts } from '../sale-payments.js';
 
 /** Fields a later journal line may carry for its sale (the pay branch's too). */
 const UPDATE_FIELDS = [
@@ -97,7 +98,8 @@ export class ShiftFold {
         const a = this.acc(r.by);
         a.refund_count++;
         a.refunds_cents += r.total_cents;
-        if (r.method === 'cash') a.cash_refunds_cents += r.total_cents;
+        for (const p of refundParts(r))
+          if (p.method === 'cash') a.cash_refunds_cents += p.amount_cents;
         return;
       }
       case 'shift':

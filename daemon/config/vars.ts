@@ -138,6 +138,11 @@ export const VARS: VarSpec[] = [
     doc: 'Barcode of the 1-cent product used to top a cart up to a provider minimum',
   },
   {
+    name: 'PAYMENT_DEMO_CARD',
+    def: (env) => (isProd(env) ? '0' : '1'),
+    doc: '`1` offers the demo card provider "Karte (Demo)" (`fake_card`, no money moves) on the tills; `0` hides it. Production: off unless the owner sets `1` explicitly',
+  },
+  {
     name: 'FAKE_CARD_DELAY_MS',
     def: '1500',
     doc: 'How long the demo card provider "waits for the card"',

@@ -40,6 +40,7 @@ export class CaseSums {
       'MehrzweckgutscheinEinloesung',
       'EinzweckgutscheinEinloesung',
       'TrinkgeldAN',
+      'TrinkgeldAG',
     ];
     return [...this.sums.values()]
       .sort((a, b) => a.key - b.key || order.indexOf(a.typ) - order.indexOf(b.typ))

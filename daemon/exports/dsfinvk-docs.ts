@@ -4,7 +4,12 @@
  */
 import type { Refund, Sale, TseRecord, ZReport } from '../protocol.js';
 import type { AnyLine, ShopJournal } from '../closing/entries.js';
-import { fiscalView, type BusinessCase } from '../sale-payments.js';
+import {
+  fiscalView,
+  refundParts,
+  refundVoucherLines,
+  type BusinessCase,
+} from '../sale-payments.js';
 import { gvTyp } from './dsfinvk-cases.js';
 
 /** DSFinV-K VAT keys: 1 = 19 %, 2 = 7 %, 3 = 10.7 %, 4 = 5.5 %, 5 = not taxable, 6 = 0 % (exempt). */
@@ -135,9 +140,33 @@ export async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): P
     cashier: r.by,
     start: r.created_at,
     end: r.created_at,
-    total: -r.total_cents,
-    payments: [{ provider: r.provider, amount: -r.total_cents }],
-    lines: r.lines.map((l) => ({
+    // Per part: money parts are payments (Bar/Unbar), voucher parts lines (the redemption back).
+    total: -refundParts(r)
+      .filter((p) => p.provider !== 'voucher' || !r.payments)
+      .reduce((n, p) => n + p.amount_cents, 0),
+    payments: refundParts(r)
+      .filter((p) => p.provider !== 'voucher' || !r.payments)
+      .map((p) => ({ provider: p.provider, amount: -p.amount_cents })),
+    lines: [
+      ...refundLines(r),
+      ...refundVoucherLines(r).map((l) => ({
+        name: l.name,
+        product_id: l.product_id,
+        barcode: null,
+        quantity: 1,
+        unit: l.unit_cents,
+        gross: l.gross_cents,
+        rate: l.vat_rate,
+        key: l.not_taxable ? 5 : vatKey(l.vat_rate),
+        gv: l.business_case,
+        discount: 0,
+      })),
+    ],
+    tse: r.tse,
+    refersTo: r.sale_id,
+  });
+  const refundLines = (r: Refund): Doc['lines'] =>
+    r.lines.map((l) => ({
       name: l.name,
       product_id: l.product_id,
       barcode: null,
@@ -145,13 +174,11 @@ export async function periodOf(deps: DsfinvkDeps, z: ZReport, days: string[]): P
       unit: l.unit_price_cents,
       gross: -l.line_total_cents,
       rate: l.vat_rate,
-      key: vatKey(l.vat_rate),
-      gv: gvTyp(l.kind),
+      // A multi-purpose voucher taken back: its sale reversed, not taxable (key 5).
+      key: l.voucher_purpose === 'multi' ? 5 : vatKey(l.vat_rate),
+      gv: l.voucher_purpose === 'multi' ? 'MehrzweckgutscheinKauf' : gvTyp(l.kind),
       discount: -(l.discount_cents ?? 0),
-    })),
-    tse: r.tse,
-    refersTo: r.sale_id,
-  });
+    }));
   for (const day of days) {
     if (day < first || day > last) continue;
     await deps.journal.readDay(day, (line: AnyLine) => {

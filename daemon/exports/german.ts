@@ -146,7 +146,13 @@ async function* salesRowsDe(
             null,
             r.by,
             providerName(r.provider, 'de'),
-            r.method === 'cash' ? 'bar' : r.method === 'provider' ? 'Zahlungsdienst' : 'von Hand',
+            r.method === 'cash'
+              ? 'bar'
+              : r.method === 'provider'
+                ? 'Zahlungsdienst'
+                : r.method === 'split'
+                  ? 'je Zahlung'
+                  : 'von Hand',
             l.line_index + 1,
             l.product_id,
             null,

@@ -7,7 +7,7 @@
  *   unsignedRecord(...)   the TseRecord of a transaction left unsigned (outage), with its code
  */
 import type { Refund, Sale, TseRecord } from '../protocol.js';
-import { fiscalView, isCash } from '../sale-payments.js';
+import { fiscalView, isCash, refundMoney, refundVoucherLines } from '../sale-payments.js';
 import { grossByRate, processData, qrCodeData } from './process-data.js';
 import type { FinishInput, TseDescription, TseTransaction } from './provider.js';
 
@@ -43,9 +43,22 @@ export function saleInput(sale: Sale): FinishInput {
 }
 
 export function refundInput(refund: Refund): FinishInput {
-  const gross = grossByRate(refund.lines, -1);
-  const cash = refund.provider === 'cash' ? -refund.total_cents : 0;
-  const nonCash = refund.provider !== 'cash' ? -refund.total_cents : 0;
+  // Per part (split refunds): a voucher part takes its redemption back (a positive line in
+  // its slot), cash parts are Bar, the others Unbar.
+  const gross = grossByRate([
+    ...refund.lines.map((l) => ({
+      ...l,
+      line_total_cents: -l.line_total_cents,
+      discount_cents: -(l.discount_cents ?? 0),
+    })),
+    ...refundVoucherLines(refund).map((l) => ({
+      vat_rate: l.vat_rate,
+      line_total_cents: l.gross_cents,
+    })),
+  ]);
+  const money = refundMoney(refund);
+  const cash = -money.cash;
+  const nonCash = -money.nonCash;
   return {
     kind: 'Beleg',
     vat_gross_cents: gross,

@@ -30,17 +30,20 @@ export class Payments {
   private started: PaymentProvider[] = [];
 
   constructor(private readonly deps: PaymentsDeps) {
+    const known = new Set<string>();
     for (const factory of deps.factories) {
       const p = factory(deps);
-      if (this.providers.has(p.id))
-        throw new Error(`payments: provider id ${p.id} registered twice`);
+      if (known.has(p.id)) throw new Error(`payments: provider id ${p.id} registered twice`);
+      known.add(p.id);
+      // The demo card is never offered unless PAYMENT_DEMO_CARD allows it (production: off).
+      if (p.demoOnly && !deps.config.paymentDemoCard) continue;
       this.providers.set(p.id, p);
     }
     for (const id of Object.keys(deps.config.paymentMinimumCents)) {
-      if (!this.providers.has(id)) {
+      if (!known.has(id)) {
         throw new ConfigError(
           `PAYMENT_MINIMUM_${id.toUpperCase()}_CENTS`,
-          `names no payment provider (known: ${[...this.providers.keys()].join(', ')})`,
+          `names no payment provider (known: ${[...known].join(', ')})`,
         );
       }
     }

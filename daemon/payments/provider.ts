@@ -82,6 +82,11 @@ export interface PaymentProvider {
   readonly minimumPaymentCents: number;
   /** Barcode of a product the UI may add to reach the minimum (e.g. VERSCHENKT-1C). */
   readonly minimumTopupBarcode?: string;
+  /**
+   * A demo provider that moves no money (the demo card): installed only when
+   * PAYMENT_DEMO_CARD is on (default in demo mode, explicit in production).
+   */
+  readonly demoOnly?: boolean;
 
   /** Configured and reachable? May be cached; must not throw. */
   availability(): Promise<Availability> | Availability;

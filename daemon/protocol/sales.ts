@@ -102,8 +102,11 @@ export interface VoucherInfo {
   vat_rate: number;
   amount_cents: number;
   balance_cents: number;
-  /** active, pending (its sale is not paid yet), void (its sale failed), used_up, expired. */
-  state: 'active' | 'pending' | 'void' | 'used_up' | 'expired';
+  /**
+   * active, pending (its sale is not paid yet), void (its sale failed), voided (its sale's
+   * voucher line was refunded: "Storniert"), used_up, expired.
+   */
+  state: 'active' | 'pending' | 'void' | 'voided' | 'used_up' | 'expired';
   sale_id: string;
   issued_at: string;
   expires_on: string;
@@ -227,6 +230,27 @@ export interface SalePayment {
   /** Provider data (transaction code, voucher code, refund data...). */
   payment: Record<string, unknown>;
   created_at: string;
+  /**
+   * Who the tip belongs to, fixed when the part was paid (settings `tips.tips_recipient`):
+   * `business` = the owner's revenue (DSFinV-K TrinkgeldAG, taxed); absent = the staff's
+   * (TrinkgeldAN, not revenue).
+   */
+  tip_recipient?: 'business';
+}
+
+/**
+ * Settings section `tips` (admin PUT /api/v1/admin/settings/tips, till GET /api/v1/tips): the
+ * till's tip step and its presets, and who the tips belong to.
+ */
+export interface TipSettings {
+  /** The tip step at the till (and tips on checkout at all). */
+  enabled: boolean;
+  /** Percent presets of the part (0-6, each above 0 and at most 100). */
+  percents: number[];
+  /** Fixed amount presets (0-6, cents, 1-100000). */
+  amounts_cents: number[];
+  /** staff: TrinkgeldAN (not revenue); business: TrinkgeldAG (revenue, taxed at 19 %). */
+  tips_recipient: 'staff' | 'business';
 }
 
 export interface ProviderInfo {

@@ -127,6 +127,9 @@ export interface RefundLine {
    * before parts existed: those refunded the whole line.
    */
   line_quantity?: number;
+  /** A voucher line: the code it sold (voided by this refund) and its purpose. */
+  voucher_code?: string;
+  voucher_purpose?: 'multi' | 'single';
 }
 
 export interface Refund {
@@ -141,8 +144,13 @@ export interface Refund {
    */
   terminal_id?: string;
   provider: string;
-  /** cash: paid from the drawer; provider: back through the provider's refund API; manual. */
-  method: 'cash' | 'provider' | 'manual';
+  /**
+   * cash: paid from the drawer; provider: back through the provider's refund API; manual;
+   * split: a sale paid in several parts (or by voucher), refunded part by part (`payments`).
+   */
+  method: 'cash' | 'provider' | 'manual' | 'split';
+  /** Split refunds: each part of the sale and what went back through it (absent otherwise). */
+  payments?: RefundPayment[];
   lines: RefundLine[];
   total_cents: number;
   reason: string;
@@ -151,6 +159,22 @@ export interface Refund {
   payment: Record<string, unknown>;
   /** The TSE's answer for this refund (its own Kassenbeleg-V1 transaction); absent = off. */
   tse?: TseRecord | null;
+}
+
+/** One part of a split sale and what a refund paid back through it. */
+export interface RefundPayment {
+  /** The sale's payment part (SalePayment.id). */
+  part_id: string;
+  provider: string;
+  /** Positive: what goes back through this part (never its tip). */
+  amount_cents: number;
+  /**
+   * cash: from the drawer; provider: the provider's refund API (a voucher: back onto its
+   * balance, or onto a new voucher when it has expired); manual: by hand.
+   */
+  method: 'cash' | 'provider' | 'manual';
+  /** Provider data (refund transaction; voucher_code, new_voucher_code). */
+  payment: Record<string, unknown>;
 }
 
 /**
@@ -162,6 +186,8 @@ export interface RefundBody {
   parts?: Array<{ line_index: number; quantity: number }>;
   reason: string;
   idempotency_key: string;
+  /** Split sales: card parts not refunded yet go back by hand (`manual`), not via the provider. */
+  by_hand?: boolean;
 }
 
 export interface CashMovement {
@@ -214,6 +240,8 @@ export interface XReport {
   pending_count: number;
   /** Tips (Trinkgeld) taken on top of sales: not revenue, not in sales_total_cents or VAT. */
   tips_total_cents?: number;
+  /** Tips that belong to the business (TrinkgeldAG): revenue, in sales_total_cents and VAT. */
+  tips_business_cents?: number;
   /** Tips per cashier (null = no cashier logged in) and payment method. */
   tips?: Array<{ cashier: string | null; provider: string; count: number; tip_cents: number }>;
   /** Multi-purpose vouchers sold (in sales_total_cents, no VAT) and redeemed (payments). */

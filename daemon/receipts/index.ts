@@ -6,6 +6,7 @@
  * or not a receipt is printed. The printer being offline never touches the sale: the result
  * is kept per sale and shown to the cashier.
  */
+import { refundParts } from '../sale-payments.js';
 import os from 'node:os';
 import bwipjs from 'bwip-js';
 import type { Clock } from '../clock.js';
@@ -257,7 +258,8 @@ export class Receipts {
     const p = this.paper();
     const bytes = receiptBytes(this.refundReceipt(refund, sale), {
       profile: p.profile,
-      drawer: refund.method === 'cash' && p.drawerOnCash,
+      // A split refund with a cash part pays that part out of the drawer too.
+      drawer: refundParts(refund).some((x) => x.method === 'cash') && p.drawerOnCash,
     });
     return this.remember(
       refund.id,

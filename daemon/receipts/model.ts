@@ -13,7 +13,7 @@ import type {
   TseRecord,
 } from '../protocol.js';
 import { vatBreakdown } from './vat.js';
-import { paidParts } from '../sale-payments.js';
+import { BUSINESS_TIP_VAT_RATE, paidParts } from '../sale-payments.js';
 import { footerText, label, providerName, tillName, type ShopLanguage } from './labels.js';
 
 export const RECEIPT_SETTINGS_SECTION = 'receipts';
@@ -106,8 +106,11 @@ type LineIn = Pick<
   Pick<SaleLine, 'kind' | 'discount_cents'>;
 
 /** The VAT breakdown and the receipt lines, each line marked with its rate's VAT code. */
-function withCodes(lines: LineIn[]): Pick<Receipt, 'vat' | 'lines'> {
-  const vat = vatBreakdown(lines);
+function withCodes(
+  lines: LineIn[],
+  vatOnly: Array<{ vat_rate: number; line_total_cents: number }> = [],
+): Pick<Receipt, 'vat' | 'lines'> {
+  const vat = vatBreakdown([...lines, ...vatOnly]);
   const code = new Map(vat.map((r) => [r.rate, r.code]));
   return {
     vat,
@@ -125,7 +128,14 @@ function withCodes(lines: LineIn[]): Pick<Receipt, 'vat' | 'lines'> {
 }
 
 export function saleReceipt(sale: Sale, ctx: ReceiptContext): Receipt {
-  const { vat, lines } = withCodes(sale.lines);
+  // A tip that belongs to the business is revenue: its VAT is on the receipt too.
+  const businessTips = paidParts(sale)
+    .filter((p) => p.tip_recipient === 'business')
+    .reduce((n, p) => n + p.tip_cents, 0);
+  const { vat, lines } = withCodes(
+    sale.lines,
+    businessTips ? [{ vat_rate: BUSINESS_TIP_VAT_RATE, line_total_cents: businessTips }] : [],
+  );
   return {
     kind: 'sale',
     ...common(ctx, sale.terminal_id),
@@ -196,6 +206,30 @@ export function refundReceipt(refund: Refund, sale: Sale, ctx: ReceiptContext): 
       change_cents: null,
       reference: reference(refund.payment),
     },
+    // A split refund: what went back through each part (a voucher part names the voucher).
+    ...(refund.payments
+      ? {
+          payments: refund.payments.map((p) => {
+            const code = p.payment.new_voucher_code ?? p.payment.voucher_code;
+            const name = providerLabel(p.provider, lang(ctx));
+            return {
+              provider: p.provider,
+              label: p.method === 'manual' ? label(lang(ctx), 'by_hand', { label: name }) : name,
+              amount_cents: -p.amount_cents,
+              tip_cents: 0,
+              tendered_cents: null,
+              change_cents: null,
+              reference: typeof code === 'string' ? code : reference(p.payment),
+            };
+          }),
+          // An expired voucher's part went onto a new voucher: its code to scan.
+          vouchers: refund.payments.flatMap((p) =>
+            typeof p.payment.new_voucher_code === 'string'
+              ? [{ code: p.payment.new_voucher_code, amount_cents: p.amount_cents }]
+              : [],
+          ),
+        }
+      : {}),
     cashier: refund.by,
     url: ctx.url,
     tse: receiptTse(refund.tse),

@@ -16,9 +16,18 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { JsonDocument } from '../store/index.js';
-import type { Refund, Sale, TseRecord } from '../protocol.js';
-import { ProviderError, type PaymentProvider } from '../payments/provider.js';
-import { paidParts } from '../sale-payments.js';
+import type { Refund, RefundPayment, Sale, TseRecord } from '../protocol.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import { refundsPerPart } from './refund-payments.js';
+import {
+  payParts,
+  providerRefusal,
+  restoreVouchers,
+  type PartialRefunds,
+  type RefundVouchers,
+} from './split-refunds.js';
+
+export type { RefundVouchers } from './split-refunds.js';
 import { catchUp, type DayOf, type RefundEntry, type ShopJournal } from '../closing/entries.js';
 import { planRefundLines, RefundError, type RefundRequest } from './refund-lines.js';
 
@@ -43,6 +52,13 @@ export interface RefundsData {
    * transaction — to the next refund, in this run or after a restart.
    */
   reserved_number?: number;
+  /**
+   * Split refunds stopped half way (a card part refused after another card part went back):
+   * sale id → the refund's lines (`[[line_index, quantity]…]` as JSON) and the parts already
+   * refunded through their providers. Refunding the same lines again carries on from there;
+   * the refund line is written only whole.
+   */
+  partial?: PartialRefunds;
 }
 
 export const REFUNDS_DOC = {
@@ -63,6 +79,8 @@ export interface RefundsDeps {
   provider(id: string): PaymentProvider | undefined;
   /** The TSE (KassenSichV): a refund is its own signed receipt, signed before it is written. */
   sign?(refund: Refund): Promise<TseRecord | null>;
+  /** The voucher book: vouchers a refund takes back are held while it runs, then voided. */
+  vouchers?: RefundVouchers;
 }
 
 export function refundId(day: string, number: number): string {
@@ -81,14 +99,34 @@ export class Refunds {
 
   /** Catches refunds.json up with refund lines the journal has and the cache missed. */
   async load(): Promise<void> {
+    const caught = new Map<string, Refund>();
     const missed = await catchUp(
       this.deps,
       'refund',
       (line: RefundEntry) => line.refund.number,
       (d) => d.last_number,
-      (d, line) => this.apply(d, line),
+      (d, line) => {
+        caught.set(line.refund.id, line.refund);
+        this.apply(d, line);
+      },
     );
+    // A power cut after a refund's line and before its voucher parts went back: now (once).
+    for (const r of caught.values()) await restoreVouchers(this.deps.vouchers, this.deps.log, r);
     if (missed) this.deps.log.warn(`refunds: caught up ${missed} refund(s) from the journal`);
+    // Vouchers whose selling line was refunded are void: read from the refund lines.
+    const book = this.deps.vouchers;
+    if (!book) return;
+    const voided: string[] = [];
+    for (const saleId of book.sellingSales()) {
+      if (!this.deps.doc.data.sales[saleId]) continue;
+      const sale = await this.deps.findSale(saleId);
+      if (!sale) continue;
+      const q = this.refundedQuantities(sale);
+      sale.lines.forEach((l, i) => {
+        if (l.kind === 'voucher' && l.voucher_code && (q[i] ?? 0) > 0) voided.push(l.voucher_code);
+      });
+    }
+    book.markRefunded(voided);
   }
 
   private apply(d: RefundsData, line: RefundEntry): void {
@@ -107,6 +145,7 @@ export class Refunds {
     s.lines = [...full].sort((a, b) => a - b);
     s.refunds.push(r.id);
     d.keys[line.key] = r.id;
+    if (d.partial) delete d.partial[r.sale_id];
     const keys = Object.keys(d.keys);
     for (const k of keys.slice(0, Math.max(0, keys.length - MAX_KEYS))) delete d.keys[k];
     d.synced_at = line.at;
@@ -165,7 +204,7 @@ export class Refunds {
     input: RefundRequest & { reason: string; key: string },
     by: string | null,
   ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
-    const { doc, journal, dayOf, clock, log } = this.deps;
+    const { doc } = this.deps;
     const sale = await this.deps.findSale(saleId);
     if (!sale) throw new RefundError(404, 'not_found', `No sale ${saleId}`);
     const seenId = doc.data.keys[input.key];
@@ -195,35 +234,66 @@ export class Refunds {
     const refunded = this.refundedQuantities(sale);
     const lines = planRefundLines(sale, (i) => refunded[i] ?? 0, input);
     const total = lines.reduce((s, l) => s + l.line_total_cents, 0);
+    // Vouchers this sale sold go back only unused; held (not redeemable) until written.
+    const codes = lines.flatMap((l) => (l.voucher_code ? [l.voucher_code] : []));
+    if (codes.length && this.deps.vouchers) {
+      const held = await this.deps.vouchers.holdForRefund(codes);
+      if (!held.ok)
+        throw new RefundError(
+          409,
+          'voucher_already_used',
+          `Voucher ${held.code} has been redeemed (${held.redeemed_cents} cents); it cannot be refunded`,
+          undefined,
+          { voucher_code: held.code, redeemed_cents: held.redeemed_cents },
+        );
+    }
+    let written = false;
+    try {
+      const out = await this.pay(sale, input, by, lines, total);
+      written = true;
+      return out;
+    } finally {
+      if (codes.length) this.deps.vouchers?.release(codes, written);
+    }
+  }
+
+  private async pay(
+    sale: Sale,
+    input: RefundRequest & { reason: string; key: string },
+    by: string | null,
+    lines: Refund['lines'],
+    total: number,
+  ): Promise<{ refund: Refund; sale: Sale; created: boolean }> {
+    const { doc, journal, dayOf, clock, log } = this.deps;
 
     let method: Refund['method'] = 'manual';
     let payment: Record<string, unknown> = {};
+    let payments: RefundPayment[] | undefined;
     const provider = this.deps.provider(sale.provider);
-    // A sale paid in several parts (or by voucher) is paid back by hand: which part a refund
-    // belongs to is for the cashier to decide (refunds per part are not built yet).
-    const parts = paidParts(sale);
-    const split = parts.length > 1 || parts.some((p) => p.provider === 'voucher');
-    if (split) method = 'manual';
-    else if (sale.provider === 'cash') method = 'cash';
+    if (refundsPerPart(sale)) {
+      // Several parts (or a voucher): each part through its own provider (refund-payments.ts).
+      method = 'split';
+      payments = await payParts(
+        {
+          partial: doc.data.partial,
+          remember: (saleId, value) =>
+            doc.update((d) => {
+              (d.partial ??= {})[saleId] = value;
+            }),
+          provider: this.deps.provider,
+          vouchers: this.deps.vouchers,
+        },
+        await this.forSale(sale.id),
+        { sale, key: input.key, lines, total, byHand: input.by_hand === true },
+      );
+    } else if (sale.provider === 'cash') method = 'cash';
     else if (provider?.refund) {
       try {
         const out = await provider.refund(sale, total);
         payment = out.payment ?? {};
         method = 'provider';
       } catch (err) {
-        if (err instanceof ProviderError) {
-          const refused = err.status >= 400 && err.status < 500;
-          throw new RefundError(
-            refused ? 422 : 502,
-            err.code,
-            `${provider.label} ${refused ? 'refused the refund' : 'refund failed'}: ${err.message}`,
-          );
-        }
-        throw new RefundError(
-          502,
-          'refund_failed',
-          `${provider.label} refund failed: ${(err as Error).message}`,
-        );
+        throw providerRefusal(provider.label, err);
       }
     }
 
@@ -252,6 +322,7 @@ export class Refunds {
       terminal_id: sale.terminal_id,
       provider: sale.provider,
       method,
+      ...(payments ? { payments } : {}),
       lines,
       total_cents: total,
       reason: input.reason,
@@ -271,6 +342,7 @@ export class Refunds {
         );
       throw err;
     }
+    await restoreVouchers(this.deps.vouchers, this.deps.log, refund);
     await doc.update((d) => this.apply(d, line));
     log.info(`refunds: R-${number} ${total} cents of sale ${sale.number} (${method})`);
     return { refund, sale, created: true };

@@ -50,6 +50,12 @@ export interface RefundPart {
 export interface RefundRequest {
   line_indexes?: number[];
   parts?: RefundPart[];
+  /**
+   * Split sales: card parts not refunded yet are paid back by hand (`manual`) instead of
+   * through their provider — the way out when a provider keeps refusing (refunded in its own
+   * app already, account closed).
+   */
+  by_hand?: boolean;
 }
 
 /** The deposit line that follows line `i` of the sale (its product), if any. */
@@ -150,6 +156,9 @@ export function planRefundLines(
         ...(l.open_price ? { open_price: true as const } : {}),
         ...(l.kind ? { kind: l.kind } : {}),
         ...(discount ? { discount_cents: discount } : {}),
+        ...(l.kind === 'voucher' && l.voucher_code
+          ? { voucher_code: l.voucher_code, voucher_purpose: l.voucher_purpose ?? 'multi' }
+          : {}),
       };
     });
 }

@@ -75,6 +75,9 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/deposit-products': pos,
   'GET /api/v1/admin/settings/discounts': admin,
   'PUT /api/v1/admin/settings/discounts': admin,
+  'GET /api/v1/tips': pos,
+  'GET /api/v1/admin/settings/tips': admin,
+  'PUT /api/v1/admin/settings/tips': admin,
 
   // ----------------------------------------------------------------- carts and checkout
   [`GET ${T}/cart`]: pos,

@@ -17,6 +17,11 @@
  *   redeem line for that part and reports it paid — so a voucher is never spent twice and a
  *   spent amount never vanishes. Redemptions of one code run one at a time.
  * - `restore` (abandoned sale) is written once per part: a second attempt finds it and skips.
+ * - A voucher sold by a sale that is then refunded (its voucher line) is void ("voided"):
+ *   that too is read from the sales journal's refund lines (through refunds.json, which is
+ *   caught up from them at start), never written here. While such a refund runs the voucher
+ *   is held (no redemption), and a voucher that paid anything is not refunded at all
+ *   (`voucher_already_used`).
  * Balance = amount − redeemed + restored.
  */
 import { randomBytes } from 'node:crypto';
@@ -37,6 +42,12 @@ export interface IssueEntry {
   sale_id: string;
   /** Last day it can be redeemed (YYYY-MM-DD). */
   expires_on: string;
+  /**
+   * Issued by a refund instead of restoring an expired voucher: the old code and
+   * `<part id>/<refund id>` (so healing never issues it twice).
+   */
+  replaces?: string;
+  refund_part?: string;
 }
 
 export interface MoveEntry {
@@ -46,6 +57,8 @@ export interface MoveEntry {
   amount_cents: number;
   sale_id: string;
   part_id: string;
+  /** A restore by a refund (part of what the part paid); absent: an abandoned part, in full. */
+  refund_id?: string;
 }
 
 export type VoucherEntry = IssueEntry | MoveEntry;
@@ -57,6 +70,10 @@ interface Held {
   restored: Set<string>;
   /** From the sales journal: the selling sale's state (undefined = not known yet). */
   sold?: Sale['state'];
+  /** From the sales journal's refund lines: the voucher line of its sale was refunded. */
+  refunded?: boolean;
+  /** A refund of its sale is running: no redemption until it is written or given up. */
+  held?: boolean;
 }
 
 /** Voucher codes: "GS" and 10 characters without look-alikes (0/O, 1/I/L). */
@@ -69,11 +86,13 @@ export function newVoucherCode(): string {
 
 /** Why a code cannot pay: stable codes the till translates (err.voucher_*). */
 export type VoucherRefusal =
-  'voucher_unknown' | 'voucher_inactive' | 'voucher_expired' | 'voucher_used_up';
+  'voucher_unknown' | 'voucher_inactive' | 'voucher_expired' | 'voucher_used_up' | 'voucher_voided';
 
 export class VoucherBook {
   private readonly log: Journal<VoucherEntry>;
   private readonly held = new Map<string, Held>();
+  /** `<part id>/<refund id>` → the voucher a refund put the part's money back on. */
+  private readonly refundRestores = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -106,6 +125,7 @@ export class VoucherBook {
 
   private apply(line: VoucherEntry): void {
     if (line.e === 'issue') {
+      if (line.refund_part) this.refundRestores.set(line.refund_part, line.code);
       if (!this.held.has(line.code))
         this.held.set(line.code, {
           issue: line,
@@ -120,8 +140,11 @@ export class VoucherBook {
     if (line.e === 'redeem' && !h.redeemed.has(line.part_id)) {
       h.redeemed.set(line.part_id, line.amount_cents);
       h.balance -= line.amount_cents;
-    } else if (line.e === 'restore' && !h.restored.has(line.part_id)) {
-      h.restored.add(line.part_id);
+    } else if (line.e === 'restore') {
+      const key = line.refund_id ? `${line.part_id}/${line.refund_id}` : line.part_id;
+      if (h.restored.has(key)) return;
+      h.restored.add(key);
+      if (line.refund_id) this.refundRestores.set(key, line.code);
       h.balance += line.amount_cents;
     }
   }
@@ -177,6 +200,7 @@ export class VoucherBook {
 
   private stateOf(h: Held): VoucherInfo['state'] {
     if (h.sold === 'failed' || h.sold === 'cancelled') return 'void';
+    if (h.refunded) return 'voided';
     if (h.sold !== 'succeeded') return 'pending';
     if (this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on) return 'expired';
     return h.balance <= 0 ? 'used_up' : 'active';
@@ -206,6 +230,7 @@ export class VoucherBook {
   refusal(voucherCode: string): VoucherRefusal | null {
     const v = this.info(voucherCode);
     if (!v || v.state === 'void') return 'voucher_unknown';
+    if (v.state === 'voided' || this.held.get(v.code)?.held) return 'voucher_voided';
     if (v.state === 'pending') return 'voucher_inactive';
     if (v.state === 'expired') return 'voucher_expired';
     if (v.state === 'used_up') return 'voucher_used_up';
@@ -274,6 +299,111 @@ export class VoucherBook {
       }
       return undefined;
     });
+  }
+
+  /**
+   * Where a refund of a voucher part puts its money: back on the voucher that paid it, or —
+   * when that voucher has expired — on a new one (`new_code`, made up here, issued by
+   * restoreForRefund). Undefined when the part took nothing from a voucher.
+   */
+  refundTarget(partId: string): { code: string; new_code?: string } | undefined {
+    for (const h of this.held.values()) {
+      if (!h.redeemed.has(partId)) continue;
+      const expired = this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on;
+      return expired ? { code: h.issue.code, new_code: newVoucherCode() } : { code: h.issue.code };
+    }
+    return undefined;
+  }
+
+  /**
+   * A refund gives `cents` of a voucher part back: onto its voucher, or as a new voucher
+   * `newCode` (same purpose and rate, valid three years from now) when the refund chose one.
+   * Once per part and refund: a second call (a retry, healing at start) changes nothing.
+   */
+  restoreForRefund(
+    partId: string,
+    refundId: string,
+    cents: number,
+    newCode?: string,
+  ): Promise<{ code: string; balance_cents: number } | undefined> {
+    return this.serial(async () => {
+      const key = `${partId}/${refundId}`;
+      const done = this.refundRestores.get(key);
+      if (done) return { code: done, balance_cents: this.held.get(done)?.balance ?? 0 };
+      const h = [...this.held.values()].find((v) => v.redeemed.has(partId));
+      if (!h) return undefined;
+      const at = this.now();
+      if (newCode) {
+        const year = Number(this.deps.timezoneDay(this.deps.clock.now()).slice(0, 4));
+        await this.write({
+          e: 'issue',
+          at,
+          code: newCode,
+          amount_cents: cents,
+          purpose: h.issue.purpose,
+          vat_rate: h.issue.vat_rate,
+          sale_id: h.issue.sale_id,
+          expires_on: `${year + 3}-12-31`,
+          replaces: h.issue.code,
+          refund_part: key,
+        });
+        this.held.get(newCode)!.sold = h.sold;
+        return { code: newCode, balance_cents: cents };
+      }
+      await this.write({
+        e: 'restore',
+        at,
+        code: h.issue.code,
+        amount_cents: cents,
+        sale_id: h.issue.sale_id,
+        part_id: partId,
+        refund_id: refundId,
+      });
+      return { code: h.issue.code, balance_cents: h.balance };
+    });
+  }
+
+  /**
+   * Before a refund of the sale that sold these vouchers: each must be unused (balance = what
+   * was sold); then they are held (no redemption) until release(). Refuses with the first
+   * voucher that paid anything, and holds none then.
+   */
+  holdForRefund(
+    codes: string[],
+  ): Promise<{ ok: true } | { ok: false; code: string; redeemed_cents: number }> {
+    return this.serial(async () => {
+      const found = codes.map((c) => this.held.get(c)).filter((h): h is Held => !!h);
+      for (const h of found) {
+        const redeemed = h.issue.amount_cents - h.balance;
+        if (redeemed !== 0 || h.held || h.refunded)
+          return { ok: false, code: h.issue.code, redeemed_cents: redeemed };
+      }
+      for (const h of found) h.held = true;
+      return { ok: true };
+    });
+  }
+
+  /** After the refund: `voided` when its journal line was written, else usable again. */
+  release(codes: string[], voided: boolean): void {
+    for (const c of codes) {
+      const h = this.held.get(c);
+      if (!h) continue;
+      h.held = false;
+      if (voided) h.refunded = true;
+    }
+  }
+
+  /** Sale ids that sold vouchers (to find their refunds at start). */
+  sellingSales(): Set<string> {
+    return new Set([...this.held.values()].map((h) => h.issue.sale_id));
+  }
+
+  /** At start: these vouchers' lines were refunded (read from the refund lines). */
+  markRefunded(codes: Iterable<string>): void {
+    for (const c of codes) {
+      const h = this.held.get(c);
+      if (h) h.refunded = true;
+    }
   }
 
   async close(): Promise<void> {

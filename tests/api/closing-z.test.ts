@@ -164,7 +164,10 @@ test('closing.json lost after a Z (power cut): numbering and float come back fro
     );
     await d.app.stop();
     await rm(path.join(d.dataDir, 'closing.json'));
-    d2 = await startDaemon({ dataDir: d.dataDir, env: { APP_ENV: 'production', ...prodSecrets } });
+    d2 = await startDaemon({
+      dataDir: d.dataDir,
+      env: { APP_ENV: 'production', ...prodSecrets, PAYMENT_DEMO_CARD: '1' },
+    });
     const x = await d2.get('/api/v1/closing/x', admin);
     assert.equal(x.body.cash.opening_float_cents, 5000);
     const z = await d2.post(

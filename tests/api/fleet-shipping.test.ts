@@ -50,6 +50,8 @@ function appliance(url: string, opts: { dataDir?: string; env?: Record<string, s
     env: {
       APP_ENV: 'production',
       ...prodSecrets,
+      // Sales here are paid with the demo card: enabled explicitly in production.
+      PAYMENT_DEMO_CARD: '1',
       FLEET_DATABASE_URL: url,
       FLEET_CHECK_SECONDS: '2',
       ...opts.env,

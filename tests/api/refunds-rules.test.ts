@@ -276,7 +276,10 @@ test('refunds.json lost (power cut before its write): rebuilt from the journal a
     assert.equal((await refund(d, sale.id, { line_indexes: [0] })).status, 201);
     await d.app.stop();
     await rm(path.join(d.dataDir, 'refunds.json'));
-    d2 = await startDaemon({ dataDir: d.dataDir, env: { APP_ENV: 'production', ...prodSecrets } });
+    d2 = await startDaemon({
+      dataDir: d.dataDir,
+      env: { APP_ENV: 'production', ...prodSecrets, PAYMENT_DEMO_CARD: '1' },
+    });
     const again = await refund(d2, sale.id, { line_indexes: [0] });
     assert.equal(again.status, 409);
     const next = await refund(d2, sale.id, {});

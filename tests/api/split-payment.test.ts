@@ -82,14 +82,19 @@ test(
       assert.equal(last.body.payments[2].change_cents, 0);
       assert.equal(last.body.total_cents, 2500, 'tips are not part of the sale total');
       assert.equal((await d.get('/api/v1/terminals/sp/cart')).body.item_count, 0);
-      // A refund of a split sale is paid back by hand (not through the last part's provider).
+      // A refund of a split sale goes back per part: cash first (both cash parts), then the
+      // card — the demo card has no refund API, so that part is paid back by hand.
       const rf = await d.post(
         `/api/v1/sales/${last.body.id}/refunds`,
         { reason: 'zurück', idempotency_key: newKey(), line_indexes: [0] },
         { admin: true },
       );
       assert.equal(rf.status, 201, rf.text);
-      assert.equal(rf.body.refund.method, 'manual');
+      assert.equal(rf.body.refund.method, 'split');
+      assert.deepEqual(
+        rf.body.refund.payments.map((x: any) => `${x.provider}:${x.amount_cents}:${x.method}`),
+        ['cash:500:cash', 'cash:1000:cash', 'fake_card:1000:manual'],
+      );
     } finally {
       await d.stop();
     }

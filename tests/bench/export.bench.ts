@@ -85,7 +85,10 @@ async function writeYear(
 export async function benchExport(sales = 100_000): Promise<ExportBench> {
   const dir = await tempDir('pos-bench-export-');
   const { from, to, bytes: journalBytes } = await writeYear(dir, sales);
-  const d = await startDaemon({ dataDir: dir, env: { APP_ENV: 'production', ...prodSecrets } });
+  const d = await startDaemon({
+    dataDir: dir,
+    env: { APP_ENV: 'production', ...prodSecrets, PAYMENT_DEMO_CARD: '1' },
+  });
   try {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;

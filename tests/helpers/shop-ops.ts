@@ -18,7 +18,14 @@ export interface Shop {
 export async function startShop(opts: Parameters<typeof startDaemon>[0] = {}): Promise<Shop> {
   const d = await startDaemon({
     ...opts,
-    env: { APP_ENV: 'production', FISCAL_PROVIDER: 'off', ...prodSecrets, ...opts.env },
+    env: {
+      APP_ENV: 'production',
+      FISCAL_PROVIDER: 'off',
+      ...prodSecrets,
+      // These suites pay with the demo card: in production only when enabled explicitly.
+      PAYMENT_DEMO_CARD: '1',
+      ...opts.env,
+    },
   });
   const bus = new FakeUsbBus();
   const dev = new FakeUsbPrinter();

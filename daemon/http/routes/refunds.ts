@@ -57,7 +57,9 @@ export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
   routes.post('/api/v1/sales/:id/refunds', async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJson(ctx);
-    onlyKeys(body, ['line_indexes', 'parts', 'reason', 'idempotency_key']);
+    onlyKeys(body, ['line_indexes', 'parts', 'reason', 'idempotency_key', 'by_hand']);
+    if (body.by_hand !== undefined && typeof body.by_hand !== 'boolean')
+      fail(400, 'invalid_field', 'by_hand is true or false', 'by_hand');
     const reason = str(body, 'reason', { min: 1, max: 200 })!;
     const key = str(body, 'idempotency_key', { min: 8, max: 100 })!;
     let lineIndexes: number[] | undefined;
@@ -82,7 +84,7 @@ export function refundRoutes(routes: Routes, deps: RefundRouteDeps): void {
       fail(400, 'invalid_field', 'Name either line_indexes or parts, not both', 'parts');
     const out = await refunds.refund(
       id,
-      { line_indexes: lineIndexes, parts, reason, key },
+      { line_indexes: lineIndexes, parts, reason, key, by_hand: body.by_hand === true },
       actorName(ctx),
     );
     const { refund, sale, created } = out;

@@ -35,6 +35,7 @@ export const fakeCardProvider: ProviderFactory = (deps): PaymentProvider => {
   return {
     id: 'fake_card',
     label: 'Card (demo)',
+    demoOnly: true,
     minimumPaymentCents: deps.config.paymentMinimumCents.fake_card ?? 0,
     minimumTopupBarcode: deps.config.paymentMinimumTopupBarcode,
 

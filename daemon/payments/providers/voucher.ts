@@ -13,6 +13,7 @@ const TEXT: Record<VoucherRefusal | 'voucher_balance_low', string> = {
   voucher_inactive: 'This voucher has not been paid yet',
   voucher_expired: 'This voucher has expired',
   voucher_used_up: 'This voucher is used up',
+  voucher_voided: 'This voucher was refunded and is void',
   voucher_balance_low: 'The voucher holds less than this amount',
 };
 

@@ -7,6 +7,7 @@ import { t, tn, lang, I18nController, type MessageKey } from '../lib/i18n.js';
 import { formatMoney, formatTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { providerLabel } from '../lib/providers.js';
+import { refundPartsText } from '../lib/refund-parts.js';
 import { newIdempotencyKey } from '../lib/payment.js';
 import { pageStyles } from './admin-styles.js';
 
@@ -77,6 +78,8 @@ export class AdminSaleDetail extends LitElement {
   @state() private refundReason = '';
   @state() private refundBusy = false;
   @state() private refundError = '';
+  /** A split refund stopped half way (a card part refused): what to repeat, and by hand. */
+  @state() private stuck: { all: boolean; lines: number[] } | null = null;
   @state() private refundResult: api.RefundResult | null = null;
   private refundKey = newIdempotencyKey();
   private refundSeq = 0;
@@ -86,6 +89,7 @@ export class AdminSaleDetail extends LitElement {
     if (changed.has('sale') && this.sale?.id !== (changed.get('sale') as Sale | undefined)?.id) {
       this.pick = [];
       this.refundError = '';
+      this.stuck = null;
       this.refundResult = null;
       this.refundReason = '';
       this.refundKey = newIdempotencyKey();
@@ -108,7 +112,10 @@ export class AdminSaleDetail extends LitElement {
       if (seq === this.refundSeq) this.refundError = errorText(err);
     }
   }
-  private async refund(sale: Sale, all: boolean): Promise<void> {
+  private async refund(sale: Sale, all: boolean, byHand = false): Promise<void> {
+    // The rest of a stopped split refund: the same lines again, its card parts by hand.
+    const lines = byHand && this.stuck ? this.stuck.lines : [...this.pick].sort((a, b) => a - b);
+    if (byHand && this.stuck) all = this.stuck.all;
     if (!this.refundReason.trim()) {
       this.refundError = t('refund.reason_required');
       return;
@@ -118,10 +125,12 @@ export class AdminSaleDetail extends LitElement {
     this.refundResult = null;
     try {
       const r = await api.refundSale(sale.id, {
-        ...(all ? {} : { line_indexes: [...this.pick].sort((a, b) => a - b) }),
+        ...(all ? {} : { line_indexes: lines }),
         reason: this.refundReason.trim(),
         idempotency_key: this.refundKey,
+        ...(byHand ? { by_hand: true } : {}),
       });
+      this.stuck = null;
       this.refundKey = newIdempotencyKey();
       this.refundResult = r;
       this.refundedLines = r.refunded_line_indexes;
@@ -134,6 +143,8 @@ export class AdminSaleDetail extends LitElement {
       if (!(err instanceof api.ApiRequestError && err.code === 'network'))
         this.refundKey = newIdempotencyKey();
       this.refundError = refundErrorText(err);
+      if (err instanceof api.ApiRequestError && err.code === 'refund_part_failed')
+        this.stuck = { all, lines };
     } finally {
       this.refundBusy = false;
     }
@@ -224,7 +235,7 @@ export class AdminSaleDetail extends LitElement {
               n: f.number,
               amount: money(f.total_cents),
               time: formatTime(f.created_at, lang(), tz),
-              method: refundMethodText(f.method, providerLabel(f.provider, lang())),
+              method: refundMethodText(f, providerLabel(f.provider, lang())),
             })}
             ${f.reason ? html` – ${f.reason}` : nothing}
           </div>`,
@@ -235,9 +246,7 @@ export class AdminSaleDetail extends LitElement {
               <strong
                 >${t('refund.ok', { n: r.refund.number, amount: money(r.refund.total_cents) })}</strong
               >
-              <div>
-                ${refundMethodText(r.refund.method, providerLabel(r.refund.provider, lang()))}
-              </div>
+              <div>${refundMethodText(r.refund, providerLabel(r.refund.provider, lang()))}</div>
               ${printed ? html`<div>${tn(printed)}</div>` : nothing}
             </div>`
           : nothing
@@ -268,12 +277,28 @@ export class AdminSaleDetail extends LitElement {
           : html`<p><strong>${t('refund.full')}</strong></p>`
       }
       ${this.refundError ? html`<p class="error" role="alert">${this.refundError}</p>` : nothing}
+      ${
+        this.stuck
+          ? html`<div class="actions">
+              <button
+                class="danger"
+                data-testid="refund-by-hand"
+                ?disabled=${this.refundBusy}
+                @click=${() => void this.refund(s, this.stuck?.all ?? true, true)}
+              >
+                ${t('refund.rest_by_hand')}
+              </button>
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 }
 
 /** How the money went back, in plain words. */
-function refundMethodText(method: Refund['method'], provider: string): string {
+function refundMethodText(refund: Refund, provider: string): string {
+  const method = refund.method;
+  if (method === 'split') return t('refund.method_split', { parts: refundPartsText(refund) });
   if (method === 'cash') return t('refund.method_cash');
   if (method === 'provider') return t('refund.method_provider', { provider });
   return t('refund.method_manual');

@@ -10,6 +10,7 @@ import { pageStyles } from './admin-styles.js';
 import './admin-printer.js';
 import './admin-fleet.js';
 import './admin-display-settings.js';
+import './admin-tips.js';
 
 /** "kiosk = Kasse 1" lines → {kiosk: "Kasse 1"}; lines without "=" are skipped. */
 export function parseTillNames(text: string): Record<string, string> {
@@ -153,6 +154,9 @@ export class AdminSettings extends LitElement {
         <section class="card" data-testid="receipt-settings">${this.renderReceipts()}</section>
         <section class="card" data-testid="printer-settings">
           <admin-printer></admin-printer>
+        </section>
+        <section class="card" data-testid="tip-settings">
+          <admin-tips></admin-tips>
         </section>
         <section class="card" data-testid="display-settings">
           <admin-display-settings></admin-display-settings>

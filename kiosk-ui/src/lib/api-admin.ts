@@ -178,6 +178,8 @@ export const refundSale = (
     parts?: Array<{ line_index: number; quantity: number }>;
     reason: string;
     idempotency_key: string;
+    /** Split sales: card parts not refunded yet go back by hand. */
+    by_hand?: boolean;
   },
 ) => request<RefundResult>(`/api/v1/sales/${enc(saleId)}/refunds`, { method: 'POST', json: body });
 

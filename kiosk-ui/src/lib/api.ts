@@ -9,6 +9,7 @@ import type {
   CategoryInput,
   DiscountBody,
   DiscountSettings,
+  TipSettings,
   OpenPriceInput,
   SellingSettings,
   QuickKeyPage,
@@ -153,6 +154,14 @@ export const depositProducts = async (): Promise<Product[]> =>
   (await request<{ products: Product[] }>('/api/v1/deposit-products')).products;
 
 export const discountSettings = () => request<DiscountSettings>('/api/v1/discounts');
+
+/** The till's tip step: on/off and presets (settings section `tips`). */
+export const tipSettings = () => request<TipSettings>('/api/v1/tips');
+
+export const adminTipSettings = () => request<TipSettings>('/api/v1/admin/settings/tips');
+
+export const saveTipSettings = (body: Partial<TipSettings>) =>
+  request<TipSettings>('/api/v1/admin/settings/tips', { method: 'PUT', json: body });
 
 export const adminDiscountSettings = () =>
   request<DiscountSettings>('/api/v1/admin/settings/discounts');

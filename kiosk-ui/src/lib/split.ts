@@ -3,8 +3,18 @@
  * cash given, "keep the change", voucher code), or null while it is not payable.
  */
 
-/** Tip presets in percent of the part (rounded to whole cents). */
-export const TIP_PERCENTS = [5, 10, 15] as const;
+import type { TipSettings } from '../../../daemon/protocol.js';
+
+/**
+ * The tip step until the owner's settings arrive (settings section `tips`, GET /api/v1/tips):
+ * the daemon's defaults, percent presets of the part (rounded to whole cents).
+ */
+export const DEFAULT_TIPS: TipSettings = {
+  enabled: true,
+  percents: [5, 10, 15],
+  amounts_cents: [],
+  tips_recipient: 'staff',
+};
 
 export function tipOf(amountCents: number, percent: number): number {
   return Math.round((amountCents * percent) / 100);

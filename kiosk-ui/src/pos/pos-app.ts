@@ -289,6 +289,7 @@ export class PosApp extends LitElement {
               .mode=${s.split.mode}
               .initial=${s.split.initial}
               .scanned=${s.split.code ?? ''}
+              .tips=${s.tipSettings}
               ?busy=${s.busy}
               @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payPart(e.detail)}
               @pos-voucher-sell=${(e: CustomEvent<{ amount_cents: number }>) =>

@@ -143,13 +143,15 @@ export class PosController implements ReactiveController {
   private async loadProducts(): Promise<void> {
     const seq = ++this.searchSeq;
     try {
-      const [list, categories, quickKeys, depositProducts, discountSettings] = await Promise.all([
-        api.searchProducts(this.query, true),
-        api.listCategories(),
-        api.getQuickKeys(),
-        api.depositProducts(),
-        api.discountSettings(),
-      ]);
+      const [list, categories, quickKeys, depositProducts, discountSettings, tipSettings] =
+        await Promise.all([
+          api.searchProducts(this.query, true),
+          api.listCategories(),
+          api.getQuickKeys(),
+          api.depositProducts(),
+          api.discountSettings(),
+          api.tipSettings(),
+        ]);
       if (seq === this.searchSeq)
         this.update((s) => ({
           ...s,
@@ -158,6 +160,7 @@ export class PosController implements ReactiveController {
           quickKeys,
           depositProducts,
           discountSettings,
+          tipSettings,
         }));
     } catch (err) {
       if (seq === this.searchSeq) this.fail(err);

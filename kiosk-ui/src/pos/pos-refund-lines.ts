@@ -7,6 +7,7 @@ import { newIdempotencyKey } from '../lib/payment.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatMoney } from '../lib/format.js';
+import { refundPartsText } from '../lib/refund-parts.js';
 
 /**
  * One sale's lines in the till's "Verkäufe" dialog, to refund part of a line's quantity (a
@@ -111,11 +112,15 @@ export class PosRefundLines extends LitElement {
       this.refunded = r.refunded_quantities;
       this.chosen = { ...this.chosen, [i]: 1 };
       const complete = this.sale.lines.every((_, j) => this.left(j) <= 0);
-      const message = t('till.refunded_part', {
+      const vars = {
         q: quantity,
         name: line.name,
         amount: formatMoney(r.refund.total_cents, lang(), this.currency),
-      });
+      };
+      // A split sale: which part got what back (cash first, then cards, then vouchers).
+      const message = r.refund.payments
+        ? t('till.refunded_split', { ...vars, parts: refundPartsText(r.refund, this.currency) })
+        : t('till.refunded_part', vars);
       this.dispatchEvent(
         new CustomEvent('pos-refunded', {
           detail: { message, complete },

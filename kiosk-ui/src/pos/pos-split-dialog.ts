@@ -1,11 +1,14 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ProviderInfo } from '../../../daemon/protocol.js';
+import type { ProviderInfo, TipSettings } from '../../../daemon/protocol.js';
 import { tokens, controls } from '../lib/styles.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { centsToInput, formatMoney, parseEuroInput } from '../lib/format.js';
 import { providerLabel } from '../lib/providers.js';
-import { TIP_PERCENTS, partRequest, tipOf, type PartRequest } from '../lib/split.js';
+import { DEFAULT_TIPS, partRequest, tipOf, type PartRequest } from '../lib/split.js';
+
+/** 12.5 → "12,5" in German. */
+const formatPercent = (p: number) => (lang() === 'de' ? String(p).replace('.', ',') : String(p));
 
 /**
  * One payment towards the sale (split payment, "Teilbetrag"): the method, the amount (what
@@ -104,10 +107,14 @@ export class PosSplitDialog extends LitElement {
   /** A voucher code scanned (a scanner's unknown barcode): fills the code, picks voucher. */
   @property() scanned = '';
   @property({ type: Boolean }) busy = false;
+  /** The owner's tip step: on/off, percent and amount presets. */
+  @property({ attribute: false }) tips: TipSettings = DEFAULT_TIPS;
   @state() private provider = '';
   @state() private amount = '';
   @state() private tip = 0;
   @state() private tipFree = '';
+  /** Which preset button set the tip (a percent and an amount preset may give the same cents). */
+  @state() private tipPreset = '';
   @state() private given = '';
   @state() private keep = false;
   @state() private code = '';
@@ -137,7 +144,7 @@ export class PosSplitDialog extends LitElement {
       remaining: this.remaining,
       tip: this.tipFree ? parseEuroInput(this.tipFree) : this.tip,
       given: this.given ? parseEuroInput(this.given) : null,
-      keep: this.keep,
+      keep: this.keep && this.tips.enabled,
       code: this.code,
     });
   }
@@ -178,7 +185,7 @@ export class PosSplitDialog extends LitElement {
           @input=${(e: Event) => (this.amount = (e.target as HTMLInputElement).value)}
       /></label>
       ${
-        card
+        card && this.tips.enabled
           ? html`<div class="row tips" role="group" aria-label=${t('split.tip')}>
               <span>${t('split.tip')}</span>
               <button
@@ -187,16 +194,26 @@ export class PosSplitDialog extends LitElement {
               >
                 ${t('split.no_tip')}
               </button>
-              ${TIP_PERCENTS.map((pct) => {
+              ${this.tips.percents.map((pct) => {
                 const cents = tipOf(amount, pct);
                 return html`<button
                   data-tip=${pct}
-                  aria-pressed=${this.tip === cents && !this.tipFree && cents > 0 ? 'true' : 'false'}
-                  @click=${() => ((this.tip = cents), (this.tipFree = ''))}
+                  aria-pressed=${this.tip === cents && !this.tipFree && cents > 0 && this.tipPreset === `p${pct}` ? 'true' : 'false'}
+                  @click=${() => ((this.tip = cents), (this.tipFree = ''), (this.tipPreset = `p${pct}`))}
                 >
-                  ${pct} % · ${this.money(cents)}
+                  ${formatPercent(pct)} % · ${this.money(cents)}
                 </button>`;
               })}
+              ${this.tips.amounts_cents.map(
+                (cents) =>
+                  html`<button
+                    data-tip-amount=${cents}
+                    aria-pressed=${this.tip === cents && !this.tipFree && this.tipPreset === `a${cents}` ? 'true' : 'false'}
+                    @click=${() => ((this.tip = cents), (this.tipFree = ''), (this.tipPreset = `a${cents}`))}
+                  >
+                    ${this.money(cents)}
+                  </button>`,
+              )}
               <input
                 data-testid="split-tip"
                 inputmode="decimal"
@@ -218,16 +235,20 @@ export class PosSplitDialog extends LitElement {
                 .value=${this.given}
                 @input=${(e: Event) => (this.given = (e.target as HTMLInputElement).value)}
               />
-              <label
-                ><input
-                  type="checkbox"
-                  data-testid="split-keep"
-                  style="width:auto;min-height:0"
-                  .checked=${this.keep}
-                  @change=${(e: Event) => (this.keep = (e.target as HTMLInputElement).checked)}
-                />
-                ${t('split.keep_change')}</label
-              >
+              ${
+                this.tips.enabled
+                  ? html`<label
+                      ><input
+                        type="checkbox"
+                        data-testid="split-keep"
+                        style="width:auto;min-height:0"
+                        .checked=${this.keep}
+                        @change=${(e: Event) => (this.keep = (e.target as HTMLInputElement).checked)}
+                      />
+                      ${t('split.keep_change')}</label
+                    >`
+                  : nothing
+              }
             </div>`
           : nothing
       }

@@ -3,6 +3,7 @@
  * hands the controller. The transitions are in pos-store.ts, which re-exports this file.
  */
 import type {
+  TipSettings,
   Cart,
   DiscountSettings,
   Category,
@@ -16,6 +17,7 @@ import type {
 import type { CashierInfo, ReceiptWithPrint } from '../lib/api.js';
 import type { ConnectionState } from '../lib/backoff.js';
 import type { Notice } from '../lib/i18n.js';
+import { DEFAULT_TIPS } from '../lib/split.js';
 import { KIOSK_TERMINAL_ID, type TerminalChoice } from '../lib/terminal.js';
 import type { Toast } from '../lib/toasts.js';
 
@@ -53,6 +55,8 @@ export interface PosState {
   /** Deposit products ("Pfand zurück") and the owner's discount presets. */
   depositProducts: Product[];
   discountSettings: DiscountSettings;
+  /** The tip step (settings section `tips`). */
+  tipSettings: TipSettings;
   /** The discount dialog is showing. */
   discountOpen: boolean;
   timezone: string;
@@ -121,6 +125,7 @@ export function initialState(choice: TerminalChoice): PosState {
     quickKeys: [],
     depositProducts: [],
     discountSettings: { presets: [], manager_above_percent: null },
+    tipSettings: DEFAULT_TIPS,
     discountOpen: false,
     timezone: 'Europe/Berlin',
     currency: 'EUR',

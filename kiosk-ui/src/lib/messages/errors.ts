@@ -149,6 +149,21 @@ export const de = {
   'err.voucher_balance_low': 'Der Gutschein deckt diesen Betrag nicht.',
   'err.voucher_balance_low.params': 'Restguthaben: {balance}.',
   'err.voucher_quantity': 'Einen Gutschein gibt es nur einmal pro Zeile.',
+  'err.voucher_voided': 'Dieser Gutschein wurde storniert und gilt nicht mehr.',
+  'err.tips_disabled': 'Trinkgeld ist in den Einstellungen ausgeschaltet.',
+  'err.invalid_tip_presets':
+    'Trinkgeld-Vorschläge: höchstens 6 je Art, Prozent über 0 bis 100, Beträge von 0,01 bis 1000 €, keiner doppelt.',
+  'err.invalid_tips_recipient': 'Trinkgeld gehört dem Personal oder dem Betrieb.',
+  'err.refund_part_failed':
+    'Ein Teil der Erstattung ist fehlgeschlagen. Bitte die Erstattung noch einmal auslösen (sie macht dort weiter) oder den Rest von Hand erstatten.',
+  'err.refund_part_failed.params':
+    'Ein Teil der Erstattung ist fehlgeschlagen: {refunded} sind schon zurück, {remaining} fehlen noch. Bitte die Erstattung noch einmal auslösen (sie macht dort weiter) oder den Rest von Hand erstatten.',
+  'err.refund_in_progress':
+    'Eine Erstattung dieses Verkaufs ist halb fertig. Bitte zuerst diese Erstattung wiederholen.',
+  'err.voucher_already_used':
+    'Dieser Gutschein wurde schon eingelöst und kann nicht mehr erstattet werden.',
+  'err.voucher_already_used.params':
+    'Gutschein {voucher_code} wurde schon mit {redeemed} eingelöst und kann nicht erstattet werden.',
   'err.part_refund_failed':
     'Ein Teilbetrag konnte nicht zurückgezahlt werden. Der Verkauf bleibt offen.',
   'err.no_reader': 'Kein Kartenleser gewählt. Bitte in der Verwaltung einen SumUp Solo koppeln.',
@@ -381,6 +396,19 @@ export const en: Record<keyof typeof de, string> = {
   'err.voucher_balance_low': 'The voucher does not cover this amount.',
   'err.voucher_balance_low.params': 'Balance left: {balance}.',
   'err.voucher_quantity': 'A voucher line is always one voucher.',
+  'err.voucher_voided': 'This voucher was refunded and is void.',
+  'err.tips_disabled': 'Tips are switched off in the settings.',
+  'err.invalid_tip_presets':
+    'Tip presets: at most 6 of each, percent above 0 up to 100, amounts from 0.01 to 1000 €, none twice.',
+  'err.invalid_tips_recipient': 'Tips belong to the staff or to the business.',
+  'err.refund_part_failed':
+    'Part of the refund failed. Start the refund again (it carries on where it stopped) or pay the rest back by hand.',
+  'err.refund_part_failed.params':
+    'Part of the refund failed: {refunded} went back already, {remaining} remain. Start the refund again (it carries on where it stopped) or pay the rest back by hand.',
+  'err.refund_in_progress': 'A refund of this sale stopped half way. Repeat that refund first.',
+  'err.voucher_already_used': 'This voucher has been redeemed already and cannot be refunded.',
+  'err.voucher_already_used.params':
+    'Voucher {voucher_code} has been redeemed ({redeemed}) and cannot be refunded.',
   'err.part_refund_failed': 'A part could not be paid back. The sale stays open.',
   'err.no_reader': 'No card reader chosen. Please pair a SumUp Solo in admin.',
   'err.reader_busy': 'The card reader is busy. Please wait a moment.',

@@ -1,5 +1,16 @@
 /** The settings page: receipt and shop data, printer, exports, backup. */
 export const de = {
+  'tips.title': 'Trinkgeld',
+  'tips.enabled': 'Trinkgeld-Schritt an der Kasse anbieten',
+  'tips.percents': 'Prozent-Vorschläge (z. B. 5; 10; 15)',
+  'tips.amounts': 'Betrags-Vorschläge in € (z. B. 1,00; 2,00)',
+  'tips.presets_hint': 'Je bis zu 6, durch Semikolon getrennt. Leer = keine.',
+  'tips.recipient': 'Trinkgeld gehört',
+  'tips.recipient_staff': 'dem Personal (TrinkgeldAN, kein Umsatz, steuerfrei)',
+  'tips.recipient_business': 'dem Betrieb (TrinkgeldAG, Umsatz mit 19 % MwSt.)',
+  'tips.save': 'Trinkgeld speichern',
+  'tips.saved': 'Trinkgeld-Einstellungen gespeichert.',
+  'tips.not_a_number': 'Bitte nur Zahlen, durch Semikolon getrennt.',
   'settings.receipts': 'Beleg und Geschäftsdaten',
   'settings.shop_name': 'Name des Geschäfts',
   'settings.address': 'Adresse (eine Zeile je Zeile, bis 6)',
@@ -63,6 +74,17 @@ export const de = {
 };
 
 export const en: Record<keyof typeof de, string> = {
+  'tips.title': 'Tips',
+  'tips.enabled': 'Offer the tip step at the till',
+  'tips.percents': 'Percent presets (e.g. 5; 10; 15)',
+  'tips.amounts': 'Amount presets in € (e.g. 1.00; 2.00)',
+  'tips.presets_hint': 'Up to 6 each, separated by semicolons. Empty = none.',
+  'tips.recipient': 'Tips belong to',
+  'tips.recipient_staff': 'the staff (TrinkgeldAN, not revenue, not taxed)',
+  'tips.recipient_business': 'the business (TrinkgeldAG, revenue with 19 % VAT)',
+  'tips.save': 'Save tips',
+  'tips.saved': 'Tip settings saved.',
+  'tips.not_a_number': 'Numbers only, separated by semicolons.',
   'settings.receipts': 'Receipt and shop data',
   'settings.shop_name': 'Shop name',
   'settings.address': 'Address (one line each, up to 6)',

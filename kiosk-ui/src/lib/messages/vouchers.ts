@@ -16,6 +16,7 @@ export const de = {
   'vouchers.state.active': 'Einlösbar',
   'vouchers.state.pending': 'Noch nicht bezahlt',
   'vouchers.state.void': 'Ungültig',
+  'vouchers.state.voided': 'Storniert',
   'vouchers.state.used_up': 'Aufgebraucht',
   'vouchers.state.expired': 'Abgelaufen',
 };
@@ -37,6 +38,7 @@ export const en: Record<keyof typeof de, string> = {
   'vouchers.state.active': 'Redeemable',
   'vouchers.state.pending': 'Not paid yet',
   'vouchers.state.void': 'Void',
+  'vouchers.state.voided': 'Voided',
   'vouchers.state.used_up': 'Used up',
   'vouchers.state.expired': 'Expired',
 };
