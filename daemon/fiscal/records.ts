@@ -57,8 +57,9 @@ export function refundInput(refund: Refund): FinishInput {
     })),
   ]);
   const money = refundMoney(refund);
-  const cash = -money.cash;
-  const nonCash = -money.nonCash;
+  // 0 - x, not -x: a refund without a cash (or card) part books 0, not -0.
+  const cash = 0 - money.cash;
+  const nonCash = 0 - money.nonCash;
   return {
     kind: 'Beleg',
     vat_gross_cents: gross,
