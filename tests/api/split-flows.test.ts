@@ -7,10 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unzip } from '../helpers/unzip.js';
+import { dsfinvkTables } from '../helpers/dsfinvk-tables.js';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { addItem, makeProduct, newKey } from '../helpers/shop.js';
-import { parseCsv } from '../../daemon/core/csv.js';
 
 function pay(d: TestDaemon, terminal: string, body: object) {
   return d.post(`/api/v1/terminals/${terminal}/checkout`, { idempotency_key: newKey(), ...body });
@@ -100,16 +99,7 @@ test(
       );
       assert.ok(z.status < 300, z.text);
       const today = sale.created_at.slice(0, 10);
-      const res = await fetch(
-        `${d.url}/api/v1/admin/exports/dsfinvk.zip?from=${today}&to=${today}`,
-        { headers: { authorization: `Bearer ${ADMIN}` } },
-      );
-      assert.equal(res.status, 200);
-      const files = await unzip(Buffer.from(await res.arrayBuffer()));
-      const csv = (f: string): Record<string, string>[] => {
-        const [head, ...rows] = parseCsv(files.get(f)!, ';');
-        return rows.map((r) => Object.fromEntries(head.map((h, k) => [h, r[k] ?? ''])));
-      };
+      const csv = await dsfinvkTables(d.url, ADMIN, today);
       const lines = csv('lines.csv').filter((r) => r.BON_ID === sale.id);
       assert.deepEqual(
         lines.map((r) => r.GV_TYP),

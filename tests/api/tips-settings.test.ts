@@ -8,9 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { dsfinvkTables } from '../helpers/dsfinvk-tables.js';
 import { addItem, newKey } from '../helpers/shop.js';
-import { unzip } from '../helpers/unzip.js';
-import { parseCsv } from '../../daemon/core/csv.js';
 
 const admin = { admin: true } as const;
 const put = (d: TestDaemon, body: unknown) =>
@@ -143,15 +142,7 @@ test('tips_recipient business: TrinkgeldAG with 19 % VAT, revenue in the X repor
     );
     assert.ok(z.status < 300, z.text);
     const day = bizSale.created_at.slice(0, 10);
-    const res = await fetch(`${d.url}/api/v1/admin/exports/dsfinvk.zip?from=${day}&to=${day}`, {
-      headers: { authorization: `Bearer ${ADMIN}` },
-    });
-    assert.equal(res.status, 200);
-    const files = await unzip(Buffer.from(await res.arrayBuffer()));
-    const csv = (f: string): Record<string, string>[] => {
-      const [head, ...rows] = parseCsv(files.get(f)!, ';');
-      return rows.map((row) => Object.fromEntries(head.map((h, k) => [h, row[k] ?? ''])));
-    };
+    const csv = await dsfinvkTables(d.url, ADMIN, day);
     const lines = (id: string) =>
       csv('lines.csv')
         .filter((l) => l.BON_ID === id)

@@ -15,27 +15,14 @@ import {
 } from '../../daemon/checkout/cart-state.js';
 import { addProductLine } from '../../daemon/checkout/cart-lines.js';
 import { CheckoutError } from '../../daemon/checkout/errors.js';
+import { testProduct } from '../helpers/products.js';
 import type { Cart, CartDiscount, Product } from '../../daemon/protocol.js';
 
 const T0 = '2026-05-04T10:00:00.000Z';
 const T1 = '2026-05-04T10:00:01.000Z';
 
 function product(id: string, price_cents: number, extra: Partial<Product> = {}): Product {
-  return {
-    id,
-    barcode: `B-${id}`,
-    name: `Product ${id}`,
-    price_cents,
-    category_id: null,
-    category: null,
-    deposit_product_id: null,
-    vat_rate: 19,
-    active: true,
-    image_url: null,
-    created_at: T0,
-    updated_at: T0,
-    ...extra,
-  };
+  return testProduct(id, { price_cents, created_at: T0, updated_at: T0, ...extra });
 }
 
 const percent = (id: string, p: number): CartDiscount => ({

@@ -19,23 +19,10 @@ import { EventBus } from '../../daemon/events.js';
 import { ManualClock } from '../../daemon/clock.js';
 import type { Cart, Product, Sale } from '../../daemon/protocol.js';
 import { tempDir } from '../helpers/daemon.js';
+import { testProduct } from '../helpers/products.js';
 
 function product(id: string, price_cents: number, extra: Partial<Product> = {}): Product {
-  return {
-    id,
-    barcode: `B-${id}`,
-    name: `Product ${id}`,
-    price_cents,
-    category_id: null,
-    category: null,
-    deposit_product_id: null,
-    vat_rate: 19,
-    active: true,
-    image_url: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    ...extra,
-  };
+  return testProduct(id, { price_cents, ...extra });
 }
 
 async function setup(dataDir?: string) {

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProductIndex } from '../../daemon/catalog/product-index.js';
 import type { Product } from '../../daemon/protocol.js';
+import { testProduct } from '../helpers/products.js';
 
 function product(
   id: string,
@@ -15,21 +16,7 @@ function product(
   barcode: string | null,
   extra: Partial<Product> = {},
 ): Product {
-  return {
-    id,
-    barcode,
-    name,
-    price_cents: 100,
-    category_id: null,
-    category: null,
-    deposit_product_id: null,
-    vat_rate: 19,
-    active: true,
-    image_url: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    ...extra,
-  };
+  return testProduct(id, { name, barcode, ...extra });
 }
 
 test('a scan finds a product by its barcode, a UPC-A by its EAN-13 form and back', () => {
