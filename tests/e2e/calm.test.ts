@@ -215,6 +215,24 @@ describe('German, calm, without a printer', () => {
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });
+
+  test("the owner's settings without a printer: the state in German, the system's words folded away", async () => {
+    const { context, page } = await openPage(browser, `${d.url}/admin#settings`, SIZES.small);
+    await page.getByLabel('Admin-Token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    const status = page.getByTestId('printer-status');
+    await status.filter({ hasText: 'Kein Drucker eingerichtet' }).waitFor();
+    // What the daemon says about the missing USB bus (English, from the system) is not on
+    // the page until the owner opens "Technische Details" for a support call.
+    const detail = page.getByTestId('printer-detail');
+    await detail.waitFor();
+    const systemWords = /\b(No printer|not available|not found|errno|error)\b/;
+    assert.doesNotMatch(await visibleText(page), systemWords);
+    await detail.locator('summary').click();
+    assert.match(await detail.innerText(), systemWords);
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
 });
 
 function today(): string {

@@ -126,17 +126,20 @@ export class AdminPrinter extends LitElement {
     const line = s.connected
       ? t('settings.printer_connected')
       : tn(refusalNotice({ code: s.code ?? 'printer_not_connected' }));
+    // The daemon's own words (the driver's or the system's, in English) stay folded away under
+    // "Technische Details" for a support call; the line above is the translated state.
     return html`<p data-testid="printer-status">
-      <span class=${s.connected ? 'status-ok' : 'status-bad'}>${line}</span>
-      ${s.name ? html` · ${s.name}` : nothing}
+        <span class=${s.connected ? 'status-ok' : 'status-bad'}>${line}</span>
+        ${s.name ? html` · ${s.name}` : nothing}
+      </p>
       ${
         s.message || s.last_error
-          ? html`<br /><span class="muted" data-testid="printer-detail"
-                >${t('settings.printer_detail')}: ${s.message ?? s.last_error}</span
-              >`
+          ? html`<details class="muted" data-testid="printer-detail">
+              <summary>${t('settings.printer_detail')}</summary>
+              <span>${s.message ?? s.last_error}</span>
+            </details>`
           : nothing
-      }
-    </p>`;
+      }`;
   }
 
   private renderForm(p: api.PrinterSettingsView) {
