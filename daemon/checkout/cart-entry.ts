@@ -11,7 +11,7 @@ import type { EmbeddedScheme } from '../catalog/embedded.js';
 import type { Cart, DiscountBody, DiscountSettings, OpenPriceInput, Product } from '../protocol.js';
 import { DomainError } from '../core/errors.js';
 import type { Payments } from '../payments/index.js';
-import { newVoucherCode } from '../vouchers/book.js';
+import { newVoucherCode } from '../vouchers/entries.js';
 import type { Carts } from './carts.js';
 import type { VoucherItem } from './cart-lines.js';
 import { CheckoutError } from './errors.js';

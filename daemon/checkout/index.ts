@@ -43,7 +43,8 @@ import { healCarts, reconcilePending } from './recovery.js';
 import { SaleFlow, type CheckoutInput } from './sale-flow.js';
 import { findPart, providerView, runningPart, saleIdOfRef } from './parts.js';
 import { abandonSale, type AbandonResult } from './abandon.js';
-import { VoucherBook, type VoucherInfo } from '../vouchers/book.js';
+import { VoucherBook } from '../vouchers/book.js';
+import type { VoucherInfo } from '../protocol.js';
 import { voucherProvider } from '../payments/providers/voucher.js';
 
 export { CheckoutError } from './errors.js';
