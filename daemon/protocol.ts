@@ -1,7 +1,8 @@
 /**
  * The wire contract: every HTTP body and WebSocket message type, shared by the daemon and the
  * kiosk UI (kiosk-ui imports this file; it must stay free of Node imports). The types live by
- * area in ./protocol/ (sales, live, shop, security); this file is their one entry point.
+ * area in ./protocol/ (catalog, sales, live, shop, security, fiscal, fleet, display); this
+ * file is their one entry point.
  *
  * Conventions: snake_case fields, money as integer cents (`*_cents`), time as ISO 8601 UTC.
  */
@@ -15,6 +16,7 @@ export interface ApiError {
   error: { code: string; message: string; field?: string; params?: Record<string, unknown> };
 }
 
+export * from './protocol/catalog.js';
 export * from './protocol/sales.js';
 export * from './protocol/live.js';
 export * from './protocol/shop.js';

@@ -1,13 +1,14 @@
 /**
  * Checkout module: terminals' carts, scans, the sale state machine
- * (pending → succeeded | failed | cancelled) and the payments it drives.
+ * (pending → succeeded | failed | cancelled) and the payments it drives. What a till puts
+ * into its cart (scans, open prices, deposits, discounts, vouchers, top-ups) is cart-entry.ts;
+ * a sale's way from cart to outcome is sale-flow.ts.
  *
  * Order of every sale transition: journal line fsync'd → memory → cart → broadcast. A sale a
  * browser hears about is already on disk.
  */
 import type { TipSettings } from '../protocol.js';
 import type { Config } from '../config.js';
-import { DomainError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
@@ -29,18 +30,7 @@ import { Payments } from '../payments/index.js';
 import { BusinessCalendar } from './calendar.js';
 import { Carts, CARTS_DOC, type CartsData } from './carts.js';
 import { CheckoutError } from './errors.js';
-import {
-  depositForReturn,
-  depositOf,
-  depositProducts,
-  discountFrom,
-  needsManager,
-  openPriceItem,
-  resolveCode,
-  topupPlan,
-  type Resolved,
-} from './cart-extras.js';
-import { DISCOUNTS_DEFAULTS } from './discount-settings.js';
+import { CartEntry, type ScanInput, type ScanResult, type VoucherInput } from './cart-entry.js';
 import {
   JOURNAL_INDEX_DOC,
   SalesJournal,
@@ -53,22 +43,11 @@ import { healCarts, reconcilePending } from './recovery.js';
 import { SaleFlow, type CheckoutInput } from './sale-flow.js';
 import { findPart, providerView, runningPart, saleIdOfRef } from './parts.js';
 import { abandonSale, type AbandonResult } from './abandon.js';
-import { VoucherBook, newVoucherCode, type VoucherInfo } from '../vouchers/book.js';
+import { VoucherBook } from '../vouchers/book.js';
+import type { VoucherInfo } from '../protocol.js';
 import { voucherProvider } from '../payments/providers/voucher.js';
 
 export { CheckoutError } from './errors.js';
-
-export interface ScanInput {
-  terminal_id: string;
-  barcode: string;
-  scanner_id: string | null;
-}
-
-export interface ScanResult {
-  result: 'added' | 'unknown' | 'refused';
-  cart?: Cart;
-  reason?: string;
-}
 
 export type { CheckoutInput } from './sale-flow.js';
 
@@ -90,8 +69,6 @@ export interface CheckoutDeps {
   tips?: () => TipSettings;
 }
 
-const TERMINAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
-
 export class Checkout {
   readonly name = 'checkout';
   readonly calendar: BusinessCalendar;
@@ -101,6 +78,7 @@ export class Checkout {
   private readonly carts: Carts;
   private readonly flow: SaleFlow;
   private readonly vouchers: VoucherBook;
+  private readonly entry: CartEntry;
   private loaded: LoadStats | null = null;
 
   private constructor(
@@ -130,6 +108,14 @@ export class Checkout {
       log: log.child('payments'),
       settle: (ref, outcome) => this.settlePart(ref, outcome),
       getSale: (ref) => this.partView(ref),
+    });
+    this.entry = new CartEntry({
+      events,
+      catalog: deps.catalog,
+      carts: this.carts,
+      payments: () => this.payments,
+      embedded: deps.embedded,
+      discounts: deps.discounts,
     });
     this.flow = new SaleFlow({
       config,
@@ -229,156 +215,50 @@ export class Checkout {
     return sale?.state === 'pending' || sale?.state === 'open' ? sale : null;
   }
 
-  private resolve(code: string): Resolved | undefined {
-    return resolveCode(this.deps.catalog, this.deps.embedded?.() ?? [], code);
-  }
-
-  private add(terminalId: string, r: Resolved, quantity: number): Promise<Cart> {
-    const deposit = depositOf(this.deps.catalog, r.product);
-    return r.label
-      ? this.carts.addEmbedded(terminalId, r.product, r.label, deposit)
-      : this.carts.addProduct(terminalId, r.product, quantity, deposit);
-  }
-
-  /** Every product scan (USB or network scanner) enters here. */
-  async scan(input: ScanInput): Promise<ScanResult> {
-    const { terminal_id, barcode, scanner_id } = input;
-    const { events } = this.deps;
-    const refuse = (code: string, reason: string, params?: Record<string, unknown>): ScanResult => {
-      events.emit('scan.refused', { terminal_id, code, params, reason, scanner_id });
-      return { result: 'refused', reason };
-    };
-    if (!TERMINAL_RE.test(terminal_id)) return { result: 'refused', reason: 'Invalid terminal id' };
-    let resolved: Resolved | undefined;
-    try {
-      resolved = this.resolve(barcode);
-    } catch (err) {
-      if (err instanceof DomainError) return refuse(err.code, err.message, err.params);
-      throw err;
-    }
-    const product = resolved?.product;
-    if (!resolved || !product) {
-      events.emit('scan.unknown_barcode', { terminal_id, barcode, scanner_id });
-      return { result: 'unknown' };
-    }
-    const name = { name: product.name };
-    if (this.carts.isLocked(terminal_id))
-      return refuse(
-        'payment_pending',
-        `"${product.name}" was not added: a payment is in progress. Finish or cancel it first.`,
-        name,
-      );
-    if (!product.active)
-      return refuse('product_inactive', `"${product.name}" is not for sale right now`, name);
-    try {
-      return { result: 'added', cart: await this.add(terminal_id, resolved, 1) };
-    } catch (err) {
-      if (err instanceof CheckoutError)
-        return refuse(err.code, err.message, { ...name, ...err.params });
-      throw err;
-    }
+  /** Every product scan (USB or network scanner) enters here (see cart-entry.ts). */
+  scan(input: ScanInput): Promise<ScanResult> {
+    return this.entry.scan(input);
   }
 
   /** POST …/cart/items: `{barcode}` or `{product_id, quantity}`. */
-  async addItem(
+  addItem(
     terminalId: string,
     item: { barcode?: string; product_id?: string; quantity?: number },
   ): Promise<Cart> {
-    const { catalog, events } = this.deps;
-    let product: Product | undefined;
-    let resolved: Resolved | undefined;
-    if (item.barcode !== undefined) {
-      resolved = this.resolve(item.barcode);
-      product = resolved?.product;
-      if (!product) {
-        events.emit('scan.unknown_barcode', {
-          terminal_id: terminalId,
-          barcode: item.barcode,
-          scanner_id: null,
-        });
-        throw new CheckoutError(404, 'unknown_barcode', `No product with barcode ${item.barcode}`);
-      }
-    } else {
-      product = catalog.get(item.product_id ?? '');
-      if (!product) throw new CheckoutError(404, 'not_found', `No product ${item.product_id}`);
-    }
-    if (!product.active)
-      throw new CheckoutError(
-        409,
-        'product_inactive',
-        `"${product.name}" is not for sale right now`,
-      );
-    return this.add(terminalId, resolved ?? { product }, item.quantity ?? 1);
+    return this.entry.addItem(terminalId, item);
   }
 
   /** POST …/cart/items with `{open_price: {price_cents, vat_rate, name?}}`. */
   addOpenPrice(terminalId: string, input: OpenPriceInput, quantity = 1): Promise<Cart> {
-    return this.carts.addOpenPrice(terminalId, openPriceItem(this.deps.catalog, input), quantity);
+    return this.entry.addOpenPrice(terminalId, input, quantity);
   }
 
   /** POST …/cart/items with `{deposit_return: <deposit product id>}`: "Pfand zurück". */
   addDepositReturn(terminalId: string, depositId: string, quantity = 1): Promise<Cart> {
-    const deposit = depositForReturn(this.deps.catalog, depositId);
-    return this.carts.addDepositReturn(terminalId, deposit, quantity);
+    return this.entry.addDepositReturn(terminalId, depositId, quantity);
   }
 
   /** Deposit products the till offers for "Pfand zurück". */
   depositProducts(): Product[] {
-    return depositProducts(this.deps.catalog);
+    return this.entry.depositProducts();
   }
 
   discountSettings(): DiscountSettings {
-    return this.deps.discounts?.() ?? DISCOUNTS_DEFAULTS;
+    return this.entry.discountSettings();
   }
 
-  /**
-   * POST …/cart/discounts. Above the owner's limit only a manager may give it (`manager`: the
-   * caller is one, or PIN login is not in force).
-   */
+  /** POST …/cart/discounts; above the owner's limit only a manager may give it. */
   addDiscount(terminalId: string, body: DiscountBody, manager: boolean): Promise<Cart> {
-    const settings = this.discountSettings();
-    const discount = discountFrom(body, settings, this.carts.get(terminalId));
-    return this.carts.addDiscount(terminalId, discount, (d, cart) => {
-      if (!manager && needsManager(d, cart, settings))
-        throw new CheckoutError(
-          403,
-          'discount_needs_manager',
-          `A discount above ${settings.manager_above_percent} % needs a manager: log in with a manager PIN`,
-          { limit: settings.manager_above_percent },
-        );
-    });
+    return this.entry.addDiscount(terminalId, body, manager);
   }
 
   removeDiscount(terminalId: string, discountId: string): Promise<Cart> {
     return this.carts.removeDiscount(terminalId, discountId);
   }
 
-  /**
-   * POST …/cart/items with `{voucher: {amount_cents, purpose?, vat_rate?, name?}}`: sells a
-   * voucher. Multi-purpose (default) carries no VAT at sale (it is taxed when redeemed);
-   * single-purpose is taxed at sale with the given rate.
-   */
-  addVoucher(
-    terminalId: string,
-    input: { amount_cents: number; purpose: 'multi' | 'single'; vat_rate?: number; name?: string },
-  ): Promise<Cart> {
-    const rates = this.deps.catalog.vatRates();
-    const rate = input.purpose === 'multi' ? 0 : (input.vat_rate ?? -1);
-    if (input.purpose === 'single' && !rates.includes(rate))
-      throw new CheckoutError(
-        400,
-        'invalid_field',
-        `a single-purpose voucher needs vat_rate, one of ${rates.join(', ')}`,
-        undefined,
-        'vat_rate',
-      );
-    return this.carts.addVoucher(terminalId, {
-      name: input.name?.trim() || 'Gutschein',
-      amount_cents: input.amount_cents,
-      vat_rate: rate,
-      code: newVoucherCode(),
-      purpose: input.purpose,
-    });
+  /** POST …/cart/items with `{voucher: {amount_cents, purpose?, vat_rate?, name?}}`. */
+  addVoucher(terminalId: string, input: VoucherInput): Promise<Cart> {
+    return this.entry.addVoucher(terminalId, input);
   }
 
   /** The voucher book, newest first (admin). */
@@ -408,22 +288,8 @@ export class Checkout {
   }
 
   /** Adds as many top-up items as the provider's minimum needs (0 when already reached). */
-  async topup(
-    terminalId: string,
-    providerId: string,
-  ): Promise<{ cart: Cart; added_quantity: number }> {
-    const cart = this.carts.get(terminalId);
-    const plan = topupPlan(this.payments, providerId, cart);
-    if (!plan) {
-      if (this.carts.isLocked(terminalId))
-        throw new CheckoutError(409, 'payment_pending', this.carts.lockReason(terminalId)!);
-      return { cart, added_quantity: 0 };
-    }
-    const { product, quantity } = plan;
-    return {
-      cart: await this.carts.addProduct(terminalId, product, quantity),
-      added_quantity: quantity,
-    };
+  topup(terminalId: string, providerId: string): Promise<{ cart: Cart; added_quantity: number }> {
+    return this.entry.topup(terminalId, providerId);
   }
 
   // ------------------------------------------------------------------- sales

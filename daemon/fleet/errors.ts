@@ -1,6 +1,6 @@
 /**
  * Fleet failures in plain words with a stable code: the status endpoint carries both, the
- * admin page translates by the code (kiosk-ui/src/lib/messages/errors.ts).
+ * admin page translates by the code (kiosk-ui/src/lib/messages/errors-fiscal.ts).
  */
 import type { FleetStatus } from '../protocol.js';
 import { SchemaError } from './schema.js';

@@ -22,77 +22,31 @@
  *   caught up from them at start), never written here. While such a refund runs the voucher
  *   is held (no redemption), and a voucher that paid anything is not refunded at all
  *   (`voucher_already_used`).
- * Balance = amount − redeemed + restored.
+ * Balance = amount − redeemed + restored. The lines, codes and their fold into balances and
+ * states are pure functions in entries.ts; this file writes the lines and keeps them in order.
  */
-import { randomBytes } from 'node:crypto';
 import { Journal } from '../store/journal.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { Sale, VoucherInfo } from '../protocol.js';
-
-export type { VoucherInfo };
-
-export interface IssueEntry {
-  e: 'issue';
-  at: string;
-  code: string;
-  amount_cents: number;
-  purpose: 'multi' | 'single';
-  vat_rate: number;
-  sale_id: string;
-  /** Last day it can be redeemed (YYYY-MM-DD). */
-  expires_on: string;
-  /**
-   * Issued by a refund instead of restoring an expired voucher: the old code and
-   * `<part id>/<refund id>` (so healing never issues it twice).
-   */
-  replaces?: string;
-  refund_part?: string;
-}
-
-export interface MoveEntry {
-  e: 'redeem' | 'restore';
-  at: string;
-  code: string;
-  amount_cents: number;
-  sale_id: string;
-  part_id: string;
-  /** A restore by a refund (part of what the part paid); absent: an abandoned part, in full. */
-  refund_id?: string;
-}
-
-export type VoucherEntry = IssueEntry | MoveEntry;
-
-interface Held {
-  issue: IssueEntry;
-  balance: number;
-  redeemed: Map<string, number>;
-  restored: Set<string>;
-  /** From the sales journal: the selling sale's state (undefined = not known yet). */
-  sold?: Sale['state'];
-  /** From the sales journal's refund lines: the voucher line of its sale was refunded. */
-  refunded?: boolean;
-  /** A refund of its sale is running: no redemption until it is written or given up. */
-  held?: boolean;
-}
-
-/** Voucher codes: "GS" and 10 characters without look-alikes (0/O, 1/I/L). */
-const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const VOUCHER_CODE_RE = /^GS[A-HJ-KM-NP-Z2-9]{10}$/;
-
-export function newVoucherCode(): string {
-  return 'GS' + [...randomBytes(10)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
-}
-
-/** Why a code cannot pay: stable codes the till translates (err.voucher_*). */
-export type VoucherRefusal =
-  'voucher_unknown' | 'voucher_inactive' | 'voucher_expired' | 'voucher_used_up' | 'voucher_voided';
+import {
+  applyEntry,
+  expiresOn,
+  isVoucherEntry,
+  newVoucherCode,
+  refusalOf,
+  voucherInfo,
+  type BookState,
+  type Held,
+  type VoucherEntry,
+  type VoucherRefusal,
+} from './entries.js';
 
 export class VoucherBook {
   private readonly log: Journal<VoucherEntry>;
-  private readonly held = new Map<string, Held>();
-  /** `<part id>/<refund id>` → the voucher a refund put the part's money back on. */
-  private readonly refundRestores = new Map<string, string>();
+  private readonly book: BookState = { held: new Map(), refundRestores: new Map() };
+  private readonly held = this.book.held;
+  private readonly refundRestores = this.book.refundRestores;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -108,10 +62,7 @@ export class VoucherBook {
       name: 'voucher book',
       log: deps.logger,
       partition: /^\d{4}$/,
-      isEntry: (v): v is VoucherEntry => {
-        const e = (v as { e?: unknown } | null)?.e;
-        return e === 'issue' || e === 'redeem' || e === 'restore';
-      },
+      isEntry: isVoucherEntry,
     });
   }
 
@@ -124,29 +75,7 @@ export class VoucherBook {
   }
 
   private apply(line: VoucherEntry): void {
-    if (line.e === 'issue') {
-      if (line.refund_part) this.refundRestores.set(line.refund_part, line.code);
-      if (!this.held.has(line.code))
-        this.held.set(line.code, {
-          issue: line,
-          balance: line.amount_cents,
-          redeemed: new Map(),
-          restored: new Set(),
-        });
-      return;
-    }
-    const h = this.held.get(line.code);
-    if (!h) return;
-    if (line.e === 'redeem' && !h.redeemed.has(line.part_id)) {
-      h.redeemed.set(line.part_id, line.amount_cents);
-      h.balance -= line.amount_cents;
-    } else if (line.e === 'restore') {
-      const key = line.refund_id ? `${line.part_id}/${line.refund_id}` : line.part_id;
-      if (h.restored.has(key)) return;
-      h.restored.add(key);
-      if (line.refund_id) this.refundRestores.set(key, line.code);
-      h.balance += line.amount_cents;
-    }
+    applyEntry(this.book, line);
   }
 
   private async write(entry: VoucherEntry): Promise<void> {
@@ -171,7 +100,7 @@ export class VoucherBook {
     if (lines.length === 0) return Promise.resolve();
     return this.serial(async () => {
       const at = this.now();
-      const year = Number(this.deps.timezoneDay(this.deps.clock.now()).slice(0, 4));
+      const expires_on = expiresOn(this.today());
       for (const l of lines) {
         if (this.held.has(l.voucher_code!)) continue;
         await this.write({
@@ -182,8 +111,7 @@ export class VoucherBook {
           purpose: l.voucher_purpose ?? 'multi',
           vat_rate: l.vat_rate,
           sale_id: sale.id,
-          // The regular limitation period: three years from the end of the year of sale.
-          expires_on: `${year + 3}-12-31`,
+          expires_on,
         });
         this.held.get(l.voucher_code!)!.sold = sale.state;
       }
@@ -198,28 +126,13 @@ export class VoucherBook {
     }
   }
 
-  private stateOf(h: Held): VoucherInfo['state'] {
-    if (h.sold === 'failed' || h.sold === 'cancelled') return 'void';
-    if (h.refunded) return 'voided';
-    if (h.sold !== 'succeeded') return 'pending';
-    if (this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on) return 'expired';
-    return h.balance <= 0 ? 'used_up' : 'active';
+  private today(): string {
+    return this.deps.timezoneDay(this.deps.clock.now());
   }
 
   info(voucherCode: string): VoucherInfo | undefined {
     const h = this.held.get(voucherCode.trim().toUpperCase());
-    if (!h) return undefined;
-    return {
-      code: h.issue.code,
-      purpose: h.issue.purpose,
-      vat_rate: h.issue.vat_rate,
-      amount_cents: h.issue.amount_cents,
-      balance_cents: h.balance,
-      state: this.stateOf(h),
-      sale_id: h.issue.sale_id,
-      issued_at: h.issue.at,
-      expires_on: h.issue.expires_on,
-    };
+    return h ? voucherInfo(h, this.today()) : undefined;
   }
 
   list(): VoucherInfo[] {
@@ -229,12 +142,7 @@ export class VoucherBook {
   /** Why this code cannot pay now, or null when it can (its balance is then > 0). */
   refusal(voucherCode: string): VoucherRefusal | null {
     const v = this.info(voucherCode);
-    if (!v || v.state === 'void') return 'voucher_unknown';
-    if (v.state === 'voided' || this.held.get(v.code)?.held) return 'voucher_voided';
-    if (v.state === 'pending') return 'voucher_inactive';
-    if (v.state === 'expired') return 'voucher_expired';
-    if (v.state === 'used_up') return 'voucher_used_up';
-    return null;
+    return refusalOf(v, !!(v && this.held.get(v.code)?.held));
   }
 
   /** Takes `cents` off the voucher for a payment part; durable before it resolves. */
@@ -309,7 +217,7 @@ export class VoucherBook {
   refundTarget(partId: string): { code: string; new_code?: string } | undefined {
     for (const h of this.held.values()) {
       if (!h.redeemed.has(partId)) continue;
-      const expired = this.deps.timezoneDay(this.deps.clock.now()) > h.issue.expires_on;
+      const expired = this.today() > h.issue.expires_on;
       return expired ? { code: h.issue.code, new_code: newVoucherCode() } : { code: h.issue.code };
     }
     return undefined;
@@ -334,7 +242,6 @@ export class VoucherBook {
       if (!h) return undefined;
       const at = this.now();
       if (newCode) {
-        const year = Number(this.deps.timezoneDay(this.deps.clock.now()).slice(0, 4));
         await this.write({
           e: 'issue',
           at,
@@ -343,7 +250,7 @@ export class VoucherBook {
           purpose: h.issue.purpose,
           vat_rate: h.issue.vat_rate,
           sale_id: h.issue.sale_id,
-          expires_on: `${year + 3}-12-31`,
+          expires_on: expiresOn(this.today()),
           replaces: h.issue.code,
           refund_part: key,
         });

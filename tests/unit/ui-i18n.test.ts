@@ -9,6 +9,7 @@ import {
   placeholders,
   translate,
 } from '../../kiosk-ui/src/lib/i18n.js';
+import { ERROR_AREAS } from '../../kiosk-ui/src/lib/messages/errors.js';
 import { ROOT } from '../helpers/daemon.js';
 import { daemonErrorCodes } from '../helpers/daemon-error-codes.js';
 
@@ -30,6 +31,21 @@ test('every area file has both languages with the same keys, and no key is in tw
   assert.equal(owner.size, Object.keys(MESSAGES.de).length);
 });
 
+test('the error table joins its area files: both languages each, no key in two, none lost', () => {
+  const owner = new Map<string, string>();
+  for (const [area, t] of Object.entries(ERROR_AREAS)) {
+    assert.deepEqual(Object.keys(t.en).sort(), Object.keys(t.de).sort(), area);
+    assert.ok(Object.keys(t.de).length > 0, area);
+    for (const k of Object.keys(t.de)) {
+      assert.ok(!owner.has(k), `${k} is in errors-${owner.get(k)}.ts and errors-${area}.ts`);
+      owner.set(k, area);
+      assert.equal(MESSAGES.de[k as keyof typeof MESSAGES.de], t.de[k as keyof typeof t.de], k);
+      assert.equal(MESSAGES.en[k as keyof typeof MESSAGES.en], t.en[k as keyof typeof t.en], k);
+    }
+  }
+  assert.deepEqual([...owner.keys()].sort(), Object.keys(AREAS.errors.de).sort());
+});
+
 test('placeholders match between the languages', () => {
   const names = (s: string) => placeholders(s).sort();
   for (const k of Object.keys(MESSAGES.de) as Array<keyof typeof MESSAGES.de>)
@@ -47,7 +63,7 @@ test('every error code the daemon uses has a German and an English text', () => 
   assert.deepEqual(
     missing.map((c) => `${c} (${[...codes.get(c)!].join(', ')})`),
     [],
-    'add err.<code> to kiosk-ui/src/lib/messages/errors.ts (de and en)',
+    'add err.<code> to its area in kiosk-ui/src/lib/messages/errors-*.ts (de and en)',
   );
   for (const c of codes.keys()) {
     const key = `err.${c}` as keyof typeof MESSAGES.de;

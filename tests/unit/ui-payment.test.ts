@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProviderInfo } from '../../daemon/protocol.js';
-import { missingCents, payButtonState, payableProviders } from '../../kiosk-ui/src/lib/payment.js';
+import {
+  missingCents,
+  payButtonState,
+  payableProviders,
+  payPlan,
+} from '../../kiosk-ui/src/lib/payment.js';
 
 const card: ProviderInfo = {
   id: 'fake_card',
@@ -61,4 +66,26 @@ test('payableProviders keeps the available ones in order', () => {
     list.map((p) => p.id),
     ['cash', 'fake_card'],
   );
+});
+
+test('payPlan: what a pay button does — top up, then checkout, the cash dialog or the voucher part', () => {
+  const voucher: ProviderInfo = {
+    id: 'voucher',
+    label: 'Gutschein',
+    available: true,
+    minimum_payment_cents: 0,
+  };
+  assert.deepEqual(payPlan(card, 250), { top_up_cents: 0, then: 'checkout' });
+  assert.deepEqual(payPlan(card, 65), { top_up_cents: 35, then: 'checkout' });
+  // Below the minimum without a top-up barcode, busy, or unavailable: nothing.
+  assert.equal(payPlan(solo, 65), null);
+  assert.equal(payPlan(card, 250, true), null);
+  assert.equal(payPlan({ ...card, available: false }, 250), null);
+  // Cash asks what the customer gives; below zero (a deposit return) it pays out at once.
+  assert.deepEqual(payPlan(cash, 250), { top_up_cents: 0, then: 'cash' });
+  assert.deepEqual(payPlan(cash, -25), { top_up_cents: 0, then: 'checkout' });
+  assert.equal(payPlan(card, -25), null);
+  assert.equal(payPlan(cash, 0), null);
+  // A voucher needs its code: the part dialog.
+  assert.deepEqual(payPlan(voucher, 1200), { top_up_cents: 0, then: 'voucher' });
 });

@@ -5,7 +5,8 @@
  * it pays what the voucher holds, at most what remains. No tips on vouchers.
  */
 import { ProviderError, type PaymentProvider, type ProviderFactory } from '../provider.js';
-import type { VoucherBook, VoucherRefusal } from '../../vouchers/book.js';
+import type { VoucherBook } from '../../vouchers/book.js';
+import type { VoucherRefusal } from '../../vouchers/entries.js';
 import { saleIdOfRef } from '../../checkout/parts.js';
 
 const TEXT: Record<VoucherRefusal | 'voucher_balance_low', string> = {

@@ -48,3 +48,28 @@ export function payableProviders(providers: ProviderInfo[]): ProviderInfo[] {
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * What a press of a pay button does (null: nothing): first top up `top_up_cents` when the
+ * cart lacks the provider's minimum, then `checkout` at once (a card, or cash paying out a
+ * deposit return below zero), open the `cash` dialog (what the customer gives), or the part
+ * dialog for a `voucher` (it needs the code and pays at most the voucher's balance).
+ */
+export interface PayPlan {
+  top_up_cents: number;
+  then: 'checkout' | 'cash' | 'voucher';
+}
+
+export function payPlan(provider: ProviderInfo, totalCents: number, busy = false): PayPlan | null {
+  const s = payButtonState(provider, totalCents, busy);
+  if (!s.enabled || (s.missing_cents > 0 && !s.can_top_up)) return null;
+  const then =
+    provider.id === 'cash'
+      ? totalCents < 0
+        ? 'checkout'
+        : 'cash'
+      : provider.id === 'voucher'
+        ? 'voucher'
+        : 'checkout';
+  return { top_up_cents: s.missing_cents, then };
+}

@@ -205,9 +205,9 @@ export class PosApp extends LitElement {
         .providers=${s.providers}
         .currency=${s.currency}
         ?busy=${s.busy || locked || !!s.unsure}
-        @pos-pay=${(e: CustomEvent<{ provider: string }>) => void ctl.pay(e.detail.provider)}
-        @pos-split=${() => ctl.openSplit('pay')}
-        @pos-sell-voucher=${() => ctl.openSplit('sell')}
+        @pos-pay=${(e: CustomEvent<{ provider: string }>) => void ctl.payment.pay(e.detail.provider)}
+        @pos-split=${() => ctl.payment.openSplit('pay')}
+        @pos-sell-voucher=${() => ctl.payment.openSplit('sell')}
         @pos-clear=${() => ctl.askClear(true)}
       ></pos-pay-bar>
       <pos-confirm-dialog
@@ -258,8 +258,8 @@ export class PosApp extends LitElement {
         .currency=${s.currency}
         ?busy=${s.busy}
         @pos-cash-confirm=${(e: CustomEvent<{ tendered_cents: number }>) =>
-          void ctl.startCheckout('cash', e.detail.tendered_cents)}
-        @pos-cash-cancel=${() => ctl.closeCash()}
+          void ctl.payment.startCheckout('cash', e.detail.tendered_cents)}
+        @pos-cash-cancel=${() => ctl.payment.closeCash()}
       ></pos-cash-dialog>
       ${
         s.sale
@@ -270,13 +270,13 @@ export class PosApp extends LitElement {
               .currency=${s.currency}
               ?busy=${s.busy}
               @pos-payment-cancel=${(e: CustomEvent<{ sale_id: string }>) =>
-                void ctl.cancelPayment(e.detail.sale_id)}
+                void ctl.payment.cancelPayment(e.detail.sale_id)}
               @pos-receipt-print=${(e: CustomEvent<{ sale_id: string }>) =>
                 void ctl.printCopy(e.detail.sale_id)}
-              @pos-payment-done=${() => ctl.paymentDone()}
-              @pos-part-more=${() => ctl.openSplit('pay')}
+              @pos-payment-done=${() => ctl.payment.paymentDone()}
+              @pos-part-more=${() => ctl.payment.openSplit('pay')}
               @pos-abandon=${(e: CustomEvent<{ sale_id: string }>) =>
-                void ctl.abandonSale(e.detail.sale_id)}
+                void ctl.payment.abandonSale(e.detail.sale_id)}
             ></pos-payment-screen>`
           : ''
       }
@@ -291,10 +291,10 @@ export class PosApp extends LitElement {
               .scanned=${s.split.code ?? ''}
               .tips=${s.tipSettings}
               ?busy=${s.busy}
-              @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payPart(e.detail)}
+              @pos-part-confirm=${(e: CustomEvent<PartRequest>) => void ctl.payment.payPart(e.detail)}
               @pos-voucher-sell=${(e: CustomEvent<{ amount_cents: number }>) =>
-                void ctl.sellVoucher(e.detail.amount_cents)}
-              @pos-part-cancel=${() => ctl.closeSplit()}
+                void ctl.payment.sellVoucher(e.detail.amount_cents)}
+              @pos-part-cancel=${() => ctl.payment.closeSplit()}
             ></pos-split-dialog>`
           : ''
       }

@@ -1,7 +1,8 @@
 /**
  * The till's controller: owns the state (pos-store.ts), the WebSocket and the requests. Views
- * call its methods; every answer, event and failure goes through a store step, whose effects
- * (reload, reconnect, hide a toast later) run here. The host re-renders on every change.
+ * call its methods (paying the sale: its `payment`, pos-payment.ts); every answer, event and
+ * failure goes through a store step, whose effects (reload, reconnect, hide a toast later) run
+ * here. The host re-renders on every change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Cart, DiscountBody, OpenPriceInput, PrintResult } from '../../../daemon/protocol.js';
@@ -9,13 +10,11 @@ import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
 import { chooseTerminal, watchUrl } from '../lib/terminal.js';
-import { topUp } from '../lib/topup.js';
 import { initLang, setDefaultLang } from '../lib/i18n.js';
-import { newIdempotencyKey, payButtonState } from '../lib/payment.js';
-import type { PartRequest } from '../lib/split.js';
 import { TOAST_MS } from '../lib/toasts.js';
 import * as store from './pos-store.js';
-import type { Effect, PosState, RetryKey, Step } from './pos-store.js';
+import type { Effect, PosState, Step } from './pos-store.js';
+import { PosPayment } from './pos-payment.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
 
@@ -26,8 +25,16 @@ export class PosController implements ReactiveController {
   private searchSeq = 0;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  /** Reused when the same payment is retried after a network error (no double charge). */
-  private retryKey: RetryKey | null = null;
+  /** Paying the sale (pay buttons, split parts, checkout, cancel, abandon): pos-payment.ts. */
+  readonly payment = new PosPayment({
+    state: () => this.state,
+    terminalId: () => this.terminalId,
+    run: (s) => this.run(s),
+    update: (f) => this.update(f),
+    fail: (err) => this.fail(err),
+    busy: (on) => this.busy(on),
+    cartCommand: (run) => this.cartCommand(run),
+  });
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -96,7 +103,7 @@ export class PosController implements ReactiveController {
         void this.checkPrinter();
         break;
       case 'verify_checkout':
-        void this.verifyCheckout(e.key);
+        void this.payment.verifyCheckout(e.key);
         break;
       case 'load_products':
         void this.loadProducts();
@@ -183,18 +190,6 @@ export class PosController implements ReactiveController {
       this.update((s) => store.cashierStatus(s, st));
     } catch {
       /* older daemon without PIN login, or offline: the next snapshot retries */
-    }
-  }
-
-  /** Asks the daemon whether the lost checkout made a sale (by its idempotency key). */
-  private async verifyCheckout(key: string): Promise<void> {
-    try {
-      const sale = await api.saleByCheckoutKey(this.terminalId, key);
-      this.run(store.checkoutVerified(this.state, key, sale));
-    } catch (err) {
-      if (err instanceof api.ApiRequestError && err.status === 404)
-        this.run(store.checkoutVerified(this.state, key, null));
-      /* still away: the next snapshot asks again */
     }
   }
 
@@ -299,128 +294,6 @@ export class PosController implements ReactiveController {
   clearCart(): void {
     this.askClear(false);
     void this.cartCommand((tid) => api.clearCart(tid));
-  }
-
-  // ---------------------------------------------------------------------- payment
-  async pay(providerId: string): Promise<void> {
-    const { providers, cart, busy } = this.state;
-    const provider = providers.find((p) => p.id === providerId);
-    const tid = this.terminalId;
-    if (!provider || !tid || !cart) return;
-    const s = payButtonState(provider, cart.total_cents, busy);
-    if (!s.enabled) return;
-    if (s.missing_cents > 0) {
-      if (!s.can_top_up) return;
-      this.busy(true);
-      try {
-        const topped = await topUp(tid, provider, s.missing_cents);
-        this.update((st) => store.applyCart(st, topped));
-      } catch (err) {
-        this.busy(false);
-        this.fail(err);
-        return;
-      }
-      this.busy(false);
-    }
-    // Below zero (a deposit return) the drawer pays out: nothing to tender.
-    if (provider.id === 'cash' && cart.total_cents < 0) return this.startCheckout('cash');
-    if (provider.id === 'cash') {
-      this.update((st) => ({ ...st, cashOpen: true }));
-      return;
-    }
-    // A voucher needs its code (and pays at most its balance): the part dialog asks.
-    if (provider.id === 'voucher') return this.openSplit('pay', 'voucher');
-    await this.startCheckout(provider.id);
-  }
-
-  // ------------------------------------------------------------ split payment, vouchers
-  openSplit(mode: 'pay' | 'sell', initial = ''): void {
-    this.update((s) => ({ ...s, split: { mode, initial } }));
-  }
-
-  closeSplit(): void {
-    this.update((s) => ({ ...s, split: null }));
-  }
-
-  /** One part of the sale (amount, tip, cash given, voucher code). */
-  async payPart(req: PartRequest): Promise<void> {
-    const tid = this.terminalId;
-    if (!tid) return;
-    this.busy(true);
-    try {
-      const sale = await api.checkout(tid, { ...req, idempotency_key: newIdempotencyKey() });
-      this.update((s) => ({ ...s, split: null }));
-      this.run(store.applySale(this.state, sale));
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy(false);
-    }
-  }
-
-  async sellVoucher(amountCents: number): Promise<void> {
-    this.update((s) => ({ ...s, split: null }));
-    await this.cartCommand((tid) => api.addVoucher(tid, amountCents));
-  }
-
-  /** Gives up a partly paid sale: its parts are paid back; the result shows what by hand. */
-  async abandonSale(saleId: string): Promise<void> {
-    this.busy(true);
-    try {
-      const out = await api.abandonSale(saleId);
-      this.run(store.applySale(this.state, out.sale));
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy(false);
-    }
-  }
-
-  closeCash(): void {
-    this.update((s) => ({ ...s, cashOpen: false }));
-  }
-
-  async startCheckout(provider: string, tendered?: number): Promise<void> {
-    const tid = this.terminalId;
-    const cart = this.state.cart;
-    if (!tid || !cart) return;
-    this.retryKey = store.checkoutKey(this.retryKey, provider, cart.version, newIdempotencyKey);
-    const key = this.retryKey;
-    this.busy(true);
-    try {
-      const sale = await api.checkout(tid, {
-        provider,
-        idempotency_key: key.key,
-        ...(tendered !== undefined ? { tendered_cents: tendered } : {}),
-      });
-      this.retryKey = null;
-      this.update((s) => ({ ...s, cashOpen: false }));
-      this.run(store.applySale(this.state, sale));
-    } catch (err) {
-      this.retryKey = store.keyAfterFailure(key, err);
-      // No answer: the daemon may have booked it. Say so, and ask when it is back.
-      if (err instanceof api.ApiRequestError && err.code === 'network')
-        this.update((s) => store.checkoutLost(s, key.key, provider));
-      else this.fail(err);
-    } finally {
-      this.busy(false);
-    }
-  }
-
-  async cancelPayment(saleId: string): Promise<void> {
-    this.busy(true);
-    try {
-      const sale = await api.cancelSale(saleId);
-      this.run(store.applySale(this.state, sale));
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy(false);
-    }
-  }
-
-  paymentDone(): void {
-    this.update(store.paymentDone);
   }
 
   // --------------------------------------------------------------------- receipts

@@ -89,7 +89,7 @@ export function failed(s: PosState, err: unknown): Step {
 }
 
 /** A barcode nobody knows: a toast, and the offer to sell it as an open price. */
-/** Voucher codes as the daemon makes them (daemon/vouchers/book.ts). */
+/** Voucher codes as the daemon makes them (daemon/vouchers/entries.ts). */
 const VOUCHER_CODE = /^GS[A-HJ-KM-NP-Z2-9]{10}$/;
 
 export function unknownBarcode(s: PosState, code: string): Step {
