@@ -2,7 +2,8 @@
  * The cash-up fold reads sales whatever shape wrote them: a split sale with a tip and a
  * discount (the optional `payments`, `tip_cents`, `discount_cents` other branches add) counts
  * each part for its provider, the cash part and its tip towards the drawer, the tip apart from
- * revenue; an old single-payment sale counts as one payment of its total.
+ * revenue (the business's part of the tips apart); an old single-payment sale counts as one
+ * payment of its total.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,11 +74,26 @@ test('split sale with tip and discount, an old single sale, a failed sale, a ref
           payment: {},
           created_at: at(2),
         },
+        // A declined card attempt with a business tip: no money, no tip.
+        {
+          id: 'p2x',
+          provider: 'fake_card',
+          amount_cents: 500,
+          tip_cents: 999,
+          tip_recipient: 'business',
+          state: 'failed',
+          tendered_cents: null,
+          change_cents: null,
+          payment: {},
+          created_at: at(3),
+        },
+        // The card part's tip belongs to the business (settings tips_recipient).
         {
           id: 'p2',
           provider: 'fake_card',
           amount_cents: 500,
           tip_cents: 100,
+          tip_recipient: 'business',
           state: 'succeeded',
           tendered_cents: null,
           change_cents: null,
@@ -126,6 +142,9 @@ test('split sale with tip and discount, an old single sale, a failed sale, a ref
   assert.equal(a.sale_count, 2);
   assert.equal(a.sales_cents, 1750 + 2000);
   assert.equal(a.tips_cents, 100 + 30);
+  // Of those, the card part's 1,00 is the business's; the old sale's cash tip the staff's.
+  assert.equal(a.tips_business_cents, 100);
+  assert.equal(r.totals.tips_business_cents, 100);
   assert.equal(a.discount_cents, 250);
   assert.deepEqual(a.by_provider, [
     { provider: 'cash', count: 2, amount_cents: 1250 + 2000 },
