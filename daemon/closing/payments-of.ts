@@ -14,6 +14,8 @@ export interface PaymentPart {
   change_cents: number | null;
   /** The part's state; a single-payment sale's parts share the sale's. */
   state: string;
+  /** `business`: the tip is the owner's revenue (SalePayment.tip_recipient); else the staff's. */
+  tip_recipient?: 'business';
 }
 
 /** The optional fields other parts of the sale path add (docs: SHAPES of issue 15/16). */
@@ -37,6 +39,7 @@ export function paymentsOf(sale: Sale): PaymentPart[] {
       tendered_cents: p.tendered_cents ?? null,
       change_cents: p.change_cents ?? null,
       state: p.state ?? sale.state,
+      ...(p.tip_recipient === 'business' ? { tip_recipient: 'business' as const } : {}),
     }));
   return [
     {

@@ -2,6 +2,8 @@
  * Cash-up per cashier (Kassenabschluss je Kassierer): folds the sales journal of a time range
  * into totals per cashier — sales and what was sold, payments by provider, cash taken, tips
  * (kept apart from revenue), discounts, refunds — and the drawer counts recorded at shift end.
+ * `tips_cents` is every tip; `tips_business_cents` the part of it that belongs to the business
+ * (`tip_recipient: 'business'`, as period.ts books it): the owner keeps it, staff do not.
  *
  * A sale counts for the cashier it records (`sale.cashier`, the PIN login's name; null = no
  * login) in the range its payment succeeded in. A refund counts for whoever made it
@@ -29,6 +31,7 @@ const UPDATE_FIELDS = [
 const SETTLED_PART = (state: string) => state !== 'failed' && state !== 'cancelled';
 
 interface Acc extends Omit<ShiftCashierTotals, 'by_provider' | 'products'> {
+  tips_business_cents: number;
   byProvider: Map<string, { provider: string; count: number; amount_cents: number }>;
   products: Map<string, { name: string; quantity: number; total_cents: number }>;
 }
@@ -58,6 +61,7 @@ export class ShiftFold {
         sales_cents: 0,
         cash_cents: 0,
         tips_cents: 0,
+        tips_business_cents: 0,
         cash_tips_cents: 0,
         discount_cents: 0,
         refund_count: 0,
@@ -125,6 +129,8 @@ export class ShiftFold {
       }
       b.count++;
       b.amount_cents += p.amount_cents;
+      // Part of tips_cents, but the owner's (revenue, TrinkgeldAG), not the cashier's to take.
+      if (p.tip_recipient === 'business') a.tips_business_cents += p.tip_cents;
       if (p.provider === 'cash') {
         a.cash_cents += p.amount_cents;
         a.cash_tips_cents += p.tip_cents;
@@ -166,6 +172,7 @@ export class ShiftFold {
         sales_cents: sum((c) => c.sales_cents),
         cash_cents: sum((c) => c.cash_cents),
         tips_cents: sum((c) => c.tips_cents),
+        tips_business_cents: sum((c) => c.tips_business_cents ?? 0),
         discount_cents: sum((c) => c.discount_cents),
         refunds_cents: sum((c) => c.refunds_cents),
       },

@@ -92,6 +92,14 @@ export function shiftReportBytes(
   const rule = '-'.repeat(cols);
   const e = startJob(profile);
   const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
+  // The business's part of the tips: a long label (English on 58 mm) goes on its own line.
+  const businessTips = (cents: number | undefined) => {
+    if (!cents) return;
+    const l = `  ${L(lang, 'shift_tips_business')}`;
+    const a = amount(cents, lang);
+    if (l.length + 1 + a.length <= cols) e.line(twoCols(l, a, cols));
+    else e.line(l.slice(0, cols)).line(twoCols('', a, cols));
+  };
   const when = (iso: string) => {
     const t = dateTime(iso, r.timezone, lang);
     return `${t.date} ${t.time}`;
@@ -106,6 +114,7 @@ export function shiftReportBytes(
     row(L(lang, 'shift_sales', { n: c.sale_count }), c.sales_cents);
     for (const b of c.by_provider) row(`  ${providerName(b.provider, lang)}`, b.amount_cents);
     row(L(lang, 'shift_tips'), c.tips_cents);
+    businessTips(c.tips_business_cents);
     row(L(lang, 'shift_discounts'), c.discount_cents);
     row(L(lang, 'refunds', { n: c.refund_count }), -c.refunds_cents || 0);
     e.bold(true).line(L(lang, 'cash')).bold(false);
@@ -128,6 +137,7 @@ export function shiftReportBytes(
   e.line(rule).bold(true).line(L(lang, 'shift_totals')).bold(false);
   row(L(lang, 'shift_sales', { n: r.totals.sale_count }), r.totals.sales_cents);
   row(L(lang, 'shift_tips'), r.totals.tips_cents);
+  businessTips(r.totals.tips_business_cents);
   row(L(lang, 'shift_discounts'), r.totals.discount_cents);
   const refunds = r.cashiers.reduce((n, c) => n + c.refund_count, 0);
   row(L(lang, 'refunds', { n: refunds }), -r.totals.refunds_cents || 0);

@@ -92,8 +92,14 @@ export interface ShiftCashierTotals {
   by_provider: Array<{ provider: string; count: number; amount_cents: number }>;
   /** Cash taken for sales (cash payment parts towards sales). */
   cash_cents: number;
-  /** Tips, kept apart from revenue; cash tips stay in the drawer. */
+  /** Tips, kept apart from revenue; cash tips stay in the drawer. All tips, the business's too. */
   tips_cents: number;
+  /**
+   * Of tips_cents, what belongs to the business (parts paid with `tip_recipient: 'business'`,
+   * TrinkgeldAG): not the cashier's to take. Optional: absent in reports of older daemons.
+   */
+  tips_business_cents?: number;
+  /** Tips paid in cash (the business's too: they are in the drawer). */
   cash_tips_cents: number;
   discount_cents: number;
   refund_count: number;
@@ -119,6 +125,8 @@ export interface ShiftReport {
     sales_cents: number;
     cash_cents: number;
     tips_cents: number;
+    /** Of tips_cents, the business's (see ShiftCashierTotals). */
+    tips_business_cents?: number;
     discount_cents: number;
     refunds_cents: number;
   };

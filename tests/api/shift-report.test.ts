@@ -2,7 +2,9 @@
  * Cash-up per cashier over the real daemon (production mode, a fake USB receipt printer): two
  * cashiers sell with cash and card on two tills, a manager refunds in cash; the report per
  * cashier is right to the cent, the range filters, a drawer count is journalled with its
- * difference (idempotent), the report prints, and only managers (or admin) may see it.
+ * difference (idempotent), the report prints, and only managers (or admin) may see it. Tips:
+ * every tip in `tips_cents`, the business's part (settings `tips_recipient: business`) apart in
+ * `tips_business_cents`, cash tips in the drawer whoever they belong to — on screen and paper.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +32,8 @@ async function sellAs(
   items: Array<[string, number]>,
   provider: 'cash' | 'fake_card',
   tendered?: number,
+  /** More checkout fields (`tip_cents`, `amount_cents` for a part) and the state it leaves. */
+  part: { body?: Record<string, unknown>; state?: 'succeeded' | 'open' } = {},
 ): Promise<Sale> {
   for (const [barcode, quantity] of items) {
     const r = await d.request('POST', `/api/v1/terminals/${terminal}/cart/items`, {
@@ -44,13 +48,17 @@ async function sellAs(
       if (sale.terminal_id === terminal && sale.state !== 'pending') resolve(sale);
     }),
   );
-  const body: Record<string, unknown> = { provider, idempotency_key: randomUUID() };
+  const body: Record<string, unknown> = {
+    provider,
+    idempotency_key: randomUUID(),
+    ...part.body,
+  };
   if (tendered !== undefined) body.tendered_cents = tendered;
   const r = await d.request('POST', `/api/v1/terminals/${terminal}/checkout`, { body, ...who });
   assert.equal(r.status, 201, r.text);
   const sale = r.body.state === 'pending' ? await settled : (r.body as Sale);
   d.app.events.offOwner(owner);
-  assert.equal(sale.state, 'succeeded');
+  assert.equal(sale.state, part.state ?? 'succeeded', JSON.stringify(sale));
   return sale;
 }
 
@@ -148,6 +156,7 @@ test('cash-up per cashier: to the cent, range, drawer count journalled, printed,
       sales_cents: 4730,
       cash_cents: 2740,
       tips_cents: 0,
+      tips_business_cents: 0,
       discount_cents: 0,
       refunds_cents: 250,
     });
@@ -246,5 +255,147 @@ test('cash-up per cashier: to the cent, range, drawer count journalled, printed,
   } catch (err) {
     await d.stop().catch(() => {});
     throw err;
+  }
+});
+
+test('cash-up tips: the business’s part apart from the staff’s, per cashier and in the totals, cash tips in the drawer, printed', async () => {
+  const { d, dev } = await startShop();
+  const admin = { admin: ADMIN_TOKEN };
+  try {
+    await product(d, { barcode: '4000000000006', name: 'Brezel', price_cents: 250, vat_rate: 7 });
+    await product(d, { barcode: '4000000000013', name: 'Wein', price_cents: 1990, vat_rate: 19 });
+    for (const [name, pin] of [
+      ['Anna', '1111'],
+      ['Ben', '2222'],
+    ]) {
+      const r = await d.post('/api/v1/admin/employees', { name, pin, role: 'cashier' }, admin);
+      assert.equal(r.status, 201, r.text);
+    }
+    await d.request('PUT', '/api/v1/admin/settings/pos-security', {
+      ...admin,
+      body: { pin_login_enabled: true },
+    });
+    const shiftStart = new Date(d.app.clock.now() - 1000).toISOString();
+    const anna = await login(d, 't1', '1111');
+    const ben = await login(d, 't2', '2222');
+    // Staff tips (the default): Anna 2,50 by card + 0,50; Ben 2,50 cash, given 5,00, 0,30 kept.
+    await sellAs(d, anna, 't1', [['4000000000006', 1]], 'fake_card', undefined, {
+      body: { tip_cents: 50 },
+    });
+    await sellAs(d, ben, 't2', [['4000000000006', 1]], 'cash', 500, { body: { tip_cents: 30 } });
+    // The owner books tips as the business's from now on.
+    const biz = await d.request('PUT', '/api/v1/admin/settings/tips', {
+      ...admin,
+      body: { tips_recipient: 'business' },
+    });
+    assert.equal(biz.status, 200, biz.text);
+    // Anna: Wein 19,90 split — 9,90 cash, then 10,00 by card with a 2,00 tip (the business's).
+    await sellAs(d, anna, 't1', [['4000000000013', 1]], 'cash', 1000, {
+      body: { amount_cents: 990 },
+      state: 'open',
+    });
+    const split = await sellAs(d, anna, 't1', [], 'fake_card', undefined, {
+      body: { amount_cents: 1000, tip_cents: 200 },
+    });
+    assert.deepEqual(
+      split.payments?.map((p) => [p.provider, p.amount_cents, p.tip_cents, p.tip_recipient]),
+      [
+        ['cash', 990, 0, undefined],
+        ['fake_card', 1000, 200, 'business'],
+      ],
+    );
+    // Ben: 2,50 cash, given 3,00, 0,50 kept — the business's tip, still in Ben's drawer.
+    await sellAs(d, ben, 't2', [['4000000000006', 1]], 'cash', 300, { body: { tip_cents: 50 } });
+
+    const res = await d.request('GET', '/api/v1/closing/shifts', admin);
+    assert.equal(res.status, 200, res.text);
+    const r = res.body as ShiftReport;
+    const pick = (c: ShiftReport['cashiers'][number]) => ({
+      cashier: c.cashier,
+      sale_count: c.sale_count,
+      sales_cents: c.sales_cents,
+      cash_cents: c.cash_cents,
+      tips_cents: c.tips_cents,
+      tips_business_cents: c.tips_business_cents,
+      cash_tips_cents: c.cash_tips_cents,
+      expected_cash_cents: c.expected_cash_cents,
+    });
+    assert.deepEqual(r.cashiers.map(pick), [
+      {
+        cashier: 'Anna',
+        sale_count: 2,
+        sales_cents: 250 + 1990,
+        cash_cents: 990,
+        tips_cents: 50 + 200,
+        tips_business_cents: 200,
+        cash_tips_cents: 0,
+        expected_cash_cents: 990,
+      },
+      {
+        cashier: 'Ben',
+        sale_count: 2,
+        sales_cents: 500,
+        cash_cents: 500,
+        tips_cents: 30 + 50,
+        tips_business_cents: 50,
+        cash_tips_cents: 80,
+        expected_cash_cents: 580,
+      },
+    ]);
+    assert.deepEqual(r.totals, {
+      sale_count: 4,
+      sales_cents: 2740,
+      cash_cents: 1490,
+      tips_cents: 330,
+      tips_business_cents: 250,
+      discount_cents: 0,
+      refunds_cents: 0,
+    });
+    // The same tips the X report books as the business's (TrinkgeldAG).
+    const x = (await d.request('GET', '/api/v1/closing/x', admin)).body;
+    assert.equal(x.tips_business_cents, r.totals.tips_business_cents);
+
+    // On paper, in the receipt language: "davon für den Betrieb" under each cashier's tips.
+    const printed = async () => {
+      dev.clear();
+      const print = await d.request('POST', '/api/v1/closing/shifts/print', {
+        ...admin,
+        body: { from: shiftStart },
+      });
+      assert.equal(print.status, 200, print.text);
+      assert.equal(print.body.printed, true, print.text);
+      return decodeEscPos(dev.bytes())
+        .lines.map((l) => l.replace(/ +/g, ' ').trim())
+        .filter((l) => /^(Anna|Ben|GESAMT|TOTAL|Trinkgeld|Tips|davon|of which)/.test(l));
+    };
+    assert.deepEqual(await printed(), [
+      'Anna',
+      'Trinkgeld 2,50',
+      'davon für den Betrieb 2,00',
+      'Ben',
+      'Trinkgeld 0,80',
+      'davon für den Betrieb 0,50',
+      'GESAMT',
+      'Trinkgeld 3,30',
+      'davon für den Betrieb 2,50',
+    ]);
+    const en = await d.request('PUT', '/api/v1/admin/settings/receipts', {
+      ...admin,
+      body: { language: 'en' },
+    });
+    assert.equal(en.status, 200, en.text);
+    assert.deepEqual(await printed(), [
+      'Anna',
+      'Tips 2.50',
+      'of which for the business 2.00',
+      'Ben',
+      'Tips 0.80',
+      'of which for the business 0.50',
+      'TOTAL',
+      'Tips 3.30',
+      'of which for the business 2.50',
+    ]);
+  } finally {
+    await d.stop();
   }
 });

@@ -2,8 +2,8 @@
  * The customer display and the cash-up per cashier in real Chromium (800x480, German) against
  * the real daemon: the display beside the till follows every item live, shows the amount given
  * and the change after a cash payment with the receipt QR, then its idle screen with the
- * shop's name and logo; the admin page lists each cashier's shift to the cent and records a
- * drawer count.
+ * shop's name and logo; the admin page lists each cashier's shift to the cent (a business
+ * tip shown apart as "davon für den Betrieb") and records a drawer count.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,7 +115,13 @@ describe('admin cash-up per cashier', () => {
     });
     const products = (await d.get('/api/v1/products?q=Brezel')).body.products;
     const brezel = products.find((p: { name: string }) => p.name === 'Brezel');
-    const sell = async (pin: string, terminal: string, qty: number, tendered: number) => {
+    const sell = async (
+      pin: string,
+      terminal: string,
+      qty: number,
+      tendered: number,
+      tip_cents = 0,
+    ) => {
       const s = await d.post(`/api/v1/terminals/${terminal}/cashier/login`, { pin });
       const h = { headers: { 'x-cashier-session': s.body.session as string } };
       const add = await d.request('POST', `/api/v1/terminals/${terminal}/cart/items`, {
@@ -124,13 +130,24 @@ describe('admin cash-up per cashier', () => {
       });
       assert.equal(add.status, 200, add.text);
       const pay = await d.request('POST', `/api/v1/terminals/${terminal}/checkout`, {
-        body: { provider: 'cash', idempotency_key: randomUUID(), tendered_cents: tendered },
+        body: {
+          provider: 'cash',
+          idempotency_key: randomUUID(),
+          tendered_cents: tendered,
+          ...(tip_cents ? { tip_cents } : {}),
+        },
         ...h,
       });
       assert.equal(pay.body.state, 'succeeded', pay.text);
     };
     await sell('1111', 'shift-a', 3, 500); // 3,60
-    await sell('2222', 'shift-b', 1, 200); // 1,20
+    // Tips belong to the business from here on: Ben keeps 0,30 of 1,50 given for 1,20.
+    const biz = await d.request('PUT', '/api/v1/admin/settings/tips', {
+      admin: true,
+      body: { tips_recipient: 'business' },
+    });
+    assert.equal(biz.status, 200, biz.text);
+    await sell('2222', 'shift-b', 1, 150, 30); // 1,20 + 0,30 tip
 
     const { context, page } = await openPage(browser, `${d.url}/admin#shifts`, SIZES.small);
     await page.getByLabel('Admin-Token').fill(ADMIN);
@@ -141,11 +158,18 @@ describe('admin cash-up per cashier', () => {
     assert.match(await anna.innerText(), /Umsatz \(Verkäufe: 1\)\s+3,60/);
     assert.match(await anna.getByTestId('shift-expected').innerText(), /3,60/);
     const ben = page.locator('admin-shifts [data-testid="shift-cashier"][data-cashier="Ben"]');
-    assert.match(await ben.getByTestId('shift-expected').innerText(), /1,20/);
+    // The business's tip is in Ben's drawer, and shown apart from the staff's tips.
+    assert.match(await ben.getByTestId('shift-expected').innerText(), /1,50/);
+    assert.match(await ben.innerText(), /Trinkgeld\s+0,30\s€\s+davon für den Betrieb\s+0,30\s€/);
+    assert.equal(await anna.getByTestId('shift-tips-business').count(), 0, 'only when non-zero');
+    const totals = page.locator('admin-shifts [data-testid="shift-totals"]');
+    assert.match(await totals.getByTestId('shift-tips-business').innerText(), /0,30/);
     // The earlier display test's sale was made without a login.
     const none = page.locator('admin-shifts [data-testid="shift-cashier"][data-cashier=""]');
     assert.match(await none.innerText(), /Ohne Anmeldung/);
     await screenshot(page, 'admin-shifts-800x480');
+    await totals.getByTestId('shift-tips-business').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-shifts-totals-800x480');
 
     // Anna counts: 50,00 float + 3,60 expected; 53,50 counted → −0,10.
     await anna.getByRole('button', { name: 'Kasse zählen' }).click();

@@ -2,13 +2,17 @@
  * The cash-up fold reads sales whatever shape wrote them: a split sale with a tip and a
  * discount (the optional `payments`, `tip_cents`, `discount_cents` other branches add) counts
  * each part for its provider, the cash part and its tip towards the drawer, the tip apart from
- * revenue; an old single-payment sale counts as one payment of its total.
+ * revenue (the business's part of the tips apart); an old single-payment sale counts as one
+ * payment of its total. On paper the business's part of the tips keeps its whole label on
+ * 58 mm paper.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShiftFold, shiftCount } from '../../daemon/closing/shift.js';
 import type { AnyLine } from '../../daemon/closing/entries.js';
-import type { Sale } from '../../daemon/protocol.js';
+import type { Sale, ShiftReport } from '../../daemon/protocol.js';
+import { shiftReportBytes } from '../../daemon/printer/report-layout.js';
+import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 
 const at = (m: number) => new Date(Date.UTC(2026, 11, 7, 9, m)).toISOString();
 
@@ -73,11 +77,26 @@ test('split sale with tip and discount, an old single sale, a failed sale, a ref
           payment: {},
           created_at: at(2),
         },
+        // A declined card attempt with a business tip: no money, no tip.
+        {
+          id: 'p2x',
+          provider: 'fake_card',
+          amount_cents: 500,
+          tip_cents: 999,
+          tip_recipient: 'business',
+          state: 'failed',
+          tendered_cents: null,
+          change_cents: null,
+          payment: {},
+          created_at: at(3),
+        },
+        // The card part's tip belongs to the business (settings tips_recipient).
         {
           id: 'p2',
           provider: 'fake_card',
           amount_cents: 500,
           tip_cents: 100,
+          tip_recipient: 'business',
           state: 'succeeded',
           tendered_cents: null,
           change_cents: null,
@@ -126,6 +145,9 @@ test('split sale with tip and discount, an old single sale, a failed sale, a ref
   assert.equal(a.sale_count, 2);
   assert.equal(a.sales_cents, 1750 + 2000);
   assert.equal(a.tips_cents, 100 + 30);
+  // Of those, the card part's 1,00 is the business's; the old sale's cash tip the staff's.
+  assert.equal(a.tips_business_cents, 100);
+  assert.equal(r.totals.tips_business_cents, 100);
   assert.equal(a.discount_cents, 250);
   assert.deepEqual(a.by_provider, [
     { provider: 'cash', count: 2, amount_cents: 1250 + 2000 },
@@ -148,4 +170,69 @@ test('split sale with tip and discount, an old single sale, a failed sale, a ref
   });
   assert.equal(c.expected_cents, 5000 + 2280);
   assert.equal(c.difference_cents, 20);
+});
+
+test('printed: the business’s part of the tips, whole on 58 mm paper in English too, and only when there is one', () => {
+  const cashier = (name: string, tips: number, business: number) => ({
+    cashier: name,
+    sale_count: 1,
+    sales_cents: 10000,
+    by_provider: [{ provider: 'fake_card', count: 1, amount_cents: 10000 }],
+    cash_cents: 0,
+    tips_cents: tips,
+    tips_business_cents: business,
+    cash_tips_cents: 0,
+    discount_cents: 0,
+    refund_count: 0,
+    refunds_cents: 0,
+    cash_refunds_cents: 0,
+    expected_cash_cents: 0,
+    products: [],
+    counts: [],
+  });
+  const report: ShiftReport = {
+    from: at(0),
+    to: at(59),
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    cashiers: [cashier('Anna', 123456, 123456), cashier('Ben', 500, 0)],
+    totals: {
+      sale_count: 2,
+      sales_cents: 20000,
+      cash_cents: 0,
+      tips_cents: 123956,
+      tips_business_cents: 123456,
+      discount_cents: 0,
+      refunds_cents: 0,
+    },
+  };
+  const lines = (lang: 'de' | 'en', width: 58 | 80) =>
+    decodeEscPos(
+      Buffer.from(shiftReportBytes(report, { model: 'epson-tm-t20iii', width }, 'Laden', lang)),
+    ).lines.map((l) => l.trimEnd());
+  const around = (ls: string[], label: RegExp) =>
+    ls.flatMap((l, i) => (label.test(l) ? [l, ls[i + 1]] : []));
+  // 58 mm, English: the label does not fit beside 1,234.56 — its own line, the amount below
+  // (the decoder drops the leading indent).
+  const en58 = lines('en', 58);
+  assert.ok(en58.every((l) => l.length <= 32));
+  assert.deepEqual(around(en58, /of which/), [
+    'of which for the business',
+    '1,234.56',
+    'of which for the business',
+    '1,234.56',
+  ]);
+  // German fits on one line; Ben (no business tip) has no such line: once for Anna, once total.
+  const de58 = lines('de', 58);
+  assert.deepEqual(
+    de58.filter((l) => /davon/.test(l)),
+    ['davon für den Betrieb 1.234,56', 'davon für den Betrieb 1.234,56'],
+  );
+  assert.deepEqual(
+    lines('en', 80).filter((l) => /of which/.test(l)),
+    [
+      `of which for the business${' '.repeat(13)}1,234.56`,
+      `of which for the business${' '.repeat(13)}1,234.56`,
+    ],
+  );
 });

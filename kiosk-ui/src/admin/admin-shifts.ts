@@ -209,6 +209,7 @@ export class AdminShifts extends LitElement {
                           <dd>${this.money(r.totals.cash_cents)}</dd>
                           <dt>${t('shift.tips')}</dt>
                           <dd>${this.money(r.totals.tips_cents)}</dd>
+                          ${this.businessTips(r.totals.tips_business_cents)}
                           <dt>${t('shift.discounts')}</dt>
                           <dd>${this.money(r.totals.discount_cents)}</dd>
                           <dt>${t('shift.refunds_total')}</dt>
@@ -218,6 +219,14 @@ export class AdminShifts extends LitElement {
               }`
       }
     `;
+  }
+
+  /** The part of the tips that belongs to the business (not the cashier's), when there is one. */
+  private businessTips(cents: number | undefined) {
+    return cents
+      ? html`<dt class="sub">${t('shift.tips_business')}</dt>
+          <dd data-testid="shift-tips-business">${this.money(cents)}</dd>`
+      : nothing;
   }
 
   private card(c: ShiftCashierTotals) {
@@ -235,6 +244,7 @@ export class AdminShifts extends LitElement {
         )}
         <dt>${t('shift.tips')}</dt>
         <dd>${this.money(c.tips_cents)}</dd>
+        ${this.businessTips(c.tips_business_cents)}
         <dt>${t('shift.discounts')}</dt>
         <dd>${this.money(c.discount_cents)}</dd>
         <dt>${t('shift.refunds', { n: c.refund_count })}</dt>
