@@ -4,6 +4,7 @@
  * startDaemon()  — in-process (fast; lets a test inject a clock or read app internals).
  * spawnDaemon()  — a child process running daemon/main.ts (for kill -9 and exit-code tests).
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,25 @@ import type { Clock } from '../../daemon/clock.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ADMIN = 'demo-admin-token';
 
+/** Temp dirs this test process made; removed when it exits (POS_KEEP_TEST_DIRS=1 keeps them). */
+const madeDirs: string[] = [];
+
+function removeMadeDirs(): void {
+  if (process.env.POS_KEEP_TEST_DIRS === '1') return;
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A dir a child still holds open, or one made read-only by a test: leave it.
+    }
+  }
+}
+
 export async function tempDir(prefix = 'pos-test-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  if (madeDirs.length === 0) process.once('exit', removeMadeDirs);
+  madeDirs.push(dir);
+  return dir;
 }
 
 export interface Response<T = unknown> {
