@@ -14,6 +14,14 @@ import {
 import { startJob, twoCols, vatTable, type PrintProfile } from './layout.js';
 import { columns } from './profiles.js';
 
+/** A report's print job: its width in characters, a full-width rule, "label … amount" rows. */
+function reportJob(profile: PrintProfile, lang: ShopLanguage) {
+  const cols = columns(profile.width);
+  const e = startJob(profile);
+  const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
+  return { cols, rule: '-'.repeat(cols), e, row };
+}
+
 /** The first period starts at the epoch (no Z report yet): it has no "from" time. */
 function hasStart(iso: string): boolean {
   return !!iso && Date.parse(iso) > 0;
@@ -25,10 +33,7 @@ export function reportBytes(
   shopName: string,
   lang: ShopLanguage,
 ): Uint8Array {
-  const cols = columns(profile.width);
-  const rule = '-'.repeat(cols);
-  const e = startJob(profile);
-  const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
+  const { cols, rule, e, row } = reportJob(profile, lang);
   const z = 'number' in r ? (r as ZReport) : null;
   e.align('center').bold(true).size(2, 2);
   e.line(z ? L(lang, 'z_report', { n: z.number }) : L(lang, 'x_report'));
@@ -88,10 +93,7 @@ export function shiftReportBytes(
   shopName: string,
   lang: ShopLanguage,
 ): Uint8Array {
-  const cols = columns(profile.width);
-  const rule = '-'.repeat(cols);
-  const e = startJob(profile);
-  const row = (l: string, cents: number) => e.line(twoCols(l, amount(cents, lang), cols));
+  const { cols, rule, e, row } = reportJob(profile, lang);
   // The business's part of the tips: a long label (English on 58 mm) goes on its own line.
   const businessTips = (cents: number | undefined) => {
     if (!cents) return;
