@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmod, chown, mkdir, mkdtemp, open, rm, unlink } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,7 @@ import { startPostgres, waitFor, type PgCluster } from '../helpers/postgres.js';
 import { ADMIN_TOKEN, prodSecrets, product, sell } from '../helpers/shop-ops.js';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { launchBrowser, openPage } from '../e2e/support.js';
+import { fillDisk } from '../helpers/fill-disk.js';
 
 const run = promisify(execFile);
 const admin = { admin: ADMIN_TOKEN };
@@ -54,21 +55,6 @@ after(async () => {
   for (const m of mounts) await run('umount', ['-l', m]).catch(() => {});
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-/** Writes zeros until the file system is full; returns the ballast file. */
-async function fillDisk(target: string): Promise<string> {
-  const file = path.join(target, 'ballast');
-  const fh = await open(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  try {
-    for (;;) await fh.write(chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    await fh.close().catch(() => {});
-  }
-  return file;
-}
 
 async function query<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });

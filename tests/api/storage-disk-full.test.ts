@@ -8,11 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, open, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDaemon } from '../helpers/daemon.js';
 import { connectWs, wsUrl } from '../helpers/ws.js';
+import { fillDisk } from '../helpers/fill-disk.js';
 
 const run = promisify(execFile);
 let dir = '';
@@ -35,21 +36,6 @@ after(async () => {
   if (!skipReason) await run('umount', ['-l', dir]).catch(() => {});
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Writes zeros until the file system is full; returns the ballast file. */
-async function fillDisk(target: string): Promise<string> {
-  const file = path.join(target, 'ballast');
-  const fh = await open(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  try {
-    for (;;) await fh.write(chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    await fh.close().catch(() => {});
-  }
-  return file;
-}
 
 test('disk full: a refused item add changes nothing, health says so, nothing extra is charged', async (t) => {
   if (skipReason) return t.skip(skipReason);
