@@ -62,24 +62,33 @@ async function sellAs(
   return sale;
 }
 
+/** The shop's staff with their PINs, and PIN login switched on. */
+async function staffWithPins(
+  d: Awaited<ReturnType<typeof startShop>>['d'],
+  staff: Array<[name: string, pin: string, role: string]>,
+): Promise<void> {
+  const admin = { admin: ADMIN_TOKEN };
+  for (const [name, pin, role] of staff) {
+    const r = await d.post('/api/v1/admin/employees', { name, pin, role }, admin);
+    assert.equal(r.status, 201, r.text);
+  }
+  await d.request('PUT', '/api/v1/admin/settings/pos-security', {
+    ...admin,
+    body: { pin_login_enabled: true },
+  });
+}
+
 test('cash-up per cashier: to the cent, range, drawer count journalled, printed, managers only', async () => {
   const { d } = await startShop();
   const admin = { admin: ADMIN_TOKEN };
   try {
     await product(d, { barcode: '4000000000006', name: 'Brezel', price_cents: 250, vat_rate: 7 });
     await product(d, { barcode: '4000000000013', name: 'Wein', price_cents: 1990, vat_rate: 19 });
-    for (const [name, pin, role] of [
+    await staffWithPins(d, [
       ['Anna', '1111', 'cashier'],
       ['Ben', '2222', 'cashier'],
       ['Mara', '3333', 'manager'],
-    ]) {
-      const r = await d.post('/api/v1/admin/employees', { name, pin, role }, admin);
-      assert.equal(r.status, 201, r.text);
-    }
-    await d.request('PUT', '/api/v1/admin/settings/pos-security', {
-      ...admin,
-      body: { pin_login_enabled: true },
-    });
+    ]);
     const shiftStart = new Date(d.app.clock.now() - 1000).toISOString();
     const anna = await login(d, 't1', '1111');
     const ben = await login(d, 't2', '2222');
@@ -264,17 +273,10 @@ test('cash-up tips: the business’s part apart from the staff’s, per cashier 
   try {
     await product(d, { barcode: '4000000000006', name: 'Brezel', price_cents: 250, vat_rate: 7 });
     await product(d, { barcode: '4000000000013', name: 'Wein', price_cents: 1990, vat_rate: 19 });
-    for (const [name, pin] of [
-      ['Anna', '1111'],
-      ['Ben', '2222'],
-    ]) {
-      const r = await d.post('/api/v1/admin/employees', { name, pin, role: 'cashier' }, admin);
-      assert.equal(r.status, 201, r.text);
-    }
-    await d.request('PUT', '/api/v1/admin/settings/pos-security', {
-      ...admin,
-      body: { pin_login_enabled: true },
-    });
+    await staffWithPins(d, [
+      ['Anna', '1111', 'cashier'],
+      ['Ben', '2222', 'cashier'],
+    ]);
     const shiftStart = new Date(d.app.clock.now() - 1000).toISOString();
     const anna = await login(d, 't1', '1111');
     const ben = await login(d, 't2', '2222');
