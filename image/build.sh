@@ -11,9 +11,10 @@
 #      --autoremove), so the two images never drift apart (--small alone builds its root file
 #      system directly from the same lists without the kiosk ones: CI's budget has no room for
 #      Chromium under emulation)
-#   5. per image: file systems (FAT boot with mkfs.vfat + mtools, ext4 root and data with
-#      mke2fs -d) and genimage's MBR disk image
-#   6. per image: xz-compressed copy (.img.xz), sha256 of both, size report
+#   5. per image: file systems (FAT with mkfs.vfat + mtools, ext4 root with mke2fs -d), the A/B
+#      MBR layout written with sfdisk (docs/APPLIANCE.md, "Partitions"), and the signed RAUC
+#      update bundle of the same root file system (pos-<version>[-small].raucb)
+#   6. per image: xz-compressed copy (.img.xz), sha256 of all, size report
 #
 # Usage: image/build.sh [--small | --full] [--no-xz] [--out DIR]
 #   (none)    both images: pos-<version>-arm64.img (the release, with the kiosk browser) and
@@ -29,6 +30,9 @@
 #   POS_IMAGE_SECURITY_MIRROR  (default http://deb.debian.org/debian-security)
 #   POS_IMAGE_SOURCE  "head" (default: the committed tree, git archive HEAD) or "worktree"
 #   POS_IMAGE_XZ_LEVEL  xz preset for the .img.xz (default 6)
+#   POS_RAUC_KEY, POS_RAUC_CERT  the bundle signing key and certificate (PEM); default: a
+#                     development key pair made once in image/keys/ (git-ignored, never committed)
+#   POS_RAUC_KEYRING  the CA certificate(s) the image trusts (default image/keys/ca.cert.pem)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +49,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -89,7 +93,10 @@ command -v apt-get >/dev/null || die "needs a Debian-like build machine with apt
 # command → Debian package that provides it
 prereqs=(
   mmdebstrap:mmdebstrap
-  genimage:genimage
+  sfdisk:fdisk
+  rauc:rauc
+  mksquashfs:squashfs-tools
+  openssl:openssl
   mkfs.vfat:dosfstools
   mcopy:mtools
   mke2fs:e2fsprogs
@@ -131,13 +138,47 @@ if [ "$(uname -m)" != aarch64 ]; then
   fi
   arch-test arm64 >/dev/null || die "arm64 programs do not run here (binfmt_misc + qemu-user-static)"
 fi
-echo "ok: mmdebstrap $(mmdebstrap --version | awk '{print $2}'), genimage $(genimage --version 2>&1 | head -1 | awk '{print $NF}'), node $(node --version), npm $(npm --version), arm64 via binfmt"
+echo "ok: mmdebstrap $(mmdebstrap --version | awk '{print $2}'), $(rauc --version), node $(node --version), npm $(npm --version), arm64 via binfmt"
 
 VERSION=$(node -p "require('$REPO/package.json').version")
 mkdir -p "$CACHE/apt" "$CACHE/npm" "$OUT" "$WORK"
-# A random MBR disk signature per image: root=PARTUUID=<signature>-02 in cmdline.txt and fstab.
-new_diskid() { od -An -N4 -tx4 /dev/urandom | tr -d ' '; }
-DISKID=$(new_diskid)
+# The MBR disk signature: cmdline.txt says root=PARTUUID=<signature>-05 (slot A) or -06 (B), and
+# RAUC's system.conf names the slots by PARTUUID. Fixed per variant, so that an update bundle
+# built later (another build, the same layout) finds the same partitions on the card.
+SMALL_DISKID_FIXED=504f5302
+DISKID=504f5301
+has full || DISKID=$SMALL_DISKID_FIXED
+# The A/B layout (MiB): p1 FAT "POSBOOT" (autoboot.txt for the firmware, the operator's files),
+# p2/p3 boot slots A/B (firmware, kernel, initrd, config.txt, cmdline.txt), p4 extended with
+# p5/p6 root slots A/B and p7 data. The image holds p1, p2 and p5 (its table says SLOT_MB, the
+# file ends where the root file system ends); pos-partitions makes p3, p6 and p7 on the card
+# at the first boot. POS_ (systemd/libexec/pos-partitions) uses the same numbers.
+P1_MB=32
+BOOT_MB=128
+SLOT_MB=2048
+# Update bundles: signing key and certificate; the image trusts the keyring (a CA).
+KEYS="$REPO/image/keys"
+RAUC_KEY=${POS_RAUC_KEY:-$KEYS/dev.key.pem}
+RAUC_CERT=${POS_RAUC_CERT:-$KEYS/dev.cert.pem}
+RAUC_KEYRING=${POS_RAUC_KEYRING:-$KEYS/ca.cert.pem}
+COMPATIBLE=counter-pos-rpi-arm64
+if [ -z "${POS_RAUC_KEY:-}" ] && [ ! -f "$RAUC_KEY" ]; then
+  # A development CA and a signing certificate below it, made on this machine only.
+  mkdir -p "$KEYS"
+  chmod 0700 "$KEYS"
+  openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/O=Counter POS/CN=Counter POS development CA" \
+    -keyout "$KEYS/ca.key.pem" -out "$KEYS/ca.cert.pem" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  openssl req -newkey rsa:3072 -nodes -subj "/O=Counter POS/CN=Counter POS development signing" \
+    -keyout "$KEYS/dev.key.pem" -out "$KEYS/dev.csr.pem" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning,emailProtection\n' >"$KEYS/dev.ext"
+  openssl x509 -req -in "$KEYS/dev.csr.pem" -CA "$KEYS/ca.cert.pem" -CAkey "$KEYS/ca.key.pem" \
+    -CAcreateserial -days 3650 -extfile "$KEYS/dev.ext" -out "$KEYS/dev.cert.pem" 2>/dev/null
+  rm -f "$KEYS/dev.csr.pem" "$KEYS/dev.ext"
+  echo "made a development signing key in $KEYS (git-ignored; see docs/APPLIANCE.md for production keys)"
+fi
+for f in "$RAUC_KEY" "$RAUC_CERT" "$RAUC_KEYRING"; do [ -f "$f" ] || die "missing $f (POS_RAUC_KEY/CERT/KEYRING)"; done
+openssl verify -CAfile "$RAUC_KEYRING" "$RAUC_CERT" >/dev/null || die "$RAUC_CERT is not signed by $RAUC_KEYRING"
 image_name() { if [ "$1" = small ]; then echo "pos-$VERSION-arm64-small"; else echo "pos-$VERSION-arm64"; fi; }
 echo "images: $(for v in $VARIANTS; do printf '%s.img ' "$(image_name "$v")"; done)"
 echo "work dir $WORK, cache $CACHE, xz $([ "$XZ" = 1 ] && echo "-$XZ_LEVEL" || echo off)"
@@ -189,7 +230,8 @@ for m in $(findmnt -rn -o TARGET | grep -F "$WORK/rootfs" | sort -r); do umount 
 rm -rf "$ROOTFS" "$WORK/rootfs-small"
 # The units, helpers and overlay come from the same tree as the app.
 export POS_REPO="$SRC" POS_APP="$APP" POS_DISKID="$DISKID" POS_VARIANT="$ROOT_VARIANT" \
-  POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log"
+  POS_VERSION="$VERSION" POS_REPORT="$WORK/customize.log" POS_KEYRING="$RAUC_KEYRING" \
+  POS_COMPATIBLE="$COMPATIBLE"
 # What no appliance reads: manuals, documentation (the licences stay), translations of
 # programs (the UI is the app's own), Chromium's UI languages other than German and English,
 # Chromium's Vulkan debugging layer and Vulkan software renderer (the kiosk composites in
@@ -268,10 +310,10 @@ if [ "$DERIVE_SMALL" = 1 ]; then
     die "apt-get purge of the kiosk packages failed"
   rm -rf "$SMALL"/var/cache/apt/archives/*.deb "$SMALL"/var/cache/apt/*.bin "$SMALL"/var/lib/apt/lists/*
   # Its own disk signature, so both cards can sit in one machine.
-  SMALL_DISKID=$(new_diskid)
-  sed -i "s/$DISKID/$SMALL_DISKID/g" "$SMALL/boot/firmware/cmdline.txt" "$SMALL/etc/fstab" \
+  SMALL_DISKID=$SMALL_DISKID_FIXED
+  sed -i "s/$DISKID/$SMALL_DISKID/g" "$SMALL/boot/firmware/cmdline.txt" "$SMALL/etc/rauc/system.conf" \
     "$SMALL/etc/default/raspi-firmware"
-  sed -i 's/^variant=.*/variant=small/' "$SMALL/etc/pos/image-release"
+  sed -i 's/^variant=.*/variant=small/' "$SMALL/usr/lib/pos/image-release"
   for p in "${kiosk_pkgs[@]}"; do
     if chroot "$SMALL" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$'; then
       die "$p is still installed in the small variant"
@@ -284,51 +326,95 @@ if [ "$DERIVE_SMALL" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# One image from one root file system: $1 variant, $2 root file system, $3 disk signature.
-# Boot: firmware (~22 MiB), kernel (~37) and initramfs (zstd, ~30) twice over, as a kernel
-# update writes the new files before it removes the old ones. Data: small in the image,
-# pos-firstboot grows it to the card.
-BOOT_MB=192
-DATA_MB=64
+# One image and its update bundle from one root file system: $1 variant, $2 root file system,
+# $3 disk signature. Boot slot (BOOT_MB): firmware (~22 MiB), kernel (~37) and initramfs (zstd,
+# ~30): an update replaces the whole slot, so one kernel fits with room to grow.
 declare -A IMG_ROOT_MB IMG_CONTENT_MB
 write_image() {
-  local variant=$1 rootfs=$2 diskid=$3 name parts boot data root_mb
+  local variant=$1 rootfs=$2 diskid=$3 name parts boot root_mb
   name=$(image_name "$variant")
-  step "file systems and disk image: $name.img"
-  parts="$WORK/parts-$variant" boot="$WORK/boot-$variant" data="$WORK/data-$variant"
-  rm -rf "$parts" "$boot" "$data"
-  mkdir -p "$parts" "$boot" "$data"
-  # The boot partition's files leave the root file system (the partition is mounted over it).
+  step "file systems, disk image and update bundle: $name"
+  parts="$WORK/parts-$variant" boot="$WORK/boot-$variant"
+  rm -rf "$parts" "$boot"
+  mkdir -p "$parts" "$boot"
+  # The boot partition's files leave the root file system (they become boot slot A).
   mv "$rootfs/boot/firmware/"* "$boot/"
-  # Same for /data: it holds pos/ (owned by the daemon's user) on its own partition.
-  if [ -n "$(ls -A "$rootfs/data")" ]; then mv "$rootfs/data/"* "$data/"; fi
+  # /data is only a mount point: pos-partitions makes the data partition from
+  # /usr/lib/pos/data-skeleton on the card.
+  rm -rf "${rootfs:?}/data/"*
   [ -f "$boot/cmdline.txt" ] && [ -f "$boot/config.txt" ] ||
     die "boot files missing (raspi-firmware did not write config.txt/cmdline.txt)"
-  grep -q "root=PARTUUID=$diskid-02" "$boot/cmdline.txt" ||
-    die "cmdline.txt lacks root=PARTUUID=$diskid-02: $(cat "$boot/cmdline.txt")"
-  mkfs.vfat -n POSBOOT -F 32 -C "$parts/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
+  # Slot A's kernel command line: its root partition and its RAUC slot name (the post-install
+  # handler rewrites both when the slot's copy goes to B).
+  sed -i -E "s/root=PARTUUID=[0-9a-f-]+/root=PARTUUID=$diskid-05/; s/ ?rauc\.slot=[A-Z]//; s/\$/ rauc.slot=A/" "$boot/cmdline.txt"
+  grep -q "root=PARTUUID=$diskid-05 .*rauc.slot=A" "$boot/cmdline.txt" ||
+    die "cmdline.txt lacks root=PARTUUID=$diskid-05 and rauc.slot=A: $(cat "$boot/cmdline.txt")"
+  grep -qw rw "$boot/cmdline.txt" || die "cmdline.txt lacks rw (fstab has no / line): $(cat "$boot/cmdline.txt")"
+  mkfs.vfat -n POSSLOT -F 32 -C "$parts/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
   mcopy -s -p -Q -i "$parts/boot.vfat" "$boot/"* ::/
-  # Root: what is there plus 5 % and 64 MiB (ext4's journal and metadata, logs until the data
-  # partition is mounted, small package updates). A card is not updated by apt inside the root
-  # file system but by writing a whole new one (docs/APPLIANCE.md), so no room is kept for a
-  # browser upgrade and its download.
+  # p1: the firmware's autoboot.txt (A/B selection, "tryboot") and room for the operator's files.
+  mkfs.vfat -n POSBOOT -F 16 -C "$parts/autoboot.vfat" $((P1_MB * 1024)) >/dev/null
+  printf '[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n' >"$parts/autoboot.txt"
+  mcopy -Q -i "$parts/autoboot.vfat" "$parts/autoboot.txt" ::/autoboot.txt
+  # Root: what is there plus 3 % and 48 MiB (ext4's journal and metadata, logs until /data is
+  # mounted). pos-partitions grows it to the slot (SLOT_MB) at the first boot; RAUC grows a
+  # new slot's copy after writing it (resize=true).
   root_mb=$(du -sm "$rootfs" | cut -f1)
   IMG_CONTENT_MB[$variant]=$root_mb
-  IMG_ROOT_MB[$variant]=$((root_mb + root_mb / 20 + 64))
+  IMG_ROOT_MB[$variant]=$((root_mb + root_mb * 3 / 100 + 48))
+  [ "${IMG_ROOT_MB[$variant]}" -lt "$SLOT_MB" ] || die "root file system (${IMG_ROOT_MB[$variant]} MiB) does not fit a $SLOT_MB MiB slot"
   mke2fs -q -t ext4 -b 4096 -L posroot -d "$rootfs" "$parts/root.ext4" "${IMG_ROOT_MB[$variant]}M"
-  # Data: small in the image; pos-firstboot grows the partition and file system to the card.
-  mke2fs -q -t ext4 -b 4096 -L posdata -d "$data" "$parts/data.ext4" "${DATA_MB}M"
-  echo "boot $BOOT_MB MiB, root ${IMG_ROOT_MB[$variant]} MiB (content $root_mb MiB), data $DATA_MB MiB"
-  sed -e "s/@NAME@/$name.img/" -e "s/@DISKID@/0x$diskid/" "$SRC/image/genimage.cfg" >"$WORK/genimage.cfg"
-  rm -rf "$WORK/genimage-tmp" "$WORK/genimage-root"
-  mkdir -p "$WORK/genimage-root"
-  genimage --config "$WORK/genimage.cfg" --inputpath "$parts" --outputpath "$parts" \
-    --rootpath "$WORK/genimage-root" --tmppath "$WORK/genimage-tmp" >"$WORK/genimage.log" 2>&1 ||
-    die "genimage failed: $(tail -20 "$WORK/genimage.log")"
-  rm -f "$OUT/$name.img.xz" "$OUT/$name.img.xz.sha256"
-  mv "$parts/$name.img" "$OUT/$name.img"
-  rm -rf "$parts"
+  # The disk: MBR with p1, p2, p4 (extended) and p5 in it. The table gives p5 its whole slot;
+  # the file ends with the root file system.
+  local img="$OUT/$name.img" m=2048 p1=4 p2 p4 p5
+  p2=$((p1 + P1_MB)) p4=$((p1 + P1_MB + BOOT_MB)) p5=$((p1 + P1_MB + BOOT_MB + 4))
+  rm -f "$img" "$OUT/$name.img.xz" "$OUT/$name.img.xz.sha256"
+  truncate -s $(((p5 + SLOT_MB) * 1024 * 1024)) "$img"
+  sfdisk --quiet "$img" <<EOF || die "sfdisk could not write the partition table"
+label: dos
+label-id: 0x$diskid
+unit: sectors
+${img}1 : start=$((p1 * m)), size=$((P1_MB * m)), type=c, bootable
+${img}2 : start=$((p2 * m)), size=$((BOOT_MB * m)), type=c
+${img}4 : start=$((p4 * m)), size=$(((SLOT_MB + 4) * m)), type=5
+${img}5 : start=$((p5 * m)), size=$((SLOT_MB * m)), type=83
+EOF
+  dd if="$parts/autoboot.vfat" of="$img" bs=1M seek=$p1 conv=notrunc,sparse status=none
+  dd if="$parts/boot.vfat" of="$img" bs=1M seek="$p2" conv=notrunc,sparse status=none
+  dd if="$parts/root.ext4" of="$img" bs=1M seek="$p5" conv=notrunc,sparse status=none
+  truncate -s $(((p5 + IMG_ROOT_MB[$variant]) * 1024 * 1024)) "$img"
+  echo "p1 POSBOOT $P1_MB MiB, p2 boot A $BOOT_MB MiB, p5 root A ${IMG_ROOT_MB[$variant]} MiB" \
+    "(content $root_mb MiB; slot $SLOT_MB MiB); p3, p6, p7 made at the first boot"
   (cd "$OUT" && sha256sum "$name.img" >"$name.img.sha256")
+  # The update bundle: the same boot slot and root file system, signed (verity format).
+  local bundle="$OUT/${name/-arm64/}.raucb" b="$parts/bundle"
+  mkdir -p "$b"
+  mv "$parts/boot.vfat" "$parts/root.ext4" "$b/"
+  cat >"$b/manifest.raucm" <<EOF
+[update]
+compatible=$COMPATIBLE
+version=$VERSION
+description=Counter POS $VERSION ($variant)
+build=$(date -u +%Y%m%dT%H%M%SZ) $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+[bundle]
+format=verity
+
+[image.boot]
+filename=boot.vfat
+
+[image.rootfs]
+filename=root.ext4
+EOF
+  rm -f "$bundle"
+  local t
+  t=$(date +%s)
+  rauc bundle --cert="$RAUC_CERT" --key="$RAUC_KEY" --signing-keyring="$RAUC_KEYRING" \
+    --mksquashfs-args="-comp gzip" "$b" "$bundle" >"$WORK/bundle.log" 2>&1 ||
+    die "rauc bundle failed: $(tail -5 "$WORK/bundle.log")"
+  (cd "$OUT" && sha256sum "$(basename "$bundle")" >"$(basename "$bundle").sha256")
+  echo "bundle $(basename "$bundle"): $(du -m --apparent-size "$bundle" | cut -f1) MiB in $(($(date +%s) - t)) s"
+  rm -rf "$parts"
   cp "$POS_REPORT" "$OUT/$name.customize.log"
 }
 
@@ -364,8 +450,10 @@ report() {
       echo "xz:         $(stat -c %s "$OUT/$name.img.xz") bytes ($(du -m --apparent-size "$OUT/$name.img.xz" | cut -f1) MiB), $name.img.xz"
       echo "xz sha256:  $(cut -d' ' -f1 "$OUT/$name.img.xz.sha256")"
     fi
-    echo "partitions: boot $BOOT_MB MiB FAT32, root ${IMG_ROOT_MB[$variant]} MiB ext4 (content ${IMG_CONTENT_MB[$variant]} MiB), data $DATA_MB MiB ext4 (grown on first boot)"
-    echo "root=       PARTUUID=$diskid-02"
+    echo "partitions: p1 POSBOOT $P1_MB MiB FAT16 (autoboot.txt), p2 boot A $BOOT_MB MiB FAT32, p5 root A ${IMG_ROOT_MB[$variant]} MiB ext4 (content ${IMG_CONTENT_MB[$variant]} MiB) in a $SLOT_MB MiB slot; the first boot adds boot B (p3), root B (p6) and data (p7)"
+    echo "root=       PARTUUID=$diskid-05 (slot A), -06 (slot B)"
+    local bundle="$OUT/${name/-arm64/}.raucb"
+    [ -f "$bundle" ] && echo "bundle:     $(stat -c %s "$bundle") bytes ($(du -m --apparent-size "$bundle" | cut -f1) MiB), $(basename "$bundle"), compatible $COMPATIBLE, signed by $(openssl x509 -noout -subject -in "$RAUC_CERT" | sed 's/^subject=//')"
     echo "packages:   $(chroot "$rootfs" dpkg-query -W -f='${Status}\n' | grep -c ' installed$')"
     echo "largest in the root file system (MiB):"
     largest "$rootfs"

@@ -4,10 +4,12 @@
 #   overlay files, users, app in /opt/pos, units + helpers + udev rules, fstab with PARTUUIDs,
 #   Raspberry Pi boot files (config.txt, cmdline.txt with root=PARTUUID), enabled units;
 #   checks: Node version, native modules load on arm64, systemd-analyze verify, udevadm verify.
-# Environment from build.sh: POS_REPO, POS_APP, POS_DISKID, POS_VARIANT, POS_VERSION, POS_REPORT.
+# Environment from build.sh: POS_REPO, POS_APP, POS_DISKID, POS_VARIANT, POS_VERSION, POS_REPORT,
+# POS_KEYRING (the CA certificate update bundles must be signed under), POS_COMPATIBLE.
 set -euo pipefail
 R=$1
 : "${POS_REPO:?}" "${POS_APP:?}" "${POS_DISKID:?}" "${POS_VARIANT:?}" "${POS_VERSION:?}" "${POS_REPORT:?}"
+: "${POS_KEYRING:?}" "${POS_COMPATIBLE:?}"
 S="$POS_REPO/systemd"
 in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 say() { echo "customize: $*" | tee -a "$POS_REPORT"; }
@@ -17,16 +19,19 @@ say() { echo "customize: $*" | tee -a "$POS_REPORT"; }
 cp -a "$POS_REPO/image/overlay/." "$R/"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tcounter-pos\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
 printf 'variant=%s\nversion=%s\nbuilt=%s\n' "$POS_VARIANT" "$POS_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
-  install -D -m 0644 /dev/stdin "$R/etc/pos/image-release"
+  install -D -m 0644 /dev/stdin "$R/usr/lib/pos/image-release"
 
-# Partitions by PARTUUID (<disk signature>-<n>); fsck at boot; noatime for the SD card.
+# Partitions (docs/APPLIANCE.md, "Partitions"). The root file system is the booted slot (A or
+# B, from cmdline.txt, mounted rw by the initramfs), so it has no line here. /data is made at
+# the first boot (pos-partitions); /etc/pos lives on it, so settings, secrets and SSH keys stay
+# when an update replaces the root file system. fsck at boot; noatime for the SD card.
 cat >"$R/etc/fstab" <<EOF
-# <file system>            <mount point>   <type> <options>                    <dump> <pass>
-PARTUUID=$POS_DISKID-02    /               ext4   defaults,noatime             0      1
-PARTUUID=$POS_DISKID-01    /boot/firmware  vfat   defaults,noatime,umask=0077  0      2
-PARTUUID=$POS_DISKID-03    /data           ext4   defaults,noatime             0      2
+# <file system>   <mount point>  <type> <options>                                      <dump> <pass>
+LABEL=POSBOOT     /boot/pos      vfat   defaults,noatime,umask=0077,nofail             0      2
+LABEL=posdata     /data          ext4   defaults,noatime,x-systemd.device-timeout=15min 0     2
+/data/etc-pos     /etc/pos       none   bind,x-systemd.requires-mounts-for=/data       0      0
 EOF
-mkdir -p "$R/data" "$R/boot/firmware"
+mkdir -p "$R/data" "$R/boot/firmware" "$R/boot/pos" "$R/etc/pos"
 
 # Users, directories, units, helpers, scanner list.
 install -D -m 0644 "$S/counter-pos.sysusers" "$R/usr/lib/sysusers.d/counter-pos.conf"
@@ -65,9 +70,75 @@ for c in left_ptr arrow top_left_arrow pointer hand1 hand2 pointing_hand text xt
   ln -sf default "$cursors/cursors/$c"
 done
 install -D -m 0644 "$S/71-pos-kiosk-input.rules" "$R/usr/lib/udev/rules.d/71-pos-kiosk-input.rules"
-install -D -m 0644 "$S/scanners.list" "$R/etc/pos/scanners.list"
+# What /data holds when pos-partitions makes it (mke2fs -d): the daemon's directory and
+# /etc/pos (settings, secrets, the scanner list, SSH host keys), which is bind-mounted over the
+# root file system's empty /etc/pos.
+skel="$R/usr/lib/pos/data-skeleton"
+rm -rf "$skel"
+install -d -m 0755 "$skel" "$skel/etc-pos"
+install -d -m 0700 "$skel/etc-pos/ssh" "$skel/rauc"
+install -d -m 0750 "$skel/pos"
+in_root chown pos:pos /usr/lib/pos/data-skeleton/pos
+install -m 0644 "$S/scanners.list" "$skel/etc-pos/scanners.list"
+install -D -m 0644 "$S/scanners.list" "$R/usr/share/pos/scanners.list"
+# Wi-Fi settings (pos-boot-import) live in /etc/pos too.
+mkdir -p "$R/etc/wpa_supplicant"
+ln -sf /etc/pos/wpa_supplicant-wlan0.conf "$R/etc/wpa_supplicant/wpa_supplicant-wlan0.conf"
+mkdir -p "$R/etc/systemd/system/wpa_supplicant@wlan0.service.d"
+printf '[Unit]\n# Counter POS: only once Wi-Fi settings were imported (pos-boot-import)\nConditionPathExists=/etc/pos/wpa_supplicant-wlan0.conf\nRequiresMountsFor=/etc/pos\n' \
+  >"$R/etc/systemd/system/wpa_supplicant@wlan0.service.d/counter-pos.conf"
+# SSH: host keys and the operator's keys in /etc/pos/ssh (pos-firstboot, pos-boot-import); the
+# packages' host keys are not shipped (every card would share them).
+rm -f "$R"/etc/ssh/ssh_host_*
+mkdir -p "$R/etc/systemd/system/ssh.service.d"
+printf '[Unit]\nRequiresMountsFor=/etc/pos\nAfter=pos-firstboot.service\n' >"$R/etc/systemd/system/ssh.service.d/counter-pos.conf"
+
+# Updates: RAUC with two slots per class (boot: FAT, root: ext4), the Raspberry Pi firmware's
+# autoboot.txt/tryboot as the boot selection (pos-rauc-tryboot), the CA bundles must be signed
+# under, and RAUC's own status on /data (shared by both slots).
+install -D -m 0644 "$POS_KEYRING" "$R/etc/rauc/keyring.pem"
+cat >"$R/etc/rauc/system.conf" <<EOF
+# Counter POS (image/customize.sh). Slots by PARTUUID: <disk signature>-<partition>.
+[system]
+compatible=$POS_COMPATIBLE
+bootloader=custom
+bundle-formats=-plain
+data-directory=/data/rauc
+max-bundle-download-size=2147483648
+
+[keyring]
+path=/etc/rauc/keyring.pem
+
+[handlers]
+bootloader-custom-backend=/usr/lib/pos/pos-rauc-tryboot
+post-install=/usr/lib/pos/pos-rauc-post-install
+
+[slot.boot.0]
+device=/dev/disk/by-partuuid/$POS_DISKID-02
+type=vfat
+parent=rootfs.0
+
+[slot.boot.1]
+device=/dev/disk/by-partuuid/$POS_DISKID-03
+type=vfat
+parent=rootfs.1
+
+[slot.rootfs.0]
+device=/dev/disk/by-partuuid/$POS_DISKID-05
+type=ext4
+bootname=A
+resize=true
+
+[slot.rootfs.1]
+device=/dev/disk/by-partuuid/$POS_DISKID-06
+type=ext4
+bootname=B
+resize=true
+EOF
+mkdir -p "$R/etc/systemd/system/rauc.service.d"
+printf '[Unit]\nRequiresMountsFor=/data\n' >"$R/etc/systemd/system/rauc.service.d/counter-pos.conf"
 install -D -m 0644 "$POS_REPO/docs/APPLIANCE.md" "$R/usr/share/doc/counter-pos/APPLIANCE.md" 2>/dev/null || true
-in_root /usr/lib/pos/pos-scanner-rules
+in_root env POS_SCANNERS_LIST=/usr/lib/pos/data-skeleton/etc-pos/scanners.list /usr/lib/pos/pos-scanner-rules
 in_root systemd-tmpfiles --create /usr/lib/tmpfiles.d/counter-pos.conf
 say "users: $(in_root id pos) / $(in_root id pos-kiosk)"
 
@@ -102,7 +173,7 @@ kver=$(basename "$(ls -d "$R"/usr/lib/modules/* | sort -V | tail -1)")
 # screen, which gets the boot messages. (At build time "auto" would look at the build host.)
 {
   echo "# Counter POS (image/customize.sh)"
-  echo "ROOTPART=PARTUUID=$POS_DISKID-02"
+  echo "ROOTPART=PARTUUID=$POS_DISKID-05"
   echo 'CONSOLES="ttyS1,115200 tty0"'
 } >>"$R/etc/default/raspi-firmware"
 # No console blanking on the kiosk's screen.
@@ -113,8 +184,10 @@ say "cmdline.txt: $(cat "$R/boot/firmware/cmdline.txt")"
 say "config.txt: $(grep -v '^#' "$R/boot/firmware/config.txt" | grep . | paste -sd';' -)"
 
 # Units: enabled the way an admin would; the kiosk only starts where cage+chromium exist.
-systemctl --root="$R" enable pos-firstboot.service pos-daemon.service pos-kiosk.service \
-  pos-scanner-rules.path pos-boot-import.service systemd-networkd.service \
+systemctl --root="$R" enable pos-partitions.service pos-firstboot.service pos-daemon.service \
+  pos-kiosk.service pos-scanner-rules.path pos-scanner-rules.service pos-boot-import.service \
+  pos-update.path pos-update-report.service pos-update-confirm.service \
+  wpa_supplicant@wlan0.service systemd-networkd.service \
   systemd-resolved.service systemd-timesyncd.service 2>&1 | sed 's/^/customize: /'
 systemctl --root="$R" set-default multi-user.target
 # The build's dpkg speed-up must not stay: on the Pi, apt upgrades need dpkg's fsyncs.

@@ -562,7 +562,7 @@ check(
 );
 const fsState = await ssh(
   g,
-  'src=$(findmnt -no SOURCE /data); echo "$src $(findmnt -no OPTIONS /data | cut -d, -f1) $(tune2fs -l "$src" | sed -n "s/^Filesystem state: *//p") errors=$(dmesg | grep -c "EXT4-fs error")"; journalctl -b -o cat --no-pager | grep -E "fsck|EXT4-fs \\(vda3\\)" | tail -4 | paste -sd"|"',
+  'src=$(findmnt -no SOURCE /data); echo "$src $(findmnt -no OPTIONS /data | cut -d, -f1) $(tune2fs -l "$src" | sed -n "s/^Filesystem state: *//p") errors=$(dmesg | grep -c "EXT4-fs error")"; journalctl -b -o cat --no-pager | grep -E "fsck|EXT4-fs \\(vda7\\)" | tail -4 | paste -sd"|"',
 );
 check(
   '/data mounts clean after the power cut (rw, state clean, no ext4 errors)',

@@ -79,6 +79,7 @@ export function ensureTools({ ssh = false } = {}) {
     'qemu-img': 'qemu-utils',
     'qemu-io': 'qemu-utils',
     mcopy: 'mtools',
+    fdtput: 'device-tree-compiler',
     ...(ssh ? { ssh: 'openssh-client', 'ssh-keygen': 'openssh-client' } : {}),
   };
   const missing = new Set();
@@ -135,12 +136,36 @@ export function findImage({
   return images[0];
 }
 
+const formatOf = (file) => (file.endsWith('.qcow2') ? 'qcow2' : 'raw');
+
+/** `count` blocks of `bs` bytes from block `skip` of a raw image or a qcow2 disk, into `dest`. */
+function extract(file, dest, bs, skip, count) {
+  execFileSync('qemu-img', [
+    'dd',
+    '-f',
+    formatOf(file),
+    '-O',
+    'raw',
+    `bs=${bs}`,
+    `skip=${skip}`,
+    `count=${count}`,
+    `if=${file}`,
+    `of=${dest}`,
+  ]);
+  return dest;
+}
+
 /** MBR (disk signature at 440, four 16-byte entries at 446: type at +4, first LBA at +8). */
-export function readMbr(file) {
-  const buf = Buffer.alloc(512);
-  const fd = openSync(file, 'r');
-  readSync(fd, buf, 0, 512, 0);
-  closeSync(fd);
+export function readMbr(file, work = null) {
+  let buf;
+  if (formatOf(file) === 'raw') {
+    buf = Buffer.alloc(512);
+    const fd = openSync(file, 'r');
+    readSync(fd, buf, 0, 512, 0);
+    closeSync(fd);
+  } else {
+    buf = readFileSync(extract(file, path.join(work, 'mbr.bin'), 512, 0, 1));
+  }
   if (buf.readUInt16LE(510) !== 0xaa55) throw new Error(`${file}: no MBR boot signature`);
   const parts = [];
   for (let i = 0; i < 4; i++) {
@@ -154,39 +179,86 @@ export function readMbr(file) {
   return { signature: buf.readUInt32LE(440).toString(16).padStart(8, '0'), parts };
 }
 
+/** The [all] and [tryboot] sections of an autoboot.txt: { all: {key: value}, tryboot: {...} }. */
+export function parseAutoboot(text) {
+  const sections = {};
+  let section = 'all';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const head = /^\[(\w+)\]$/.exec(line);
+    if (head) section = head[1];
+    else if (/^\w+=/.test(line)) {
+      const [k, v] = line.split('=', 2);
+      (sections[section] ??= {})[k] = v;
+    }
+  }
+  return sections;
+}
+
 /**
- * What the Pi's firmware would read from the FAT boot partition: cmdline.txt, config.txt and
- * the kernel and initramfs config.txt names (copied into `work`).
+ * What the Raspberry Pi firmware does before Linux starts, from the disk as it is now (a raw
+ * image or the qcow2 disk a guest wrote to): autoboot.txt on partition 1 picks the boot
+ * partition ([all] boot_partition=, or [tryboot] boot_partition= when the one-shot tryboot flag
+ * is set; tryboot_a_b=1), and that partition's config.txt names the kernel and initramfs and
+ * its cmdline.txt the kernel command line. Without autoboot.txt, partition 1 is booted (the
+ * layout before A/B). The files are copied into `work`; `partition` and `tryboot` go into the
+ * device tree as the firmware's /chosen/bootloader does (startGuest).
  */
-export function bootFiles(image, work) {
-  const mbr = readMbr(image);
-  const fat = `${image}@@${mbr.parts[0].start}`;
-  const fromBoot = (file) => {
-    const dest = path.join(work, path.basename(file));
-    execFileSync('mcopy', ['-n', '-i', fat, `::/${file}`, dest]);
+export function piFirmware(disk, work, { tryboot = false } = {}) {
+  const mbr = readMbr(disk, work);
+  const fat = (n) => {
+    const p = mbr.parts[n - 1];
+    if (!p || p.size === 0) throw new Error(`${disk}: partition ${n} does not exist`);
+    const MiB = 1024 * 1024;
+    return extract(disk, path.join(work, `p${n}.vfat`), MiB, p.start / MiB, p.size / MiB);
+  };
+  const read = (img, file, dest = path.join(work, path.basename(file))) => {
+    execFileSync('mcopy', ['-n', '-o', '-i', img, `::/${file}`, dest]);
     return dest;
   };
-  const cmdline = readFileSync(fromBoot('cmdline.txt'), 'utf8').trim();
-  const config = readFileSync(fromBoot('config.txt'), 'utf8');
+  const p1 = fat(1);
+  let partition = 1;
+  let autoboot = null;
+  try {
+    autoboot = parseAutoboot(readFileSync(read(p1, 'autoboot.txt'), 'utf8'));
+  } catch {
+    /* no autoboot.txt: partition 1 */
+  }
+  if (autoboot) {
+    const flag = tryboot && autoboot.all?.tryboot_a_b === '1';
+    partition = Number((flag ? autoboot.tryboot : autoboot.all)?.boot_partition ?? 1);
+  }
+  const img = partition === 1 ? p1 : fat(partition);
+  const cmdline = readFileSync(read(img, 'cmdline.txt'), 'utf8').trim();
+  const config = readFileSync(read(img, 'config.txt'), 'utf8');
   const kernelName = /^kernel=(\S+)/m.exec(config)?.[1];
   const initrdName = /^initramfs\s+(\S+)/m.exec(config)?.[1];
   return {
     mbr,
+    partition,
+    tryboot: Boolean(tryboot),
+    autoboot,
     cmdline,
     config,
     kernelName,
     initrdName,
-    kernel: kernelName ? fromBoot(kernelName) : null,
-    initrd: initrdName ? fromBoot(initrdName) : null,
+    kernel: kernelName ? read(img, kernelName) : null,
+    initrd: initrdName ? read(img, initrdName) : null,
   };
 }
 
+/** The first boot's files: piFirmware on the image as flashed. */
+export function bootFiles(image, work) {
+  return piFirmware(image, work);
+}
+
 /**
- * A copy-on-write qcow2 disk over the image, `extraBytes` larger (so the first boot really
- * grows /data); the image itself stays untouched. `bootFiles` (name → local file) are written
- * into the overlay's FAT boot partition first, the way an operator drops files on the card.
+ * A copy-on-write qcow2 disk over the image: a virtual card of `cardBytes` (default an 8 GB
+ * card, the smallest the A/B layout takes; the first boot makes slot B and /data on it); the
+ * image itself stays untouched. `bootFiles` (name → local file) are written into the overlay's
+ * first FAT partition (POSBOOT) first, the way an operator drops files on the card.
  */
-export function makeDisk(image, work, { extraBytes = 2 ** 30, bootFiles: drop = {} } = {}) {
+export function makeDisk(image, work, { cardBytes = 8e9, bootFiles: drop = {} } = {}) {
   const overlay = path.join(work, 'disk.qcow2');
   execFileSync('qemu-img', [
     'create',
@@ -198,7 +270,7 @@ export function makeDisk(image, work, { extraBytes = 2 ** 30, bootFiles: drop = 
     '-b',
     image,
     overlay,
-    String(statSync(image).size + extraBytes),
+    String(Math.max(cardBytes, statSync(image).size)),
   ]);
   if (Object.keys(drop).length > 0) {
     const { parts } = readMbr(image);
@@ -379,8 +451,10 @@ export async function startGuest({
   }
   const serial = path.join(work, `${name}.serial.log`);
   const qmpSock = path.join(work, `${name}.qmp.sock`);
+  const machine = (extra = '') => ['-M', `virt${extra}`, '-cpu', 'cortex-a72', '-smp', '2'];
   const qemuArgs = [
-    ...['-M', 'virt', '-cpu', 'cortex-a72', '-smp', '2', '-m', String(memMiB)],
+    ...machine(),
+    ...['-m', String(memMiB)],
     ...['-kernel', boot.kernel, '-initrd', boot.initrd, '-append', args],
     ...[
       '-drive',
@@ -405,8 +479,41 @@ export async function startGuest({
     ...['-display', 'none', '-monitor', 'none', '-no-reboot'],
     ...['-serial', `file:${serial}`, '-qmp', `unix:${qmpSock},server=on,wait=off`],
   ];
+  if (boot.partition !== undefined) {
+    // The device tree QEMU would make, plus what the Pi firmware adds: /chosen/bootloader with
+    // the booted partition and the tryboot flag (read by pos-rauc-tryboot in the guest).
+    const dtb = path.join(work, `${name}.dtb`);
+    const rest = qemuArgs.slice(machine().length);
+    const dumpArgs = [...machine(`,dumpdtb=${dtb}`)];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '-qmp' || rest[i] === '-serial') i++;
+      else dumpArgs.push(rest[i]);
+    }
+    execFileSync('qemu-system-aarch64', dumpArgs, { stdio: 'ignore' });
+    execFileSync('fdtput', ['-c', '-p', dtb, '/chosen/bootloader']);
+    execFileSync('fdtput', [
+      '-t',
+      'u',
+      dtb,
+      '/chosen/bootloader',
+      'partition',
+      String(boot.partition),
+    ]);
+    execFileSync('fdtput', [
+      '-t',
+      'u',
+      dtb,
+      '/chosen/bootloader',
+      'tryboot',
+      boot.tryboot ? '1' : '0',
+    ]);
+    qemuArgs.push('-dtb', dtb);
+  }
   r.say(
     `${name}: qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m ${memMiB}` +
+      (boot.partition !== undefined
+        ? `, boot partition ${boot.partition}${boot.tryboot ? ' (tryboot)' : ''}`
+        : '') +
       (display ? `, virtio-gpu ${display.xres}x${display.yres}, xHCI usb-tablet + usb-kbd` : '') +
       `, ${forward.map((g) => `${g} → 127.0.0.1:${ports[g]}`).join(', ')}`,
   );
@@ -461,6 +568,18 @@ export async function startGuest({
       const deadline = Date.now() + timeoutMs;
       while (guest.exit === null && Date.now() < deadline) await sleep(1000);
       return guest.exit !== null && guest.exit.code === 0;
+    },
+    /**
+     * After the guest rebooted (QEMU ends: -no-reboot): the command reboot(2) was given, as the
+     * kernel logs it ("reboot: Restarting system with command '0 tryboot'"); '' for a plain
+     * reboot, null when the guest did not reboot. The Pi firmware reads its one-shot tryboot
+     * flag from this command.
+     */
+    rebootCommand() {
+      const text = guest.log();
+      const m = /reboot: Restarting system with command '([^']*)'/.exec(text);
+      if (m) return m[1];
+      return /reboot: Restarting system/.test(text) ? '' : null;
     },
     /** Keeps the serial log as `dest`. */
     saveLog(dest) {
