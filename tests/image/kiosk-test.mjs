@@ -38,7 +38,9 @@ import {
   repo,
   reporter,
   sleep,
+  ssh as sshAs,
   startGuest,
+  waitFor,
 } from './qemu-guest.mjs';
 
 const execFileP = promisify(execFile);
@@ -202,32 +204,7 @@ async function keys(guest, names) {
 }
 // ------------------------------------------------------------------------------ guest access
 let sshKey = null;
-async function ssh(guest, command, timeoutMs = 60_000) {
-  try {
-    const { stdout } = await execFileP(
-      'ssh',
-      [
-        ...['-i', sshKey, '-p', String(guest.ports[22])],
-        ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-        ...['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-o', 'LogLevel=ERROR'],
-        'root@127.0.0.1',
-        command,
-      ],
-      { timeout: timeoutMs },
-    );
-    return stdout.trim();
-  } catch (err) {
-    return `ssh failed: ${(err.stderr || err.message || '').toString().trim().slice(0, 300)}`;
-  }
-}
-async function waitFor(fn, timeoutMs, everyMs = 2000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v || Date.now() > deadline) return v;
-    await sleep(everyMs);
-  }
-}
+const ssh = (guest, command, timeoutMs = 60_000) => sshAs(guest, sshKey, command, { timeoutMs });
 
 // ---------------------------------------------------------------------------------------------
 ensureTools({ ssh: true });

@@ -12,7 +12,7 @@
 //   guest.kill();                                // SIGKILL: a power cut
 //
 // Every wait is bounded; callers print what they waited for and how long.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { readdirSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -73,8 +73,11 @@ export function reporter(prefix) {
 }
 
 /** Commands → Debian packages, installed with apt-get when missing (as root). */
-export function ensureTools({ ssh = false } = {}) {
+export function ensureTools({ ssh = false, bundles = false } = {}) {
   const need = {
+    ...(bundles
+      ? { rauc: 'rauc', unsquashfs: 'squashfs-tools', debugfs: 'e2fsprogs', openssl: 'openssl' }
+      : {}),
     'qemu-system-aarch64': 'qemu-system-arm',
     'qemu-img': 'qemu-utils',
     'qemu-io': 'qemu-utils',
@@ -298,6 +301,52 @@ export function makeDisk(image, work, { cardBytes = 8e9, bootFiles: drop = {} } 
   return overlay;
 }
 
+/**
+ * Runs `command` as root in the guest over SSH (forwarded port 22, key `key`); its output, or
+ * "ssh failed: …" (never throws). `full` returns { code, stdout, stderr } instead.
+ */
+export function ssh(guest, key, command, { timeoutMs = 60_000, full = false } = {}) {
+  return new Promise((resolve) => {
+    execFile(
+      'ssh',
+      [
+        ...['-i', key, '-p', String(guest.ports[22])],
+        ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
+        ...['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-o', 'LogLevel=ERROR'],
+        'root@127.0.0.1',
+        command,
+      ],
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        if (full)
+          return resolve({ code, stdout: String(stdout).trim(), stderr: String(stderr).trim() });
+        if (err && code === -1)
+          return resolve(
+            `ssh failed: ${(stderr || err.message || '').toString().trim().slice(0, 300)}`,
+          );
+        if (err)
+          return resolve(
+            `ssh failed: ${String(stderr || stdout)
+              .trim()
+              .slice(0, 300)}`,
+          );
+        resolve(String(stdout).trim());
+      },
+    );
+  });
+}
+
+/** Polls `fn` until it returns something truthy or `timeoutMs` passes (then its last value). */
+export async function waitFor(fn, timeoutMs, everyMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v || Date.now() > deadline) return v;
+    await sleep(everyMs);
+  }
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -430,6 +479,7 @@ export async function startGuest({
   display = null,
   append = [],
   memMiB = 2048,
+  drives = [],
 }) {
   // The Pi's consoles (serial0, tty1) become QEMU virt's PL011 UART (the last console= is
   // /dev/console) and, with a screen, tty0 as on the Pi.
@@ -462,6 +512,13 @@ export async function startGuest({
       '-device',
       'virtio-blk-pci,drive=disk',
     ],
+    // Extra disks (read-only, raw): /dev/vdb, /dev/vdc … in the guest, like a USB stick.
+    ...drives.flatMap((file, i) => [
+      '-drive',
+      `if=none,id=extra${i},file=${file},format=raw,readonly=on`,
+      '-device',
+      `virtio-blk-pci,drive=extra${i}`,
+    ]),
     ...['-netdev', `user,id=net,${hostfwd.join(',')}`],
     // romfile= : no PXE option ROM. The kernel is booted directly, and Debian ships the ROM
     // (efi-virtio.rom) in ipxe-qemu, which qemu-system-arm only recommends.
