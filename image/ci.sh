@@ -2,6 +2,9 @@
 # CI step for the appliance (.ci/run): builds the small image (image/build.sh --small: the same
 # package lists and customize.sh as the release, without the kiosk browser) and boots it in QEMU:
 #   - always: the small image's boot test (tests/image/boot-test.mjs);
+#   - with POS_CI_OTA=1: also the update test on the small image (tests/image/ota-test.mjs:
+#     A/B install, trial boot, rollback; docs/APPLIANCE.md gives its duration; run it as
+#     `npm run test:image:ota`);
 #   - with POS_CI_KIOSK=1: also the full image's kiosk test (tests/image/kiosk-test.mjs:
 #     screen, tap, crashes, power cut). Off by default: see docs/APPLIANCE.md for its duration
 #     against CI's 60-minute budget; run it as `npm run test:image:kiosk`.
@@ -16,6 +19,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 export POS_IMAGE_CACHE=${POS_IMAGE_CACHE:-/var/cache/counter-pos/image}
 BUILD_TIMEOUT=${POS_IMAGE_BUILD_TIMEOUT:-2700}
 KIOSK=${POS_CI_KIOSK:-0}
+OTA=${POS_CI_OTA:-0}
 skip() {
   echo "image CI: SKIPPED, this machine cannot build images: $*"
   exit 0
@@ -41,6 +45,11 @@ t1=$(date +%s)
 node "$REPO/tests/image/boot-test.mjs" "$SMALL"
 t2=$(date +%s)
 echo "image CI: images built in $((t1 - t0)) s, small image booted and checked in $((t2 - t1)) s"
+if [ "$OTA" = 1 ]; then
+  t3=$(date +%s)
+  node "$REPO/tests/image/ota-test.mjs" "$SMALL"
+  echo "image CI: update test on the small image in $(($(date +%s) - t3)) s"
+fi
 if [ "$KIOSK" = 1 ]; then
   node "$REPO/tests/image/kiosk-test.mjs" "$FULL"
   echo "image CI: kiosk test on the full image in $(($(date +%s) - t2)) s"

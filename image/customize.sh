@@ -81,12 +81,11 @@ install -d -m 0750 "$skel/pos"
 in_root chown pos:pos /usr/lib/pos/data-skeleton/pos
 install -m 0644 "$S/scanners.list" "$skel/etc-pos/scanners.list"
 install -D -m 0644 "$S/scanners.list" "$R/usr/share/pos/scanners.list"
-# Wi-Fi settings (pos-boot-import) live in /etc/pos too.
+# Wi-Fi settings (pos-boot-import) live in /etc/pos too; pos-boot-import starts
+# wpa_supplicant@wlan0 when they exist (enabled, the unit would wait for a wlan0 device that a
+# Pi without Wi-Fi, or QEMU, never has).
 mkdir -p "$R/etc/wpa_supplicant"
 ln -sf /etc/pos/wpa_supplicant-wlan0.conf "$R/etc/wpa_supplicant/wpa_supplicant-wlan0.conf"
-mkdir -p "$R/etc/systemd/system/wpa_supplicant@wlan0.service.d"
-printf '[Unit]\n# Counter POS: only once Wi-Fi settings were imported (pos-boot-import)\nConditionPathExists=/etc/pos/wpa_supplicant-wlan0.conf\nRequiresMountsFor=/etc/pos\n' \
-  >"$R/etc/systemd/system/wpa_supplicant@wlan0.service.d/counter-pos.conf"
 # SSH: host keys and the operator's keys in /etc/pos/ssh (pos-firstboot, pos-boot-import); the
 # packages' host keys are not shipped (every card would share them).
 rm -f "$R"/etc/ssh/ssh_host_*
@@ -187,7 +186,7 @@ say "config.txt: $(grep -v '^#' "$R/boot/firmware/config.txt" | grep . | paste -
 systemctl --root="$R" enable pos-partitions.service pos-firstboot.service pos-daemon.service \
   pos-kiosk.service pos-scanner-rules.path pos-scanner-rules.service pos-boot-import.service \
   pos-update.path pos-update-report.service pos-update-confirm.service \
-  wpa_supplicant@wlan0.service systemd-networkd.service \
+  systemd-networkd.service \
   systemd-resolved.service systemd-timesyncd.service 2>&1 | sed 's/^/customize: /'
 systemctl --root="$R" set-default multi-user.target
 # The build's dpkg speed-up must not stay: on the Pi, apt upgrades need dpkg's fsyncs.

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // QEMU boot test of a built Counter POS image (npm run test:image).
 //
-// Boots the image's own root file system with its own Debian arm64 kernel and initrd (read
-// from the image's FAT boot partition, as the Raspberry Pi firmware would) in
-// qemu-system-aarch64 -M virt (software emulation, Cortex-A72 like a Pi 4). The disk is a
-// qcow2 overlay over the image, 1 GiB larger, so the first boot really grows /data and the
-// image itself stays untouched. The daemon's port is forwarded to 127.0.0.1 only.
+// Boots the image's own root file system with its own Debian arm64 kernel and initrd (the boot
+// slot autoboot.txt names, its config.txt and cmdline.txt, as the Raspberry Pi firmware would)
+// in qemu-system-aarch64 -M virt (software emulation, Cortex-A72 like a Pi 4). The disk is a
+// qcow2 overlay over the image, an 8 GB card, so the first boot really makes slot B and /data
+// and the image itself stays untouched. The daemon's port is forwarded to 127.0.0.1 only.
 //
 // Checks: multi-user.target reached; pos-firstboot wrote secrets that meet the production
-// rules (0600, APP_ENV=production); /data grew; pos-daemon active and GET /api/v1/health
+// rules (0600, APP_ENV=production); /data made (partition 7) and slot A booted and committed;
+// pos-daemon active and GET /api/v1/health
 // answers from the host with app_env=production; pos-kiosk enabled (it needs a display and,
 // in the small image, a browser: the unit is enabled and skipped by its conditions); no failed
 // units. Then an ACPI-style power-button press (QMP system_powerdown) must power off cleanly.
@@ -46,19 +47,21 @@ const work = mkdtempSync(path.join(tmpdir(), 'pos-boot-test-'));
 r.onCleanup(() => rmSync(work, { recursive: true, force: true }));
 const bootInfo = bootFiles(image, work);
 const { mbr, cmdline } = bootInfo;
-const [boot, root, data] = mbr.parts;
+const [posboot, bootA, , extended] = mbr.parts;
 say(
   `image ${image} (${(statSync(image).size / 2 ** 20).toFixed(0)} MiB), disk id ${mbr.signature}`,
 );
 check(
-  'MBR has FAT boot, ext4 root and data partitions',
-  boot.type === 0x0c && root.type === 0x83 && data.type === 0x83 && data.size > 0,
+  'MBR: FAT POSBOOT (1), FAT boot slot A (2), extended (4) for the root slots and data',
+  posboot.type === 0x0c && bootA.type === 0x0c && extended.type === 0x05,
   mbr.parts.map((p) => `0x${p.type.toString(16)}@${p.start / 2 ** 20}MiB`).join(' '),
 );
 check(
-  'cmdline.txt boots root=PARTUUID=<disk id>-02',
-  cmdline.includes(`root=PARTUUID=${mbr.signature}-02`),
-  cmdline,
+  'autoboot.txt starts boot partition 2 (slot A); its cmdline.txt boots root=PARTUUID=<disk id>-05, rauc.slot=A',
+  bootInfo.partition === 2 &&
+    cmdline.includes(`root=PARTUUID=${mbr.signature}-05`) &&
+    /\brauc\.slot=A\b/.test(cmdline),
+  `partition ${bootInfo.partition}: ${cmdline}`,
 );
 check(
   'config.txt names kernel and initramfs',
@@ -153,7 +156,18 @@ check(
 );
 check('pos-kiosk enabled', /^enabled\//.test(status['pos-kiosk'] ?? ''), status['pos-kiosk']);
 const dataMiB = Number(/ (\d+)MiB/.exec(status.data ?? '')?.[1] ?? 0);
-check('first boot grew /data (> 512 MiB)', dataMiB > 512, status.data);
+check(
+  'first boot made the data partition (vda7, > 512 MiB) and slot B (pos-partitions)',
+  /^\/dev\/vda7 /.test(status.data ?? '') &&
+    dataMiB > 512 &&
+    /\/active$/.test(status['pos-partitions'] ?? ''),
+  `${status.data}; pos-partitions ${status['pos-partitions']}`,
+);
+check(
+  'booted slot A, committed A, no trial boot (autoboot.txt, /chosen/bootloader)',
+  status.slot === 'A' && status.slot_committed === 'A' && status.tryboot === '0',
+  `slot ${status.slot}, committed ${status.slot_committed}, tryboot ${status.tryboot}`,
+);
 check('first-boot admin token kept for one showing', status.first_boot_token === 'present');
 check(
   'the daemon serves the first-boot token page to the kiosk (loopback)',
