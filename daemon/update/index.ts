@@ -110,7 +110,9 @@ export class Updates {
 
   private async jobView(): Promise<UpdateJobView | null> {
     const st = await readJsonFile<UpdateStatusFile>(this.deps.dir, FILES.status);
-    if (this.job && (!st || st.id !== this.job.id)) return this.job;
+    // Once the agent answers for the job, its status.json is the truth (and stays so).
+    if (this.job && st?.id === this.job.id && !this.receiving) this.job = null;
+    if (this.job) return this.job;
     if (!st) return null;
     const { detail: _detail, ...view } = st;
     return view;
@@ -311,6 +313,7 @@ export class Updates {
   private async check_(): Promise<void> {
     const { dir } = this.deps;
     const st = await readJsonFile<UpdateStatusFile>(dir, FILES.status);
+    if (this.job && st?.id === this.job.id && !this.receiving) this.job = null;
     if (st?.state === 'installed' && st.bundle_version && this.waiting?.id !== st.id) {
       this.waiting = { id: st.id, version: st.bundle_version, slot: st.target_slot ?? '' };
       this.rebootAskedFor = null;

@@ -146,3 +146,76 @@ export async function agentHarness(dir?: string): Promise<AgentHarness> {
     },
   };
 }
+
+/**
+ * POSTs `body` (a Buffer or a file streamed in 1 MiB chunks) to /api/v1/admin/update/bundle
+ * with http.request and a Content-Length. `pauseAt`: after that many bytes the sending stops
+ * until `onPause()` resolves (to look at the daemon while the body is half sent).
+ */
+export async function uploadBundle(
+  url: string,
+  body: Buffer | { file: string; size: number },
+  opts: { token?: string; pauseAt?: number; onPause?: () => Promise<void> } = {},
+): Promise<{ status: number; body: any }> {
+  const http = await import('node:http');
+  const { createReadStream } = await import('node:fs');
+  const size = Buffer.isBuffer(body) ? body.length : body.size;
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/api/v1/admin/update/bundle`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(size),
+        ...(opts.token === ''
+          ? {}
+          : { authorization: `Bearer ${opts.token ?? 'demo-admin-token'}` }),
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }),
+      );
+    });
+    req.on('error', reject);
+    if (Buffer.isBuffer(body)) return req.end(body);
+    const src = createReadStream(body.file, { highWaterMark: 1024 * 1024 });
+    let sent = 0;
+    let paused = false;
+    src.on('data', (chunk) => {
+      sent += chunk.length;
+      if (!req.write(chunk)) {
+        src.pause();
+        req.once('drain', () => !paused && src.resume());
+      }
+      if (!paused && opts.pauseAt !== undefined && sent >= opts.pauseAt) {
+        paused = true;
+        opts.pauseAt = undefined;
+        src.pause();
+        void opts.onPause!().then(() => {
+          paused = false;
+          src.resume();
+        }, reject);
+      }
+    });
+    src.on('end', () => req.end());
+    src.on('error', reject);
+  });
+}
+
+/** Polls `probe` until it returns a value (not undefined); bounded. */
+export async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
