@@ -113,7 +113,8 @@ export class Updates {
     // Once the agent answers for the job, its status.json is the truth (and stays so).
     if (this.job && st?.id === this.job.id && !this.receiving) this.job = null;
     if (this.job) return this.job;
-    if (!st) return null;
+    // A reboot asked for before this start has happened: nothing is running any more.
+    if (!st || (st.state === 'rebooting' && st.updated_at < this.startedAt)) return null;
     const { detail: _detail, ...view } = st;
     return view;
   }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { ROOT, tempDir } from './daemon.js';
@@ -105,6 +105,8 @@ export async function agentHarness(dir?: string): Promise<AgentHarness> {
   const stateFile = path.join(base, 'rauc-state.json');
   const rebootLog = path.join(base, 'reboots.log');
   await writeFakeState(stateFile);
+  // On the appliance the image makes the directory (owned by pos); here the harness does.
+  await mkdir(updateDir, { recursive: true });
   const env = {
     PATH: process.env.PATH ?? '',
     POS_UPDATE_DIR: updateDir,
