@@ -34,7 +34,9 @@ export function updateRoutes(routes: Routes, deps: UpdateRouteDeps): void {
 
   routes.put('/api/v1/admin/update/channel', async (ctx) => {
     const body = await readJson(ctx);
-    ctx.body = { channel: await updates.setChannel(ctx, body.url ?? null) };
+    if (!Object.hasOwn(body, 'url'))
+      fail(400, 'invalid_field', 'url is required (null clears the channel)', 'url');
+    ctx.body = { channel: await updates.setChannel(ctx, body.url) };
   });
 
   routes.post('/api/v1/admin/update/check', async (ctx) => {
