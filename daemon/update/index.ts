@@ -8,7 +8,7 @@
  * `rolled_back` (the new slot did not come up and the boot fell back), audited and kept.
  * It also holds the kiosk's "painted" signal for GET /api/v1/health (the mark-good check).
  */
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -26,9 +26,10 @@ import type {
   UpdateRequest,
   UpdateStatusFile,
 } from '../protocol.js';
-import { BUNDLE_RE, FILES, exists, readJsonFile, removeFile, writeJson } from './files.js';
+import { FILES, exists, readJsonFile, removeFile, writeJson } from './files.js';
 import { downloadBundle, fetchManifest, isNewer, channelUrl } from './channel.js';
-import { bundleName, ensureSpace, receiveBundle } from './receive.js';
+import * as receive from './receive.js';
+import { outcomeOf } from './outcome.js';
 
 export interface UpdatesDeps {
   dir: string;
@@ -43,6 +44,7 @@ export interface UpdatesDeps {
 }
 
 type Waiting = { id: string; version: string; slot: string };
+type Session = receive.Session;
 
 export class Updates {
   readonly name = 'updates';
@@ -51,6 +53,8 @@ export class Updates {
   /** The job while the daemon itself is receiving (upload, download) or just handed it over. */
   private job: UpdateJobView | null = null;
   private receiving = false;
+  /** The upload being received (in one request or in parts). */
+  private session: Session | null = null;
   private download: AbortController | null = null;
   private waiting: Waiting | null = null;
   private rebootAskedFor: string | null = null;
@@ -68,7 +72,7 @@ export class Updates {
     await mkdir(dir, { recursive: true });
     this.channel = (await readJsonFile<UpdateChannelInfo>(dir, FILES.channel)) ?? { url: null };
     this.outcome = await readJsonFile<UpdateOutcome>(dir, FILES.outcome);
-    await this.removeLeftovers();
+    await receive.removeLeftovers(this.deps.dir);
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.deps.checkMs);
     this.timer.unref();
@@ -78,6 +82,7 @@ export class Updates {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.download?.abort();
+    if (this.session) await this.abandonUpload(this.session.id);
     await this.ticking;
   }
 
@@ -145,33 +150,79 @@ export class Updates {
   }
 
   // ------------------------------------------------------------------- ways in
-  /** POST …/update/bundle: the raw body streamed to disk, then the install request. */
-  async upload(ctx: Context): Promise<UpdateJobView> {
+  /**
+   * POST …/update/bundle: the raw body streamed to disk — the whole bundle, or one part of it
+   * (Content-Range, parts in order); after the last byte, the install request.
+   */
+  async upload(ctx: Context): Promise<{ job: UpdateJobView; complete: boolean }> {
     const length = Number(ctx.get('content-length') || NaN);
     if (!Number.isSafeInteger(length) || length <= 0)
       fail(411, 'update_length_required', 'Send the bundle with a Content-Length');
-    if (length > this.deps.maxBytes)
+    const part = receive.partOf(ctx.get('content-range')) ?? {
+      start: 0,
+      end: length - 1,
+      total: length,
+    };
+    if (part.end - part.start + 1 !== length)
+      fail(400, 'invalid_field', 'Content-Range does not match the body', 'content-range');
+    if (part.total > this.deps.maxBytes)
       fail(413, 'update_too_large', 'The bundle is larger than POS_UPDATE_MAX_BYTES', undefined, {
         max_bytes: this.deps.maxBytes,
       });
+    if (part.start === 0) await this.beginUpload(part.total);
+    const s = this.session;
+    if (!s || s.busy || s.received !== part.start || s.total !== part.total) {
+      if (s && !s.busy) await this.abandonUpload(s.id);
+      fail(409, 'update_upload_incomplete', 'This part does not continue the upload; start again');
+    }
+    s.busy = true;
+    if (s.idle) clearTimeout(s.idle);
+    try {
+      await receive.receivePart(ctx.req, this.deps.dir, part.start, length, (bytes) => {
+        const progress = Math.floor(((part.start + bytes) / part.total) * 100);
+        if (progress !== this.job?.progress) this.setJob({ id: s.id, progress });
+      });
+      s.received += length;
+      if (s.received < s.total) {
+        s.idle = setTimeout(() => void this.abandonUpload(s.id), receive.UPLOAD_IDLE_MS);
+        s.idle.unref();
+        return { job: this.job!, complete: false };
+      }
+      const file = await receive.completeBundle(this.deps.dir, s.id);
+      this.session = null;
+      await this.handOver(s.id, file);
+      this.receiving = false;
+      this.deps.audit(ctx, 'update.upload', null, { id: s.id, bytes: s.total });
+      return { job: this.job!, complete: true };
+    } catch (err) {
+      await this.abandonUpload(s.id);
+      throw err;
+    } finally {
+      s.busy = false;
+    }
+  }
+
+  private async beginUpload(total: number): Promise<void> {
     await this.claim();
     const id = randomUUID();
     try {
-      await ensureSpace(this.deps.dir, length);
-      this.setJob({ id, state: 'uploading', progress: 0 });
-      const file = await receiveBundle(ctx.req, this.deps.dir, id, length, (bytes) => {
-        const progress = Math.floor((bytes / length) * 100);
-        if (progress !== this.job?.progress) this.setJob({ id, progress });
-      });
-      await this.handOver(id, file);
-      this.deps.audit(ctx, 'update.upload', null, { id, bytes: length });
-      return this.job!;
+      await receive.ensureSpace(this.deps.dir, total);
     } catch (err) {
-      if (this.job?.id === id) this.job = null;
-      throw err;
-    } finally {
       this.receiving = false;
+      throw err;
     }
+    this.session = { id, total, received: 0, busy: false, idle: null };
+    this.setJob({ id, state: 'uploading', progress: 0 });
+  }
+
+  /** An upload broken off, or left without its next part: its file goes, the slot is free. */
+  private async abandonUpload(id: string): Promise<void> {
+    if (this.session?.id !== id) return;
+    if (this.session.idle) clearTimeout(this.session.idle);
+    this.session = null;
+    await receive.removePart(this.deps.dir);
+    this.setJob({ id, state: 'failed', error_code: 'update_upload_incomplete' });
+    this.receiving = false;
   }
 
   private async handOver(id: string, file: string): Promise<void> {
@@ -226,7 +277,7 @@ export class Updates {
       await writeJson(this.deps.dir, FILES.channel, this.channel);
       if (manifest.size !== undefined && manifest.size > this.deps.maxBytes)
         fail(413, 'update_too_large', 'The bundle is larger than POS_UPDATE_MAX_BYTES');
-      await ensureSpace(this.deps.dir, manifest.size ?? 0);
+      await receive.ensureSpace(this.deps.dir, manifest.size ?? 0);
       this.setJob({ id, state: 'downloading', progress: 0, bundle_version: manifest.version });
       this.deps.audit(ctx, 'update.fetch', null, { id, ...manifest });
       this.download = new AbortController();
@@ -253,9 +304,7 @@ export class Updates {
           if (progress !== this.job?.progress) this.setJob({ id, progress });
         },
       });
-      const file = path.join(this.deps.dir, bundleName(id));
-      await rename(part, file);
-      await this.handOver(id, file);
+      await this.handOver(id, await receive.completeBundle(this.deps.dir, id));
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       this.setJob({
@@ -333,40 +382,17 @@ export class Updates {
   private async checkOutcome(): Promise<void> {
     const { dir } = this.deps;
     const pending = await readJsonFile<UpdatePending>(dir, FILES.pending);
-    // Only a reboot asked for by an earlier run of the daemon has an outcome to tell.
-    if (!pending || !(pending.requested_at < this.startedAt)) return;
-    const slots = await readJsonFile<SlotsFile>(dir, FILES.slots);
-    if (!slots || !(slots.reported_at > pending.requested_at)) return;
-    const updated =
-      slots.booted === pending.target_slot && this.deps.version === pending.expected_version;
-    const outcome: UpdateOutcome = {
-      outcome: updated ? 'updated' : 'rolled_back',
-      version: this.deps.version,
-      slot: slots.booted,
-      expected_version: pending.expected_version,
-      from_version: pending.from_version,
-      from_slot: pending.from_slot,
-      target_slot: pending.target_slot,
-      at: new Date(this.deps.clock.now()).toISOString(),
-    };
+    const slots = pending ? await readJsonFile<SlotsFile>(dir, FILES.slots) : null;
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const outcome = outcomeOf(pending, slots, this.deps.version, this.startedAt, now);
+    if (!outcome) return;
     await writeJson(dir, FILES.outcome, outcome);
     await removeFile(dir, FILES.pending);
     this.outcome = outcome;
     this.waiting = null;
     this.deps.log.info(
-      `update outcome: ${outcome.outcome} (running ${outcome.version} in ${outcome.slot})`,
+      `update outcome: ${outcome.outcome} (${outcome.version} in ${outcome.slot})`,
     );
     this.deps.audit(null, 'update.outcome', pending, outcome);
-  }
-
-  /** At start: a half-received bundle, and bundles no request names any more, are deleted. */
-  private async removeLeftovers(): Promise<void> {
-    const { dir } = this.deps;
-    const req = await readJsonFile<{ bundle?: string }>(dir, FILES.request);
-    for (const name of await readdir(dir)) {
-      const stale =
-        name === FILES.incoming || (BUNDLE_RE.test(name) && req?.bundle !== path.join(dir, name));
-      if (stale) await unlink(path.join(dir, name)).catch(() => {});
-    }
   }
 }

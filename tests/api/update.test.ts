@@ -114,6 +114,42 @@ test('a 50 MiB upload is streamed to disk while it arrives; installed into slot 
   );
 });
 
+test('upload in parts (Content-Range, in order): 200 per part, 202 after the last; a part out of order is refused and the upload starts over', async () => {
+  const { d, agent } = await setup();
+  const bytes = bundleBytes({ version: '0.2.0', size: 300_000 });
+  const send = (from: number, to: number) =>
+    d.request('POST', '/api/v1/admin/update/bundle', {
+      admin: true,
+      raw: bytes.subarray(from, to),
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-range': `bytes ${from}-${to - 1}/${bytes.length}`,
+      },
+    });
+  let r = await send(0, 100_000);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.body.job.state, r.body.job.progress], ['uploading', 33]);
+  // Another upload meanwhile: busy.
+  const other = await uploadBundle(d.url, bundleBytes());
+  assert.deepEqual([other.status, other.body.error.code], [409, 'update_busy']);
+  // A gap: refused, the part file goes, a new upload may start.
+  r = await send(150_000, 200_000);
+  assert.deepEqual([r.status, r.body.error.code], [409, 'update_upload_incomplete']);
+  assert.equal(existsSync(path.join(agent.dir, 'incoming.raucb.part')), false);
+  assert.equal((await info(d)).job.error_code, 'update_upload_incomplete');
+  for (const [from, to, status] of [
+    [0, 100_000, 200],
+    [100_000, 200_000, 200],
+    [200_000, 300_000, 202],
+  ] as const) {
+    r = await send(from, to);
+    assert.equal(r.status, status, r.text);
+  }
+  const job = await jobSettled(d, r.body.job.id);
+  assert.equal(job.state, 'installed');
+  assert.equal((await readFakeState(agent.stateFile)).slots['rootfs.1'].version, '0.2.0');
+});
+
 test('one job at a time: a second upload while the agent installs is 409 update_busy', async () => {
   const { d, agent } = await setup();
   await writeFile(agent.env.FAKE_RAUC_HOLD, 'hold');

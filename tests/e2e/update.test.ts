@@ -81,7 +81,8 @@ test('admin uploads a bundle at 800x480: progress, "installiert", quiet-moment w
   await page.getByTestId('slot-B').getByText('leer').waitFor();
 
   const file = path.join(await tempDir(), 'pos-0.2.0.raucb');
-  await writeFile(file, bundleBytes({ version: '0.2.0', size: 4 * 1024 * 1024 }));
+  // 20 MiB: the page sends it in two parts (16 MiB each at most).
+  await writeFile(file, bundleBytes({ version: '0.2.0', size: 20 * 1024 * 1024 }));
   await writeFile(agent.env.FAKE_RAUC_HOLD, 'hold');
   await page.locator('input[type=file]').setInputFiles(file);
   await page.getByRole('button', { name: 'Hochladen und installieren' }).click();

@@ -1,7 +1,8 @@
 /**
  * Over-the-air updates (admin; docs/UPDATES.md):
  *   GET  /api/v1/admin/update          running version, slots, job, reboot wait, channel, outcome
- *   POST /api/v1/admin/update/bundle   upload a bundle (application/octet-stream, streamed to disk)
+ *   POST /api/v1/admin/update/bundle   upload a bundle (application/octet-stream, streamed to disk),
+ *                                      whole or in parts in order (Content-Range)
  *   PUT  /api/v1/admin/update/channel  {url} the update channel's manifest URL (null = none)
  *   POST /api/v1/admin/update/check    fetch the manifest: version, newer or not
  *   POST /api/v1/admin/update/fetch    download the manifest's bundle (sha256 checked), install
@@ -27,8 +28,9 @@ export function updateRoutes(routes: Routes, deps: UpdateRouteDeps): void {
   routes.post('/api/v1/admin/update/bundle', async (ctx) => {
     if (!ctx.is('application/octet-stream', 'application/vnd.rauc+bundle'))
       fail(415, 'unsupported_media_type', 'Send the bundle (.raucb) as application/octet-stream');
-    const job = await updates.upload(ctx);
-    ctx.status = 202;
+    const { job, complete } = await updates.upload(ctx);
+    // 202: the whole bundle is in and handed to the agent; 200: a part, the next one please.
+    ctx.status = complete ? 202 : 200;
     ctx.body = { job };
   });
 

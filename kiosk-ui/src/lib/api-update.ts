@@ -22,19 +22,39 @@ export const fetchUpdate = () =>
 export const rebootForUpdate = () =>
   request<UpdateInfo>('/api/v1/admin/update/reboot', { method: 'POST' });
 
-/** Sends the file as the raw body; `onProgress(0..100)` while it travels. */
-export function uploadUpdate(
+/**
+ * A part per request: the daemon's HTTP server ends any request after 60 s, and a large
+ * bundle over Wi-Fi takes longer than that; 16 MiB pass in time even on a slow network.
+ */
+export const UPLOAD_PART_BYTES = 16 * 1024 * 1024;
+
+/** Sends the file in parts (Content-Range, in order); `onProgress(0..100)` while it travels. */
+export async function uploadUpdate(
   file: Blob,
   onProgress: (percent: number) => void,
+): Promise<{ job: UpdateJobView }> {
+  for (let start = 0; ; start += UPLOAD_PART_BYTES) {
+    const end = Math.min(file.size, start + UPLOAD_PART_BYTES);
+    const range = `bytes ${start}-${end - 1}/${file.size}`;
+    const answer = await sendPart(file.slice(start, end), range, (n) =>
+      onProgress(Math.floor(((start + n) / file.size) * 100)),
+    );
+    if (end >= file.size) return answer;
+  }
+}
+
+function sendPart(
+  part: Blob,
+  range: string,
+  onBytes: (loaded: number) => void,
 ): Promise<{ job: UpdateJobView }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/admin/update/bundle');
     xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('content-range', range);
     xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(Math.floor((e.loaded / e.total) * 100));
-    };
+    xhr.upload.onprogress = (e) => onBytes(e.loaded);
     xhr.onerror = () => reject(new ApiRequestError(0, 'network', 'The daemon cannot be reached'));
     xhr.onload = () => {
       let data: unknown;
@@ -60,6 +80,6 @@ export function uploadUpdate(
         ),
       );
     };
-    xhr.send(file);
+    xhr.send(part);
   });
 }
