@@ -130,3 +130,17 @@ test('admin uploads a bundle at 800x480: progress, "installiert", quiet-moment w
   await screenshot(page2, 'admin-update-outcome-800x480', { fullPage: true });
   assert.deepEqual(pageErrors(page2), []);
 });
+
+test('the kiosk screen reports its first paint: health says kiosk_painted only after /pos has drawn', async () => {
+  const d = await daemon('0.1.0', await tempDir());
+  assert.equal((await d.get('/api/v1/health')).body.kiosk_painted, false);
+  const { page, context } = await openPage(browser, `${d.url}/pos`, SIZES.small);
+  const painted = await until(
+    async () => ((await d.get('/api/v1/health')).body.kiosk_painted === true ? true : undefined),
+    'kiosk_painted',
+    30_000,
+  );
+  assert.equal(painted, true);
+  assert.deepEqual(pageErrors(page), []);
+  await context.close();
+});
