@@ -10,6 +10,7 @@
  * exists (the appliance), else ./.env when it exists (development).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LAYOUTS, type Layout } from './scanners/keymaps.js';
 export {
   ConfigError,
@@ -118,6 +119,11 @@ export interface Config {
   fleetMaxRate: number;
   /** Seconds between catalog checks and the longest wait between reconnects. */
   fleetCheckSeconds: number;
+
+  /** POS_UPDATE_DIR (resolved): the directory shared with the root update agent. */
+  updateDir: string;
+  updateMaxBytes: number;
+  updateQuietCheckMs: number;
 
   /** systemd integration (set by systemd, not by the operator). */
   notifySocket: string;
@@ -379,6 +385,17 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     fleetMaxRate: int('FLEET_MAX_RATE', get('FLEET_MAX_RATE'), 10, 1_000_000),
     fleetCheckSeconds: int('FLEET_CHECK_SECONDS', get('FLEET_CHECK_SECONDS'), 1, 3600),
 
+    updateDir: get('POS_UPDATE_DIR')
+      ? dataDirValue('POS_UPDATE_DIR', get('POS_UPDATE_DIR'), cwd)
+      : path.join(dataDirValue('DATA_DIR', get('DATA_DIR'), cwd), 'update'),
+    updateMaxBytes: int('POS_UPDATE_MAX_BYTES', get('POS_UPDATE_MAX_BYTES'), 1024, 2 ** 40),
+    updateQuietCheckMs: int(
+      'POS_UPDATE_QUIET_CHECK_MS',
+      get('POS_UPDATE_QUIET_CHECK_MS'),
+      20,
+      60_000,
+    ),
+
     notifySocket: env.NOTIFY_SOCKET ?? '',
     watchdogUsec: env.WATCHDOG_USEC
       ? int('WATCHDOG_USEC', env.WATCHDOG_USEC, 0, Number.MAX_SAFE_INTEGER)
@@ -387,4 +404,25 @@ export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): 
     warnings,
   };
   return config;
+}
+
+/** What the root update agent (daemon/update/agent.ts) reads; it needs none of the rest. */
+export interface AgentConfig {
+  updateDir: string;
+  rauc: string;
+  rebootCommand: string;
+}
+
+export function loadAgentConfig(processEnv: Env = process.env): AgentConfig {
+  const get = (name: string): string => {
+    const v = processEnv[name];
+    if (v) return v;
+    const def = VARS.find((s) => s.name === name)?.def;
+    return typeof def === 'string' ? def : '';
+  };
+  return {
+    updateDir: path.resolve(get('POS_UPDATE_DIR') || '/data/pos/update'),
+    rauc: get('POS_RAUC'),
+    rebootCommand: get('POS_REBOOT_COMMAND'),
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * The wire contract: every HTTP body and WebSocket message type, shared by the daemon and the
  * kiosk UI (kiosk-ui imports this file; it must stay free of Node imports). The types live by
- * area in ./protocol/ (catalog, sales, live, shop, security, fiscal, fleet, display); this
- * file is their one entry point.
+ * area in ./protocol/ (catalog, sales, live, shop, security, fiscal, fleet, display, update);
+ * this file is their one entry point.
  *
  * Conventions: snake_case fields, money as integer cents (`*_cents`), time as ISO 8601 UTC.
  */
@@ -24,3 +24,4 @@ export * from './protocol/security.js';
 export * from './protocol/fiscal.js';
 export * from './protocol/fleet.js';
 export * from './protocol/display.js';
+export * from './protocol/update.js';

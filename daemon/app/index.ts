@@ -38,6 +38,8 @@ import { WsHub } from '../ws/hub.js';
 import { CustomerDisplays } from '../display/index.js';
 import { applyStagedRestore } from '../backup/index.js';
 import { Fleet } from '../fleet/index.js';
+import { Updates } from '../update/index.js';
+import { isLoopback } from '../security/client-ip.js';
 import { createRouter, mountRoutes, routeKey } from '../http/router.js';
 import { openShop, type ShopOps } from './shop.js';
 import { declareRoutes } from './routes.js';
@@ -49,6 +51,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Built UI directory (default: <package root>/dist/ui). */
   uiDir?: string;
+  /** The version the daemon reports as running (default: package.json; tests of the update outcome). */
+  version?: string;
 }
 
 /** What createApp() built; PosApp holds it. */
@@ -70,6 +74,7 @@ export interface AppParts {
   ws: WsHub;
   displays: CustomerDisplays;
   fleet: Fleet;
+  updates: Updates;
   firstBoot: FirstBootToken;
   server: http.Server;
 }
@@ -92,6 +97,7 @@ export class PosApp {
   readonly ws: WsHub;
   readonly displays: CustomerDisplays;
   readonly fleet: Fleet;
+  readonly updates: Updates;
   readonly server: http.Server;
   readonly router: Router;
   readonly koa: Koa;
@@ -121,6 +127,7 @@ export class PosApp {
     this.ws = parts.ws;
     this.displays = parts.displays;
     this.fleet = parts.fleet;
+    this.updates = parts.updates;
     this.server = parts.server;
     this.audit = parts.security.audit;
     this.startedAt = this.clock.now();
@@ -145,6 +152,8 @@ export class PosApp {
       { name: 'receipts-drain', stop: () => shop.receipts.idle() },
       // After the journal is open: ships what it holds beyond the cursor, in the background.
       parts.fleet,
+      // After checkout: the reboot waits on its carts and payments.
+      parts.updates,
       parts.scanners,
       parts.displays,
       parts.ws,
@@ -182,7 +191,7 @@ export class PosApp {
     if (journal) storage['sales journal'] = { state: 'write_failed', message: journal };
     const h: Health = {
       status: 'ok',
-      version: VERSION,
+      version: this.updates.version,
       app_env: this.config.appEnv,
       uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
       storage,
@@ -194,6 +203,7 @@ export class PosApp {
     this.scanners.health(h);
     const p = this.shop.printer.status();
     h.printer = { connected: p.connected, ...(p.message ? { message: p.message } : {}) };
+    h.kiosk_painted = this.updates.painted;
     if (Object.values(h.storage).some((s) => s.state !== 'ok')) h.status = 'degraded';
     return h;
   }
@@ -306,6 +316,16 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
     catalog,
     version: VERSION,
   });
+  const updates = new Updates({
+    dir: config.updateDir,
+    maxBytes: config.updateMaxBytes,
+    checkMs: config.updateQuietCheckMs,
+    version: opts.version ?? VERSION,
+    clock,
+    log: log.child('update'),
+    activity: () => checkout.activity(),
+    audit: security.audit,
+  });
   const displays = new CustomerDisplays({
     events,
     settings,
@@ -343,6 +363,8 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       language: shop.receipts.language(),
     }),
     displaySnapshot: (terminalId) => ({ type: 'display', display: displays.view(terminalId) }),
+    isLocal: (req, ip) => isLoopback(req.socket.remoteAddress ?? '') && isLoopback(ip),
+    onPainted: () => updates.markPainted(),
   });
   ws.setScannersSource(() => scanners.list());
 
@@ -360,6 +382,7 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       ws,
       displays,
       fleet,
+      updates,
       firstBoot,
       server,
     },

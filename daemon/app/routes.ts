@@ -46,6 +46,8 @@ import { backupRoutes } from '../http/routes/backup.js';
 import { fleetRoutes } from '../http/routes/fleet.js';
 import { displayRoutes } from '../http/routes/display.js';
 import { shiftRoutes } from '../http/routes/shifts.js';
+import { updateRoutes } from '../http/routes/update.js';
+import type { Updates } from '../update/index.js';
 import type { CustomerDisplays } from '../display/index.js';
 import { markNewIdentity, type Fleet } from '../fleet/index.js';
 import { STAGED } from '../backup/index.js';
@@ -68,6 +70,7 @@ export interface RouteModules {
   firstBoot: FirstBootToken;
   fleet: Fleet;
   displays: CustomerDisplays;
+  updates: Updates;
   health(): Health;
   /** Asks systemd for a restart (false when not under systemd). */
   requestRestart(): boolean;
@@ -202,5 +205,6 @@ export function declareRoutes(m: RouteModules): RouteSpec[] {
   });
   fleetRoutes(r, { fleet: m.fleet, audit });
   displayRoutes(r, { displays: m.displays, images: m.images, audit });
+  updateRoutes(r, { updates: m.updates });
   return r.specs;
 }

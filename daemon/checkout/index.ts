@@ -193,6 +193,17 @@ export class Checkout {
     };
   }
 
+  /**
+   * What is going on at the tills right now: carts with lines, and sales waiting on a payment
+   * (pending) or partly paid (open split). The update's reboot waits for both to be zero.
+   */
+  activity(): { carts_with_lines: number; open_payments: number } {
+    return {
+      carts_with_lines: this.carts.all().filter((c) => c.lines.length > 0).length,
+      open_payments: this.ledger.pending().length + this.ledger.open().length,
+    };
+  }
+
   // ------------------------------------------------------------------- carts
   getCart(terminalId: string): Cart {
     return this.carts.get(terminalId);

@@ -300,6 +300,31 @@ export const VARS: VarSpec[] = [
     doc: 'Seconds between catalog checks (besides LISTEN/NOTIFY) and the longest wait between reconnects to the centre',
   },
   {
+    name: 'POS_UPDATE_DIR',
+    def: '',
+    doc: 'Directory the daemon and the root update agent share (bundles, request.json, status.json, slots.json; docs/UPDATES.md); empty = `DATA_DIR/update` (the agent: `/data/pos/update`)',
+  },
+  {
+    name: 'POS_UPDATE_MAX_BYTES',
+    def: '2147483648',
+    doc: 'Largest update bundle the admin page may upload or fetch (bytes)',
+  },
+  {
+    name: 'POS_UPDATE_QUIET_CHECK_MS',
+    def: '1000',
+    doc: 'How often the daemon looks at the update files and, after an install, for a quiet moment to reboot (no cart line, no open payment)',
+  },
+  {
+    name: 'POS_RAUC',
+    def: 'rauc',
+    doc: 'Update agent only: the rauc executable it runs',
+  },
+  {
+    name: 'POS_REBOOT_COMMAND',
+    def: 'systemctl reboot "0 tryboot"',
+    doc: 'Update agent only: the reboot command after an install (split into words, no shell; quotes group)',
+  },
+  {
     name: 'POS_ENV_FILE',
     def: '/etc/pos/pos.env or ./.env',
     doc: 'Env file to read (empty = none)',

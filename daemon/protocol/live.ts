@@ -89,7 +89,11 @@ export type ServerMessage =
   | { type: 'display'; display: DisplayState };
 
 /** Browser → server messages. */
-export type ClientMessage = { type: 'ping'; t: number } | { type: 'watch'; terminal_id: string };
+export type ClientMessage =
+  | { type: 'ping'; t: number }
+  | { type: 'watch'; terminal_id: string }
+  /** The kiosk drew its first screen with data (counts only from this machine's kiosk). */
+  | { type: 'client.painted' };
 
 // ------------------------------------------------------------------------- in-process bus
 /** Events on the daemon's in-process bus (daemon/events.ts). */

@@ -157,6 +157,12 @@ export const POLICIES: Record<string, PolicyEntry> = {
   'GET /api/v1/admin/backup': admin,
   'GET /api/v1/admin/restore': admin,
   'POST /api/v1/admin/restore': admin,
+  'GET /api/v1/admin/update': admin,
+  'POST /api/v1/admin/update/bundle': admin,
+  'PUT /api/v1/admin/update/channel': admin,
+  'POST /api/v1/admin/update/check': admin,
+  'POST /api/v1/admin/update/fetch': admin,
+  'POST /api/v1/admin/update/reboot': admin,
   'GET /api/v1/admin/audit': admin,
   'GET /api/v1/admin/audit.csv': admin,
 

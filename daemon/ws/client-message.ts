@@ -1,6 +1,7 @@
 /**
  * What a client may send on its socket, checked: `{type:"ping",t}` with a finite number, and
- * `{type:"watch",terminal_id}` with a till id (never from a customer display). Anything else is
+ * `{type:"watch",terminal_id}` with a till id (never from a customer display), and
+ * `{type:"client.painted"}` (the kiosk's first paint with data). Anything else is
  * an error text for a `{type:"error",code:"bad_message"}` answer; nothing changes. Pure.
  */
 import type { ClientMessage } from '../protocol.js';
@@ -30,6 +31,9 @@ export function readClientMessage(
       if (typeof msg.terminal_id !== 'string' || !TERMINAL_RE.test(msg.terminal_id))
         return { error: 'watch needs a terminal_id of 1-64 letters, digits, "_" or "-"' };
       return { type: 'watch', terminal_id: msg.terminal_id };
+    case 'client.painted':
+      if (display) return { error: 'A customer display does not report the kiosk paint' };
+      return { type: 'client.painted' };
     default:
       return {
         error: `Unknown message type ${JSON.stringify(String((msg as { type?: unknown }).type)).slice(0, 80)}`,

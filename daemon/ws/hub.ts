@@ -50,6 +50,10 @@ export interface HubDeps {
   snapshot(terminalId: string | null, scanners: ScannerInfo[]): ServerMessage;
   /** The first message of a customer display socket of `terminalId`. */
   displaySnapshot(terminalId: string): ServerMessage;
+  /** Socket and client address both on this machine (the kiosk's own browser). */
+  isLocal?(req: http.IncomingMessage, ip: string): boolean;
+  /** The local kiosk reported its first paint with data (`client.painted`). */
+  onPainted?(): void;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
 }
@@ -62,6 +66,8 @@ interface Peer {
   display: boolean;
   alive: boolean;
   ip: string;
+  /** Connected from this machine (socket and client address loopback). */
+  local: boolean;
 }
 
 export class WsHub {
@@ -203,12 +209,19 @@ export class WsHub {
         code: 'too_many_sockets',
         message: 'Too many live connections from this address',
       });
-    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { ...ask, ip: from }));
+    const local = this.deps.isLocal?.(req, from) ?? false;
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { ...ask, ip: from, local }));
   }
 
   private accept(
     ws: WebSocket,
-    opts: { terminalId: string | null; admin: boolean; display: boolean; ip: string },
+    opts: {
+      terminalId: string | null;
+      admin: boolean;
+      display: boolean;
+      ip: string;
+      local: boolean;
+    },
   ): void {
     const peer: Peer = {
       ws,
@@ -217,6 +230,7 @@ export class WsHub {
       display: opts.display,
       alive: true,
       ip: opts.ip,
+      local: opts.local,
     };
     this.peers.add(peer);
     this.perIp.set(peer.ip, (this.perIp.get(peer.ip) ?? 0) + 1);
@@ -276,6 +290,11 @@ export class WsHub {
         JSON.stringify({ type: 'error', code: 'bad_message', message: msg.error }),
       );
     if (msg.type === 'ping') return this.send(peer, JSON.stringify({ type: 'pong', t: msg.t }));
+    // Only this machine's kiosk counts (the mark-good check); a remote till's paint is ignored.
+    if (msg.type === 'client.painted') {
+      if (peer.local) this.deps.onPainted?.();
+      return;
+    }
     this.watch(peer, msg.terminal_id);
     this.send(peer, JSON.stringify(this.deps.snapshot(peer.terminalId, this.scanners())));
   }

@@ -124,6 +124,8 @@ export async function startDaemon(
     keepData?: boolean;
     /** Built UI directory to serve (default dist/ui). */
     uiDir?: string;
+    /** The version the daemon runs as (default package.json; update outcome tests). */
+    version?: string;
   } = {},
 ): Promise<TestDaemon> {
   const dataDir = opts.dataDir ?? (await tempDir());
@@ -139,7 +141,13 @@ export async function startDaemon(
     ROOT,
   );
   const log = memoryLogger();
-  const app = await createApp({ config, log, clock: opts.clock, uiDir: opts.uiDir });
+  const app = await createApp({
+    config,
+    log,
+    clock: opts.clock,
+    uiDir: opts.uiDir,
+    version: opts.version,
+  });
   const port = await app.start();
   const url = `http://127.0.0.1:${port}`;
   const d: TestDaemon = {

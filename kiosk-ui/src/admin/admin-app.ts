@@ -21,6 +21,7 @@ import './admin-settings.js';
 import './admin-fiscal.js';
 import './admin-discounts.js';
 import './admin-vouchers.js';
+import './admin-update.js';
 
 const PAGES = [
   'products',
@@ -35,6 +36,7 @@ const PAGES = [
   'providers',
   'fiscal',
   'settings',
+  'update',
 ] as const;
 type Page = (typeof PAGES)[number];
 
@@ -250,6 +252,8 @@ export class PosAdminApp extends LitElement {
         return html`<admin-vouchers .timezone=${this.timezone}></admin-vouchers>`;
       case 'fiscal':
         return html`<admin-fiscal .timezone=${this.timezone}></admin-fiscal>`;
+      case 'update':
+        return html`<admin-update .timezone=${this.timezone}></admin-update>`;
       case 'settings':
         return html`<admin-settings
           .live=${this.live}

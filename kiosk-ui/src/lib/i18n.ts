@@ -18,6 +18,7 @@ import * as fleet from './messages/fleet.js';
 import * as display from './messages/display.js';
 import * as shift from './messages/shift.js';
 import * as selling from './messages/selling.js';
+import * as update from './messages/update.js';
 
 export type Lang = 'de' | 'en';
 export const LANG_KEY = 'pos.lang';
@@ -36,6 +37,7 @@ export const AREAS = {
   shift,
   selling,
   vouchers,
+  update,
   errors,
 };
 
@@ -52,6 +54,7 @@ const de = {
   ...display.de,
   ...shift.de,
   ...selling.de,
+  ...update.de,
   ...errors.de,
 };
 
@@ -70,6 +73,7 @@ const en: Record<MessageKey, string> = {
   ...display.en,
   ...shift.en,
   ...selling.en,
+  ...update.en,
   ...errors.en,
 };
 

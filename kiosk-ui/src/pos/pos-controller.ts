@@ -25,6 +25,8 @@ export class PosController implements ReactiveController {
   private searchSeq = 0;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** `client.painted` went out on this connection (the update's mark-good check waits on it). */
+  private paintedSent = false;
   /** Paying the sale (pay buttons, split parts, checkout, cancel, abandon): pos-payment.ts. */
   readonly payment = new PosPayment({
     state: () => this.state,
@@ -50,11 +52,26 @@ export class PosController implements ReactiveController {
       onMessage: (m) => {
         this.run(store.onServerMessage(this.state, m));
         if (m.type === 'snapshot' && m.language) setDefaultLang(m.language);
+        if (m.type === 'snapshot') void this.reportPainted();
       },
-      onState: (conn) => this.set({ ...this.state, conn }),
+      onState: (conn) => {
+        if (conn !== 'connected') this.paintedSent = false;
+        this.set({ ...this.state, conn });
+      },
     });
     this.socket.start();
     void this.loadProducts();
+  }
+
+  /**
+   * Once per connection, after the snapshot is on screen (rendered, then the next frame
+   * painted): tells the daemon the kiosk shows real data. A daemon that restarted gets it again.
+   */
+  private async reportPainted(): Promise<void> {
+    if (this.paintedSent) return;
+    this.paintedSent = true;
+    await this.host.updateComplete;
+    requestAnimationFrame(() => this.socket?.send({ type: 'client.painted' }));
   }
 
   hostDisconnected(): void {

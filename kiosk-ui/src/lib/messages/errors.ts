@@ -15,9 +15,10 @@ import * as sale from './errors-sale.js';
 import * as catalog from './errors-catalog.js';
 import * as admin from './errors-admin.js';
 import * as fiscal from './errors-fiscal.js';
+import * as update from './errors-update.js';
 
 /** The error tables by area; a key belongs to exactly one. */
-export const ERROR_AREAS = { general, sale, catalog, admin, fiscal };
+export const ERROR_AREAS = { general, sale, catalog, admin, fiscal, update };
 
 export const de = {
   ...general.de,
@@ -25,6 +26,7 @@ export const de = {
   ...catalog.de,
   ...admin.de,
   ...fiscal.de,
+  ...update.de,
 };
 
 export const en: Record<keyof typeof de, string> = {
@@ -33,4 +35,5 @@ export const en: Record<keyof typeof de, string> = {
   ...catalog.en,
   ...admin.en,
   ...fiscal.en,
+  ...update.en,
 };
