@@ -21,8 +21,10 @@
 // guest's confirm timeout for the broken slot, default 300).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { copyFileSync, mkdirSync, truncateSync } from 'node:fs';
+import { copyFileSync, mkdirSync, truncateSync, readdirSync, linkSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   ensureTools,
@@ -90,7 +92,9 @@ function bundleDir(name, { ver, compat = compatible, edits = [], tiny = false })
   mkdirSync(dir);
   if (tiny) {
     run('mkfs.vfat', ['-C', path.join(dir, 'boot.vfat'), '1024'], { stdio: 'ignore' });
-    run('mke2fs', ['-q', '-t', 'ext4', path.join(dir, 'root.ext4'), '8M']);
+    // Refused before anything is written, so no file system is needed: random bytes (a bundle
+    // must not compress to nothing).
+    writeFileSync(path.join(dir, 'root.ext4'), randomBytes(2 * 1024 * 1024));
   } else {
     copyFileSync(path.join(base, 'boot.vfat'), path.join(dir, 'boot.vfat'));
     run('cp', ['--sparse=always', path.join(base, 'root.ext4'), path.join(dir, 'root.ext4')]);
@@ -169,7 +173,7 @@ await timed(`bundle ${broken} (the daemon never reports ready)`, () =>
   ),
 );
 // Another key: a CA and signer of its own.
-const other = path.join(work, 'other-key');
+const other = path.join(work, 'other-ca');
 mkdirSync(other);
 run(
   'openssl',
@@ -180,7 +184,7 @@ run(
     'rsa:2048',
     '-nodes',
     '-days',
-    '30',
+    '365',
     '-subj',
     '/CN=Not the Counter POS CA',
     '-keyout',
@@ -211,6 +215,10 @@ truncateSync(
   Math.floor(statSync(path.join(work, 'whole.raucb')).size * 0.6),
 );
 rmSync(base, { recursive: true, force: true });
+// The same bundles on the host, for the upload through the daemon (Admin → Updates).
+const up = path.join(work, 'up');
+mkdirSync(up);
+for (const f of readdirSync(stick)) linkSync(path.join(stick, f), path.join(up, f));
 const stickImg = path.join(work, 'stick.ext4');
 await timed('the "USB stick" with the bundles', () =>
   run('mke2fs', [
@@ -258,7 +266,7 @@ async function boot({ tryboot }) {
   return fw;
 }
 /** Waits for SSH and a healthy daemon; returns the health body (or null). */
-async function up(label) {
+async function daemonUp(label) {
   const t = Date.now();
   const health = await waitFor(
     async () => {
@@ -297,12 +305,12 @@ const status = async () =>
 const slotState = async () =>
   `${await ssh(g, 'tr "\\n" " " </boot/pos/autoboot.txt')}| ${await ssh(
     g,
-    'rauc status --output-format=json | node -e \'const s=JSON.parse(require("fs").readFileSync(0,"utf8")); console.log(s.slots.map(o=>Object.entries(o).map(([n,v])=>n+":"+v.state+"/"+(v.boot_status??"-")+"/"+(v.slot_status?.bundle?.version??"-"))).join(" "))\'',
+    'rauc status --detailed --output-format=json 2>/dev/null | node -e \'const s=JSON.parse(require("fs").readFileSync(0,"utf8")); console.log(s.slots.map(o=>Object.entries(o).map(([n,v])=>n+":"+v.state+"/"+(v.boot_status??"-")+"/"+(v.slot_status?.bundle?.version??"-"))).join(" "))\'',
   )}`;
 
 // 1 ---------------------------------------------------------------- first boot, slot A
 await boot({ tryboot: false });
-let health = await up('first boot');
+let health = await daemonUp('first boot');
 if (!check('first boot: the daemon is up', health, health ? `version ${health.version}` : '')) {
   g.saveLog(path.join(repo, 'test-artifacts', 'ota-test.boot1.log'));
   r.finish(1);
@@ -338,54 +346,151 @@ for (let i = 0; i < 3; i++) {
 check('three sales before the update', sales.length === 3, sales.join(', '));
 await ssh(g, 'mkdir -p /mnt/stick && mount -o ro LABEL=posstick /mnt/stick');
 
+// The way in: Admin → Updates (upload to the daemon; the root agent runs rauc; the daemon
+// reboots at a quiet moment) when the image has the update agent, else rauc over SSH.
+const hasAgent =
+  (await ssh(g, 'test -f /opt/pos/dist/daemon/update/agent.js && echo yes')) === 'yes';
+const viaDaemon = (process.env.POS_OTA_WAY ?? (hasAgent ? 'daemon' : 'ssh')) === 'daemon';
+say(
+  `bundles go in ${viaDaemon ? 'through the daemon (Admin → Updates upload, 16 MiB parts)' : 'with rauc install over SSH'}`,
+);
+const updateState = async () => (await api('GET', '/api/v1/admin/update'))?.body ?? null;
+/** Uploads a bundle to the daemon in parts, as the admin page does; the last answer. */
+async function upload(name) {
+  const file = path.join(up, name);
+  const size = statSync(file).size;
+  const part = 16 * 1024 * 1024;
+  const fd = openSync(file, 'r');
+  let last = null;
+  try {
+    for (let start = 0; start < size; start += part) {
+      const buf = Buffer.alloc(Math.min(part, size - start));
+      readSync(fd, buf, 0, buf.length, start);
+      try {
+        const res = await fetch(`http://127.0.0.1:${g.ports[8080]}/api/v1/admin/update/bundle`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/octet-stream',
+            'content-range': `bytes ${start}-${start + buf.length - 1}/${size}`,
+          },
+          body: buf,
+          signal: globalThis.AbortSignal.timeout(180_000),
+        });
+        last = { status: res.status, body: await res.json().catch(() => null) };
+      } catch (err) {
+        return { status: 0, body: { error: err.message } };
+      }
+      if (last.status !== 200 && last.status !== 202) return last;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return last;
+}
+/** Waits until the daemon's update job is done (installed or failed); the job. */
+async function jobDone(timeoutMs) {
+  const j = await waitFor(
+    async () => {
+      const u = await updateState();
+      return u?.job && ['installed', 'failed', 'rebooting'].includes(u.job.state) ? u.job : null;
+    },
+    timeoutMs,
+    5000,
+  );
+  return j;
+}
+const install = async (name) => {
+  const t = Date.now();
+  let ok;
+  let detail;
+  if (viaDaemon) {
+    const u = await upload(name);
+    const j = u?.status === 202 ? await jobDone(1_800_000) : null;
+    ok = j?.state === 'installed' || j?.state === 'rebooting';
+    detail = `upload ${u?.status}; job ${j?.state} ${j?.error_code ?? ''}${j?.target_slot ? ` → slot ${j.target_slot}` : ''}`;
+  } else {
+    const res = await ssh(g, `rauc install /mnt/stick/${name}`, {
+      full: true,
+      timeoutMs: 1_800_000,
+    });
+    ok = res.code === 0;
+    detail = `exit ${res.code}; ${res.stdout.split('\n').slice(-1)[0]}`;
+  }
+  const s = ((Date.now() - t) / 1000).toFixed(0);
+  say(`install ${name}: ${detail} in ${s} s`);
+  return { ok, s, detail };
+};
+/** Reboots into the installed slot on trial: the daemon at a quiet moment, or by hand. */
+async function rebootOnTrial() {
+  if (!viaDaemon) await ssh(g, 'systemctl reboot "0 tryboot"', { timeoutMs: 30_000 });
+  return rebooted(viaDaemon ? 600_000 : 300_000);
+}
+
 // 2 ---------------------------------------------------------------- refused bundles
 const before = await slotState();
 say(`slots before: ${before}`);
-for (const [file, what, expect] of [
-  ['other-key.raucb', 'signed with another key', /signature|verif|certificate/i],
-  ['truncated.raucb', 'truncated', /signature|size|short|truncat|invalid|failed/i],
-  ['other-device.raucb', 'for another compatible', /compatible/i],
+for (const [file, what, expectCode, expectText] of [
+  [
+    'other-key.raucb',
+    'signed with another key',
+    /^update_signature_invalid$/,
+    /signature|verif|certificate/i,
+  ],
+  [
+    'truncated.raucb',
+    'truncated',
+    /^update_(bundle_corrupt|signature_invalid)$/,
+    /signature|size|short|truncat|invalid|failed/i,
+  ],
+  ['other-device.raucb', 'for another compatible', /^update_incompatible$/, /compatible/i],
 ]) {
-  const res = await ssh(g, `rauc install /mnt/stick/${file}`, { full: true, timeoutMs: 300_000 });
-  const msg = `${res.stdout}\n${res.stderr}`
-    .split('\n')
-    .filter((l) => /error|fail|refus|compatible|signature/i.test(l))
-    .slice(-2)
-    .join(' | ');
+  let ok;
+  let detail;
+  if (viaDaemon) {
+    const u = await upload(file);
+    const j = u?.status === 202 ? await jobDone(600_000) : null;
+    ok = j?.state === 'failed' && expectCode.test(j?.error_code ?? '');
+    detail = `upload ${u?.status}; job ${j?.state} ${j?.error_code}; rauc: ${(j?.detail ?? '').slice(0, 160)}`;
+  } else {
+    const res = await ssh(g, `rauc install /mnt/stick/${file}`, { full: true, timeoutMs: 300_000 });
+    const msg = `${res.stdout}\n${res.stderr}`
+      .split('\n')
+      .filter((l) => /error|fail|refus|compatible|signature/i.test(l))
+      .slice(-2)
+      .join(' | ');
+    ok = res.code !== 0 && expectText.test(msg);
+    detail = `exit ${res.code}: ${msg}`;
+  }
   const after = await slotState();
   check(
     `a bundle ${what} is refused and nothing changes`,
-    res.code !== 0 && expect.test(msg) && after === before,
-    `exit ${res.code}: ${msg}`,
+    ok && after === before,
+    `${detail}${after === before ? '' : `; slots changed: ${after}`}`,
   );
 }
 
 // 3 ---------------------------------------------------------------- N+1 into slot B
-const install = async (file) => {
-  const t = Date.now();
-  const res = await ssh(g, `rauc install /mnt/stick/${file}`, { full: true, timeoutMs: 1_800_000 });
-  const s = ((Date.now() - t) / 1000).toFixed(0);
-  say(`rauc install ${file}: exit ${res.code} in ${s} s; ${res.stdout.split('\n').slice(-1)[0]}`);
-  return { ...res, s };
-};
 let res = await install('next.raucb');
-check(`bundle ${next} installs into slot B`, res.code === 0, `${res.s} s; ${await slotState()}`);
-const cmdB = await ssh(g, 'mount /dev/vda3 /mnt && cat /mnt/cmdline.txt; umount /mnt');
+check(
+  `bundle ${next} installs into slot B`,
+  res.ok,
+  `${res.s} s; ${res.detail}; ${await slotState()}`,
+);
+const cmdB = await ssh(
+  g,
+  'mkdir -p /mnt/b && mount -o ro /dev/vda3 /mnt/b && cat /mnt/b/cmdline.txt; umount /mnt/b',
+);
 check(
   'the post-install handler pointed boot slot B at root slot B',
   /root=PARTUUID=\w+-06\b.*rauc\.slot=B/.test(cmdB),
   cmdB,
 );
-await ssh(
-  g,
-  `printf 'POS_UPDATE_CONFIRM_TIMEOUT=${confirmTimeoutS}\\n' >/etc/pos/update.env; sync`,
-);
-await ssh(g, 'systemctl reboot "0 tryboot"', { timeoutMs: 30_000 });
-let cmd = await rebooted(300_000);
+let cmd = await rebootOnTrial();
 check('the guest rebooted with the tryboot flag', /\btryboot\b/.test(cmd ?? ''), `'${cmd}'`);
 
 const fwB = await boot({ tryboot: /\btryboot\b/.test(cmd ?? '') });
-health = await up(`boot into slot B`);
+health = await daemonUp(`boot into slot B`);
 check(
   `slot B boots on trial and the daemon reports ${next}`,
   fwB.partition === 3 && health?.version === next,
@@ -405,16 +510,33 @@ check(
   `${found} of ${sales.length}`,
 );
 
+if (viaDaemon) {
+  const u = await waitFor(
+    async () => ((await updateState())?.outcome ? updateState() : null),
+    300_000,
+    5000,
+  );
+  check(
+    `Admin → Updates reports the outcome: updated to ${next} in slot B`,
+    u?.outcome?.outcome === 'updated' && u?.outcome?.version === next,
+    JSON.stringify(u?.outcome ?? null),
+  );
+}
+
 // 4 ---------------------------------------------------------------- broken bundle, rollback
+// The guest gives a trial slot POS_UPDATE_CONFIRM_TIMEOUT seconds (default 900); shorter here.
+await ssh(
+  g,
+  `printf 'POS_UPDATE_CONFIRM_TIMEOUT=${confirmTimeoutS}\\n' >/etc/pos/update.env; sync`,
+);
 await ssh(g, 'mkdir -p /mnt/stick && mount -o ro LABEL=posstick /mnt/stick');
 res = await install('broken.raucb');
 check(
   `the broken bundle ${broken} installs into slot A`,
-  res.code === 0,
-  `${res.s} s; ${await slotState()}`,
+  res.ok,
+  `${res.s} s; ${res.detail}; ${await slotState()}`,
 );
-await ssh(g, 'systemctl reboot "0 tryboot"', { timeoutMs: 30_000 });
-cmd = await rebooted(300_000);
+cmd = await rebootOnTrial();
 const fwA = await boot({ tryboot: /\btryboot\b/.test(cmd ?? '') });
 say(
   `slot ${fwA.partition === 2 ? 'A' : '?'} on trial; the guest must give up within ${confirmTimeoutS} s after its start`,
@@ -430,7 +552,7 @@ check(
 );
 
 const fwBack = await boot({ tryboot: /\btryboot\b/.test(cmd ?? '') });
-health = await up('boot after the rollback');
+health = await daemonUp('boot after the rollback');
 st = health ? await status() : {};
 check(
   `back on slot B with ${next} by itself`,
@@ -447,6 +569,26 @@ check(
   found === sales.length,
   `${found} of ${sales.length}`,
 );
+if (viaDaemon) {
+  const u = await waitFor(
+    async () => {
+      const x = await updateState();
+      return x?.outcome?.outcome === 'rolled_back' ? x : null;
+    },
+    300_000,
+    5000,
+  );
+  check(
+    'Admin → Updates reports the outcome: rolled back, still on slot B',
+    u?.outcome?.outcome === 'rolled_back' && u?.outcome?.slot === 'B',
+    JSON.stringify(u?.outcome ?? null),
+  );
+}
+const failedUnits = await ssh(
+  g,
+  'systemctl list-units --state=failed --no-legend --plain | awk "{print \\$1}" | paste -sd, -',
+);
+check('no failed units after the rollback', failedUnits === '', failedUnits);
 say(`slots at the end: ${await slotState()}`);
 const off = await g.powerdown(240_000);
 check('clean power-off', off, g.exit ? `exit ${g.exit.code}` : 'still running');
