@@ -337,9 +337,10 @@ export async function createApp(opts: AppOptions): Promise<PosApp> {
       currency: config.currency,
     }),
     receipt: (sale) => shop.receipts.qr(sale),
+    watched: (t: string): boolean => ws.hasDisplay(t),
   });
   const isTrustedProxy = cidrProxyMatcher(config.trustProxy);
-  const ws = new WsHub({
+  const ws: WsHub = new WsHub({
     server,
     events,
     log: log.child('ws'),

@@ -23,6 +23,12 @@ export interface DisplaysDeps {
   shop(): Omit<ShopFace, 'logo_url'>;
   /** The receipt page of a paid sale and its QR code (the till shows the same). */
   receipt(sale: Sale): { url: string; qr_svg: string };
+  /**
+   * Whether a customer display of the till is connected (the WebSocket hub knows). A till
+   * without one is not projected on each cart change; a display that connects gets the
+   * current view as its first message. Absent: every till is projected.
+   */
+  watched?(terminalId: string): boolean;
 }
 
 export class CustomerDisplays {
@@ -100,6 +106,8 @@ export class CustomerDisplays {
   }
 
   private announce(terminalId: string): void {
+    // Nobody to show it to: the scan → screen path does not pay for a projection.
+    if (this.deps.watched && !this.deps.watched(terminalId)) return;
     this.deps.events.emit('display.updated', { display: this.view(terminalId) });
   }
 

@@ -1,6 +1,8 @@
 /**
  * A durable JSON document: lowdb's Low over our fsync adapter, with a schema version, a
- * migration hook, one write queue per document, and a corrupt-file guard.
+ * migration hook, one write queue per document, and a corrupt-file guard. The adapter
+ * serialises on the event loop and hands the temp/fsync/rename protocol to the store's write
+ * thread (write-thread.ts), so a write costs the loop one message, not eight fs round trips.
  *
  * - update(fn) mutates the in-memory data synchronously (this process is the only writer) and
  *   resolves once a write containing that change is on disk. Writes are serialised and
@@ -11,7 +13,7 @@
 import { DomainError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
-import { writeFileDurable } from './durable-file.js';
+import { writeFileDurableOffLoop } from './write-thread.js';
 
 /** A write the store refused (document corrupt or unwritable, disk full): 503 for clients. */
 export class StorageError extends DomainError {
@@ -61,7 +63,7 @@ class DurableJsonAdapter<T> implements Adapter<Envelope<T>> {
   }
 
   async write(envelope: Envelope<T>): Promise<void> {
-    await writeFileDurable(this.file, JSON.stringify(envelope, null, 1) + '\n');
+    await writeFileDurableOffLoop(this.file, JSON.stringify(envelope, null, 1) + '\n');
   }
 }
 
@@ -79,6 +81,14 @@ export interface DocumentOptions<T> {
    * is valid JSON but not what they expect (e.g. `"products": null` after a hand edit).
    */
   validate?: (data: unknown) => string | null;
+}
+
+/**
+ * Resolves in the check phase of the loop's next turn: an immediate queued from a check-phase
+ * callback runs only after the following poll phase, so I/O already waiting is handled first.
+ */
+function afterPendingIo(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export class JsonDocument<T> {
@@ -185,16 +195,18 @@ export class JsonDocument<T> {
   }
 
   /**
-   * Write the current data (coalescing with a write already under way). The write starts on
-   * the next turn of the event loop, not inside the caller: a change is broadcast and its
-   * answer sent first, and changes of the same turn share one write.
+   * Write the current data (coalescing with a write already under way). The write is a
+   * background job of the event loop: it starts only after the loop has handled the I/O that
+   * was already waiting when the change was made (the next turn's poll phase: other tills'
+   * requests, socket reads), not inside the caller and not ahead of that I/O. A change is
+   * broadcast first; its answer still waits for the write. Changes made until the write
+   * starts (this turn and the next) share it.
    */
   flush(): Promise<void> {
     if (this.status.state !== 'ok') return Promise.resolve();
     this.dirty = true;
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.writing)
-      this.writing = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+    if (!this.writing) this.writing = afterPendingIo().then(() => this.drain());
     return done;
   }
 

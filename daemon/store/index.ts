@@ -6,9 +6,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonDocument, type DocumentOptions, type DocState } from './document.js';
 import { removeStaleTemps } from './durable-file.js';
+import { warmWriteThread } from './write-thread.js';
 
 export { JsonDocument, StorageError, type DocState } from './document.js';
 export { writeFileDurable, fsyncDir, removeStaleTemps } from './durable-file.js';
+export { writeFileDurableOffLoop, writeThreadStats } from './write-thread.js';
 
 /**
  * Marks a directory as a Counter POS data directory, so `npm run demo:reset` deletes only a
@@ -32,6 +34,7 @@ export class Store {
       if (err.code !== 'EEXIST') throw err;
     });
     await removeStaleTemps(this.dataDir);
+    warmWriteThread();
   }
 
   path(...parts: string[]): string {

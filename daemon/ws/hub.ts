@@ -99,6 +99,11 @@ export class WsHub {
     return this.peers.size;
   }
 
+  /** Whether a customer display socket of the till is open. */
+  hasDisplay(terminalId: string): boolean {
+    return this.displays.has(terminalId);
+  }
+
   start(): void {
     const { server, events } = this.deps;
     this.wss = new WebSocketServer({

@@ -9,6 +9,8 @@ import {
   StorageError,
   Store,
   writeFileDurable,
+  writeFileDurableOffLoop,
+  writeThreadStats,
 } from '../../daemon/store/index.js';
 import { tempDir } from '../helpers/daemon.js';
 
@@ -114,27 +116,80 @@ test('JsonDocument: a missing file starts from defaults; update() persists it', 
   assert.equal(again.data.n, 5);
 });
 
+test('writeFileDurableOffLoop(file, data) writes on the write thread: fsyncs file and directory, no temp left', async () => {
+  const d = await dir();
+  const file = path.join(d, 'a.json');
+  await writeFile(file, 'old');
+  const before = writeThreadStats();
+  const loopSyncs = await countFsyncs(() => writeFileDurableOffLoop(file, 'new content'));
+  const after = writeThreadStats();
+  assert.equal(await readFile(file, 'utf8'), 'new content');
+  assert.equal(after.writes - before.writes, 1);
+  assert.equal(
+    after.fsyncs - before.fsyncs,
+    2,
+    'one fsync for the temp file, one for the directory',
+  );
+  assert.equal(loopSyncs, 0, 'the event loop made no fs calls of its own');
+  assert.deepEqual(await readdir(d), ['a.json']);
+});
+
+test('writeFileDurableOffLoop() failures reject with the system error code and leave nothing behind', async () => {
+  const d = await dir();
+  await assert.rejects(
+    writeFileDurableOffLoop(path.join(d, 'nope', 'a.json'), 'x'),
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT' && /ENOENT/.test(err.message),
+  );
+  // The rename fails (a directory is in the way): the temp file is removed again.
+  await mkdir(path.join(d, 'busy.json'));
+  await writeFile(path.join(d, 'busy.json', 'x'), 'keep');
+  await assert.rejects(
+    writeFileDurableOffLoop(path.join(d, 'busy.json'), 'x'),
+    (err: NodeJS.ErrnoException) => ['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes(err.code ?? ''),
+  );
+  assert.deepEqual(await readdir(d), ['busy.json']);
+  // The thread still serves the next write.
+  await writeFileDurableOffLoop(path.join(d, 'ok.json'), 'fine');
+  assert.equal(await readFile(path.join(d, 'ok.json'), 'utf8'), 'fine');
+});
+
+test('JsonDocument: a change made on the next turn of the event loop joins the pending write', async () => {
+  const file = path.join(await dir(), 'c.json');
+  const doc = await openDoc(counterOpts(file));
+  const before = writeThreadStats().writes;
+  const first = doc.update((d) => void (d.n = 1));
+  // A request handled in the next poll phase (after this turn's immediates) is still in time.
+  const second = new Promise<void>((resolve, reject) =>
+    setImmediate(() => doc.update((d) => void (d.n = 2)).then(resolve, reject)),
+  );
+  await Promise.all([first, second]);
+  assert.equal(writeThreadStats().writes - before, 1, 'one write carried both changes');
+  assert.equal(JSON.parse(await readFile(file, 'utf8')).data.n, 2);
+});
+
 test('JsonDocument: 100 concurrent updates lose nothing and are coalesced', async () => {
   const file = path.join(await dir(), 'c.json');
   const doc = await openDoc(counterOpts(file));
-  const syncs = await countFsyncs(() =>
-    Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        doc.update((d) => {
-          d.n += 1;
-          d.items.push(i);
-        }),
-      ),
+  const before = writeThreadStats();
+  await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      doc.update((d) => {
+        d.n += 1;
+        d.items.push(i);
+      }),
     ),
   );
+  const after = writeThreadStats();
+  const writes = after.writes - before.writes;
   const reopened = await openDoc(counterOpts(file));
   assert.equal(reopened.data.n, 100);
   assert.deepEqual(
     [...reopened.data.items].sort((a, b) => a - b),
     Array.from({ length: 100 }, (_, i) => i),
   );
-  // 2 fsyncs per write; coalescing means far fewer than 100 writes.
-  assert.ok(syncs / 2 < 10, `${syncs / 2} writes for 100 updates`);
+  // Coalescing means far fewer than 100 writes; each write fsyncs the file and the directory.
+  assert.ok(writes >= 1 && writes < 10, `${writes} writes for 100 updates`);
+  assert.equal(after.fsyncs - before.fsyncs, 2 * writes);
   await doc.idle();
 });
 
