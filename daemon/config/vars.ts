@@ -321,7 +321,7 @@ export const VARS: VarSpec[] = [
   },
   {
     name: 'POS_REBOOT_COMMAND',
-    def: 'systemctl reboot "0 tryboot"',
+    def: 'systemctl reboot "--reboot-argument=0 tryboot"',
     doc: 'Update agent only: the reboot command after an install (split into words, no shell; quotes group)',
   },
   {

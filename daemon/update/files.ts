@@ -85,8 +85,8 @@ export async function exists(file: string): Promise<boolean> {
 
 /**
  * Splits a command line into words without a shell: spaces separate, "double" or 'single'
- * quotes group (no escapes, no variables, no globbing). `systemctl reboot "0 tryboot"` →
- * ["systemctl", "reboot", "0 tryboot"].
+ * quotes group (no escapes, no variables, no globbing). `systemctl reboot "--reboot-argument=0 tryboot"` →
+ * ["systemctl", "reboot", "--reboot-argument=0 tryboot"].
  */
 export function splitCommand(line: string): string[] {
   const words: string[] = [];

@@ -234,6 +234,7 @@ let g = await startGuest({
   forward: [8080, 22],
   display,
   append,
+  firmwareDt: false,
 });
 const api = (method, p, opts) => http(g.ports[8080], method, p, opts);
 const progress = /pos-|Counter POS|FAILED|Kernel panic|Reached target.*Multi-User/;
@@ -513,7 +514,17 @@ check(
 g.saveLog(path.join(outDir, `${shotName}.kiosk-test.boot1.log`));
 
 // ============================================================================== second boot
-g = await startGuest({ boot, disk, work, r, name: 'boot2', forward: [8080, 22], display, append });
+g = await startGuest({
+  boot,
+  disk,
+  work,
+  r,
+  name: 'boot2',
+  forward: [8080, 22],
+  display,
+  append,
+  firmwareDt: false,
+});
 const pos2 = await waitForScreen(
   g,
   'boot2-pos',

@@ -423,7 +423,8 @@ const install = async (name) => {
 };
 /** Reboots into the installed slot on trial: the daemon at a quiet moment, or by hand. */
 async function rebootOnTrial() {
-  if (!viaDaemon) await ssh(g, 'systemctl reboot "0 tryboot"', { timeoutMs: 30_000 });
+  if (!viaDaemon)
+    await ssh(g, 'systemctl reboot --reboot-argument="0 tryboot"', { timeoutMs: 30_000 });
   return rebooted(viaDaemon ? 600_000 : 300_000);
 }
 

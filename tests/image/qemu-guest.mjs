@@ -151,7 +151,9 @@ function extract(file, dest, bs, skip, count) {
     'raw',
     `bs=${bs}`,
     `skip=${skip}`,
-    `count=${count}`,
+    // qemu-img dd (QEMU 7.2) counts `count` from the start of the input, skipped blocks
+    // included: count=128 after skip=36 copied 92 blocks, after skip=7500 none.
+    `count=${skip + count}`,
     `if=${file}`,
     `of=${dest}`,
   ]);
@@ -480,6 +482,11 @@ export async function startGuest({
   append = [],
   memMiB = 2048,
   drives = [],
+  // The Pi firmware's /chosen/bootloader in a device tree of QEMU's own (dumped, patched,
+  // given back with -dtb). Off for the kiosk test: with a device tree given by -dtb, Chromium's
+  // GPU process crashed in the guest again and again and the screen stayed black (seen
+  // 2026-12-07; cause not found); the kiosk test needs no slot information.
+  firmwareDt = true,
 }) {
   // The Pi's consoles (serial0, tty1) become QEMU virt's PL011 UART (the last console= is
   // /dev/console) and, with a screen, tty0 as on the Pi.
@@ -536,7 +543,7 @@ export async function startGuest({
     ...['-display', 'none', '-monitor', 'none', '-no-reboot'],
     ...['-serial', `file:${serial}`, '-qmp', `unix:${qmpSock},server=on,wait=off`],
   ];
-  if (boot.partition !== undefined) {
+  if (boot.partition !== undefined && firmwareDt) {
     // The device tree QEMU would make, plus what the Pi firmware adds: /chosen/bootloader with
     // the booted partition and the tryboot flag (read by pos-rauc-tryboot in the guest).
     const dtb = path.join(work, `${name}.dtb`);
