@@ -8,6 +8,7 @@
 import { open, readFile, rename, stat, unlink, chown } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fsyncDir } from '../store/durable-file.js';
 
 export const FILES = {
   request: 'request.json',
@@ -23,14 +24,7 @@ export const FILES = {
 /** Bundles the daemon hands to the agent: `bundle-<id>.raucb` in the update dir. */
 export const BUNDLE_RE = /^bundle-[0-9a-f-]{36}\.raucb$/;
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const h = await open(dir, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
+export { fsyncDir };
 
 /** Writes `data` to dir/name atomically (see above). */
 export async function writeAtomic(dir: string, name: string, data: string): Promise<void> {
