@@ -146,6 +146,10 @@ const fromRoot = (file) =>
   });
 const pkg = JSON.parse(fromRoot('/opt/pos/package.json'));
 const release = fromRoot('/usr/lib/pos/image-release');
+// The full image runs the kiosk, and pos-update-confirm commits a slot only once the kiosk
+// painted: its guest gets a screen (virtio-gpu 800x480, as the kiosk test).
+const kiosk = !/^variant=small$/m.test(release);
+say(`image variant ${kiosk ? 'full (kiosk: the guest gets a screen)' : 'small (no kiosk)'}`);
 const versionEdits = (v) => [
   {
     file: '/opt/pos/package.json',
@@ -262,6 +266,7 @@ async function boot({ tryboot }) {
     forward: [8080, 22],
     append,
     drives: [stickImg],
+    display: kiosk ? { xres: 800, yres: 480 } : null,
   });
   return fw;
 }
@@ -332,6 +337,19 @@ check(
 );
 const token = await ssh(g, 'pos-status --admin-token');
 const api = (method, p, body) => http(g.ports[8080], method, p, { body, token, timeoutMs: 60_000 });
+if (kiosk) {
+  // The first admin login consumes the first-boot token: the kiosk goes on from the token page
+  // to /pos, whose first paint is what the confirm waits for after an update.
+  const login = await http(g.ports[8080], 'POST', '/api/v1/admin/login', {
+    body: { token },
+    timeoutMs: 60_000,
+  });
+  check(
+    'admin login (the kiosk leaves the first-boot token page)',
+    login?.status === 200,
+    `status ${login?.status}`,
+  );
+}
 const product = await api('POST', '/api/v1/products', { name: 'Kaffee', price_cents: 200 });
 const sales = [];
 for (let i = 0; i < 3; i++) {
@@ -497,6 +515,23 @@ check(
   fwB.partition === 3 && health?.version === next,
   `partition ${fwB.partition}, version ${health?.version}`,
 );
+if (kiosk) {
+  const painted = await waitFor(
+    async () =>
+      (await http(g.ports[8080], 'GET', '/api/v1/health', { timeoutMs: 10_000 }))?.body
+        ?.kiosk_painted === true,
+    900_000,
+    5000,
+  );
+  const shot = path.join(repo, 'test-artifacts', 'ota-test.slot-b.png');
+  mkdirSync(path.dirname(shot), { recursive: true });
+  await g.qmp.execute('screendump', { filename: shot, format: 'png' }).catch(() => {});
+  check(
+    `slot B's kiosk painted (the confirm waits for it)`,
+    painted,
+    `${g.sec()} s after QEMU start; screen ${shot}`,
+  );
+}
 const confirmed = await waitFor(async () => (await status()).slot_committed === 'B', 600_000, 5000);
 check(
   'pos-update-confirm committed slot B',
