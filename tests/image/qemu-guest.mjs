@@ -536,7 +536,18 @@ export async function startGuest({
       ? [
           // A plain 2D virtio-gpu: the guest drives it through DRM/KMS (virtio_gpu) as the Pi
           // drives vc4; no GL on the host side, so the guest renders in software.
-          ...['-device', `virtio-gpu-pci,xres=${display.xres},yres=${display.yres}`],
+          ...[
+            '-device',
+            `virtio-gpu-pci,id=gpu,xres=${display.xres},yres=${display.yres}` +
+              (display.second ? ',max_outputs=2' : ''),
+          ],
+          // A second head (the Pi's second HDMI output): QEMU enables a virtio-gpu head only
+          // when a display front end asks for a size, and -display none never asks. A VNC
+          // server on that head (a unix socket) does, once a client sends RFB SetDesktopSize
+          // (rfbSetDesktopSize below); the guest then sees the connector come up (hotplug).
+          ...(display.second
+            ? ['-vnc', `unix:${path.join(work, `${name}.vnc1.sock`)},display=gpu,head=1`]
+            : []),
           ...['-device', 'qemu-xhci,id=xhci'],
           ...['-device', 'usb-kbd,bus=xhci.0', '-device', 'usb-tablet,bus=xhci.0'],
         ]
@@ -579,7 +590,11 @@ export async function startGuest({
       (boot.partition !== undefined
         ? `, boot partition ${boot.partition}${boot.tryboot ? ' (tryboot)' : ''}`
         : '') +
-      (display ? `, virtio-gpu ${display.xres}x${display.yres}, xHCI usb-tablet + usb-kbd` : '') +
+      (display
+        ? `, virtio-gpu ${display.xres}x${display.yres}` +
+          (display.second ? ` + ${display.second.xres}x${display.second.yres}` : '') +
+          ', xHCI usb-tablet + usb-kbd'
+        : '') +
       `, ${forward.map((g) => `${g} → 127.0.0.1:${ports[g]}`).join(', ')}`,
   );
   const startedAt = Date.now();
@@ -659,5 +674,88 @@ export async function startGuest({
     guest.qmp?.close();
   });
   guest.qmp = await Qmp.connect(qmpSock);
+  if (display?.second) {
+    const vnc = await rfbSetDesktopSize(
+      path.join(work, `${name}.vnc1.sock`),
+      display.second.xres,
+      display.second.yres,
+    );
+    r.onCleanup(() => vnc.close());
+    r.say(
+      `${name}: second head asked for ${display.second.xres}x${display.second.yres} (was ${vnc.before})`,
+    );
+  }
   return guest;
+}
+
+/**
+ * A minimal RFB (VNC) client that asks a QEMU VNC server for a screen size: protocol 3.8,
+ * security "None", ClientInit, SetEncodings (Raw + the ExtendedDesktopSize pseudo-encoding
+ * -308), then SetDesktopSize (message 251) with one screen. QEMU hands the size to the display
+ * device (virtio-gpu: that head becomes enabled with this mode). Resolves with the size the
+ * server had before and a close(); the connection stays open until then.
+ */
+export function rfbSetDesktopSize(sock, width, height, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const c = connect(sock);
+    let buf = Buffer.alloc(0);
+    let stage = 'version';
+    const fail = (msg) => {
+      clearTimeout(timer);
+      c.destroy();
+      reject(new Error(`rfb ${sock}: ${msg}`));
+    };
+    const timer = setTimeout(() => fail(`no answer in stage ${stage}`), timeoutMs);
+    c.on('error', (err) => fail(err.message));
+    c.on('data', (d) => {
+      if (stage === 'done') return; // no framebuffer updates were asked for
+      buf = Buffer.concat([buf, d]);
+      const take = (n) => {
+        const b = buf.subarray(0, n);
+        buf = buf.subarray(n);
+        return b;
+      };
+      for (;;) {
+        if (stage === 'version' && buf.length >= 12) {
+          take(12);
+          c.write('RFB 003.008\n');
+          stage = 'security';
+        } else if (stage === 'security' && buf.length >= 1 && buf.length >= 1 + buf[0]) {
+          const types = [...take(1 + buf[0]).subarray(1)];
+          if (!types.includes(1)) return fail(`no "None" security type (${types.join(',')})`);
+          c.write(Buffer.from([1]));
+          stage = 'result';
+        } else if (stage === 'result' && buf.length >= 4) {
+          if (take(4).readUInt32BE(0) !== 0) return fail('security handshake refused');
+          c.write(Buffer.from([1])); // ClientInit: shared
+          stage = 'init';
+        } else if (
+          stage === 'init' &&
+          buf.length >= 24 &&
+          buf.length >= 24 + buf.readUInt32BE(20)
+        ) {
+          const init = take(24 + buf.readUInt32BE(20));
+          const encodings = Buffer.alloc(12);
+          encodings[0] = 2; // SetEncodings
+          encodings.writeUInt16BE(2, 2);
+          encodings.writeInt32BE(0, 4); // Raw
+          encodings.writeInt32BE(-308, 8); // ExtendedDesktopSize
+          const size = Buffer.alloc(24);
+          size[0] = 251; // SetDesktopSize
+          size.writeUInt16BE(width, 2);
+          size.writeUInt16BE(height, 4);
+          size[6] = 1; // one screen: id 0 at 0,0
+          size.writeUInt16BE(width, 16);
+          size.writeUInt16BE(height, 18);
+          c.write(Buffer.concat([encodings, size]));
+          clearTimeout(timer);
+          stage = 'done';
+          return resolve({
+            before: `${init.readUInt16BE(0)}x${init.readUInt16BE(2)}`,
+            close: () => c.destroy(),
+          });
+        } else return;
+      }
+    });
+  });
 }
