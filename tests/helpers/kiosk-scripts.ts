@@ -123,3 +123,33 @@ exit 0`,
     .map((c) => c.split(' ').slice(1).filter(Boolean));
   return { url, wlrRandr, stdout };
 }
+
+export const POS_KIOSK_TOUCH = path.join(ROOT, 'systemd', 'libexec', 'pos-kiosk-touch');
+
+export interface TouchRun {
+  /** The runtime udev rule as written, or null when there is none. */
+  rule: string | null;
+  /** Each udevadm call's arguments. */
+  udevadm: string[][];
+  stdout: string;
+}
+
+/**
+ * pos-kiosk-touch with `env` (over a clean environment) and a stand-in udevadm; `rules` is the
+ * rule file's path, kept between runs of one test.
+ */
+export async function runTouch(rules: string, env: Record<string, string>): Promise<TouchRun> {
+  const dir = await tempDir('pos-touch-');
+  const log = path.join(dir, 'calls');
+  await executable(path.join(dir, 'udevadm'), `printf '%s\\n' "$*" >> '${log}'`);
+  const { stdout } = await run('bash', [POS_KIOSK_TOUCH], {
+    env: { PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`, POS_TOUCH_RULES: rules, ...env },
+    timeout: 20_000,
+  });
+  const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return {
+    rule: await readFile(rules, 'utf8').catch(() => null),
+    udevadm: calls.map((c) => c.split(' ')),
+    stdout,
+  };
+}

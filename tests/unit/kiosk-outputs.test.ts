@@ -3,11 +3,14 @@
  * pos-kiosk-session), run for real against fake /sys/class/drm trees: one output, or
  * POS_CUSTOMER_DISPLAY=off → plain cage as before; two → `cage -m extend` and the layout for
  * the session; a named output; the till's output and rotation; QEMU's virtio-gpu names. The
- * session then opens /kiosk/dual around the till's page and pins the layout with wlr-randr.
+ * session then opens /kiosk/dual around the till's page and pins the layout with wlr-randr;
+ * pos-kiosk-touch ties touchscreens (and pointers) to the till's output with a udev rule.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeDrm, runPosKiosk, runSession } from '../helpers/kiosk-scripts.js';
+import path from 'node:path';
+import { tempDir } from '../helpers/daemon.js';
+import { fakeDrm, runPosKiosk, runSession, runTouch } from '../helpers/kiosk-scripts.js';
 
 const SESSION = '/usr/lib/pos/pos-kiosk-session';
 const PLAIN = ['-d', '-s', '--', SESSION];
@@ -139,4 +142,47 @@ test('the session without a customer display opens the till page itself', async 
   const r = await runSession({ POS_DAEMON_PORT: '1' });
   assert.equal(r.url, 'http://localhost:8080/pos?kiosk=1', r.stdout);
   assert.deepEqual(r.wlrRandr, []);
+});
+
+test('pos-kiosk-touch ties touchscreens to the till output while a customer display is used', async () => {
+  const rules = path.join(await tempDir(), 'rules.d', '72-pos-touch-output.rules');
+  const two = await pi('connected');
+  const first = await runTouch(rules, { POS_DRM_SYSFS: two });
+  for (const kind of ['TOUCHSCREEN', 'TABLET', 'MOUSE'])
+    assert.ok(
+      first.rule?.includes(
+        `\nACTION!="remove", SUBSYSTEM=="input", KERNEL=="event*", ENV{ID_INPUT_${kind}}=="1", ENV{WL_OUTPUT}="HDMI-A-1"\n`,
+      ),
+      `${kind}: ${first.rule}`,
+    );
+  assert.deepEqual(first.udevadm, [
+    ['control', '--reload'],
+    ['trigger', '--action=change', '--subsystem-match=input', '--settle'],
+  ]);
+  // The next kiosk start with the same screens changes nothing and triggers nothing.
+  assert.deepEqual((await runTouch(rules, { POS_DRM_SYSFS: two })).udevadm, []);
+  // The till on the second output (POS_DISPLAY_OUTPUT): the touch follows it.
+  const moved = await runTouch(rules, { POS_DRM_SYSFS: two, POS_DISPLAY_OUTPUT: 'HDMI-A-2' });
+  assert.match(moved.rule ?? '', /ENV\{WL_OUTPUT\}="HDMI-A-2"/);
+  // One screen again (or off): the rule goes, the devices are re-read.
+  const one = await runTouch(rules, { POS_DRM_SYSFS: await pi('disconnected') });
+  assert.equal(one.rule, null);
+  assert.equal(one.udevadm.length, 2);
+  const off = await runTouch(rules, { POS_DRM_SYSFS: two, POS_CUSTOMER_DISPLAY: 'off' });
+  assert.equal(off.rule, null);
+});
+
+test('pos-kiosk-touch: POS_TOUCH_OUTPUT names the output, or off writes nothing', async () => {
+  const rules = path.join(await tempDir(), '72-pos-touch-output.rules');
+  const one = await pi('disconnected');
+  const named = await runTouch(rules, { POS_DRM_SYSFS: one, POS_TOUCH_OUTPUT: 'DSI-1' });
+  assert.match(named.rule ?? '', /ENV\{WL_OUTPUT\}="DSI-1"/);
+  const off = await runTouch(rules, {
+    POS_DRM_SYSFS: await pi('connected'),
+    POS_TOUCH_OUTPUT: 'off',
+  });
+  assert.equal(off.rule, null);
+  const bad = await runTouch(rules, { POS_DRM_SYSFS: one, POS_TOUCH_OUTPUT: 'HDMI" RUN+="/bin/x' });
+  assert.equal(bad.rule, null);
+  assert.deepEqual(bad.udevadm, []);
 });
