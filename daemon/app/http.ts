@@ -4,11 +4,12 @@
  *   connection caps  per client address (the socket's), loopback 4×; over the cap → closed
  *   access log       client address (TRUST_PROXY-aware), method, redacted path, status, ms
  *   error path       DomainError → {error: {code, message, params?, field?}} (http/errors.ts)
- *   headers          nosniff, same-origin referrer, no framing (except receipt pages)
+ *   headers          nosniff, same-origin referrer, no framing (the kiosk's pages: same origin
+ *                    only, for /kiosk/dual; receipt pages: their own; http/framing.ts)
  *   Host check       names the appliance is reached by (DNS rebinding) → else 421
  *   request guard    request context, cross-site refusal (security/guard.ts)
  *   routes           every declared route behind its policy guard (security/policy.ts)
- *   static UI        /pos (pos policy), /admin, /assets
+ *   static UI        /pos, /display/:t, /kiosk/dual (pos policy), /admin, /assets
  *   404
  *
  * Node's header timeout is only enforced when its connection check runs, so the check runs
@@ -24,6 +25,7 @@ import { fail } from '../core/errors.js';
 import type { Context, Middleware, Next } from '../core/http.js';
 import { errorMiddleware } from '../http/errors.js';
 import { redactPath } from '../http/redact.js';
+import { framingHeaders } from '../http/framing.js';
 import { staticUi } from '../http/static.js';
 import { errorPage } from '../core/html.js';
 import {
@@ -111,7 +113,7 @@ export function buildKoa(deps: HttpDeps): Koa {
   koa.use(async (ctx: Context, next: Next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'same-origin');
-    if (!ctx.path.startsWith('/r/')) ctx.set('X-Frame-Options', 'DENY');
+    ctx.set(framingHeaders(ctx.path));
     if (!hosts.allows(ctx.get('host'))) {
       const message =
         'This appliance is not reached by that name (the owner can add it under Admin → POS security).';

@@ -1,5 +1,5 @@
 /**
- * Serves the built kiosk UI (dist/ui): /pos, /display/:terminal_id and /admin pages (never cached, so a reload picks
+ * Serves the built kiosk UI (dist/ui): /pos, /display/:terminal_id, /kiosk/dual and /admin pages (never cached, so a reload picks
  * up a new build), /assets/* (content-hashed names, cached for a year).
  */
 import { readFile } from 'node:fs/promises';
@@ -37,8 +37,11 @@ export function staticUi(uiDir: string, pageGuard: (ctx: Context, next: Next) =>
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/') return ctx.redirect('/pos');
     // /display/<terminal id>: the customer display of that till (the page reads the id itself).
+    // /kiosk/dual: the till and its customer display in one window over two outputs.
     const page =
-      /^\/(pos|admin)\/?$/.exec(ctx.path) ?? /^\/(display)\/[A-Za-z0-9_-]{1,64}$/.exec(ctx.path);
+      /^\/(pos|admin)\/?$/.exec(ctx.path) ??
+      /^\/(display)\/[A-Za-z0-9_-]{1,64}$/.exec(ctx.path) ??
+      /^\/kiosk\/(dual)$/.exec(ctx.path);
     if (page) {
       const serve = async () => {
         const html = await load(path.join(uiDir, `${page[1]}.html`));
@@ -52,7 +55,7 @@ export function staticUi(uiDir: string, pageGuard: (ctx: Context, next: Next) =>
         ctx.type = TYPES['.html'];
         ctx.body = html;
       };
-      // /pos and /display are behind the IP whitelist; /admin has its own login.
+      // /pos, /display and /kiosk/dual are behind the IP whitelist; /admin has its own login.
       return page[1] === 'admin' ? serve() : pageGuard(ctx, serve);
     }
     if (ctx.path.startsWith('/assets/')) {

@@ -37,6 +37,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
   // ----------------------------------------------------------------- pages (static UI)
   'GET /pos': pos,
   'GET /display/:terminal_id': pos,
+  'GET /kiosk/dual': pos,
   'GET /admin': pub('the admin page is code only; its API calls need the admin login'),
   'GET /assets/*': pub('static, content-hashed code; no shop data'),
   'GET /r/:token': pub('a receipt opens with its unguessable signed token (the QR code)'),
@@ -206,6 +207,7 @@ export const POLICIES: Record<string, PolicyEntry> = {
 export const STATIC_PAGES = [
   'GET /pos',
   'GET /display/:terminal_id',
+  'GET /kiosk/dual',
   'GET /admin',
   'GET /assets/*',
 ];

@@ -10,6 +10,7 @@ import { printNotice } from '../lib/errors.js';
 import * as api from '../lib/api.js';
 import { LiveSocket } from '../lib/socket.js';
 import { chooseTerminal, watchUrl } from '../lib/terminal.js';
+import { announceTerminal } from '../lib/dual.js';
 import { initLang, setDefaultLang } from '../lib/i18n.js';
 import { TOAST_MS } from '../lib/toasts.js';
 import * as store from './pos-store.js';
@@ -52,7 +53,11 @@ export class PosController implements ReactiveController {
       onMessage: (m) => {
         this.run(store.onServerMessage(this.state, m));
         if (m.type === 'snapshot' && m.language) setDefaultLang(m.language);
-        if (m.type === 'snapshot') void this.reportPainted();
+        if (m.type === 'snapshot') {
+          void this.reportPainted();
+          // Framed by /kiosk/dual: the customer display beside it follows this till.
+          announceTerminal(window, this.terminalId);
+        }
       },
       onState: (conn) => {
         if (conn !== 'connected') this.paintedSent = false;
