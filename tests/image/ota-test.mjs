@@ -470,7 +470,13 @@ for (const [file, what, expectCode, expectText] of [
     const u = await upload(file);
     const j = u?.status === 202 ? await jobDone(600_000) : null;
     ok = j?.state === 'failed' && expectCode.test(j?.error_code ?? '');
-    detail = `upload ${u?.status}; job ${j?.state} ${j?.error_code}; rauc: ${(j?.detail ?? '').slice(0, 160)}`;
+    // The API keeps rauc's own words from the UI (it answers with the code); the agent's
+    // status file in the guest has them.
+    const said = await ssh(
+      g,
+      'node -e \'console.log(JSON.parse(require("fs").readFileSync("/data/pos/update/status.json","utf8")).detail ?? "")\'',
+    );
+    detail = `upload ${u?.status}; job ${j?.state} ${j?.error_code}; rauc: ${said.slice(0, 200)}`;
   } else {
     const res = await ssh(g, `rauc install /mnt/stick/${file}`, { full: true, timeoutMs: 300_000 });
     const msg = `${res.stdout}\n${res.stderr}`
