@@ -4,8 +4,8 @@
 // customer screen on HDMI 1. QEMU gives the guest one virtio-gpu with two heads (Virtual-1
 // 800x480, the till; Virtual-2 1024x600, the customer's), driven through DRM/KMS; the host sees
 // each head through QMP screendump and taps through a USB tablet. Checks, each printed:
-//   - pos-kiosk found both outputs and started cage across them (its journal line), and tied
-//     the pointer/touch devices to the till's output (the udev rule it wrote);
+//   - pos-kiosk found both outputs and started cage across them (its journal line), and scaled
+//     touch and absolute pointers onto the till's output (the udev rule pos-kiosk-touch wrote);
 //   - before the first admin login the till's head shows the token page and the customer's
 //     head stays black (the token is never on the customer's side);
 //   - after the login: the till's head shows /pos, the customer's head the display page;
@@ -145,7 +145,9 @@ const outputs = await ssh(
 );
 say(`guest DRM connectors: ${outputs}`);
 const kioskLine = await ssh(
-  'journalctl -b -u pos-kiosk -o cat --no-pager | grep -E "^pos-kiosk: |pos-kiosk-session: chromium" | tail -3 | paste -sd"|" -',
+  // (journalctl -b, not -u pos-kiosk: with PAMName= the kiosk's processes log from the login
+  // session's scope)
+  'journalctl -b -o cat --no-pager | grep -E "^pos-kiosk: till|^pos-kiosk-session: chromium" | tail -2 | paste -sd"|" -',
 );
 check(
   'pos-kiosk put the till on Virtual-1 and the customer display on Virtual-2',
@@ -157,8 +159,10 @@ const cageArgs = await ssh('ps -o args= -C cage');
 check('cage runs across both outputs (-m extend)', /-m extend/.test(cageArgs), cageArgs);
 const rule = await ssh('cat /run/udev/rules.d/72-pos-touch-output.rules 2>&1 | grep -v "^#"');
 check(
-  'pointer and touch devices are tied to the till output (udev WL_OUTPUT)',
-  /WL_OUTPUT.*"Virtual-1"/.test(rule),
+  'touch and absolute pointers are scaled onto the till output (udev calibration matrix)',
+  /ENV\{ID_INPUT_MOUSE\}=="1", ENV\{LIBINPUT_CALIBRATION_MATRIX\}="0\.438596 0 0 0 0\.8 0"/.test(
+    rule,
+  ),
   rule.replace(/\s+/g, ' '),
 );
 const layout = await ssh(
