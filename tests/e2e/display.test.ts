@@ -41,7 +41,9 @@ describe('customer display', () => {
     assert.equal(up.status, 200, up.text);
     await d.request('PUT', '/api/v1/admin/settings/display', {
       admin: true,
-      body: { paid_hold_seconds: 2 },
+      // Long enough that a busy machine (two test suites and an image build side by side) still
+      // reads the paid screen before the hold ends: at 2 s the screen was idle again once.
+      body: { paid_hold_seconds: 20 },
     });
 
     const till = await openPage(browser, `${d.url}/pos?terminal=disp-e2e`, SIZES.small);
@@ -86,7 +88,7 @@ describe('customer display', () => {
     await screenshot(disp.page, 'display-paid-800x480');
 
     // After the hold the display returns to its idle screen by itself.
-    await disp.page.getByTestId('display-idle').waitFor();
+    await disp.page.getByTestId('display-idle').waitFor({ timeout: 120_000 });
     assert.equal(await screen.getAttribute('data-mode'), 'idle');
     await screenshot(disp.page, 'display-idle-after-800x480');
     assert.deepEqual(pageErrors(disp.page), []);
