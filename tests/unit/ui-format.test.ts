@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   centsToInput,
+  dateRangeValid,
   formatMoney,
   formatTime,
   formatTopupHint,
@@ -58,4 +59,13 @@ test('centsToInput(cents, lang) round-trips through parseEuroInput', () => {
     assert.equal(parseEuroInput(centsToInput(c, 'en')), c);
   }
   assert.equal(centsToInput(250, 'de'), '2,50');
+});
+
+test('dateRangeValid: both dates set, well formed, and from not after to', () => {
+  assert.equal(dateRangeValid('2026-12-01', '2026-12-07'), true);
+  assert.equal(dateRangeValid('2026-12-07', '2026-12-07'), true, 'one day is a range');
+  assert.equal(dateRangeValid('2026-12-08', '2026-12-07'), false, 'from after to');
+  assert.equal(dateRangeValid('', '2026-12-07'), false, 'from empty (date field cleared)');
+  assert.equal(dateRangeValid('2026-12-01', ''), false, 'to empty');
+  assert.equal(dateRangeValid('2026-1-01', '2026-12-07'), false, 'not YYYY-MM-DD');
 });

@@ -4,9 +4,11 @@ import type { FiscalInfo, TseOutage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController, isMessageKey } from '../lib/i18n.js';
-import { formatDateTime, isoDateIn } from '../lib/format.js';
+import { formatDateTime, isoDateIn, dateRangeValid } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
+import './admin-date-range.js';
+import type { DateRange } from './admin-date-range.js';
 
 /**
  * The owner's fiscal duties in one place (KassenSichV): the TSE's state, the data to register
@@ -252,7 +254,7 @@ export class AdminFiscal extends LitElement {
   }
 
   private renderExports(i: FiscalInfo) {
-    const valid = this.from && this.to && this.from <= this.to;
+    const valid = dateRangeValid(this.from, this.to);
     const hasTse = i.provider !== 'off' && i.provider !== 'unset';
     return html`<h3>${t('fiscal.exports_title')}</h3>
       <div class="stack">
@@ -268,22 +270,12 @@ export class AdminFiscal extends LitElement {
                 <p class="muted">${t('fiscal.tar_hint')}</p>`
             : nothing
         }
-        <div class="row">
-          <label class="field"
-            >${t('settings.from')}<input
-              type="date"
-              data-testid="dsfinvk-from"
-              .value=${this.from}
-              @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
-          /></label>
-          <label class="field"
-            >${t('settings.to')}<input
-              type="date"
-              data-testid="dsfinvk-to"
-              .value=${this.to}
-              @change=${(e: Event) => (this.to = (e.target as HTMLInputElement).value)}
-          /></label>
-        </div>
+        <admin-date-range
+          testid="dsfinvk"
+          .from=${this.from}
+          .to=${this.to}
+          @range-change=${(e: CustomEvent<DateRange>) => ({ from: this.from, to: this.to } = e.detail)}
+        ></admin-date-range>
         ${
           valid
             ? html`<a

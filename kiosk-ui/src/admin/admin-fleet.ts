@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { FleetStatus } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { errorText } from '../lib/errors.js';
+import { PollController } from '../lib/poll.js';
 import { t, lang, I18nController, isMessageKey } from '../lib/i18n.js';
 import { formatDateTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
@@ -21,19 +22,8 @@ export class AdminFleet extends LitElement {
   @state() private status: FleetStatus | null = null;
   @state() private err = '';
   @state() private msg = '';
-  private timer: ReturnType<typeof setInterval> | null = null;
   private i18n = new I18nController(this);
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.timer = setInterval(() => void this.load(), 5000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.timer) clearInterval(this.timer);
-  }
+  private poll = new PollController(this, 5000, () => this.load());
 
   private async load(): Promise<void> {
     try {

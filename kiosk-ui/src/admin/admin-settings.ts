@@ -4,9 +4,11 @@ import type { ServerMessage } from '../../../daemon/protocol.js';
 import * as api from '../lib/api.js';
 import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
-import { formatDateTime, isoDateIn } from '../lib/format.js';
+import { formatDateTime, isoDateIn, dateRangeValid } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
 import { pageStyles } from './admin-styles.js';
+import './admin-date-range.js';
+import type { DateRange } from './admin-date-range.js';
 import './admin-printer.js';
 import './admin-fleet.js';
 import './admin-display-settings.js';
@@ -225,23 +227,14 @@ export class AdminSettings extends LitElement {
   }
 
   private renderExports() {
-    const valid = this.from && this.to && this.from <= this.to;
+    const valid = dateRangeValid(this.from, this.to);
     return html`<h3>${t('settings.exports')}</h3>
       <div class="stack">
-        <div class="row">
-          <label class="field"
-            >${t('settings.from')}<input
-              type="date"
-              .value=${this.from}
-              @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
-          /></label>
-          <label class="field"
-            >${t('settings.to')}<input
-              type="date"
-              .value=${this.to}
-              @change=${(e: Event) => (this.to = (e.target as HTMLInputElement).value)}
-          /></label>
-        </div>
+        <admin-date-range
+          .from=${this.from}
+          .to=${this.to}
+          @range-change=${(e: CustomEvent<DateRange>) => ({ from: this.from, to: this.to } = e.detail)}
+        ></admin-date-range>
         ${
           valid
             ? html`<a

@@ -57,6 +57,11 @@ export function isoDateIn(date: Date, timeZone: string): string {
   }).format(date);
 }
 
+/** A from–to range of ISO dates (YYYY-MM-DD) is usable when both are set and from ≤ to. */
+export function dateRangeValid(from: string, to: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
+}
+
 /** Parses "12,50" / "12.50" / "12" (euros) into cents; null when it is not an amount. */
 export function parseEuroInput(text: string): number | null {
   const t = text.trim().replace(/\s|€/g, '');
