@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { ADMIN, startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { launchBrowser, openPage, pageErrors, screenshotBoth, SIZES } from './support.js';
+import {
+  launchBrowser,
+  nativeFileButtons,
+  openPage,
+  pageErrors,
+  screenshotBoth,
+  SIZES,
+} from './support.js';
 
 let d: TestDaemon;
 let browser: Browser;
@@ -96,12 +103,16 @@ describe('/admin', () => {
     })
       .png()
       .toBuffer();
+    assert.deepEqual(await nativeFileButtons(form), [], 'no browser-language file button');
+    await form.getByText('Keine Datei gewählt').waitFor();
     await form
       .locator('input[type="file"]')
       .setInputFiles({ name: 'limo.png', mimeType: 'image/png', buffer: png });
+    await form.getByText('limo.png').waitFor();
     const preview = form.getByTestId('preview');
     await preview.waitFor();
     assert.match((await preview.getAttribute('src')) ?? '', /^blob:/);
+    await screenshotBoth(page, 'admin-product-image-picked');
     await form.getByRole('button', { name: 'Speichern' }).click();
     await form.waitFor({ state: 'hidden' });
     const img = page.locator('admin-products tr', { hasText: 'Limo Holunder' }).locator('img');

@@ -13,6 +13,7 @@ import { decodeEscPos } from '../../daemon/printer/escpos-decode.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { ADMIN_TOKEN, product, sell, startShop, type Shop } from '../helpers/shop-ops.js';
 import {
+  nativeFileButtons,
   launchBrowser,
   openPage,
   pageErrors,
@@ -192,12 +193,17 @@ describe('shop operations in the UI', () => {
       backup.getByRole('link', { name: 'Sicherung herunterladen (.tar.gz)' }).click(),
     ]);
     assert.match(download.suggestedFilename(), /^counter-pos-backup-.*\.tar\.gz$/);
+    // The file field speaks German, not the browser's "Choose File": our button and the name.
+    assert.deepEqual(await nativeFileButtons(page), []);
+    const chosen = backup.getByTestId('restore-chosen');
+    assert.equal((await chosen.textContent())?.trim(), 'Keine Datei gewählt');
     // A file that is no backup is refused in plain words and nothing is staged.
     await backup.getByLabel('Sicherungsdatei').setInputFiles({
       name: 'kaputt.tar.gz',
       mimeType: 'application/gzip',
       buffer: Buffer.from('not a backup'),
     });
+    assert.equal((await chosen.textContent())?.trim(), 'kaputt.tar.gz');
     await backup.getByRole('button', { name: 'Hochladen und prüfen' }).click();
     await backup.getByRole('alert').filter({ hasText: 'Nicht übernommen' }).waitFor();
     assert.equal(await backup.getByRole('status').count(), 0);

@@ -5,7 +5,13 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { ROOT } from '../helpers/daemon.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -50,6 +56,23 @@ export async function openPage(
 /** Uncaught errors the page threw so far. */
 export function pageErrors(page: Page): string[] {
   return (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
+}
+
+/**
+ * File inputs a person would see as the browser's own button ("Choose File", "No file chosen"
+ * in the browser's language, not the page's): drawn larger than 1x1 px and not transparent.
+ * Ours sit unseen inside a labelled button of the page.
+ */
+export async function nativeFileButtons(scope: Page | Locator): Promise<string[]> {
+  return scope.locator('input[type=file]').evaluateAll((inputs) =>
+    inputs
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        return box.width > 1 && box.height > 1 && style.opacity !== '0' && style.display !== 'none';
+      })
+      .map((el) => el.outerHTML),
+  );
 }
 
 export async function screenshot(

@@ -7,7 +7,7 @@ import { errorText } from '../lib/errors.js';
 import { t, I18nController } from '../lib/i18n.js';
 import { tokens, controls } from '../lib/styles.js';
 import { moved } from '../lib/reorder.js';
-import { listSectionStyles, pageStyles } from './admin-styles.js';
+import { listSectionStyles, pageStyles, pickStyles } from './admin-styles.js';
 import './admin-quick-keys.js';
 import './admin-embedded-barcodes.js';
 
@@ -25,6 +25,7 @@ export class AdminCategories extends LitElement {
     tokens,
     controls,
     pageStyles,
+    pickStyles,
     listSectionStyles,
     css`
       input[type='color'] {
@@ -56,22 +57,6 @@ export class AdminCategories extends LitElement {
         object-fit: cover;
         border-radius: 6px;
         border: 1px solid var(--pos-border);
-      }
-      /* The file input is the label's: one button-like control, the picker opens on it. */
-      label.pick {
-        display: inline-flex;
-        align-items: center;
-        min-height: 40px;
-        padding: 0 10px;
-        border: 1px solid var(--pos-border);
-        border-radius: var(--pos-radius);
-        cursor: pointer;
-      }
-      label.pick input {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
       }
       form.add {
         display: flex;

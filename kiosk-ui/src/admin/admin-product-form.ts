@@ -7,6 +7,7 @@ import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { centsToInput, parseEuroInput } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
+import { pickStyles } from './admin-styles.js';
 
 type FieldName =
   'name' | 'barcode' | 'price_cents' | 'category_id' | 'deposit_product_id' | 'vat_rate' | 'active';
@@ -24,6 +25,7 @@ export class AdminProductForm extends LitElement {
   static override styles = [
     tokens,
     controls,
+    pickStyles,
     css`
       dialog {
         width: min(96vw, 560px);
@@ -51,6 +53,11 @@ export class AdminProductForm extends LitElement {
         flex-direction: row;
         align-items: center;
         gap: 8px;
+      }
+      .row {
+        display: flex;
+        gap: 8px;
+        align-items: center;
       }
       .preview {
         display: flex;
@@ -237,9 +244,14 @@ export class AdminProductForm extends LitElement {
                 />`
               : ''
           }
-          <label
-            >${t('products.image_upload')}
-            <input name="image" type="file" accept="image/*" @change=${this.pickImage} /></label
+          <span class="row"
+            ><label class="pick"
+              >${t('products.image_upload')}<input
+                name="image"
+                type="file"
+                accept="image/*"
+                @change=${this.pickImage} /></label
+            ><span class="chosen muted">${this.file?.name ?? t('common.no_file')}</span></span
           >${
             this.errors.image
               ? html`<span class="field-error" id="err-image">${this.errors.image}</span>`

@@ -6,7 +6,7 @@ import { errorText } from '../lib/errors.js';
 import { t, lang, I18nController } from '../lib/i18n.js';
 import { formatDateTime, isoDateIn, dateRangeValid } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
-import { pageStyles } from './admin-styles.js';
+import { pageStyles, pickStyles } from './admin-styles.js';
 import './admin-date-range.js';
 import type { DateRange } from './admin-date-range.js';
 import './admin-printer.js';
@@ -36,6 +36,7 @@ export class AdminSettings extends LitElement {
     tokens,
     controls,
     pageStyles,
+    pickStyles,
     css`
       form,
       .stack {
@@ -72,6 +73,7 @@ export class AdminSettings extends LitElement {
   @state() private restoreMsg = '';
   @state() private restoreErr = '';
   @state() private restorePending = false;
+  @state() private restoreName = '';
   @state() private busy = false;
   private i18n = new I18nController(this);
 
@@ -283,9 +285,18 @@ export class AdminSettings extends LitElement {
         <p class="muted">${t('settings.backup_hint')}</p>
         <h4>${t('settings.restore')}</h4>
         <form @submit=${(e: Event) => this.restore(e)}>
-          <label class="field"
-            >${t('settings.restore_file')} <input type="file" accept=".gz,.tar.gz,application/gzip"
-          /></label>
+          <div class="row">
+            <label class="pick"
+              >${t('settings.restore_file')}<input
+                type="file"
+                accept=".gz,.tar.gz,application/gzip"
+                @change=${(e: Event) =>
+                  (this.restoreName = (e.target as HTMLInputElement).files?.[0]?.name ?? '')}
+            /></label>
+            <span class="chosen muted" data-testid="restore-chosen"
+              >${this.restoreName || t('common.no_file')}</span
+            >
+          </div>
           <label
             ><input type="checkbox" name="new_identity" /> ${t('fleet.restore_new_identity')}</label
           >

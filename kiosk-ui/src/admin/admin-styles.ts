@@ -96,6 +96,37 @@ export const pageStyles = css`
   }
 `;
 
+/**
+ * A file field as one button-like label: the browser's own file button speaks the browser's
+ * language ("Choose File"), ours speaks the page's. The input stays in the label, unseen; the
+ * chosen file's name goes in a `.chosen` beside it.
+ */
+export const pickStyles = css`
+  label.pick {
+    display: inline-flex;
+    flex-direction: row;
+    align-items: center;
+    min-height: 44px;
+    padding: 0 12px;
+    border: 1px solid var(--pos-border);
+    border-radius: var(--pos-radius);
+    background: var(--pos-surface);
+    cursor: pointer;
+  }
+  label.pick input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+  }
+  .chosen {
+    align-self: center;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+`;
+
 /** A boxed section with a list of editable rows (categories, quick keys, barcode layouts). */
 export const listSectionStyles = css`
   :host {

@@ -7,7 +7,7 @@ import { PollController } from '../lib/poll.js';
 import { t, lang, I18nController, isMessageKey } from '../lib/i18n.js';
 import { formatDateTime } from '../lib/format.js';
 import { tokens, controls } from '../lib/styles.js';
-import { pageStyles } from './admin-styles.js';
+import { pageStyles, pickStyles } from './admin-styles.js';
 
 /**
  * The "Aktualisierung" page: the running version, both system slots (A/B, version, which runs,
@@ -21,6 +21,7 @@ export class AdminUpdate extends LitElement {
     tokens,
     controls,
     pageStyles,
+    pickStyles,
     css`
       .slots {
         display: grid;
@@ -60,29 +61,8 @@ export class AdminUpdate extends LitElement {
       p {
         margin: 0;
       }
-      /* The browser's own file button speaks the browser's language: ours speaks the page's. */
-      .pick {
-        display: inline-flex;
-        align-items: center;
-        min-height: 44px;
-        padding: 0 12px;
-        border: 1px solid var(--pos-border);
-        border-radius: var(--pos-radius);
-        background: var(--pos-surface);
-        cursor: pointer;
-      }
-      .pick input {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
-      }
       .chosen {
         flex: 1 1 160px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        align-self: center;
       }
     `,
   ];

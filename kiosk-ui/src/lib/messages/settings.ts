@@ -62,7 +62,7 @@ export const de = {
   'settings.backup_download': 'Sicherung herunterladen (.tar.gz)',
   'settings.backup_hint': 'Enthält alle Daten der Kasse. Nicht nur auf der SD-Karte aufbewahren.',
   'settings.restore': 'Wiederherstellen',
-  'settings.restore_file': 'Sicherungsdatei',
+  'settings.restore_file': 'Sicherungsdatei wählen …',
   'settings.restore_upload': 'Hochladen und prüfen',
   'settings.restore_pick': 'Bitte zuerst eine Sicherungsdatei wählen.',
   'settings.restore_staged':
@@ -136,7 +136,7 @@ export const en: Record<keyof typeof de, string> = {
   'settings.backup_download': 'Download backup (.tar.gz)',
   'settings.backup_hint': 'Holds all data of the till. Keep it somewhere else than the SD card.',
   'settings.restore': 'Restore',
-  'settings.restore_file': 'Backup file',
+  'settings.restore_file': 'Choose backup file …',
   'settings.restore_upload': 'Upload and check',
   'settings.restore_pick': 'Please choose a backup file first.',
   'settings.restore_staged':
