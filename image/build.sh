@@ -254,7 +254,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/lintian/*' \
   --dpkgopt='path-exclude=/usr/lib/chromium/locales/*' \
-  --dpkgopt='path-include=/usr/lib/chromium/locales/de.pak' \
+  --dpkgopt='path-include=/usr/lib/chromium/locales/de.pak*' \
   --dpkgopt='path-include=/usr/lib/chromium/locales/en-US.pak' \
   --dpkgopt='path-exclude=/usr/lib/chromium/libVkLayer_khronos_validation.so' \
   --dpkgopt='path-exclude=/usr/lib/chromium/libvk_swiftshader.so' \

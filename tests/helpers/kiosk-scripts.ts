@@ -71,6 +71,8 @@ export async function runPosKiosk(env: Record<string, string>): Promise<CageRun>
 export interface SessionRun {
   /** The URL Chromium was started on. */
   url: string;
+  /** LANGUAGE in Chromium's environment (its own language: date fields, file picker). */
+  language: string;
   /** Each wlr-randr call's arguments. */
   wlrRandr: string[][];
   stdout: string;
@@ -93,7 +95,8 @@ exit 0`,
   );
   await executable(
     path.join(bin, 'chromium'),
-    `printf 'chromium %s\\n' "\${@: -1}" >> '${log}'; kill -TERM "$PPID"`,
+    `printf 'chromium-language %s\\n' "\${LANGUAGE-}" >> '${log}'
+printf 'chromium %s\\n' "\${@: -1}" >> '${log}'; kill -TERM "$PPID"`,
   );
   const child = spawn('bash', [POS_KIOSK_SESSION], {
     env: {
@@ -118,10 +121,13 @@ exit 0`,
   });
   const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   const url = calls.find((c) => c.startsWith('chromium '))?.slice('chromium '.length) ?? '';
+  const language =
+    calls.find((c) => c.startsWith('chromium-language '))?.slice('chromium-language '.length) ??
+    '';
   const wlrRandr = calls
     .filter((c) => c.startsWith('wlr-randr'))
     .map((c) => c.split(' ').slice(1).filter(Boolean));
-  return { url, wlrRandr, stdout };
+  return { url, language, wlrRandr, stdout };
 }
 
 export const POS_KIOSK_TOUCH = path.join(ROOT, 'systemd', 'libexec', 'pos-kiosk-touch');

@@ -321,6 +321,43 @@ check(
   (await ssh(g, 'test -e /data/pos/first-boot-token && echo present || echo absent')) === 'absent',
 );
 
+// ------------------------------------------------------------------------------ Chromium's language
+// The date fields, the file picker and what else Chromium draws itself follow LANGUAGE on
+// Linux (pos-kiosk-session sets it, de by default; chromium-l10n's de.pak is in the image).
+const kioskLang = await ssh(
+  g,
+  'pid=$(pgrep -P "$(pgrep -x pos-kiosk-sessi)" -x chromium | head -1); tr "\\0" "\\n" < /proc/$pid/environ | grep "^LANGUAGE="; ls /usr/lib/chromium/locales | paste -sd" "',
+);
+// The same binary with that environment, headless: the language the page gets, the date field
+// as it draws it (kept as a screenshot).
+const langProbe = await ssh(
+  g,
+  `cat > /tmp/lang.html <<'HTML'
+<html><body style="font:20px sans-serif"><input type="date" value="2026-12-07"> <input type="file">
+<p id="l"></p><script>l.textContent = 'lang=' + navigator.language;</script></body></html>
+HTML
+cd /tmp && export LANGUAGE=de HOME=/tmp/lang-home && flags="--headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=/tmp/lang-home" &&
+echo "probe:$(timeout 240 chromium $flags --dump-dom file:///tmp/lang.html 2>/dev/null | grep -o 'lang=[A-Za-z-]*')";
+timeout 240 chromium $flags --window-size=500,120 --screenshot=/tmp/lang.png file:///tmp/lang.html >/dev/null 2>&1; echo "png:$(base64 -w0 /tmp/lang.png)"`,
+  600_000,
+);
+const langLine = /^probe:(.*)$/m.exec(langProbe)?.[1] ?? langProbe.slice(0, 200);
+const langPng = /^png:(.+)$/m.exec(langProbe)?.[1];
+let langShot = '';
+if (langPng) {
+  langShot = path.join(outDir, `${shotName}.chromium-de-date.png`);
+  await sharp(Buffer.from(langPng, 'base64'))
+    .toFile(langShot)
+    .catch((err) => (langShot = `no screenshot: ${err.message}`));
+}
+check(
+  "the kiosk's Chromium runs in German: LANGUAGE=de, de.pak present, a page gets navigator.language de",
+  /^LANGUAGE=de$/m.test(kioskLang) &&
+    /\bde\.pak\b/.test(kioskLang) &&
+    /^lang=de/.test(langLine ?? ''),
+  `${kioskLang.replace(/\n/g, '; ')}; headless probe: ${langLine}; ${langShot}`,
+);
+
 // ------------------------------------------------------------------------------ tap to cart
 const before = await api('GET', '/api/v1/terminals/kiosk/cart');
 const tapAt = Date.now();

@@ -144,6 +144,13 @@ test('the session without a customer display opens the till page itself', async 
   assert.deepEqual(r.wlrRandr, []);
 });
 
+test('the session starts Chromium in German (its date fields and file picker), or as set', async () => {
+  const german = await runSession({ POS_DAEMON_PORT: '1' });
+  assert.equal(german.language, 'de', german.stdout);
+  const english = await runSession({ POS_DAEMON_PORT: '1', POS_KIOSK_LANGUAGE: 'en' });
+  assert.equal(english.language, 'en', english.stdout);
+});
+
 const matrixOf = (rule: string | null, kind: string): string | undefined =>
   new RegExp(
     `\\nACTION!="remove", SUBSYSTEM=="input", KERNEL=="event\\*", ENV\\{ID_INPUT_${kind}\\}=="1", ENV\\{LIBINPUT_CALIBRATION_MATRIX\\}="([^"]+)"\\n`,
