@@ -122,8 +122,7 @@ printf 'chromium %s\\n' "\${@: -1}" >> '${log}'; kill -TERM "$PPID"`,
   const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   const url = calls.find((c) => c.startsWith('chromium '))?.slice('chromium '.length) ?? '';
   const language =
-    calls.find((c) => c.startsWith('chromium-language '))?.slice('chromium-language '.length) ??
-    '';
+    calls.find((c) => c.startsWith('chromium-language '))?.slice('chromium-language '.length) ?? '';
   const wlrRandr = calls
     .filter((c) => c.startsWith('wlr-randr'))
     .map((c) => c.split(' ').slice(1).filter(Boolean));
