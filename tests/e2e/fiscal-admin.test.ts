@@ -36,7 +36,9 @@ before(async () => {
       FISKALY_TSS_ID: tssId,
       FISKALY_ADMIN_PIN: '654321',
       FISCAL_TILL_SERIAL: TILL,
-      FISCAL_TIMEOUT_MS: '400',
+      // Longer than signing takes on a busy machine (two suites and an image build beside it
+      // took over 400 ms once); the one sale sent while the fake TSE hangs waits this long.
+      FISCAL_TIMEOUT_MS: '5000',
     },
   });
   browser = await launchBrowser();
