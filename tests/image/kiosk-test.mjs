@@ -324,38 +324,18 @@ check(
 // ------------------------------------------------------------------------------ Chromium's language
 // The date fields, the file picker and what else Chromium draws itself follow LANGUAGE on
 // Linux (pos-kiosk-session sets it, de by default; chromium-l10n's de.pak is in the image).
+// Which language file the running browser mapped says which language it chose. (Its
+// /proc/PID/environ does not: Chromium writes its process titles over that memory. A second,
+// headless Chromium in the guest drawing a date field was tried too: the emulated guest ran
+// out of breath and stopped answering SSH.)
 const kioskLang = await ssh(
   g,
-  'pid=$(pgrep -P "$(pgrep -x pos-kiosk-sessi)" -x chromium | head -1); tr "\\0" "\\n" < /proc/$pid/environ | grep "^LANGUAGE="; ls /usr/lib/chromium/locales | paste -sd" "',
+  'for p in $(pgrep -x chromium); do grep -o "locales/[A-Za-z_-]*[.]pak" /proc/$p/maps | sort -u; done | sort | uniq -c | paste -sd" "; ls /usr/lib/chromium/locales | paste -sd" "',
 );
-// The same binary with that environment, headless: the language the page gets, the date field
-// as it draws it (kept as a screenshot).
-const langProbe = await ssh(
-  g,
-  `cat > /tmp/lang.html <<'HTML'
-<html><body style="font:20px sans-serif"><input type="date" value="2026-12-07"> <input type="file">
-<p id="l"></p><script>l.textContent = 'lang=' + navigator.language;</script></body></html>
-HTML
-cd /tmp && export LANGUAGE=de HOME=/tmp/lang-home && flags="--headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=/tmp/lang-home" &&
-echo "probe:$(timeout 240 chromium $flags --dump-dom file:///tmp/lang.html 2>/dev/null | grep -o 'lang=[A-Za-z-]*')";
-timeout 240 chromium $flags --window-size=500,120 --screenshot=/tmp/lang.png file:///tmp/lang.html >/dev/null 2>&1; echo "png:$(base64 -w0 /tmp/lang.png)"`,
-  600_000,
-);
-const langLine = /^probe:(.*)$/m.exec(langProbe)?.[1] ?? langProbe.slice(0, 200);
-const langPng = /^png:(.+)$/m.exec(langProbe)?.[1];
-let langShot = '';
-if (langPng) {
-  langShot = path.join(outDir, `${shotName}.chromium-de-date.png`);
-  await sharp(Buffer.from(langPng, 'base64'))
-    .toFile(langShot)
-    .catch((err) => (langShot = `no screenshot: ${err.message}`));
-}
 check(
-  "the kiosk's Chromium runs in German: LANGUAGE=de, de.pak present, a page gets navigator.language de",
-  /^LANGUAGE=de$/m.test(kioskLang) &&
-    /\bde\.pak\b/.test(kioskLang) &&
-    /^lang=de/.test(langLine ?? ''),
-  `${kioskLang.replace(/\n/g, '; ')}; headless probe: ${langLine}; ${langShot}`,
+  "the kiosk's Chromium runs in German: its processes mapped de.pak, not en-US.pak",
+  /locales\/de\.pak/.test(kioskLang) && !/locales\/en-US\.pak/.test(kioskLang),
+  kioskLang.replace(/\n/g, '; '),
 );
 
 // ------------------------------------------------------------------------------ tap to cart
