@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { agentHarness, bundleBytes, until, type AgentHarness } from '../helpers/update.js';
+import {
+  agentHarness,
+  bundleBytes,
+  rebootLogged,
+  until,
+  type AgentHarness,
+} from '../helpers/update.js';
 import { connectWs, wsUrl } from '../helpers/ws.js';
 
 let server: http.Server;
@@ -142,7 +148,7 @@ test('fetch: a checksum mismatch fails the job and leaves no file; the right bun
   assert.notEqual(done.state, 'failed', JSON.stringify(done));
   assert.equal(done.bundle_version, '0.2.0');
   // Nothing on the tills: the reboot follows at once.
-  await until(async () => (existsSync(agent.rebootLog) ? true : undefined), 'the reboot');
+  await until(() => rebootLogged(agent.rebootLog), 'the reboot');
 });
 
 test('fetch with the server gone: update_download_failed in the job', async () => {

@@ -20,6 +20,7 @@ import {
   uploadBundle,
   writeBigBundle,
   type AgentHarness,
+  rebootLogged,
 } from '../helpers/update.js';
 
 const running: Array<{ stop(): Promise<void> }> = [];
@@ -269,7 +270,7 @@ test('quiet moment: no reboot while a cart has a line or a payment is open; "reb
 
   const clear = await d.request('DELETE', '/api/v1/terminals/till-2/cart');
   assert.equal(clear.status, 200, clear.text);
-  await until(async () => (existsSync(agent.rebootLog) ? true : undefined), 'the reboot command');
+  await until(() => rebootLogged(agent.rebootLog), 'the reboot command');
   assert.equal(await readFile(agent.rebootLog, 'utf8'), 'reboot 0 tryboot\n');
   const pending = JSON.parse(await readFile(path.join(agent.dir, 'pending.json'), 'utf8'));
   assert.deepEqual(
@@ -285,7 +286,7 @@ test('after the reboot: slot B with 0.2.0 → "updated"; the boot fell back to A
     await agent.run('report');
     const r = await uploadBundle(d.url, bundleBytes({ version: '0.2.0' }));
     await jobSettled(d, r.body.job.id);
-    await until(async () => (existsSync(agent.rebootLog) ? true : undefined), 'reboot');
+    await until(() => rebootLogged(agent.rebootLog), 'reboot');
     await d.stop();
     // The "reboot": the firmware boots B (or tries B, fails and comes back to A); at boot
     // the lead's unit runs `agent report`, then the daemon starts with the version of that slot.

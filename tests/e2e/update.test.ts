@@ -18,6 +18,7 @@ import {
   readFakeState,
   until,
   type AgentHarness,
+  rebootLogged,
 } from '../helpers/update.js';
 import { launchBrowser, openPage, pageErrors, screenshot, SIZES } from './support.js';
 
@@ -110,7 +111,7 @@ test('admin uploads a bundle at 800x480: progress, "installiert", quiet-moment w
 
   const clear = await d.request('DELETE', '/api/v1/terminals/till-2/cart');
   assert.equal(clear.status, 200);
-  await until(async () => (existsSync(agent.rebootLog) ? true : undefined), 'the reboot');
+  await until(() => rebootLogged(agent.rebootLog), 'the reboot');
   await job.getByText('Die Kasse startet neu').waitFor();
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();

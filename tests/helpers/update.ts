@@ -98,6 +98,16 @@ export interface AgentHarness {
   stop(): Promise<void>;
 }
 
+/**
+ * The reboot log once a whole line is in it, else undefined (for `until`). The fake reboot
+ * command creates the file and then writes the line; a reader in between saw an empty file
+ * under load (a loaded pair, 2026-12-07).
+ */
+export async function rebootLogged(file: string): Promise<string | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.endsWith('\n') ? text : undefined;
+}
+
 /** The agent's env: the fake rauc, and a reboot command that only records it was called. */
 export async function agentHarness(dir?: string): Promise<AgentHarness> {
   const base = await tempDir('pos-agent-');
