@@ -32,8 +32,8 @@ export class PollController implements ReactiveController {
     this.tick().catch((err: unknown) => console.error('poll', err));
   }
 
-  /** Loads now (after an action), unless a load is already under way. */
-  async tick(): Promise<void> {
+  /** One load, unless the last one is still under way. */
+  private async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
