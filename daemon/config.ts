@@ -27,6 +27,7 @@ import {
   parseEnvFile,
   isValidTimeZone,
   resolveEnvFile,
+  APPLIANCE_ENV_FILE,
   int,
   oneOf,
   bool,
@@ -67,8 +68,12 @@ const DEFAULT_MINIMUMS: Record<string, number> = { fake_card: 100 };
  * Builds the typed Config. Pure apart from reading the env file; throws ConfigError naming
  * the variable and the rule.
  */
-export function loadConfig(processEnv: Env = process.env, cwd = process.cwd()): Config {
-  const envFile = resolveEnvFile(processEnv, cwd);
+export function loadConfig(
+  processEnv: Env = process.env,
+  cwd = process.cwd(),
+  applianceEnvFile = APPLIANCE_ENV_FILE,
+): Config {
+  const envFile = resolveEnvFile(processEnv, cwd, applianceEnvFile);
   let fileEnv: Env = {};
   if (envFile) {
     let text: string;

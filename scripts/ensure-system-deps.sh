@@ -7,6 +7,8 @@
 #   postgresql     server binaries for the fleet tests' throwaway clusters (tests/helpers/postgres.ts
 #                  runs initdb/postgres from /usr/lib/postgresql/<major>/bin in a temp dir)
 #   openssl        makes the test CA and server certificate for the fleet's TLS test
+#   systemd        systemd-notify, which the daemon's sd_notify sends through (tests/unit/sd-notify)
+#   python3        that test's stand-in for systemd's notify socket (a unix datagram listener)
 # Needs root (or sudo) and Debian's apt; prints what it does.
 set -euo pipefail
 missing=()
@@ -18,6 +20,8 @@ ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v systemd-notify >/dev/null 2>&1 || missing+=(systemd)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

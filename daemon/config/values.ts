@@ -61,9 +61,16 @@ export function parseEnvFile(text: string, file: string): Env {
   return out;
 }
 
-export function resolveEnvFile(env: Env, cwd: string): string | null {
+/** Where the appliance keeps its env file (written by pos-firstboot). */
+export const APPLIANCE_ENV_FILE = '/etc/pos/pos.env';
+
+export function resolveEnvFile(
+  env: Env,
+  cwd: string,
+  applianceFile = APPLIANCE_ENV_FILE,
+): string | null {
   if (env.POS_ENV_FILE !== undefined) return env.POS_ENV_FILE === '' ? null : env.POS_ENV_FILE;
-  if (existsSync('/etc/pos/pos.env')) return '/etc/pos/pos.env';
+  if (existsSync(applianceFile)) return applianceFile;
   const local = path.join(cwd, '.env');
   return existsSync(local) ? local : null;
 }

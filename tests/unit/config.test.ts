@@ -226,14 +226,20 @@ test('env file: values apply, the process environment wins, defaults fill the re
   }
 });
 
-test('env file: ./.env in the working directory is read when POS_ENV_FILE is unset', async (t) => {
-  if (readFileSafe('/etc/pos/pos.env') !== null) t.skip('/etc/pos/pos.env exists here');
+test('env file: without POS_ENV_FILE the appliance file wins, else ./.env in the working directory', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'pos-env-'));
   try {
+    const appliance = path.join(dir, 'etc-pos.env');
     await writeFile(path.join(dir, '.env'), 'SHOP_NAME=Dotenv Shop\n');
-    const c = loadConfig({ DATA_DIR: dir }, dir);
+    // No appliance file (a development machine): ./.env is read.
+    let c = loadConfig({ DATA_DIR: dir }, dir, appliance);
     assert.equal(c.envFile, path.join(dir, '.env'));
     assert.equal(c.shopName, 'Dotenv Shop');
+    // On the appliance its file is read and ./.env is not.
+    await writeFile(appliance, 'SHOP_NAME=Appliance Shop\n');
+    c = loadConfig({ DATA_DIR: dir }, dir, appliance);
+    assert.equal(c.envFile, appliance);
+    assert.equal(c.shopName, 'Appliance Shop');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -265,14 +271,6 @@ test('env file: an unknown name or a missing file is refused', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
-
-function readFileSafe(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** Variable names in README.md's configuration table (first column, between the markers). */
 function readmeTableVariables(): string[] {

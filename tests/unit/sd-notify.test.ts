@@ -1,9 +1,9 @@
 /**
  * sd_notify for real: a Python unix-datagram listener stands in for systemd's NOTIFY_SOCKET,
  * the daemon runs as a child process, and the messages systemd would see are checked.
- * Needs `systemd-notify` and `python3` (both on Debian; the test says so when skipping).
+ * Needs `systemd-notify` and `python3`, which `npm test` installs (scripts/ensure-system-deps.sh).
  */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -13,7 +13,11 @@ import { SdNotify } from '../../daemon/sd-notify.js';
 import { memoryLogger } from '../../daemon/log.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const missing = ['systemd-notify', 'python3'].filter((c) => !has(c));
+
+before(() => {
+  const missing = ['systemd-notify', 'python3'].filter((c) => !has(c));
+  assert.deepEqual(missing, [], 'not installed; scripts/ensure-system-deps.sh installs them');
+});
 
 // Receives datagrams, closes any passed fds (systemd-notify's BARRIER=1 waits for that, as
 // systemd does), prints each message as one JSON line.
@@ -67,8 +71,7 @@ async function listen(socketPath: string): Promise<Listener> {
   return { proc, messages, waitFor };
 }
 
-test('NOTIFY_SOCKET set: READY=1 with MAINPID, WATCHDOG=1 pings, STOPPING=1', async (t) => {
-  if (missing.length) return t.skip(`not installed here: ${missing.join(', ')}`);
+test('NOTIFY_SOCKET set: READY=1 with MAINPID, WATCHDOG=1 pings, STOPPING=1', async () => {
   const dir = await tempDir('pos-notify-');
   const socketPath = path.join(dir, 'notify.sock');
   const listener = await listen(socketPath);
@@ -105,8 +108,7 @@ test('without NOTIFY_SOCKET nothing is sent and nothing is logged about it', asy
   }
 });
 
-test('NOTIFY_SOCKET nobody listens on: a warning per failed message, the daemon serves', async (t) => {
-  if (missing.includes('systemd-notify')) return t.skip('systemd-notify not installed here');
+test('NOTIFY_SOCKET nobody listens on: a warning per failed message, the daemon serves', async () => {
   const dir = await tempDir('pos-notify-');
   try {
     const d = await spawnDaemon({
