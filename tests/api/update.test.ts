@@ -270,8 +270,8 @@ test('quiet moment: no reboot while a cart has a line or a payment is open; "reb
 
   const clear = await d.request('DELETE', '/api/v1/terminals/till-2/cart');
   assert.equal(clear.status, 200, clear.text);
-  await until(() => rebootLogged(agent.rebootLog), 'the reboot command');
-  assert.equal(await readFile(agent.rebootLog, 'utf8'), 'reboot 0 tryboot\n');
+  const rebooted = await until(() => rebootLogged(agent.rebootLog), 'the reboot command');
+  assert.equal(rebooted, 'reboot 0 tryboot\n');
   const pending = JSON.parse(await readFile(path.join(agent.dir, 'pending.json'), 'utf8'));
   assert.deepEqual(
     [pending.expected_version, pending.target_slot, pending.from_slot],
