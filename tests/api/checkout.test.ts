@@ -300,7 +300,7 @@ test(
       );
       await ws.close();
 
-      const today = new Date().toISOString().slice(0, 10);
+      const today = d.shopDay(new Date().toISOString());
       assert.equal((await d.get(`/api/v1/sales?date=${today}`)).status, 401);
       const list = await d.get(`/api/v1/sales?date=${today}`, { admin: true });
       assert.equal(list.status, 200, list.text);

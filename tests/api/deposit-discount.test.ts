@@ -203,7 +203,7 @@ test('deposit: follows its product, returns are negative, a pure return is paid 
         [7, 215, 14],
       ],
     );
-    const day = sale.created_at.slice(0, 10);
+    const day = d.shopDay(sale.created_at);
     const report = (await d.get(`/api/v1/reports/daily?date=${day}`, admin)).body;
     assert.deepEqual(report.deposits, x.deposits);
     const back = report.top_products.find((p: any) => p.product_id === `${p25.id}:return`);
@@ -384,7 +384,7 @@ test('discounts: line and cart, presets, manager limit, spread to the cent, VAT 
         [7, 359, 23],
       ],
     );
-    const day = sale.created_at.slice(0, 10);
+    const day = d.shopDay(sale.created_at);
     assert.equal(
       (await d.get(`/api/v1/reports/daily?date=${day}`, admin)).body.discounts_cents,
       158,

@@ -48,7 +48,7 @@ test('DSFinV-K: Umsatz, Rabatt, Pfand and PfandRueckzahlung per VAT key, to the 
       { admin: true },
     );
     assert.ok(z.status < 300, z.text);
-    const day = paid.body.created_at.slice(0, 10);
+    const day = d.shopDay(paid.body.created_at);
     const res = await fetch(`${d.url}/api/v1/admin/exports/dsfinvk.zip?from=${day}&to=${day}`, {
       headers: { authorization: 'Bearer demo-admin-token' },
     });

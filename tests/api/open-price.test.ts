@@ -105,7 +105,7 @@ test('open price: own lines, validation, and VAT right to the cent in receipt, r
         [7, 1234, 81],
       ],
     );
-    const day = sale.created_at.slice(0, 10);
+    const day = d.shopDay(sale.created_at);
     const report = (await d.get(`/api/v1/reports/daily?date=${day}`, admin)).body;
     const open19 = report.top_products.find((p: any) => p.product_id === 'open_price:19');
     assert.deepEqual([open19.quantity, open19.total_cents], [5, 1665]);

@@ -186,7 +186,7 @@ test('parts of a discounted line with deposit, over a restart and a lost refunds
     );
 
     // The sales CSV: one row per refunded part, gross, discount and paid apart.
-    const day = sale.created_at.slice(0, 10);
+    const day = d.shopDay(sale.created_at);
     const csv = await d.get(`/api/v1/admin/exports/sales.csv?from=${day}&to=${day}`, admin);
     const rows = parseCsv(csv.text.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
     const col = (row: string[], name: (typeof SALES_COLUMNS)[number]) =>

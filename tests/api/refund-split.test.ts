@@ -250,7 +250,7 @@ test('voucher + cash, refunded after the voucher expired: cash back from the dra
       { admin: true },
     );
     assert.ok(z.status < 300, z.text);
-    const today = r.body.refund.created_at.slice(0, 10);
+    const today = d.shopDay(r.body.refund.created_at);
     const csv = await dsfinvkTables(d.url, ADMIN, today);
     const id = r.body.refund.id;
     assert.deepEqual(

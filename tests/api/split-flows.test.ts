@@ -98,7 +98,7 @@ test(
         { admin: true },
       );
       assert.ok(z.status < 300, z.text);
-      const today = sale.created_at.slice(0, 10);
+      const today = d.shopDay(sale.created_at);
       const csv = await dsfinvkTables(d.url, ADMIN, today);
       const lines = csv('lines.csv').filter((r) => r.BON_ID === sale.id);
       assert.deepEqual(

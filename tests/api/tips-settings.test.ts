@@ -141,7 +141,7 @@ test('tips_recipient business: TrinkgeldAG with 19 % VAT, revenue in the X repor
       admin,
     );
     assert.ok(z.status < 300, z.text);
-    const day = bizSale.created_at.slice(0, 10);
+    const day = d.shopDay(bizSale.created_at);
     const csv = await dsfinvkTables(d.url, ADMIN, day);
     const lines = (id: string) =>
       csv('lines.csv')

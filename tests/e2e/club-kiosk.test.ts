@@ -190,7 +190,7 @@ test('club kiosk: beer with deposit, sausage, open price, 10 % staff, deposit re
   await adminPage.context.close();
 
   // Sales CSV.
-  const day = sale.created_at.slice(0, 10);
+  const day = d.shopDay(sale.created_at);
   const csv = await d.get(`/api/v1/admin/exports/sales.csv?from=${day}&to=${day}`, {
     admin: true,
   });

@@ -14,6 +14,7 @@ import { loadConfig } from '../../daemon/config.js';
 import { createApp, type PosApp } from '../../daemon/app/index.js';
 import { memoryLogger } from '../../daemon/log.js';
 import type { Clock } from '../../daemon/clock.js';
+import { localDateTime } from '../../daemon/time.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ADMIN = 'demo-admin-token';
@@ -111,6 +112,11 @@ export interface TestDaemon extends Client {
   port: number;
   dataDir: string;
   logs: string[];
+  /**
+   * The shop's day of an instant (YYYY-MM-DD in the daemon's TIMEZONE), as reports and exports
+   * take `date`; the UTC date differs around midnight.
+   */
+  shopDay(iso: string): string;
   stop(): Promise<void>;
   /** Stop and start again on the same DATA_DIR (same port not guaranteed). */
   restart(): Promise<TestDaemon>;
@@ -156,6 +162,7 @@ export async function startDaemon(
     port,
     dataDir,
     logs: log.lines,
+    shopDay: (iso) => localDateTime(iso, config.timezone).date,
     stop: async () => {
       await app.stop();
       if (!opts.keepData && !opts.dataDir) await rm(dataDir, { recursive: true, force: true });
